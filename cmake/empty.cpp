@@ -1,0 +1,1 @@
+// Keeps the analysis library non-empty before its first source exists.

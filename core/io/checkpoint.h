@@ -1,0 +1,39 @@
+// Model directories in Hugging Face layout: config.json + model.safetensors, or sharded
+// model-0000k-of-0000n.safetensors + model.safetensors.index.json, plus an optional
+// tokenizer.model. Loading is by HF tensor name with shape checks; saving is atomic.
+#pragma once
+#include <torch/types.h>
+
+#include <optional>
+#include <string>
+
+#include "core/model/llama.h"
+
+namespace ropelab {
+
+struct LoadOptions {
+  std::optional<torch::ScalarType> dtype;  // compute dtype; default: fp32 on CPU, checkpoint's on GPU
+  torch::Device device = torch::kCPU;
+  std::optional<RopeSpec> rope;            // override the checkpoint's rope settings
+};
+
+struct SaveOptions {
+  std::optional<torch::ScalarType> dtype;  // stored dtype; default: the config's torch_dtype
+  int64_t shard_size_bytes = 0;            // 0 = single file
+  bool overwrite = false;
+  std::string copy_tokenizer_from;         // directory whose tokenizer.model to copy
+};
+
+ModelConfig read_checkpoint_config(const std::string& dir);
+LlamaForCausalLM load_model(const std::string& dir, const LoadOptions& opts = {});
+void save_model(LlamaForCausalLM& model, const std::string& dir, const SaveOptions& opts = {});
+
+// Resolves the CLI's --dtype (may be "auto") for a device and a checkpoint dtype.
+torch::ScalarType resolve_compute_dtype(const std::string& cli, torch::Device device,
+                                        const std::string& checkpoint_torch_dtype);
+torch::Device parse_device(const std::string& s);  // "cpu", "cuda", "cuda:N"; errors if no CUDA
+
+// Parses a size like "2GB", "500MB", "1048576".
+int64_t parse_byte_size(const std::string& s, const std::string& option);
+
+}  // namespace ropelab

@@ -1,0 +1,171 @@
+#include "core/io/safetensors.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+
+#include "core/util/error.h"
+
+namespace ropelab {
+
+namespace {
+constexpr uint64_t kMaxHeader = uint64_t(100) << 20;  // safetensors' own limit: 100 MB
+}
+
+torch::ScalarType safetensors_dtype(const std::string& name, const std::string& where) {
+  if (name == "F32") return torch::kFloat32;
+  if (name == "BF16") return torch::kBFloat16;
+  if (name == "F16") return torch::kFloat16;
+  if (name == "F64") return torch::kFloat64;
+  if (name == "I64") return torch::kInt64;
+  if (name == "I32") return torch::kInt32;
+  if (name == "I16") return torch::kInt16;
+  if (name == "I8") return torch::kInt8;
+  if (name == "U8") return torch::kUInt8;
+  if (name == "BOOL") return torch::kBool;
+  fail_input(where, ": unknown dtype '", name, "'; valid: F32, BF16, F16, F64, I64, I32, I16, I8, U8, BOOL");
+}
+
+std::string safetensors_dtype_name(torch::ScalarType t) {
+  switch (t) {
+    case torch::kFloat32: return "F32";
+    case torch::kBFloat16: return "BF16";
+    case torch::kFloat16: return "F16";
+    case torch::kFloat64: return "F64";
+    case torch::kInt64: return "I64";
+    case torch::kInt32: return "I32";
+    case torch::kInt16: return "I16";
+    case torch::kInt8: return "I8";
+    case torch::kUInt8: return "U8";
+    case torch::kBool: return "BOOL";
+    default: throw std::runtime_error(std::string("safetensors: unsupported dtype ") + c10::toString(t));
+  }
+}
+
+SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  check_input(fd >= 0, path, ": cannot open safetensors file (does it exist?)");
+  struct stat st {};
+  ::fstat(fd, &st);
+  size_ = size_t(st.st_size);
+  if (size_ < 8) {
+    ::close(fd);
+    fail_input(path, ": not a safetensors file (", size_, " bytes, shorter than the 8-byte header length)");
+  }
+  map_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map_ == MAP_FAILED) {
+    map_ = nullptr;
+    fail_input(path, ": cannot memory-map file");
+  }
+  const auto* bytes = static_cast<const uint8_t*>(map_);
+  uint64_t n = 0;
+  for (int i = 7; i >= 0; --i) n = (n << 8) | bytes[i];
+  check_input(n <= kMaxHeader, path, ": header length ", n, " is implausible (limit ", kMaxHeader, ")");
+  check_input(8 + n <= size_, path, ": header length ", n, " exceeds the file size ", size_);
+  data_start_ = size_t(8 + n);
+  nlohmann::json header;
+  try {
+    header = nlohmann::json::parse(reinterpret_cast<const char*>(bytes + 8),
+                                   reinterpret_cast<const char*>(bytes + 8 + n));
+  } catch (const nlohmann::json::parse_error& e) {
+    fail_input(path, ": header is not valid JSON (", e.what(), ")");
+  }
+  check_input(header.is_object(), path, ": header must be a JSON object");
+  const uint64_t data_size = size_ - data_start_;
+  std::vector<std::pair<uint64_t, std::string>> spans;
+  for (auto it = header.begin(); it != header.end(); ++it) {
+    if (it.key() == "__metadata__") {
+      metadata_ = it.value();
+      continue;
+    }
+    const std::string where = path + ": tensor '" + it.key() + "'";
+    const auto& v = it.value();
+    check_input(v.is_object() && v.contains("dtype") && v.contains("shape") && v.contains("data_offsets"),
+                where, ": entry needs dtype, shape and data_offsets");
+    SafetensorsEntry e;
+    check_input(v["dtype"].is_string(), where, ": dtype must be a string");
+    e.dtype = v["dtype"].get<std::string>();
+    auto st_type = safetensors_dtype(e.dtype, where);
+    check_input(v["shape"].is_array(), where, ": shape must be a list");
+    uint64_t numel = 1;
+    for (const auto& d : v["shape"]) {
+      check_input(d.is_number_integer() && d.get<int64_t>() >= 0, where, ": shape must hold non-negative integers");
+      e.shape.push_back(d.get<int64_t>());
+      numel *= uint64_t(d.get<int64_t>());
+    }
+    const auto& off = v["data_offsets"];
+    check_input(off.is_array() && off.size() == 2 && off[0].is_number_unsigned() && off[1].is_number_unsigned(),
+                where, ": data_offsets must be [begin, end]");
+    e.begin = off[0].get<uint64_t>();
+    e.end = off[1].get<uint64_t>();
+    check_input(e.begin <= e.end, where, ": data_offsets begin ", e.begin, " > end ", e.end);
+    check_input(e.end <= data_size, where, ": data_offsets end ", e.end, " exceeds the data section (",
+                data_size, " bytes; file truncated?)");
+    const uint64_t expect = numel * uint64_t(c10::elementSize(st_type));
+    check_input(e.end - e.begin == expect, where, ": holds ", e.end - e.begin, " bytes but ", e.dtype,
+                " × shape needs ", expect);
+    spans.emplace_back(e.begin, it.key());
+    entries_[it.key()] = e;
+  }
+  std::sort(spans.begin(), spans.end());
+  for (size_t i = 1; i < spans.size(); ++i) {
+    const auto& prev = entries_[spans[i - 1].second];
+    const auto& cur = entries_[spans[i].second];
+    check_input(cur.begin >= prev.end || prev.begin == prev.end || cur.begin == cur.end, path,
+                ": tensors '", spans[i - 1].second, "' and '", spans[i].second, "' overlap");
+  }
+}
+
+SafetensorsFile::~SafetensorsFile() {
+  if (map_) ::munmap(map_, size_);
+}
+
+torch::Tensor SafetensorsFile::view(const std::string& name) const {
+  auto it = entries_.find(name);
+  check_input(it != entries_.end(), path_, ": missing tensor '", name, "'");
+  const auto& e = it->second;
+  auto type = safetensors_dtype(e.dtype, path_);
+  void* ptr = static_cast<uint8_t*>(map_) + data_start_ + e.begin;
+  return torch::from_blob(ptr, e.shape, torch::TensorOptions().dtype(type));
+}
+
+void write_safetensors(const std::string& path,
+                       const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
+                       const nlohmann::json& metadata) {
+  nlohmann::json header = nlohmann::json::object();
+  if (!metadata.is_null()) header["__metadata__"] = metadata;
+  std::vector<torch::Tensor> data;
+  uint64_t offset = 0;
+  for (const auto& [name, t] : tensors) {
+    auto c = t.detach().to(torch::kCPU).contiguous();
+    uint64_t bytes = uint64_t(c.numel()) * c.element_size();
+    header[name] = {{"dtype", safetensors_dtype_name(c.scalar_type())},
+                    {"shape", c.sizes().vec()},
+                    {"data_offsets", {offset, offset + bytes}}};
+    offset += bytes;
+    data.push_back(c);
+  }
+  std::string h = header.dump();
+  while (h.size() % 8 != 0) h.push_back(' ');
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error(path + ": cannot write");
+  uint64_t n = h.size();
+  char len[8];
+  for (int i = 0; i < 8; ++i) len[i] = char((n >> (8 * i)) & 0xff);
+  out.write(len, 8);
+  out.write(h.data(), std::streamsize(h.size()));
+  for (const auto& c : data)
+    out.write(static_cast<const char*>(c.data_ptr()), std::streamsize(c.numel() * c.element_size()));
+  out.flush();
+  if (!out) throw std::runtime_error(path + ": write failed (disk full?)");
+}
+
+}  // namespace ropelab

@@ -1,0 +1,57 @@
+// safetensors reading (memory-mapped) and writing.
+//
+// Format: u64 little-endian header length N, N bytes of JSON {name: {dtype, shape,
+// data_offsets: [begin, end]}, "__metadata__": {...}}, then the data. Every structural property
+// is checked on open — header inside the file, offsets inside the data, no overlaps, size equal
+// to dtype × shape — and a violation is an InputError naming the file and the tensor.
+#pragma once
+#include <torch/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace ropelab {
+
+struct SafetensorsEntry {
+  std::string dtype;            // "F32", "BF16", ...
+  std::vector<int64_t> shape;
+  uint64_t begin = 0, end = 0;  // relative to the data section
+};
+
+class SafetensorsFile {
+ public:
+  explicit SafetensorsFile(const std::string& path);  // maps and validates
+  ~SafetensorsFile();
+  SafetensorsFile(const SafetensorsFile&) = delete;
+  SafetensorsFile& operator=(const SafetensorsFile&) = delete;
+
+  const std::string& path() const { return path_; }
+  const std::map<std::string, SafetensorsEntry>& entries() const { return entries_; }
+  const nlohmann::json& metadata() const { return metadata_; }
+  bool contains(const std::string& name) const { return entries_.count(name) > 0; }
+  // A CPU tensor viewing the mapped bytes (valid while this object lives; clone to keep).
+  torch::Tensor view(const std::string& name) const;
+
+ private:
+  std::string path_;
+  void* map_ = nullptr;
+  size_t size_ = 0;
+  size_t data_start_ = 0;
+  std::map<std::string, SafetensorsEntry> entries_;
+  nlohmann::json metadata_;
+};
+
+// Writes tensors (any device/dtype; saved as they are, made contiguous on CPU) to `path`.
+void write_safetensors(const std::string& path,
+                       const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
+                       const nlohmann::json& metadata = {{"format", "pt"}});
+
+torch::ScalarType safetensors_dtype(const std::string& name, const std::string& where);
+std::string safetensors_dtype_name(torch::ScalarType t);
+
+}  // namespace ropelab

@@ -1,0 +1,132 @@
+#include "core/model/llama.h"
+
+#include <torch/torch.h>
+
+#include "core/model/checkpointing.h"
+
+namespace ropelab {
+
+DecoderLayerImpl::DecoderLayerImpl(const ModelConfig& c) {
+  input_layernorm = register_module("input_layernorm", RMSNorm(c.hidden_size, c.rms_norm_eps));
+  self_attn = register_module(
+      "self_attn", Attention(c.hidden_size, c.num_attention_heads, c.num_key_value_heads, c.head_dim()));
+  post_attention_layernorm =
+      register_module("post_attention_layernorm", RMSNorm(c.hidden_size, c.rms_norm_eps));
+  mlp = register_module("mlp", MLP(c.hidden_size, c.intermediate_size));
+}
+
+torch::Tensor DecoderLayerImpl::forward(const torch::Tensor& x, const AttentionInputs& in) {
+  auto h = x + self_attn(input_layernorm(x), in);
+  return h + mlp(post_attention_layernorm(h));
+}
+
+LlamaModelImpl::LlamaModelImpl(const ModelConfig& c) {
+  embed_tokens = register_module("embed_tokens", torch::nn::Embedding(c.vocab_size, c.hidden_size));
+  layers = register_module("layers", torch::nn::ModuleList());
+  for (int64_t i = 0; i < c.num_hidden_layers; ++i) layers->push_back(DecoderLayer(c));
+  norm = register_module("norm", RMSNorm(c.hidden_size, c.rms_norm_eps));
+}
+
+LlamaForCausalLMImpl::LlamaForCausalLMImpl(ModelConfig c) : config(std::move(c)) {
+  config.validate("model config");
+  model = register_module("model", LlamaModel(config));
+  if (!config.tie_word_embeddings)
+    lm_head = register_module(
+        "lm_head", torch::nn::Linear(torch::nn::LinearOptions(config.hidden_size, config.vocab_size).bias(false)));
+}
+
+torch::Tensor LlamaForCausalLMImpl::logit_scale_table(const torch::Tensor& positions) const {
+  auto pos = positions.to(torch::kCPU).contiguous();
+  const int64_t T = pos.size(0), L = config.num_hidden_layers;
+  auto out = torch::empty({L, T}, torch::kFloat32);
+  auto acc = out.accessor<float, 2>();
+  const int64_t* p = pos.data_ptr<int64_t>();
+  for (int64_t l = 0; l < L; ++l)
+    for (int64_t t = 0; t < T; ++t) acc[l][t] = float(config.rope.logit_scale_at(l, p[t]));
+  return out;
+}
+
+torch::Tensor LlamaForCausalLMImpl::hidden_states(const torch::Tensor& ids, torch::Tensor positions,
+                                                  const ForwardOptions& opts) {
+  TORCH_CHECK(ids.dim() == 2 && ids.scalar_type() == torch::kLong,
+              "LlamaForCausalLM: ids must be (B, T) int64, got ", ids.sizes(), " ", ids.scalar_type());
+  const int64_t T = ids.size(1);
+  if (!positions.defined()) {
+    int64_t start = opts.cache ? opts.cache->next_position() : 0;
+    positions = torch::arange(start, start + T, torch::kLong);
+  }
+  positions = positions.to(torch::kCPU, torch::kLong).contiguous();
+  TORCH_CHECK(positions.dim() == 1 && positions.size(0) == T, "LlamaForCausalLM: positions must be (T,) = (",
+              T, "), got ", positions.sizes());
+  if (opts.cache)
+    TORCH_CHECK(int64_t(opts.cache->layers.size()) == config.num_hidden_layers,
+                "LlamaForCausalLM: cache has ", opts.cache->layers.size(), " layers, model ",
+                config.num_hidden_layers);
+
+  // Length-dependent schedules (dynamic NTK, longrope) see the largest position so far; cached
+  // keys keep the frequencies they were rotated with (HF semantics).
+  int64_t seq_len = positions.max().item<int64_t>() + 1;
+  if (opts.cache) seq_len = std::max(seq_len, opts.cache->next_position());
+  auto dev = device();
+  auto dt = dtype();
+  RotaryTables rot = make_rotary_tables(config.rope, positions, seq_len, dt, dev);
+  auto scales = logit_scale_table(positions);  // (L, T) f32
+
+  auto x = model->embed_tokens(ids.to(dev));   // (B, T, C)
+  for (int64_t l = 0; l < config.num_hidden_layers; ++l) {
+    AttentionInputs in;
+    in.layer = l;
+    in.rotary = &rot;
+    in.positions = positions;
+    in.logit_scale = scales[l];
+    in.kv = opts.cache ? &opts.cache->layers[size_t(l)] : nullptr;
+    in.observers = opts.observers;
+    auto layer = model->layers->ptr<DecoderLayerImpl>(size_t(l));
+    if (opts.checkpoint_layers && torch::GradMode::is_enabled() && !opts.cache) {
+      x = checkpointed([layer, in](const torch::Tensor& h) { return layer->forward(h, in); }, x);
+    } else {
+      x = layer->forward(x, in);
+    }
+  }
+  return model->norm(x);
+}
+
+torch::Tensor LlamaForCausalLMImpl::logits_from_hidden(const torch::Tensor& h) {
+  auto logits = lm_head ? lm_head(h) : torch::nn::functional::linear(h, model->embed_tokens->weight);
+  return logits.to(torch::kFloat32);
+}
+
+torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor& ids, torch::Tensor positions,
+                                            const ForwardOptions& opts) {
+  return logits_from_hidden(hidden_states(ids, std::move(positions), opts));
+}
+
+void LlamaForCausalLMImpl::init_weights(uint64_t seed, double std) {
+  torch::NoGradGuard ng;
+  auto gen = at::detail::createCPUGenerator(seed);
+  for (auto& p : named_parameters()) {
+    const auto& name = p.key();
+    auto& t = p.value();
+    if (name.size() >= 6 && name.compare(name.size() - 6, 6, "weight") == 0 &&
+        name.find("norm") != std::string::npos) {
+      t.fill_(1.0);
+    } else {
+      auto cpu = at::normal(0.0, std, t.sizes(), gen, torch::TensorOptions().dtype(torch::kFloat32));
+      t.copy_(cpu);
+    }
+  }
+}
+
+int64_t LlamaForCausalLMImpl::num_parameters() const {
+  int64_t n = 0;
+  for (const auto& p : parameters()) n += p.numel();
+  return n;
+}
+
+torch::Dtype LlamaForCausalLMImpl::dtype() const {
+  return model->embed_tokens->weight.scalar_type();
+}
+
+torch::Device LlamaForCausalLMImpl::device() const { return model->embed_tokens->weight.device(); }
+
+}  // namespace ropelab

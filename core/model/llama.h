@@ -1,0 +1,71 @@
+// LlamaForCausalLM: the LLaMA-family decoder (LLaMA-2, LLaMA-3, Mistral without sliding window).
+//
+// Parameter names are exactly Hugging Face's ("model.layers.3.self_attn.q_proj.weight", ...), so
+// a safetensors checkpoint loads by name. Positions are explicit absolute ids. The RoPE spec is
+// part of the model config and can be swapped (set_rope) without touching weights.
+#pragma once
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/modulelist.h>
+#include <torch/nn/modules/embedding.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/pimpl.h>
+
+#include "core/attention/observer.h"
+#include "core/config/model_config.h"
+#include "core/model/attention.h"
+#include "core/model/kv_cache.h"
+#include "core/model/layers.h"
+
+namespace ropelab {
+
+struct DecoderLayerImpl : torch::nn::Module {
+  explicit DecoderLayerImpl(const ModelConfig& c);
+  torch::Tensor forward(const torch::Tensor& x, const AttentionInputs& in);  // (B, T, C)
+  RMSNorm input_layernorm{nullptr}, post_attention_layernorm{nullptr};
+  Attention self_attn{nullptr};
+  MLP mlp{nullptr};
+};
+TORCH_MODULE(DecoderLayer);
+
+struct LlamaModelImpl : torch::nn::Module {
+  explicit LlamaModelImpl(const ModelConfig& c);
+  torch::nn::Embedding embed_tokens{nullptr};
+  torch::nn::ModuleList layers{nullptr};
+  RMSNorm norm{nullptr};
+};
+TORCH_MODULE(LlamaModel);
+
+struct ForwardOptions {
+  KVCache* cache = nullptr;                 // append to / attend over this cache
+  const ObserverList* observers = nullptr;  // attention taps
+  bool checkpoint_layers = false;           // recompute each layer in backward (training)
+};
+
+struct LlamaForCausalLMImpl : torch::nn::Module {
+  explicit LlamaForCausalLMImpl(ModelConfig c);
+
+  // ids: (B, T) int64; positions: (T,) int64 absolute (undefined = continue after the cache).
+  // Returns logits (B, T, V) float32.
+  torch::Tensor forward(const torch::Tensor& ids, torch::Tensor positions = {},
+                        const ForwardOptions& opts = {});
+  // Final hidden states (B, T, C) before lm_head, same arguments.
+  torch::Tensor hidden_states(const torch::Tensor& ids, torch::Tensor positions = {},
+                              const ForwardOptions& opts = {});
+  torch::Tensor logits_from_hidden(const torch::Tensor& h);  // (B, T, C) -> (B, T, V) float32
+
+  // Logit-scale multiplier t per (layer, position): (L, T) float32.
+  torch::Tensor logit_scale_table(const torch::Tensor& positions) const;
+
+  void set_rope(const RopeSpec& spec) { config.rope = spec; }
+  void init_weights(uint64_t seed, double std = 0.02);  // HF-style normal(0, std) init
+  int64_t num_parameters() const;
+  torch::Dtype dtype() const;
+  torch::Device device() const;
+
+  ModelConfig config;
+  LlamaModel model{nullptr};
+  torch::nn::Linear lm_head{nullptr};  // null when tie_word_embeddings
+};
+TORCH_MODULE(LlamaForCausalLM);
+
+}  // namespace ropelab

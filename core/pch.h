@@ -1,0 +1,7 @@
+// Precompiled header for every LibTorch translation unit. Only heavy, stable headers belong here.
+#pragma once
+#include <torch/torch.h>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+#include <memory>

@@ -1,0 +1,50 @@
+#include "core/util/memory.h"
+
+#include <fstream>
+#include <string>
+
+#ifdef ROPELAB_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
+
+namespace ropelab {
+
+namespace {
+int64_t status_kb(const std::string& key) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(key + ":", 0) == 0) return std::stoll(line.substr(key.size() + 1));
+  return -1;
+}
+}  // namespace
+
+void reset_peak_memory(c10::Device device) {
+  if (device.is_cuda()) {
+#ifdef ROPELAB_CUDA
+    c10::cuda::CUDACachingAllocator::resetPeakStats(device.index() < 0 ? 0 : device.index());
+#endif
+    return;
+  }
+  std::ofstream("/proc/self/clear_refs") << "5";
+}
+
+int64_t peak_memory_bytes(c10::Device device) {
+  if (device.is_cuda()) {
+#ifdef ROPELAB_CUDA
+    auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
+    return stats.allocated_bytes[size_t(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE)].peak;
+#else
+    return -1;
+#endif
+  }
+  int64_t kb = status_kb("VmHWM");
+  return kb < 0 ? -1 : kb * 1024;
+}
+
+int64_t current_rss_bytes() {
+  int64_t kb = status_kb("VmRSS");
+  return kb < 0 ? -1 : kb * 1024;
+}
+
+}  // namespace ropelab

@@ -1,0 +1,225 @@
+#include "experiments/cli.h"
+
+#include <ATen/Parallel.h>
+#include <torch/torch.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "core/io/checkpoint.h"
+#include "core/util/error.h"
+#include "core/util/files.h"
+
+namespace ropelab::cli {
+
+namespace {
+std::string& command_line_storage() {
+  static std::string line;
+  return line;
+}
+}  // namespace
+
+void set_command_line(const std::string& line) { command_line_storage() = line; }
+const std::string& command_line() { return command_line_storage(); }
+
+void add_common_options(po::options_description& d) {
+  d.add_options()("help,h", "show this help")(
+      "config", po::value<std::string>(), "INI file with options of this subcommand (key = value)")(
+      "threads", po::value<int>()->default_value(int(std::max(1u, std::thread::hardware_concurrency()))),
+      "CPU threads for LibTorch");
+}
+
+void add_model_options(po::options_description& d, bool model_required) {
+  auto model = po::value<std::string>();
+  if (model_required) model->required();
+  d.add_options()("model", model, "model directory (Hugging Face layout)")(
+      "device", po::value<std::string>()->default_value("cpu"), "cpu, cuda or cuda:N")(
+      "dtype", po::value<std::string>()->default_value("auto"),
+      "compute dtype: fp32, bf16, fp16, auto (fp32 on CPU, the checkpoint's dtype on GPU)");
+}
+
+void add_rope_options(po::options_description& d) {
+  d.add_options()("rope", po::value<std::string>(),
+                  "RoPE method: default, linear, ntk, dynamic, ntk_by_parts, yarn, llama3, longrope, abf, eabf")(
+      "rope-factor", po::value<double>(), "scale factor s")(
+      "rope-theta", po::value<double>(), "RoPE base (abf/eabf default 500000)")(
+      "rope-original-max-position", po::value<int64_t>(), "original window L0 (= c)")(
+      "rope-beta-fast", po::value<double>(), "yarn/ntk_by_parts beta_fast (32)")(
+      "rope-beta-slow", po::value<double>(), "yarn/ntk_by_parts beta_slow (1)")(
+      "rope-attention-factor", po::value<double>(), "override attention_factor (yarn, longrope)")(
+      "rope-low-freq-factor", po::value<double>(), "llama3 low_freq_factor (1)")(
+      "rope-high-freq-factor", po::value<double>(), "llama3 high_freq_factor (4)")(
+      "rope-logit-scale", po::value<std::string>(), "logit-scale policy: none, dynamic_log, constant")(
+      "rope-logit-scale-base", po::value<int64_t>(), "c in t = ln(p+1)/ln c")(
+      "rope-logit-scale-floor", po::value<bool>(), "apply max(1, t) (true/false)")(
+      "rope-logit-scale-value", po::value<double>(), "t for the constant policy")(
+      "rope-exempt-layers", po::value<int64_t>(), "first N layers left unscaled")(
+      "rope-json", po::value<std::string>(),
+      "HF-style rope_scaling object as JSON (rope_theta may appear inside); excludes --rope*");
+}
+
+bool parse(const std::string& usage, const po::options_description& d, const Args& args,
+           po::variables_map& vm, const po::positional_options_description* pos) {
+  try {
+    auto parser = po::command_line_parser(args).options(d);
+    if (pos) parser.positional(*pos);
+    po::store(parser.run(), vm);
+    if (vm.count("help")) {
+      std::cout << "usage: " << usage << "\n\n" << d << "\n";
+      return false;
+    }
+    if (vm.count("config")) {
+      const std::string path = vm["config"].as<std::string>();
+      std::ifstream in(path);
+      check_input(in.good(), "--config ", path, ": cannot open file");
+      try {
+        po::store(po::parse_config_file(in, d, /*allow_unregistered=*/false), vm);
+      } catch (const po::error& e) {
+        fail_input("--config ", path, ": ", e.what());
+      }
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    fail_input(e.what(), " (see --help)");
+  }
+  return true;
+}
+
+void apply_threads(const po::variables_map& vm) {
+  int n = vm.count("threads") ? vm["threads"].as<int>() : int(std::thread::hardware_concurrency());
+  check_input(n >= 1 && n <= 1024, "--threads (", n, ") must be in [1, 1024]");
+  at::set_num_threads(n);
+}
+
+std::optional<RopeSpec> rope_override(const po::variables_map& vm, const ModelConfig& base) {
+  static const std::vector<std::pair<std::string, std::string>> kFlagKeys = {
+      {"rope-factor", "factor"},
+      {"rope-theta", "rope_theta"},
+      {"rope-original-max-position", "original_max_position_embeddings"},
+      {"rope-beta-fast", "beta_fast"},
+      {"rope-beta-slow", "beta_slow"},
+      {"rope-attention-factor", "attention_factor"},
+      {"rope-low-freq-factor", "low_freq_factor"},
+      {"rope-high-freq-factor", "high_freq_factor"},
+      {"rope-logit-scale", "logit_scale"},
+      {"rope-logit-scale-base", "logit_scale_base"},
+      {"rope-logit-scale-floor", "logit_scale_floor"},
+      {"rope-logit-scale-value", "logit_scale_value"},
+      {"rope-exempt-layers", "exempt_layers"}};
+  bool any_flag = vm.count("rope") > 0;
+  for (const auto& [flag, key] : kFlagKeys) any_flag |= vm.count(flag) > 0;
+  if (!any_flag && !vm.count("rope-json")) return std::nullopt;
+  check_input(!(any_flag && vm.count("rope-json")), "--rope-json cannot be combined with --rope or --rope-* flags");
+
+  nlohmann::json rs;
+  std::string where;
+  if (vm.count("rope-json")) {
+    where = "--rope-json";
+    try {
+      rs = nlohmann::json::parse(vm["rope-json"].as<std::string>());
+    } catch (const nlohmann::json::parse_error& e) {
+      fail_input("--rope-json: invalid JSON (", e.what(), ")");
+    }
+    check_input(rs.is_object(), "--rope-json must be a JSON object like {\"rope_type\": \"yarn\", \"factor\": 4}");
+  } else {
+    where = "--rope";
+    check_input(vm.count("rope") > 0, "--rope-* flags need --rope METHOD (", rope_type_names(), ")");
+    rs["rope_type"] = vm["rope"].as<std::string>();
+    for (const auto& [flag, key] : kFlagKeys) {
+      if (!vm.count(flag)) continue;
+      const auto& v = vm[flag].value();
+      if (v.type() == typeid(double)) rs[key] = boost::any_cast<double>(v);
+      else if (v.type() == typeid(int64_t)) rs[key] = boost::any_cast<int64_t>(v);
+      else if (v.type() == typeid(bool)) rs[key] = boost::any_cast<bool>(v);
+      else rs[key] = boost::any_cast<std::string>(v);
+    }
+  }
+  RopeContext ctx;
+  ctx.head_dim = base.head_dim();
+  ctx.max_position_embeddings = base.max_position_embeddings;
+  if (base.extra.contains("partial_rotary_factor"))
+    ctx.partial_rotary_factor = base.extra["partial_rotary_factor"].get<double>();
+  if (base.extra.contains("original_max_position_embeddings"))
+    ctx.top_level_original_max_position = base.extra["original_max_position_embeddings"].get<int64_t>();
+  // The model's base theta stays unless the override sets one (abf/eabf default to 500,000).
+  return RopeSpec::from_json(rs, base.rope.theta, ctx, where);
+}
+
+LlamaForCausalLM load_model_from_options(const po::variables_map& vm, bool verbose) {
+  const std::string dir = vm["model"].as<std::string>();
+  ModelConfig cfg = read_checkpoint_config(dir);
+  LoadOptions lo;
+  lo.device = parse_device(vm["device"].as<std::string>());
+  lo.dtype = resolve_compute_dtype(vm["dtype"].as<std::string>(), lo.device, cfg.torch_dtype);
+  lo.rope = rope_override(vm, cfg);
+  auto model = load_model(dir, lo);
+  if (verbose) {
+    std::cerr << "model " << dir << ": " << model->num_parameters() << " parameters, "
+              << c10::toString(model->dtype()) << " on " << model->device().str() << "\n"
+              << "rope: " << model->config.rope.to_json().dump() << "\n";
+  }
+  return model;
+}
+
+std::vector<int64_t> parse_int_list(const std::string& s, const std::string& option) {
+  std::vector<int64_t> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    size_t pos = 0;
+    int64_t v = 0;
+    try {
+      v = std::stoll(item, &pos);
+    } catch (...) {
+      pos = 0;
+    }
+    check_input(pos > 0 && pos == item.size(), option, ": '", item, "' is not an integer (expected e.g. 1024,2048)");
+    out.push_back(v);
+  }
+  check_input(!out.empty(), option, ": empty list");
+  return out;
+}
+
+std::vector<double> parse_double_list(const std::string& s, const std::string& option) {
+  std::vector<double> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    size_t pos = 0;
+    double v = 0;
+    try {
+      v = std::stod(item, &pos);
+    } catch (...) {
+      pos = 0;
+    }
+    check_input(pos > 0 && pos == item.size(), option, ": '", item, "' is not a number");
+    out.push_back(v);
+  }
+  check_input(!out.empty(), option, ": empty list");
+  return out;
+}
+
+std::vector<int64_t> read_token_file(const std::string& path) {
+  std::string text = read_text_file(path);
+  std::vector<int64_t> ids;
+  std::istringstream in(text);
+  std::string tok;
+  while (in >> tok) {
+    size_t pos = 0;
+    int64_t v = -1;
+    try {
+      v = std::stoll(tok, &pos);
+    } catch (...) {
+      pos = 0;
+    }
+    check_input(pos == tok.size() && v >= 0, path, ": token ", ids.size() + 1, " ('", tok,
+                "') is not a non-negative integer id");
+    ids.push_back(v);
+  }
+  check_input(!ids.empty(), path, ": no token ids found");
+  return ids;
+}
+
+}  // namespace ropelab::cli

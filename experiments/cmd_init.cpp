@@ -1,0 +1,73 @@
+// `ropelab init`: a randomly initialised model directory from a config (preset name, HF
+// config.json, or INI options file).
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "core/io/checkpoint.h"
+#include "core/util/dtype.h"
+#include "core/util/error.h"
+#include "experiments/commands.h"
+
+namespace ropelab::cli {
+
+int run_init(const Args& args) {
+  po::options_description d("ropelab init");
+  add_common_options(d);
+  d.add_options()("arch", po::value<std::string>()->required(),
+                  ("architecture: a preset (" + ModelConfig::preset_names() + ") or an HF config.json").c_str())(
+      "seed", po::value<uint64_t>()->default_value(0), "random seed")(
+      "out", po::value<std::string>()->required(), "output model directory")(
+      "dtype", po::value<std::string>()->default_value("fp32"), "stored dtype: fp32, bf16, fp16")(
+      "tokenizer", po::value<std::string>(), "tokenizer.model to copy into the directory")(
+      "shard-size", po::value<std::string>()->default_value("0"),
+      "split weights into shards of this size (e.g. 2GB); 0 = one file")(
+      "overwrite", po::bool_switch(), "replace an existing output directory");
+  // `--config tiny` or `--config x.json` names the architecture (as in the docs);
+  // `--config x.ini` stays the generic options file, which may set `arch = ...`.
+  Args a = args;
+  for (size_t i = 0; i + 1 < a.size(); ++i) {
+    const std::string& v = a[i + 1];
+    if (a[i] == "--config" && !(v.size() > 4 && v.compare(v.size() - 4, 4, ".ini") == 0)) a[i] = "--arch";
+  }
+  po::variables_map vm;
+  if (!parse("ropelab init --config tiny|config.json|options.ini --out DIR [--seed N]", d, a, vm)) return 0;
+  apply_threads(vm);
+
+  const std::string spec = vm["arch"].as<std::string>();
+  ModelConfig cfg;
+  if (auto p = ModelConfig::preset(spec)) {
+    cfg = *p;
+  } else {
+    check_input(spec.size() > 5 && spec.substr(spec.size() - 5) == ".json", "--config '", spec,
+                "': not a preset (", ModelConfig::preset_names(), ") nor a .json file");
+    cfg = load_model_config(spec);
+  }
+  auto stored = dtype_from_cli(vm["dtype"].as<std::string>());
+  cfg.torch_dtype = dtype_torch_name(stored);
+  cfg.validate(spec);
+
+  LlamaForCausalLM model(cfg);
+  model->init_weights(vm["seed"].as<uint64_t>());
+  SaveOptions so;
+  so.dtype = stored;
+  so.overwrite = vm["overwrite"].as<bool>();
+  so.shard_size_bytes = parse_byte_size(vm["shard-size"].as<std::string>(), "--shard-size");
+  const std::string out = vm["out"].as<std::string>();
+  if (vm.count("tokenizer")) {
+    namespace fs = std::filesystem;
+    const fs::path tok = vm["tokenizer"].as<std::string>();
+    check_input(fs::exists(tok), "--tokenizer ", tok.string(), ": file not found");
+    so.copy_tokenizer_from = tok.parent_path().string();
+    check_input(tok.filename() == "tokenizer.model", "--tokenizer must point to a file named tokenizer.model");
+  }
+  save_model(model, out, so);
+  std::cout << "initialised " << out << ": " << model->num_parameters() << " parameters, "
+            << cfg.num_hidden_layers << " layers, hidden " << cfg.hidden_size << ", heads "
+            << cfg.num_attention_heads << "/" << cfg.num_key_value_heads << ", stored " << cfg.torch_dtype
+            << ", seed " << vm["seed"].as<uint64_t>() << "\n";
+  return 0;
+}
+
+}  // namespace ropelab::cli

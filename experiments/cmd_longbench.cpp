@@ -1,0 +1,175 @@
+// `ropelab longbench-score` and `ropelab report-longbench`: LongBench's eval.py on a folder of
+// predictions, and result tables over one or more result.json files.
+//
+// longbench-score writes result.json (eval.py's format) and, with --per-sample, per_sample.json
+// into the prediction folder, each atomically. Both are derived from the predictions and are
+// regenerated on every run, as eval.py does; no file it writes ends in ".jsonl", so a rerun never
+// mistakes an output for a prediction file. Datasets that need jieba are listed as unsupported and
+// left out of result.json instead of being scored wrongly.
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "analysis/longbench_table.h"
+#include "core/eval/longbench/scorer.h"
+#include "core/util/error.h"
+#include "core/util/files.h"
+#include "experiments/cli.h"
+
+namespace ropelab {
+
+namespace {
+
+namespace lb = ropelab::longbench;
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + v[i];
+  return out;
+}
+
+std::string fmt2(double v) {
+  if (std::isnan(v)) return "NaN";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+void print_aggregates(std::ostream& os, const std::map<std::string, double>& scores, const std::string& indent) {
+  const lb::Aggregates a = lb::aggregate_scores(scores);
+  os << indent << lb::kPaperMacroLabel << ": "
+     << (a.paper_macro ? fmt2(*a.paper_macro) : "n/a (missing: " + join(a.paper_missing) + ")") << "\n";
+  os << indent << lb::kLongBenchEnAvgLabel << ": "
+     << (a.longbench_en.value ? fmt2(*a.longbench_en.value) : "n/a (missing: " + join(a.longbench_en.missing) + ")")
+     << "\n";
+  if (a.longbench_zh.value) os << indent << lb::kLongBenchZhAvgLabel << ": " << fmt2(*a.longbench_zh.value) << "\n";
+}
+
+void print_report(std::ostream& os, const lb::ScoreReport& r) {
+  os << "LongBench" << (r.options.longbench_e ? "-E" : "") << " scores (code_sim backend: "
+     << lb::to_string(r.options.code_sim_backend) << ")\n";
+  char line[256];
+  if (!r.options.longbench_e) {
+    std::snprintf(line, sizeof line, "  %-22s %-22s %5s %8s\n", "dataset", "metric", "N", "score");
+    os << line;
+    std::map<std::string, double> scores;
+    for (const auto& d : r.datasets) {
+      std::snprintf(line, sizeof line, "  %-22s %-22s %5zu %8s\n", d.dataset.c_str(),
+                    lb::to_string(lb::task_info(d.dataset).metric), d.num_samples, fmt2(d.score).c_str());
+      os << line;
+      scores[d.dataset] = d.score;
+    }
+    print_aggregates(os, scores, "  ");
+  } else {
+    std::snprintf(line, sizeof line, "  %-22s %-22s %5s %14s %14s %14s\n", "dataset", "metric", "N", "0-4k (n)",
+                  "4-8k (n)", "8k+ (n)");
+    os << line;
+    std::array<std::map<std::string, double>, 3> per_bucket;
+    for (const auto& d : r.datasets) {
+      std::string cells[3];
+      for (size_t b = 0; b < 3; ++b) {
+        cells[b] = fmt2(d.buckets[b]) + " (" + std::to_string(d.bucket_sizes[b]) + ")";
+        per_bucket[b][d.dataset] = d.buckets[b];
+      }
+      std::snprintf(line, sizeof line, "  %-22s %-22s %5zu %14s %14s %14s\n", d.dataset.c_str(),
+                    lb::to_string(lb::task_info(d.dataset).metric), d.num_samples, cells[0].c_str(),
+                    cells[1].c_str(), cells[2].c_str());
+      os << line;
+    }
+    for (size_t b = 0; b < 3; ++b) {
+      os << "  [" << lb::kLengthBuckets[b] << "]\n";
+      print_aggregates(os, per_bucket[b], "    ");
+    }
+  }
+  if (!r.unsupported.empty())
+    os << "  unsupported (metric needs jieba; not scored, not in result.json): " << join(r.unsupported) << "\n";
+}
+
+std::string per_sample_text(const lb::ScoreReport& r) {
+  // One sample per line keeps the file diffable and greppable.
+  const nlohmann::json j = lb::per_sample_json(r);
+  std::string out = "[\n";
+  for (size_t i = 0; i < j.size(); ++i) out += (i ? ",\n" : "") + j[i].dump();
+  return out + "\n]\n";
+}
+
+}  // namespace
+
+int run_longbench_score(const cli::Args& args) {
+  cli::po::options_description d("longbench-score options");
+  cli::add_common_options(d);
+  d.add_options()("pred-dir", cli::po::value<std::string>()->required(),
+                  "folder of LongBench predictions (<dataset>.jsonl from pred.py or ropelab)")(
+      "per-sample", cli::po::bool_switch(), "also write per_sample.json: [{dataset, index, score}], score in [0, 1]")(
+      "code-sim-backend", cli::po::value<std::string>()->default_value("difflib"),
+      "fuzzywuzzy backend for lcc/repobench-p: difflib (LongBench's requirements; the official "
+      "result.json) or levenshtein (python-Levenshtein installed)")(
+      "e", cli::po::bool_switch(), "LongBench-E: scores per length bucket (0-4k, 4-8k, 8k+), like eval.py --e")(
+      "overwrite", cli::po::bool_switch(),
+      "accepted for uniformity: result.json and per_sample.json are derived from the predictions and "
+      "are always regenerated, like eval.py");
+  cli::po::variables_map vm;
+  if (!cli::parse("ropelab longbench-score --pred-dir DIR [--per-sample] [--code-sim-backend difflib|levenshtein] [--e]",
+                  d, args, vm))
+    return 0;
+  cli::apply_threads(vm);
+
+  lb::ScoreOptions options;
+  options.code_sim_backend = lb::code_sim_backend_from_string(vm["code-sim-backend"].as<std::string>());
+  options.longbench_e = vm["e"].as<bool>();
+  const fs::path dir = vm["pred-dir"].as<std::string>();
+
+  const lb::ScoreReport report = lb::score_prediction_dir(dir, options);
+  print_report(std::cout, report);
+
+  write_text_file_atomic(dir / "result.json", lb::result_json(report).dump(4));
+  std::cerr << "wrote " << (dir / "result.json").string() << "\n";
+  if (vm["per-sample"].as<bool>()) {
+    write_text_file_atomic(dir / "per_sample.json", per_sample_text(report));
+    std::cerr << "wrote " << (dir / "per_sample.json").string() << "\n";
+  } else if (fs::exists(dir / "per_sample.json")) {
+    std::cerr << "note: " << (dir / "per_sample.json").string()
+              << " is from an earlier run (pass --per-sample to regenerate it)\n";
+  }
+  return 0;
+}
+
+int run_report_longbench(const cli::Args& args) {
+  cli::po::options_description d("report-longbench options");
+  cli::add_common_options(d);
+  d.add_options()("result", cli::po::value<std::vector<std::string>>(), "result.json files (positional)")(
+      "format", cli::po::value<std::string>()->default_value("md"), "md, latex or csv")(
+      "tasks", cli::po::value<std::string>()->default_value("paper12"),
+      "columns: paper12 (the paper's 12 English tasks, its order), en16, all, or a comma-separated list")(
+      "out", cli::po::value<std::string>(), "write the table to FILE (atomically) instead of stdout")(
+      "overwrite", cli::po::bool_switch(), "replace an existing --out file");
+  cli::po::positional_options_description pos;
+  pos.add("result", -1);
+  cli::po::variables_map vm;
+  if (!cli::parse("ropelab report-longbench RESULT.json... [--format md|latex|csv] [--tasks SET] [--out FILE]", d,
+                  args, vm, &pos))
+    return 0;
+  cli::apply_threads(vm);
+
+  check_input(vm.count("result") > 0, "report-longbench needs at least one result.json (see --help)");
+  const auto format = analysis::table_format_from_string(vm["format"].as<std::string>());
+  const auto tasks = lb::parse_task_set(vm["tasks"].as<std::string>());
+  std::vector<analysis::LongBenchRow> rows;
+  for (const auto& path : vm["result"].as<std::vector<std::string>>())
+    for (auto& row : analysis::read_longbench_result(path)) rows.push_back(std::move(row));
+  const std::string table = analysis::longbench_table(rows, tasks, format);
+
+  if (vm.count("out")) {
+    const fs::path out = vm["out"].as<std::string>();
+    check_output_path(out, vm["overwrite"].as<bool>());
+    write_text_file_atomic(out, table);
+    std::cerr << "wrote " << out.string() << "\n";
+  } else {
+    std::cout << table;
+  }
+  return 0;
+}
+
+}  // namespace ropelab

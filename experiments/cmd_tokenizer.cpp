@@ -1,0 +1,124 @@
+// `ropelab tokenizer train|encode|decode`.
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "core/text/tokenizer.h"
+#include "core/util/error.h"
+#include "core/util/files.h"
+#include "experiments/commands.h"
+
+namespace ropelab::cli {
+
+namespace {
+
+int train(const Args& args) {
+  po::options_description d("ropelab tokenizer train");
+  add_common_options(d);
+  d.add_options()("input", po::value<std::vector<std::string>>()->multitoken()->required(), "text files")(
+      "out", po::value<std::string>()->required(), "output path, e.g. DIR/tokenizer.model")(
+      "vocab-size", po::value<int>()->default_value(2048), "vocabulary size")(
+      "model-type", po::value<std::string>()->default_value("bpe"), "bpe or unigram")(
+      "overwrite", po::bool_switch(), "replace an existing model file");
+  po::variables_map vm;
+  if (!parse("ropelab tokenizer train --input FILE... --out DIR/tokenizer.model", d, args, vm)) return 0;
+  apply_threads(vm);
+  TokenizerTrainOptions o;
+  o.inputs = vm["input"].as<std::vector<std::string>>();
+  o.output_model = vm["out"].as<std::string>();
+  o.vocab_size = vm["vocab-size"].as<int>();
+  o.model_type = vm["model-type"].as<std::string>();
+  o.threads = vm["threads"].as<int>();
+  check_output_path(o.output_model, vm["overwrite"].as<bool>());
+  auto parent = std::filesystem::path(o.output_model).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+  train_tokenizer(o);
+  Tokenizer tok(o.output_model);
+  std::cout << "trained " << o.output_model << ": " << tok.vocab_size() << " pieces (bos " << tok.bos_id()
+            << ", eos " << tok.eos_id() << ")\n";
+  return 0;
+}
+
+Tokenizer open_tokenizer(const po::variables_map& vm) {
+  check_input(vm.count("tokenizer") + vm.count("model") == 1, "give exactly one of --tokenizer FILE or --model DIR");
+  if (vm.count("tokenizer")) return Tokenizer(vm["tokenizer"].as<std::string>());
+  return Tokenizer(tokenizer_path_in(vm["model"].as<std::string>(), "tokenizer"));
+}
+
+int encode(const Args& args) {
+  po::options_description d("ropelab tokenizer encode");
+  add_common_options(d);
+  d.add_options()("tokenizer", po::value<std::string>(), "tokenizer.model")("model", po::value<std::string>(),
+                                                                         "model directory with tokenizer.model")(
+      "text", po::value<std::string>(), "text to encode (default: standard input)")(
+      "bos", po::bool_switch(), "prepend BOS")("eos", po::bool_switch(), "append EOS")(
+      "pieces", po::bool_switch(), "print pieces instead of ids");
+  po::variables_map vm;
+  if (!parse("ropelab tokenizer encode --tokenizer FILE --text TEXT", d, args, vm)) return 0;
+  auto tok = open_tokenizer(vm);
+  std::string text;
+  if (vm.count("text")) {
+    text = vm["text"].as<std::string>();
+  } else {
+    std::ostringstream os;
+    os << std::cin.rdbuf();
+    text = os.str();
+  }
+  auto ids = tok.encode(text, vm["bos"].as<bool>(), vm["eos"].as<bool>());
+  for (size_t i = 0; i < ids.size(); ++i)
+    std::cout << (i ? " " : "") << (vm["pieces"].as<bool>() ? tok.piece(ids[i]) : std::to_string(ids[i]));
+  std::cout << "\n";
+  return 0;
+}
+
+int decode(const Args& args) {
+  po::options_description d("ropelab tokenizer decode");
+  add_common_options(d);
+  d.add_options()("tokenizer", po::value<std::string>(), "tokenizer.model")("model", po::value<std::string>(),
+                                                                         "model directory with tokenizer.model")(
+      "ids", po::value<std::string>(), "whitespace-separated ids (default: standard input)");
+  po::variables_map vm;
+  if (!parse("ropelab tokenizer decode --tokenizer FILE --ids '1 2 3'", d, args, vm)) return 0;
+  auto tok = open_tokenizer(vm);
+  std::string text;
+  if (vm.count("ids")) {
+    text = vm["ids"].as<std::string>();
+  } else {
+    std::ostringstream os;
+    os << std::cin.rdbuf();
+    text = os.str();
+  }
+  std::istringstream in(text);
+  std::vector<int64_t> ids;
+  std::string t;
+  while (in >> t) {
+    size_t pos = 0;
+    int64_t v = -1;
+    try {
+      v = std::stoll(t, &pos);
+    } catch (...) {
+      pos = 0;
+    }
+    check_input(pos == t.size(), "--ids: '", t, "' is not an integer token id");
+    ids.push_back(v);
+  }
+  std::cout << tok.decode(ids) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int run_tokenizer(const Args& args) {
+  check_input(!args.empty(), "usage: ropelab tokenizer train|encode|decode [options]");
+  Args rest(args.begin() + 1, args.end());
+  if (args[0] == "train") return train(rest);
+  if (args[0] == "encode") return encode(rest);
+  if (args[0] == "decode") return decode(rest);
+  if (args[0] == "--help" || args[0] == "-h") {
+    std::cout << "usage: ropelab tokenizer train|encode|decode [options]\n";
+    return 0;
+  }
+  fail_input("unknown tokenizer action '", args[0], "'; valid: train, encode, decode");
+}
+
+}  // namespace ropelab::cli
