@@ -33,6 +33,9 @@ int run_generate(const Args& args) {
   std::unique_ptr<Tokenizer> tok;
   if (vm.count("prompt")) tok = std::make_unique<Tokenizer>(tokenizer_path_in(dir, "--prompt"));
   auto model = load_model_from_options(vm);
+  if (tok)
+    check_input(tok->vocab_size() <= model->config.vocab_size, dir, ": tokenizer has ", tok->vocab_size(),
+                " pieces but the model's vocab_size is ", model->config.vocab_size);
 
   std::vector<int64_t> prompt;
   if (tok) {

@@ -13,6 +13,7 @@ int run_info(const Args& args) {
   po::options_description d("ropelab info");
   add_common_options(d);
   add_model_options(d);
+  add_rope_options(d);
   d.add_options()("tensors", po::value<bool>()->default_value(true), "list every tensor");
   po::variables_map vm;
   if (!parse("ropelab info --model DIR", d, args, vm)) return 0;

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "core/io/checkpoint.h"
+#include "core/text/tokenizer.h"
 #include "core/util/dtype.h"
 #include "core/util/error.h"
 #include "experiments/commands.h"
@@ -43,6 +44,13 @@ int run_init(const Args& args) {
     check_input(spec.size() > 5 && spec.substr(spec.size() - 5) == ".json", "--config '", spec,
                 "': not a preset (", ModelConfig::preset_names(), ") nor a .json file");
     cfg = load_model_config(spec);
+  }
+  if (vm.count("tokenizer")) {
+    // The model's vocabulary and special ids follow the tokenizer it is created with.
+    Tokenizer tok(vm["tokenizer"].as<std::string>());
+    cfg.vocab_size = tok.vocab_size();
+    cfg.bos_token_id = tok.bos_id() >= 0 ? std::optional<int64_t>(tok.bos_id()) : std::nullopt;
+    cfg.eos_token_id = tok.eos_id() >= 0 ? std::optional<int64_t>(tok.eos_id()) : std::nullopt;
   }
   auto stored = dtype_from_cli(vm["dtype"].as<std::string>());
   cfg.torch_dtype = dtype_torch_name(stored);

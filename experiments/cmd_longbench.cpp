@@ -3,9 +3,12 @@
 //
 // longbench-score writes result.json (eval.py's format) and, with --per-sample, per_sample.json
 // into the prediction folder, each atomically. Both are derived from the predictions and are
-// regenerated on every run, as eval.py does; no file it writes ends in ".jsonl", so a rerun never
-// mistakes an output for a prediction file. Datasets that need jieba are listed as unsupported and
-// left out of result.json instead of being scored wrongly.
+// regenerated on every run, as eval.py does, with one guard: an existing result.json holding
+// scores this run would not write again (LongBench's own file with the Chinese tasks, or the other
+// LongBench/LongBench-E mode) is replaced only with --overwrite, so reference results are never
+// lost silently. No file it writes ends in ".jsonl", so a rerun never mistakes an output for a
+// prediction file. Datasets that need jieba are listed as unsupported and left out of result.json
+// instead of being scored wrongly.
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -87,6 +90,31 @@ void print_report(std::ostream& os, const lb::ScoreReport& r) {
     os << "  unsupported (metric needs jieba; not scored, not in result.json): " << join(r.unsupported) << "\n";
 }
 
+// Our own earlier result.json (same mode, no extra datasets) is simply regenerated; anything else
+// needs --overwrite.
+void check_result_replaceable(const fs::path& path, const lb::ScoreReport& fresh, bool overwrite) {
+  if (overwrite || !fs::exists(path)) return;
+  std::vector<analysis::LongBenchRow> old;
+  try {
+    old = analysis::read_longbench_result(path);
+  } catch (const InputError& e) {
+    fail_input(path.string(), ": exists and is not a LongBench result (", e.what(), "); pass --overwrite to replace it");
+  }
+  const bool old_e = !old.front().bucket.empty();
+  if (old_e != fresh.options.longbench_e)
+    fail_input(path.string(), ": exists and holds LongBench", old_e ? "-E" : "", " scores, but this run is LongBench",
+               fresh.options.longbench_e ? "-E" : "", "; pass --overwrite to replace it");
+  std::vector<std::string> dropped;
+  for (const auto& [dataset, score] : old.front().scores) {
+    bool kept = false;
+    for (const auto& d : fresh.datasets) kept |= d.dataset == dataset;
+    if (!kept) dropped.push_back(dataset);
+  }
+  if (!dropped.empty())
+    fail_input(path.string(), ": exists with scores this run would drop (", join(dropped),
+               "); pass --overwrite to replace it");
+}
+
 std::string per_sample_text(const lb::ScoreReport& r) {
   // One sample per line keeps the file diffable and greppable.
   const nlohmann::json j = lb::per_sample_json(r);
@@ -108,10 +136,11 @@ int run_longbench_score(const cli::Args& args) {
       "result.json) or levenshtein (python-Levenshtein installed)")(
       "e", cli::po::bool_switch(), "LongBench-E: scores per length bucket (0-4k, 4-8k, 8k+), like eval.py --e")(
       "overwrite", cli::po::bool_switch(),
-      "accepted for uniformity: result.json and per_sample.json are derived from the predictions and "
-      "are always regenerated, like eval.py");
+      "replace an existing result.json that holds scores this run would not write (other datasets, "
+      "or the other LongBench/LongBench-E mode); our own result.json is regenerated without it");
   cli::po::variables_map vm;
-  if (!cli::parse("ropelab longbench-score --pred-dir DIR [--per-sample] [--code-sim-backend difflib|levenshtein] [--e]",
+  if (!cli::parse("ropelab longbench-score --pred-dir DIR [--per-sample] [--code-sim-backend difflib|levenshtein] "
+                  "[--e] [--overwrite]",
                   d, args, vm))
     return 0;
   cli::apply_threads(vm);
@@ -123,6 +152,7 @@ int run_longbench_score(const cli::Args& args) {
 
   const lb::ScoreReport report = lb::score_prediction_dir(dir, options);
   print_report(std::cout, report);
+  check_result_replaceable(dir / "result.json", report, vm["overwrite"].as<bool>());
 
   write_text_file_atomic(dir / "result.json", lb::result_json(report).dump(4));
   std::cerr << "wrote " << (dir / "result.json").string() << "\n";

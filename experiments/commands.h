@@ -10,5 +10,12 @@ int run_generate(const Args& args);
 int run_tokenizer(const Args& args);
 int run_rope(const Args& args);
 int run_bench(const Args& args);
+int run_longbench(const Args& args);  // longbench score (run: evaluation issue)
+int run_report(const Args& args);     // report longbench
 
 }  // namespace ropelab::cli
+
+namespace ropelab {
+int run_longbench_score(const cli::Args& args);
+int run_report_longbench(const cli::Args& args);
+}  // namespace ropelab

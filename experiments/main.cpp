@@ -1,6 +1,9 @@
 // ropelab: one binary, one subcommand per file. main() only dispatches and maps errors to exit
 // codes: 2 for bad input (InputError, option errors), 1 for anything else.
+#include <ATen/Parallel.h>
 #include <c10/util/Exception.h>
+
+#include <thread>
 
 #include <cstring>
 #include <iostream>
@@ -26,6 +29,8 @@ const std::map<std::string, Command>& commands() {
       {"tokenizer", {run_tokenizer, "train | encode | decode with a SentencePiece model"}},
       {"rope", {run_rope, "rope show: what a RoPE method does to every frequency pair"}},
       {"bench", {run_bench, "benchmarks: bench forward"}},
+      {"longbench", {run_longbench, "longbench score: LongBench's official scorer, quirks included"}},
+      {"report", {run_report, "report longbench: tables from result.json files"}},
   };
   return table;
 }
@@ -46,6 +51,8 @@ int main(int argc, char** argv) {
     usage(argc < 2 ? std::cerr : std::cout);
     return argc < 2 ? 2 : 0;
   }
+  // LibTorch starts with one thread here; default to all cores (--threads overrides).
+  at::set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
   if (!std::strcmp(argv[1], "--version")) {
     std::cout << ropelab::version_text();
     return 0;

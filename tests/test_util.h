@@ -45,7 +45,7 @@ inline CommandResult run_command(const std::string& cmd) {
   return r;
 }
 
-inline CommandResult ropelab(const std::string& args) {
+inline CommandResult run_cli(const std::string& args) {
   return run_command(std::string(ROPELAB_BIN) + " " + args);
 }
 

@@ -1,0 +1,110 @@
+// The decoder: KV-cache decoding equals the full forward, GQA equals MHA with repeated kv heads,
+// and block-wise attention equals the float64 reference.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "core/attention/attend.h"
+#include "core/model/llama.h"
+#include "test_util.h"
+
+using namespace ropelab;
+using ropelab::testing::micro_config;
+
+namespace {
+
+double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a.to(torch::kFloat64) - b.to(torch::kFloat64)).abs().max().item<double>();
+}
+
+// Full forward vs prefill of `split` tokens then one token at a time through the cache.
+double cached_vs_full(LlamaForCausalLM& m, int64_t T, int64_t split) {
+  torch::NoGradGuard ng;
+  auto ids = torch::randint(0, m->config.vocab_size, {2, T}, torch::kLong);
+  auto full = m->forward(ids);
+  KVCache cache(m->config.num_hidden_layers);
+  ForwardOptions fo;
+  fo.cache = &cache;
+  std::vector<torch::Tensor> parts{m->forward(ids.narrow(1, 0, split), {}, fo)};
+  for (int64_t t = split; t < T; ++t) parts.push_back(m->forward(ids.narrow(1, t, 1), {}, fo));
+  return max_abs_diff(torch::cat(parts, 1), full);
+}
+
+}  // namespace
+
+TEST(Model, KVCacheDecodingEqualsFullForwardMHA) {
+  torch::manual_seed(0);
+  LlamaForCausalLM m(micro_config(4));
+  m->init_weights(3);
+  EXPECT_LE(cached_vs_full(m, 20, 7), 1e-5);
+}
+
+TEST(Model, KVCacheDecodingEqualsFullForwardGQA) {
+  torch::manual_seed(0);
+  LlamaForCausalLM m(micro_config(2, /*tied=*/true));
+  m->init_weights(4);
+  EXPECT_LE(cached_vs_full(m, 20, 5), 1e-5);
+}
+
+TEST(Model, GQAEqualsMHAWithRepeatedKvWeights) {
+  torch::manual_seed(0);
+  LlamaForCausalLM gqa(micro_config(2));
+  gqa->init_weights(5);
+  LlamaForCausalLM mha(micro_config(4));
+  torch::NoGradGuard ng;
+  auto src = gqa->named_parameters();
+  const int64_t D = gqa->config.head_dim(), G = 2;
+  for (auto& p : mha->named_parameters()) {
+    const auto& name = p.key();
+    auto w = src[name];
+    if (name.find("k_proj") != std::string::npos || name.find("v_proj") != std::string::npos) {
+      // (Hkv·D, C) -> (Hkv, D, C) -> repeat each kv head G times -> (H·D, C)
+      w = w.view({-1, D, w.size(1)}).repeat_interleave(G, 0).reshape({-1, w.size(-1)});
+    }
+    p.value().copy_(w);
+  }
+  auto ids = torch::randint(0, 97, {1, 16}, torch::kLong);
+  EXPECT_LE(max_abs_diff(gqa->forward(ids), mha->forward(ids)), 1e-5);
+}
+
+TEST(Model, ExplicitPositionsShiftTheRotation) {
+  torch::manual_seed(0);
+  LlamaForCausalLM m(micro_config());
+  m->init_weights(6);
+  torch::NoGradGuard ng;
+  auto ids = torch::randint(0, 97, {1, 8}, torch::kLong);
+  // RoPE is relative: shifting all positions by a constant leaves the logits unchanged.
+  auto a = m->forward(ids, torch::arange(0, 8, torch::kLong));
+  auto b = m->forward(ids, torch::arange(100, 108, torch::kLong));
+  EXPECT_LE(max_abs_diff(a, b), 2e-4);
+}
+
+TEST(Attend, BlockwiseEqualsFloat64ReferenceWithGQAAndCausalMask) {
+  torch::manual_seed(1);
+  auto q = torch::randn({2, 8, 37, 16});
+  auto k = torch::randn({2, 2, 37, 16});
+  auto v = torch::randn({2, 2, 37, 16});
+  auto pos = torch::arange(37, torch::kLong);
+  auto scale = torch::full({37}, 0.25f) * torch::linspace(1.0, 1.5, 37);
+  AttendOptions o;
+  o.want_entropy = true;
+  o.block_rows = 5;  // force several blocks
+  auto got = attend(q, k, v, pos, pos, scale, o);
+  auto ref = attend_reference(q, k, v, pos, pos, scale, true);
+  EXPECT_LE(max_abs_diff(got.out, ref.out), 1e-5);
+  EXPECT_LE(max_abs_diff(got.entropy, ref.entropy), 1e-4);
+  // Row 0 attends to one key: entropy exactly 0.
+  EXPECT_NEAR(got.entropy[0][0][0].item<double>(), 0.0, 1e-6);
+}
+
+TEST(Attend, ProbeRowsAreProbabilityDistributions) {
+  torch::manual_seed(2);
+  auto q = torch::randn({1, 4, 12, 8}), k = torch::randn({1, 4, 12, 8}), v = torch::randn({1, 4, 12, 8});
+  auto pos = torch::arange(12, torch::kLong);
+  AttendOptions o;
+  o.probe_rows = {3, 11};
+  o.block_rows = 4;
+  auto r = attend(q, k, v, pos, pos, torch::full({12}, 0.3f), o);
+  ASSERT_EQ(r.probes.size(), 2u);
+  EXPECT_NEAR(r.probes[0].sum(-1).mean().item<double>(), 1.0, 1e-5);
+  EXPECT_EQ(r.probes[0].narrow(-1, 4, 8).abs().max().item<double>(), 0.0);  // causal: keys > 3 are zero
+}

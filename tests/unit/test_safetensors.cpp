@@ -1,0 +1,110 @@
+// safetensors: bit-exact round trips and every structural defect a damaged file can have.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <fstream>
+
+#include "core/io/safetensors.h"
+#include "core/util/error.h"
+#include "test_util.h"
+
+using namespace ropelab;
+using ropelab::testing::TempDir;
+
+namespace {
+
+// Writes a raw safetensors file from a header string and `data_bytes` zero bytes.
+void write_raw(const std::string& path, const std::string& header, size_t data_bytes, int64_t claimed_len = -1) {
+  std::ofstream out(path, std::ios::binary);
+  uint64_t n = claimed_len >= 0 ? uint64_t(claimed_len) : header.size();
+  for (int i = 0; i < 8; ++i) out.put(char((n >> (8 * i)) & 0xff));
+  out << header << std::string(data_bytes, '\0');
+}
+
+std::string error_of(const std::string& path) {
+  try {
+    SafetensorsFile f(path);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(Safetensors, RoundTripIsBitExactForF32AndBF16) {
+  TempDir tmp;
+  auto a = torch::randn({3, 5});
+  auto b = torch::randn({7}).to(torch::kBFloat16);
+  write_safetensors(tmp / "x.safetensors", {{"a", a}, {"b", b}});
+  SafetensorsFile f(tmp / "x.safetensors");
+  EXPECT_EQ(f.metadata()["format"], "pt");
+  EXPECT_TRUE(torch::equal(f.view("a"), a));
+  EXPECT_EQ(f.view("b").scalar_type(), torch::kBFloat16);
+  EXPECT_TRUE(torch::equal(f.view("b"), b));
+}
+
+TEST(Safetensors, HeaderLengthBeyondFileIsRejected) {
+  TempDir tmp;
+  write_raw(tmp / "h.safetensors", "{}", 0, 1000);
+  EXPECT_NE(error_of(tmp / "h.safetensors").find("exceeds the file size"), std::string::npos);
+}
+
+TEST(Safetensors, TruncatedFileIsRejected) {
+  TempDir tmp;
+  std::ofstream(tmp / "t.safetensors") << "abc";
+  EXPECT_NE(error_of(tmp / "t.safetensors").find("shorter than the 8-byte"), std::string::npos);
+}
+
+TEST(Safetensors, OffsetsBeyondDataAreRejected) {
+  TempDir tmp;
+  write_raw(tmp / "o.safetensors", R"({"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", 8);
+  auto msg = error_of(tmp / "o.safetensors");
+  EXPECT_NE(msg.find("tensor 'w'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("exceeds the data section"), std::string::npos) << msg;
+}
+
+TEST(Safetensors, SizeDisagreeingWithDtypeTimesShapeIsRejected) {
+  TempDir tmp;
+  write_raw(tmp / "s.safetensors", R"({"w":{"dtype":"BF16","shape":[4],"data_offsets":[0,16]}})", 16);
+  EXPECT_NE(error_of(tmp / "s.safetensors").find("needs 8"), std::string::npos);
+}
+
+TEST(Safetensors, OverlappingTensorsAreRejected) {
+  TempDir tmp;
+  write_raw(tmp / "v.safetensors",
+            R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
+            12);
+  EXPECT_NE(error_of(tmp / "v.safetensors").find("overlap"), std::string::npos);
+}
+
+TEST(Safetensors, UnknownDtypeIsRejected) {
+  TempDir tmp;
+  write_raw(tmp / "d.safetensors", R"({"w":{"dtype":"F8_E9","shape":[1],"data_offsets":[0,1]}})", 1);
+  auto msg = error_of(tmp / "d.safetensors");
+  EXPECT_NE(msg.find("unknown dtype 'F8_E9'"), std::string::npos) << msg;
+}
+
+TEST(Safetensors, InvalidJsonHeaderIsRejected) {
+  TempDir tmp;
+  write_raw(tmp / "j.safetensors", "{not json", 0);
+  EXPECT_NE(error_of(tmp / "j.safetensors").find("not valid JSON"), std::string::npos);
+}
+
+TEST(Safetensors, MissingFileNamesThePath) {
+  TempDir tmp;
+  auto msg = error_of(tmp / "nope.safetensors");
+  EXPECT_NE(msg.find("nope.safetensors"), std::string::npos);
+}
+
+TEST(Safetensors, MissingTensorIsNamed) {
+  TempDir tmp;
+  write_safetensors(tmp / "m.safetensors", {{"a", torch::ones({1})}});
+  SafetensorsFile f(tmp / "m.safetensors");
+  try {
+    f.view("b");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("missing tensor 'b'"), std::string::npos);
+  }
+}
