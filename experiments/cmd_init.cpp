@@ -19,6 +19,7 @@ int run_init(const Args& args) {
   d.add_options()("arch", po::value<std::string>()->required(),
                   ("architecture: a preset (" + ModelConfig::preset_names() + ") or an HF config.json").c_str())(
       "seed", po::value<uint64_t>()->default_value(0), "random seed")(
+      "init-std", po::value<double>()->default_value(0.02), "std of the normal weight init (HF: 0.02)")(
       "out", po::value<std::string>()->required(), "output model directory")(
       "dtype", po::value<std::string>()->default_value("fp32"), "stored dtype: fp32, bf16, fp16")(
       "tokenizer", po::value<std::string>(), "tokenizer.model to copy into the directory")(
@@ -57,7 +58,9 @@ int run_init(const Args& args) {
   cfg.validate(spec);
 
   LlamaForCausalLM model(cfg);
-  model->init_weights(vm["seed"].as<uint64_t>());
+  const double init_std = vm["init-std"].as<double>();
+  check_input(init_std > 0 && init_std < 10, "--init-std (", init_std, ") must be in (0, 10)");
+  model->init_weights(vm["seed"].as<uint64_t>(), init_std);
   SaveOptions so;
   so.dtype = stored;
   so.overwrite = vm["overwrite"].as<bool>();

@@ -9,6 +9,7 @@ int run_info(const Args& args);
 int run_generate(const Args& args);
 int run_tokenizer(const Args& args);
 int run_rope(const Args& args);
+int run_forward(const Args& args);
 int run_bench(const Args& args);
 int run_longbench(const Args& args);  // longbench score (run: evaluation issue)
 int run_report(const Args& args);     // report longbench

@@ -27,6 +27,7 @@ const std::map<std::string, Command>& commands() {
       {"info", {run_info, "print a model's config, parameter count, dtype and tensors"}},
       {"generate", {run_generate, "generate text (greedy, temperature, top-p), streamed"}},
       {"tokenizer", {run_tokenizer, "train | encode | decode with a SentencePiece model"}},
+      {"forward", {run_forward, "one token sequence through the model -> logits, logit scale, inv_freq (HDF5)"}},
       {"rope", {run_rope, "rope show: what a RoPE method does to every frequency pair"}},
       {"bench", {run_bench, "benchmarks: bench forward"}},
       {"longbench", {run_longbench, "longbench score: LongBench's official scorer, quirks included"}},

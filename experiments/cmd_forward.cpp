@@ -1,0 +1,77 @@
+// `ropelab forward`: one sequence of token ids through the model, logits and the RoPE actually
+// used written to HDF5 — the command for comparing the toolkit with other implementations.
+//
+// Output (written to a temporary file, renamed into place):
+//   /logits       [T, V]   float32
+//   /logit_scale  [L, T]   float32  multiplier applied to each layer's query logits (af² · t)
+//   /inv_freq     [D/2]    float64  frequencies used for this sequence length
+//   attributes: rope_json (resolved), model_json, model_path, tokens_file, dtype, command_line,
+//               ropelab_version, git_sha, torch_version, created_utc
+#include <torch/torch.h>
+
+#include <iostream>
+#include <unistd.h>
+
+#include "core/io/h5.h"
+#include "core/util/dtype.h"
+#include "core/util/error.h"
+#include "core/util/files.h"
+#include "core/util/version.h"
+#include "experiments/commands.h"
+
+namespace ropelab::cli {
+
+int run_forward(const Args& args) {
+  po::options_description d("ropelab forward");
+  add_common_options(d);
+  add_model_options(d);
+  add_rope_options(d);
+  d.add_options()("tokens-file", po::value<std::string>()->required(), "whitespace-separated token ids")(
+      "out", po::value<std::string>()->required(), "output HDF5 file")(
+      "overwrite", po::bool_switch(), "replace an existing output file");
+  po::variables_map vm;
+  if (!parse("ropelab forward --model DIR --tokens-file FILE [--rope ...] --out OUT.h5", d, args, vm)) return 0;
+  apply_threads(vm);
+  const std::string out = vm["out"].as<std::string>();
+  check_output_path(out, vm["overwrite"].as<bool>());
+  const auto ids = read_token_file(vm["tokens-file"].as<std::string>());
+  auto model = load_model_from_options(vm);
+  for (int64_t id : ids)
+    check_input(id < model->config.vocab_size, vm["tokens-file"].as<std::string>(), ": token id ", id,
+                " outside the model's vocabulary [0, ", model->config.vocab_size, ")");
+  const int64_t T = int64_t(ids.size());
+  torch::NoGradGuard ng;
+  auto positions = torch::arange(T, torch::kLong);
+  auto logits = model->forward(torch::tensor(ids, torch::kLong).view({1, T}), positions)
+                    .squeeze(0).to(torch::kCPU, torch::kFloat32).contiguous();   // (T, V)
+  const auto& rope = model->config.rope;
+  const double af = rope.attention_factor(T);
+  auto scale = (model->logit_scale_table(positions) * float(af * af)).contiguous();  // (L, T)
+  auto inv = rope.inv_freq(T);                                                       // (D/2,)
+
+  std::string tmp = out + ".tmp-" + std::to_string(::getpid());
+  {
+    auto f = h5::H5File::create_or_open(tmp);
+    auto prov = provenance_json();
+    f.set_attr_string("ropelab_version", prov["ropelab_version"]);
+    f.set_attr_string("git_sha", prov["git_sha"]);
+    f.set_attr_string("torch_version", prov["torch_version"]);
+    f.set_attr_string("created_utc", prov["created_utc"]);
+    f.set_attr_string("command_line", command_line());
+    f.set_attr_string("rope_json", rope.to_json().dump());
+    f.set_attr_string("model_json", model->config.to_json().dump());
+    f.set_attr_string("model_path", vm["model"].as<std::string>());
+    f.set_attr_string("tokens_file", vm["tokens-file"].as<std::string>());
+    f.set_attr_string("dtype", dtype_cli_name(model->dtype()));
+    f.write<float>("logits", logits.data_ptr<float>(), {hsize_t(T), hsize_t(logits.size(1))});
+    f.write<float>("logit_scale", scale.data_ptr<float>(), {hsize_t(scale.size(0)), hsize_t(T)});
+    f.write<double>("inv_freq", inv);
+    f.flush();
+  }
+  std::filesystem::rename(tmp, out);
+  std::cout << "wrote " << out << ": logits [" << T << ", " << logits.size(1) << "], rope "
+            << to_string(rope.type) << ", attention_factor " << af << "\n";
+  return 0;
+}
+
+}  // namespace ropelab::cli
