@@ -1,1 +1,0 @@
-// Keeps the analysis library non-empty before its first source exists.
