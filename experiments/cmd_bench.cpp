@@ -80,7 +80,8 @@ int run_bench(const Args& args) {
   check_input(!args.empty(), "usage: ropelab bench forward [options]");
   Args rest(args.begin() + 1, args.end());
   if (args[0] == "forward") return bench_forward(rest);
-  fail_input("unknown benchmark '", args[0], "'; valid: forward");
+  if (args[0] == "entropy") return run_bench_entropy(rest);
+  fail_input("unknown benchmark '", args[0], "'; valid: forward, entropy");
 }
 
 }  // namespace ropelab::cli

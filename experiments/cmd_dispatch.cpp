@@ -21,11 +21,13 @@ int run_report(const Args& args) {
   check_input(!args.empty(), "usage: ropelab report longbench RESULT.json... [--format md|latex|csv]");
   Args rest(args.begin() + 1, args.end());
   if (args[0] == "longbench") return run_report_longbench(rest);
+  if (args[0] == "entropy") return run_report_entropy(rest);
   if (args[0] == "--help" || args[0] == "-h") {
-    std::cout << "usage: ropelab report longbench RESULT.json... [--format md|latex|csv]\n";
+    std::cout << "usage: ropelab report longbench RESULT.json... [--format md|latex|csv]\n"
+                 "       ropelab report entropy FILE.h5\n";
     return 0;
   }
-  fail_input("unknown report '", args[0], "'; valid: longbench");
+  fail_input("unknown report '", args[0], "'; valid: longbench, entropy");
 }
 
 }  // namespace ropelab::cli

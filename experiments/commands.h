@@ -12,11 +12,14 @@ int run_rope(const Args& args);
 int run_forward(const Args& args);
 int run_bench(const Args& args);
 int run_longbench(const Args& args);  // longbench score (run: evaluation issue)
-int run_report(const Args& args);     // report longbench
+int run_report(const Args& args);     // report longbench | entropy
+int run_entropy(const Args& args);    // attention entropy -> HDF5 (entropy issue)
 
 }  // namespace ropelab::cli
 
 namespace ropelab {
 int run_longbench_score(const cli::Args& args);
 int run_report_longbench(const cli::Args& args);
+int run_report_entropy(const cli::Args& args);
+int run_bench_entropy(const cli::Args& args);
 }  // namespace ropelab

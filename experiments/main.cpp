@@ -29,9 +29,10 @@ const std::map<std::string, Command>& commands() {
       {"tokenizer", {run_tokenizer, "train | encode | decode with a SentencePiece model"}},
       {"forward", {run_forward, "one token sequence through the model -> logits, logit scale, inv_freq (HDF5)"}},
       {"rope", {run_rope, "rope show: what a RoPE method does to every frequency pair"}},
-      {"bench", {run_bench, "benchmarks: bench forward"}},
+      {"entropy", {run_entropy, "attention entropy per layer, head and position over documents (HDF5)"}},
+      {"bench", {run_bench, "benchmarks: bench forward | entropy"}},
       {"longbench", {run_longbench, "longbench score: LongBench's official scorer, quirks included"}},
-      {"report", {run_report, "report longbench: tables from result.json files"}},
+      {"report", {run_report, "report longbench | entropy: tables from result.json / entropy files"}},
   };
   return table;
 }

@@ -1,0 +1,138 @@
+#!/usr/bin/python3
+"""Attention-entropy figures from a `ropelab entropy` file (HDF5 schema v1, analysis/hdf5-schema.md).
+
+Writes into --out, each as PNG and PDF:
+  entropy_vs_position[_RUN]  the paper's Figure 1: head-mean entropy vs position, one curve per
+                             selected layer, plus the ln n "uniform" curve (one file per run;
+                             the first run also as entropy_vs_position.*)
+  heatmap_RUN                layer x position heat map of head-mean entropy
+  methods_layerL             one layer across every complete run with that layer (method comparison)
+Incomplete runs are skipped with a note on stderr. Reads only our output file.
+"""
+import argparse
+import json
+import os
+import re
+import sys
+
+import h5py
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def load_runs(path):
+    runs = []
+    with h5py.File(path, "r") as f:
+        if int(f.attrs.get("schema_version", -1)) != 1:
+            sys.exit(f"{path}: not an entropy file of schema v1")
+        for name, g in f.get("runs", {}).items():
+            if not bool(g.attrs.get("complete", False)):
+                print(f"{path}: run {name} is incomplete; skipped", file=sys.stderr)
+                continue
+            rope = json.loads(g.attrs["rope_json"])
+            model = json.loads(g.attrs["model_json"])
+            window = rope.get("original_max_position_embeddings", model.get("max_position_embeddings"))
+            runs.append(dict(name=name, method=g.attrs["method"], layers=g["layer"][:],
+                             mean=g["entropy_mean"][:].mean(axis=1),  # [layer, position] head mean
+                             n_docs=int(g.attrs["n_docs"]), window=window))
+    if not runs:
+        sys.exit(f"{path}: no complete runs")
+    return runs
+
+
+def safe(name):
+    return re.sub(r"[^A-Za-z0-9_.@-]+", "_", name)
+
+
+def save(fig, out, stem):
+    for ext in ("png", "pdf"):
+        fig.savefig(os.path.join(out, f"{stem}.{ext}"), dpi=150, bbox_inches="tight")
+    plt.close(fig)
+
+
+def pick_layers(layers, wanted):
+    if wanted:
+        return [l for l in wanted if l in set(layers.tolist())]
+    if len(layers) <= 6:
+        return layers.tolist()
+    idx = np.unique(np.linspace(0, len(layers) - 1, 6).round().astype(int))
+    return sorted(set([int(layers[0]), int(layers[1])] + [int(layers[i]) for i in idx]))
+
+
+def figure1(run, layers, out, stem):
+    n = np.arange(1, run["mean"].shape[1] + 1)
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    ax.plot(n, np.log(n), "k--", lw=1.2, label="uniform (ln n)")
+    for l in layers:
+        i = int(np.where(run["layers"] == l)[0][0])
+        ax.plot(n, run["mean"][i], lw=1.0, label=f"layer {l}")
+    if run["window"] and run["window"] < n[-1]:
+        ax.axvline(run["window"], color="grey", lw=0.8, ls=":", label=f"trained window {run['window']}")
+    ax.set_xlabel("position (keys visible)")
+    ax.set_ylabel("attention entropy (nats)")
+    ax.set_title(f"{run['name']} ({run['method']}, {run['n_docs']} docs)")
+    ax.legend(fontsize=7, ncol=2)
+    save(fig, out, stem)
+
+
+def heatmap(run, out):
+    fig, ax = plt.subplots(figsize=(7, 0.25 * len(run["layers"]) + 2))
+    im = ax.imshow(run["mean"], aspect="auto", origin="lower", interpolation="nearest",
+                   extent=[0.5, run["mean"].shape[1] + 0.5, -0.5, len(run["layers"]) - 0.5])
+    ax.set_yticks(range(len(run["layers"])))
+    ax.set_yticklabels([str(l) for l in run["layers"]], fontsize=6)
+    ax.set_xlabel("position")
+    ax.set_ylabel("layer")
+    ax.set_title(f"{run['name']}: head-mean entropy (nats)")
+    fig.colorbar(im, ax=ax)
+    save(fig, out, f"heatmap_{safe(run['name'])}")
+
+
+def methods(runs, layer, out):
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    longest = 0
+    for r in runs:
+        hit = np.where(r["layers"] == layer)[0]
+        if len(hit) == 0:
+            continue
+        n = np.arange(1, r["mean"].shape[1] + 1)
+        longest = max(longest, n[-1])
+        ax.plot(n, r["mean"][hit[0]], lw=1.0, label=f"{r['name']} ({r['method']})")
+    n = np.arange(1, longest + 1)
+    ax.plot(n, np.log(n), "k--", lw=1.2, label="uniform (ln n)")
+    ax.set_xlabel("position (keys visible)")
+    ax.set_ylabel("attention entropy (nats)")
+    ax.set_title(f"layer {layer}: methods compared")
+    ax.legend(fontsize=7)
+    save(fig, out, f"methods_layer{layer}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("file")
+    ap.add_argument("--out", required=True, help="output directory")
+    ap.add_argument("--layers", default="", help="layers for Figure 1, e.g. 0,1,15,31 (default: a spread)")
+    ap.add_argument("--compare-layer", type=int, default=None, help="layer of the method comparison (default: last common)")
+    a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    runs = load_runs(a.file)
+    wanted = [int(x) for x in a.layers.split(",") if x.strip()]
+    for k, r in enumerate(runs):
+        layers = pick_layers(r["layers"], wanted)
+        figure1(r, layers, a.out, f"entropy_vs_position_{safe(r['name'])}")
+        if k == 0:
+            figure1(r, layers, a.out, "entropy_vs_position")
+        heatmap(r, a.out)
+    common = set(runs[0]["layers"].tolist())
+    for r in runs[1:]:
+        common &= set(r["layers"].tolist())
+    layer = a.compare_layer if a.compare_layer is not None else (max(common) if common else int(runs[0]["layers"][-1]))
+    methods(runs, layer, a.out)
+    print(f"wrote figures for {len(runs)} run(s) to {a.out}")
+
+
+if __name__ == "__main__":
+    main()
