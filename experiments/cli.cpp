@@ -163,6 +163,21 @@ LlamaForCausalLM load_model_from_options(const po::variables_map& vm, bool verbo
   return model;
 }
 
+int dispatch_action(const std::string& command, const Args& args,
+                    const std::vector<std::pair<std::string, Action>>& actions) {
+  std::string names;
+  for (const auto& [name, fn] : actions) names += (names.empty() ? "" : "|") + name;
+  const std::string usage = "usage: ropelab " + command + " " + names + " [options]  (each takes --help)";
+  check_input(!args.empty(), usage);
+  if (args[0] == "--help" || args[0] == "-h") {
+    std::cout << usage << "\n";
+    return 0;
+  }
+  for (const auto& [name, fn] : actions)
+    if (args[0] == name) return fn(Args(args.begin() + 1, args.end()));
+  fail_input("unknown ", command, " action '", args[0], "'; valid: ", names);
+}
+
 std::vector<int64_t> parse_int_list(const std::string& s, const std::string& option) {
   std::vector<int64_t> out;
   std::stringstream ss(s);

@@ -48,6 +48,12 @@ std::vector<double> parse_double_list(const std::string& s, const std::string& o
 // Reads whitespace-separated token ids from a file (errors name file and position).
 std::vector<int64_t> read_token_file(const std::string& path);
 
+// Two-word subcommands (`ropelab tokenizer train ...`): runs the action named by args[0] with
+// the remaining arguments; --help lists the actions; an unknown action is an InputError.
+using Action = int (*)(const Args&);
+int dispatch_action(const std::string& command, const Args& args,
+                    const std::vector<std::pair<std::string, Action>>& actions);
+
 // Records the exact command line (for provenance in outputs); set by main.
 void set_command_line(const std::string& line);
 const std::string& command_line();

@@ -77,11 +77,7 @@ int bench_forward(const Args& args) {
 }  // namespace
 
 int run_bench(const Args& args) {
-  check_input(!args.empty(), "usage: ropelab bench forward [options]");
-  Args rest(args.begin() + 1, args.end());
-  if (args[0] == "forward") return bench_forward(rest);
-  if (args[0] == "entropy") return run_bench_entropy(rest);
-  fail_input("unknown benchmark '", args[0], "'; valid: forward, entropy");
+  return dispatch_action("bench", args, {{"forward", bench_forward}, {"entropy", run_bench_entropy}});
 }
 
 }  // namespace ropelab::cli

@@ -109,16 +109,7 @@ int decode(const Args& args) {
 }  // namespace
 
 int run_tokenizer(const Args& args) {
-  check_input(!args.empty(), "usage: ropelab tokenizer train|encode|decode [options]");
-  Args rest(args.begin() + 1, args.end());
-  if (args[0] == "train") return train(rest);
-  if (args[0] == "encode") return encode(rest);
-  if (args[0] == "decode") return decode(rest);
-  if (args[0] == "--help" || args[0] == "-h") {
-    std::cout << "usage: ropelab tokenizer train|encode|decode [options]\n";
-    return 0;
-  }
-  fail_input("unknown tokenizer action '", args[0], "'; valid: train, encode, decode");
+  return dispatch_action("tokenizer", args, {{"train", train}, {"encode", encode}, {"decode", decode}});
 }
 
 }  // namespace ropelab::cli

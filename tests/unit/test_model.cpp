@@ -5,28 +5,20 @@
 
 #include "core/attention/attend.h"
 #include "core/model/llama.h"
+#include "model_test_util.h"
 #include "test_util.h"
 
 using namespace ropelab;
+using ropelab::testing::cached_decoding_max_diff;
+using ropelab::testing::max_abs_diff;
 using ropelab::testing::micro_config;
 
 namespace {
 
-double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) {
-  return (a.to(torch::kFloat64) - b.to(torch::kFloat64)).abs().max().item<double>();
-}
-
 // Full forward vs prefill of `split` tokens then one token at a time through the cache.
 double cached_vs_full(LlamaForCausalLM& m, int64_t T, int64_t split) {
-  torch::NoGradGuard ng;
   auto ids = torch::randint(0, m->config.vocab_size, {2, T}, torch::kLong);
-  auto full = m->forward(ids);
-  KVCache cache(m->config.num_hidden_layers);
-  ForwardOptions fo;
-  fo.cache = &cache;
-  std::vector<torch::Tensor> parts{m->forward(ids.narrow(1, 0, split), {}, fo)};
-  for (int64_t t = split; t < T; ++t) parts.push_back(m->forward(ids.narrow(1, t, 1), {}, fo));
-  return max_abs_diff(torch::cat(parts, 1), full);
+  return cached_decoding_max_diff(m, ids, split);
 }
 
 }  // namespace

@@ -9,9 +9,11 @@
 #include "core/rope/rope_spec.h"
 #include "core/rope/rotary.h"
 #include "core/util/error.h"
+#include "model_test_util.h"
 #include "test_util.h"
 
 using namespace ropelab;
+using ropelab::testing::cached_decoding_max_diff;
 using ropelab::testing::micro_config;
 
 namespace {
@@ -277,25 +279,13 @@ TEST(RopeProperties, CachedDecodingEqualsFullForwardForEveryMethod) {
     // 24 < 32 = window: length-dependent methods (dynamic, longrope) see the same frequencies;
     // beyond the window their cached keys keep older frequencies (tested separately).
     auto ids = torch::randint(0, 97, {1, 24}, torch::kLong);
-    auto full = m->forward(ids);
-    KVCache cache(m->config.num_hidden_layers);
-    ForwardOptions fo;
-    fo.cache = &cache;
-    std::vector<torch::Tensor> parts{m->forward(ids.narrow(1, 0, 9), {}, fo)};
-    for (int64_t t = 9; t < 24; ++t) parts.push_back(m->forward(ids.narrow(1, t, 1), {}, fo));
-    EXPECT_LE((torch::cat(parts, 1) - full).abs().max().item<double>(), 1e-4) << rs.dump();
+    EXPECT_LE(cached_decoding_max_diff(m, ids, 9), 1e-4) << rs.dump();
   }
   // Position-independent methods agree far beyond the window too (the scale belongs to the query).
   for (const auto& rs : {nlohmann::json{{"rope_type", "eabf"}}, nlohmann::json{{"rope_type", "yarn"}, {"factor", 4.0}}}) {
     auto m = micro_with(rs);
     auto ids = torch::randint(0, 97, {1, 100}, torch::kLong);
-    auto full = m->forward(ids);
-    KVCache cache(m->config.num_hidden_layers);
-    ForwardOptions fo;
-    fo.cache = &cache;
-    std::vector<torch::Tensor> parts{m->forward(ids.narrow(1, 0, 40), {}, fo)};
-    for (int64_t t = 40; t < 100; ++t) parts.push_back(m->forward(ids.narrow(1, t, 1), {}, fo));
-    EXPECT_LE((torch::cat(parts, 1) - full).abs().max().item<double>(), 1e-4) << rs.dump();
+    EXPECT_LE(cached_decoding_max_diff(m, ids, 40), 1e-4) << rs.dump();
   }
 }
 
