@@ -49,7 +49,11 @@ AttendResult attend(const torch::Tensor& q, const torch::Tensor& k, const torch:
   auto scale_d = row_scale.to(dev, torch::kFloat32);
 
   const int64_t block = opts.block_rows > 0 ? opts.block_rows : choose_block_rows(B, H, Tq, Tk);
-  auto kt = k.transpose(-1, -2);                                       // (B, Hkv, D, Tk)
+  // Logits are formed in fp32 whatever the compute dtype: entropy and softmax then see exactly
+  // the products of the stored q and k (a bf16 q·kᵀ would round them), and on CPUs without bf16
+  // units the fp32 product is also the faster one. Keys are upcast once, not per block.
+  const bool upcast = q.scalar_type() != torch::kFloat32 && q.scalar_type() != torch::kFloat64;
+  auto kt = (upcast ? k.to(torch::kFloat32) : k).transpose(-1, -2);   // (B, Hkv, D, Tk)
 
   std::vector<torch::Tensor> outs, ents;
   AttendResult res;
@@ -63,6 +67,7 @@ AttendResult attend(const torch::Tensor& q, const torch::Tensor& k, const torch:
     auto qb = q.narrow(2, r0, rows).reshape({B, Hkv, G * rows, D});    // (B, Hkv, G·rows, D)
     auto kb = kt.narrow(-1, 0, kend);                                  // (B, Hkv, D, kend)
     auto vb = v.narrow(2, 0, kend);                                    // (B, Hkv, kend, D)
+    if (upcast) qb = qb.to(torch::kFloat32);
     auto x = torch::matmul(qb, kb).to(torch::kFloat32)                 // (B, Hkv, G·rows, kend)
                  .view({B, Hkv, G, rows, kend});
     x = x * scale_d.narrow(0, r0, rows).view({rows, 1});

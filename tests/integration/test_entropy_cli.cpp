@@ -62,7 +62,7 @@ TEST(EntropyCli, TokensFileRunsPerLengthReportAndRefusal) {
 TEST(EntropyCli, DocumentsFromJsonlWithTokenizer) {
   TempDir tmp;
   ASSERT_EQ(run_cli("tokenizer train --input " + std::string(ROPELAB_DATA_DIR) +
-                    "/corpus/fortunes-min.txt --vocab-size 300 --out " + (tmp / "tok/tokenizer.model"))
+                    "/corpus/fortunes-min.txt --vocab-size 500 --out " + (tmp / "tok/tokenizer.model"))
                 .exit_code,
             0);
   ASSERT_EQ(run_cli("init --config tiny --out " + (tmp / "m") + " --tokenizer " + (tmp / "tok/tokenizer.model")).exit_code, 0);

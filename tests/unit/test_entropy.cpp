@@ -123,11 +123,11 @@ TEST(EntropyRecorder, Bf16ModelEqualsReferenceOfItsOwnQK) {
     auto m = micro_with(rs);
     m->to(torch::kBFloat16);
     auto rec = record(m, ids);
-    // Entropy is fp32 from bf16 logits; the reference takes the same bf16 q/k to float64. The only
-    // difference is the bf16 rounding of q·kᵀ inside attend: stated bound 1e-2 nats.
+    // attend forms q·kᵀ in fp32 from the bf16 q and k; the reference takes the same bf16 q/k to
+    // float64, so the 1e-4 nats holds for bf16 models too.
     auto ref = reference_entropy(m, ids);
     const double err = (rec.mean() - ref).abs().max().item<double>();
-    EXPECT_LE(err, 1e-2) << rs.dump();
+    EXPECT_LE(err, 1e-4) << rs.dump();
     std::cout << "[bf16 " << rs.dump() << "] max |H - H_ref| = " << err << " nats\n";
   }
 }
@@ -152,7 +152,9 @@ TEST(EntropyRecorder, LayersFilterProbesAndLogitScale) {
     ASSERT_EQ(t.sizes(), (std::vector<int64_t>{2, 4, 64}));
     auto rows = t.sum(-1);  // probability rows sum to 1; keys after the query get nothing
     EXPECT_LE((rows - 1).abs().max().item<double>(), 1e-5);
-    if (p + 1 < 64) EXPECT_EQ(t.narrow(-1, p + 1, 64 - p - 1).abs().max().item<float>(), 0.0f);
+    if (p + 1 < 64) {
+      EXPECT_EQ(t.narrow(-1, p + 1, 64 - p - 1).abs().max().item<float>(), 0.0f);
+    }
   }
   // Logit scale actually applied: t = 1 inside the window, > 1 beyond it except in exempt layer 0.
   auto ls = rec.logit_scale();
