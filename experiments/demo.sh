@@ -31,8 +31,8 @@ $BIN generate --model "$OUT/base" --prompt "The meaning of life is" --max-new-to
 
 stage 4/4 "attention entropy at 4x the window (default, yarn, eabf), report and figures"
 if ! [ -f "$OUT/entropy.h5" ]; then
-  $BIN tokenizer encode --tokenizer "$OUT/tokenizer/tokenizer.model" < data/corpus/fortunes-min.txt \
-    | tr ' ' '\n' | head -n 1024 | tr '\n' ' ' > "$OUT/corpus-1024.ids"
+  $BIN tokenizer encode --tokenizer "$OUT/tokenizer/tokenizer.model" < data/corpus/fortunes-min.txt > "$OUT/corpus.ids"
+  awk '{for (i = 1; i <= 1024 && i <= NF; i++) printf "%s ", $i}' "$OUT/corpus.ids" > "$OUT/corpus-1024.ids"
   $BIN entropy --model "$OUT/base" --tokens-file "$OUT/corpus-1024.ids" --out "$OUT/entropy.h5.tmp" --run default
   $BIN entropy --model "$OUT/base" --tokens-file "$OUT/corpus-1024.ids" --out "$OUT/entropy.h5.tmp" --run yarn \
     --rope yarn --rope-factor 4
