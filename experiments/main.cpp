@@ -10,6 +10,7 @@
 #include <map>
 
 #include "core/util/error.h"
+#include "core/util/memory.h"
 #include "core/util/version.h"
 #include "experiments/commands.h"
 
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
   }
   // LibTorch starts with one thread here; default to all cores (--threads overrides).
   at::set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
+  ropelab::tune_malloc_for_tensors();
   if (!std::strcmp(argv[1], "--version")) {
     std::cout << ropelab::version_text();
     return 0;

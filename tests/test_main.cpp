@@ -4,8 +4,11 @@
 
 #include <thread>
 
+#include "core/util/memory.h"
+
 int main(int argc, char** argv) {
   at::set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
+  ropelab::tune_malloc_for_tensors();
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }

@@ -55,6 +55,8 @@ AttendResult attend(const torch::Tensor& q, const torch::Tensor& k, const torch:
   const bool upcast = q.scalar_type() != torch::kFloat32 && q.scalar_type() != torch::kFloat64;
   auto kt = (upcast ? k.to(torch::kFloat32) : k).transpose(-1, -2);   // (B, Hkv, D, Tk)
 
+  const bool track_grad =
+      torch::GradMode::is_enabled() && (q.requires_grad() || k.requires_grad() || v.requires_grad());
   std::vector<torch::Tensor> outs, ents;
   AttendResult res;
   res.probes.resize(opts.probe_rows.size());
@@ -70,20 +72,29 @@ AttendResult attend(const torch::Tensor& q, const torch::Tensor& k, const torch:
     if (upcast) qb = qb.to(torch::kFloat32);
     auto x = torch::matmul(qb, kb).to(torch::kFloat32)                 // (B, Hkv, G·rows, kend)
                  .view({B, Hkv, G, rows, kend});
-    x = x * scale_d.narrow(0, r0, rows).view({rows, 1});
+    auto row_scale_b = scale_d.narrow(0, r0, rows).view({rows, 1});
     auto masked = k_pos_d.narrow(0, 0, kend).view({1, kend}) >
                   q_pos_d.narrow(0, r0, rows).view({rows, 1});        // (rows, kend) bool
-    x = x.masked_fill(masked, -std::numeric_limits<float>::infinity());
-    auto m = std::get<0>(x.max(-1, /*keepdim=*/true));                 // (B, Hkv, G, rows, 1)
-    auto shifted = x - m;
-    auto e = shifted.exp();
-    auto l = e.sum(-1, /*keepdim=*/true);
-    auto p = e / l;                                                    // fp32 probabilities
-    if (opts.want_entropy) {
-      // H = ln l − Σ(x−m)e / l; masked entries have e = 0 and must not contribute −inf·0.
-      auto xe = (shifted * e).masked_fill(masked, 0.0f).sum(-1, true);
-      ents.push_back((l.log() - xe / l).view({B, H, rows}));
+    // Masked logits get the lowest finite float rather than −inf: exp() is exactly 0 there and
+    // (x − m)·e stays finite (−0), so the entropy needs no second masking pass.
+    constexpr float kMasked = std::numeric_limits<float>::lowest();
+    torch::Tensor p, l, xe;
+    if (track_grad) {  // out of place: autograd keeps the intermediates it needs
+      x = (x * row_scale_b).masked_fill(masked, kMasked);
+      auto shifted = x - std::get<0>(x.max(-1, /*keepdim=*/true));
+      auto e = shifted.exp();
+      l = e.sum(-1, /*keepdim=*/true);
+      if (opts.want_entropy) xe = (shifted * e).sum(-1, true);
+      p = e / l;
+    } else {  // in place: two block-sized buffers instead of seven (allocation dominates on CPU)
+      x.mul_(row_scale_b).masked_fill_(masked, kMasked);
+      x.sub_(std::get<0>(x.max(-1, /*keepdim=*/true)));                // x − m
+      auto e = x.exp();
+      l = e.sum(-1, /*keepdim=*/true);
+      if (opts.want_entropy) xe = x.mul_(e).sum(-1, true);             // Σ(x−m)e; x is done
+      p = e.div_(l);
     }
+    if (opts.want_entropy) ents.push_back((l.log() - xe / l).view({B, H, rows}));  // H = ln l − Σ(x−m)e/l
     for (size_t i = 0; i < opts.probe_rows.size(); ++i) {
       int64_t row = opts.probe_rows[i];
       if (row >= r0 && row < r0 + rows) {

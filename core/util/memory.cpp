@@ -1,5 +1,7 @@
 #include "core/util/memory.h"
 
+#include <malloc.h>
+
 #include <fstream>
 #include <string>
 
@@ -26,7 +28,13 @@ void reset_peak_memory(c10::Device device) {
 #endif
     return;
   }
+  malloc_trim(0);  // give retained heap back, so the peak below measures this case alone
   std::ofstream("/proc/self/clear_refs") << "5";
+}
+
+void tune_malloc_for_tensors() {
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 
 int64_t peak_memory_bytes(c10::Device device) {

@@ -100,3 +100,26 @@ TEST(Attend, ProbeRowsAreProbabilityDistributions) {
   EXPECT_NEAR(r.probes[0].sum(-1).mean().item<double>(), 1.0, 1e-5);
   EXPECT_EQ(r.probes[0].narrow(-1, 4, 8).abs().max().item<double>(), 0.0);  // causal: keys > 3 are zero
 }
+
+TEST(Attend, AutogradPathEqualsInPlacePathAndHasGradients) {
+  torch::manual_seed(3);
+  auto q = torch::randn({1, 4, 20, 8}), k = torch::randn({1, 2, 20, 8}), v = torch::randn({1, 2, 20, 8});
+  auto pos = torch::arange(20, torch::kLong);
+  auto scale = torch::full({20}, 0.4f);
+  AttendOptions o;
+  o.want_entropy = true;
+  o.block_rows = 6;
+  AttendResult plain;
+  {
+    torch::NoGradGuard ng;
+    plain = attend(q, k, v, pos, pos, scale, o);
+  }
+  auto qg = q.clone().requires_grad_(true);
+  auto tracked = attend(qg, k, v, pos, pos, scale, o);
+  EXPECT_LE(max_abs_diff(tracked.out, plain.out), 1e-6);
+  EXPECT_LE(max_abs_diff(tracked.entropy, plain.entropy), 1e-6);
+  tracked.out.sum().backward();
+  ASSERT_TRUE(qg.grad().defined());
+  EXPECT_TRUE(torch::isfinite(qg.grad()).all().item<bool>());
+  EXPECT_GT(qg.grad().abs().sum().item<double>(), 0.0);
+}
