@@ -36,8 +36,8 @@ template <typename F>
 Measure measure(c10::Device dev, int repeats, F&& fn) {
   Measure m;
   m.secs = 1e30;
+  reset_peak_memory(dev);  // trims the heap first, so the baseline below is what is really held
   const int64_t base = dev.is_cuda() ? 0 : current_rss_bytes();
-  reset_peak_memory(dev);
   for (int r = 0; r < repeats; ++r) {
     auto t0 = std::chrono::steady_clock::now();
     fn();
