@@ -17,43 +17,16 @@
 #include "core/model/llama.h"
 #include "core/rope/rotary.h"
 #include "core/util/error.h"
+#include "model_test_util.h"
 #include "test_util.h"
 
 using namespace ropelab;
+using ropelab::testing::all_methods;
 using ropelab::testing::micro_config;
+using ropelab::testing::micro_with;
 using ropelab::testing::TempDir;
 
 namespace {
-
-LlamaForCausalLM micro_with(const nlohmann::json& rs, uint64_t seed = 7) {
-  auto c = micro_config(2);  // 4 query heads over 2 kv heads: GQA
-  c.num_hidden_layers = 4;
-  RopeContext ctx;
-  ctx.head_dim = c.head_dim();
-  ctx.max_position_embeddings = c.max_position_embeddings;
-  c.rope = RopeSpec::from_json(rs, 10000.0, ctx, "test");
-  LlamaForCausalLM m(c);
-  m->init_weights(seed, 0.2);  // larger weights: peaked, varied attention
-  return m;
-}
-
-const std::vector<nlohmann::json>& all_methods() {
-  static const std::vector<nlohmann::json> v = {
-      nullptr,
-      {{"rope_type", "linear"}, {"factor", 4.0}},
-      {{"rope_type", "ntk"}, {"factor", 4.0}},
-      {{"rope_type", "dynamic"}, {"factor", 4.0}},
-      {{"rope_type", "ntk_by_parts"}, {"factor", 4.0}},
-      {{"rope_type", "yarn"}, {"factor", 4.0}},
-      {{"rope_type", "llama3"}, {"factor", 4.0}, {"original_max_position_embeddings", 32}},
-      {{"rope_type", "longrope"}, {"short_factor", std::vector<double>(8, 1.5)},
-       {"long_factor", std::vector<double>(8, 3.0)}, {"factor", 4.0}},
-      {{"rope_type", "abf"}},
-      {{"rope_type", "eabf"}},
-      {{"rope_type", "yarn"}, {"factor", 4.0}, {"logit_scale", "dynamic_log"}},
-  };
-  return v;
-}
 
 // Entropy (L, H, T) float64 from the full probability matrix of each layer: q and k are rebuilt
 // from the layer's modules and attend_reference materialises softmax in float64.

@@ -14,7 +14,9 @@
 
 using namespace ropelab;
 using ropelab::testing::cached_decoding_max_diff;
+using ropelab::testing::all_methods;
 using ropelab::testing::micro_config;
+using ropelab::testing::micro_with;
 
 namespace {
 
@@ -201,39 +203,6 @@ TEST(RopeConfig, HfFormRoundTrip) {
 
 // ---- Properties on a real (micro) model ------------------------------------------------------
 
-namespace {
-
-LlamaForCausalLM micro_with(const nlohmann::json& rs, uint64_t seed = 7) {
-  auto c = micro_config(2);
-  c.num_hidden_layers = 4;
-  RopeContext ctx;
-  ctx.head_dim = c.head_dim();
-  ctx.max_position_embeddings = c.max_position_embeddings;
-  c.rope = RopeSpec::from_json(rs, 10000.0, ctx, "test");
-  LlamaForCausalLM m(c);
-  m->init_weights(seed, 0.2);  // larger weights: peaked attention makes scale effects visible
-  return m;
-}
-
-const std::vector<nlohmann::json>& all_methods() {
-  static const std::vector<nlohmann::json> v = {
-      nullptr,
-      {{"rope_type", "linear"}, {"factor", 4.0}},
-      {{"rope_type", "ntk"}, {"factor", 4.0}},
-      {{"rope_type", "dynamic"}, {"factor", 4.0}},
-      {{"rope_type", "ntk_by_parts"}, {"factor", 4.0}},
-      {{"rope_type", "yarn"}, {"factor", 4.0}},
-      {{"rope_type", "llama3"}, {"factor", 4.0}, {"original_max_position_embeddings", 32}},
-      {{"rope_type", "longrope"}, {"short_factor", std::vector<double>(8, 1.5)},
-       {"long_factor", std::vector<double>(8, 3.0)}, {"factor", 4.0}},
-      {{"rope_type", "abf"}},
-      {{"rope_type", "eabf"}},
-      {{"rope_type", "yarn"}, {"factor", 4.0}, {"logit_scale", "dynamic_log"}},
-  };
-  return v;
-}
-
-}  // namespace
 
 TEST(RopeProperties, EabfLogitsEqualAbfInsideTheWindow) {
   torch::NoGradGuard ng;
