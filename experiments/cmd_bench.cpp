@@ -77,7 +77,7 @@ int bench_forward(const Args& args) {
 }  // namespace
 
 int run_bench(const Args& args) {
-  return dispatch_action("bench", args, {{"forward", bench_forward}, {"entropy", run_bench_entropy}});
+  return dispatch_action("bench", args, {{"forward", bench_forward}, {"entropy", run_bench_entropy}, {"train", run_bench_train}});
 }
 
 }  // namespace ropelab::cli

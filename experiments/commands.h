@@ -14,6 +14,8 @@ int run_bench(const Args& args);
 int run_longbench(const Args& args);  // longbench score (run: evaluation issue)
 int run_report(const Args& args);     // report longbench | entropy
 int run_entropy(const Args& args);    // attention entropy -> HDF5 (entropy issue)
+int run_finetune(const Args& args);   // supervised fine-tuning (ShareGPT), data parallel
+int run_pretrain(const Args& args);   // causal-LM pre-training from documents
 
 }  // namespace ropelab::cli
 
@@ -22,4 +24,5 @@ int run_longbench_score(const cli::Args& args);
 int run_report_longbench(const cli::Args& args);
 int run_report_entropy(const cli::Args& args);
 int run_bench_entropy(const cli::Args& args);
+int run_bench_train(const cli::Args& args);
 }  // namespace ropelab

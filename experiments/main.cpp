@@ -31,7 +31,9 @@ const std::map<std::string, Command>& commands() {
       {"forward", {run_forward, "one token sequence through the model -> logits, logit scale, inv_freq (HDF5)"}},
       {"rope", {run_rope, "rope show: what a RoPE method does to every frequency pair"}},
       {"entropy", {run_entropy, "attention entropy per layer, head and position over documents (HDF5)"}},
-      {"bench", {run_bench, "benchmarks: bench forward | entropy"}},
+      {"finetune", {run_finetune, "supervised fine-tuning on ShareGPT conversations (resumable, data parallel)"}},
+      {"pretrain", {run_pretrain, "causal-LM pre-training from documents (same trainer as finetune)"}},
+      {"bench", {run_bench, "benchmarks: bench forward | entropy | train"}},
       {"longbench", {run_longbench, "longbench score: LongBench's official scorer, quirks included"}},
       {"report", {run_report, "report longbench | entropy: tables from result.json / entropy files"}},
   };

@@ -1,0 +1,91 @@
+// `ropelab bench train`: training throughput (tokens/s, forward + backward + AdamW) and peak
+// memory at several sequence lengths, with and without activation checkpointing — the real
+// trainer (train_model) on random tokens, one sequence per step.
+#include <torch/torch.h>
+
+#include <iomanip>
+#include <iostream>
+
+#include "core/io/checkpoint.h"
+#include "core/train/trainer.h"
+#include "core/util/error.h"
+#include "core/util/files.h"
+#include "core/util/memory.h"
+#include "core/util/version.h"
+#include "experiments/commands.h"
+
+namespace ropelab {
+
+int run_bench_train(const cli::Args& args) {
+  using namespace cli;
+  po::options_description d("ropelab bench train");
+  add_common_options(d);
+  add_model_options(d, /*model_required=*/false);
+  d.add_options()("arch", po::value<std::string>()->default_value("tiny"), "random model of a preset shape")(
+      "lengths", po::value<std::string>()->default_value("1024,4096"), "sequence lengths")(
+      "steps", po::value<int>()->default_value(3), "timed optimizer steps per setting (best is reported)")(
+      "checkpointing", po::value<std::string>()->default_value("off,on"), "activation checkpointing settings");
+  po::variables_map vm;
+  if (!parse("ropelab bench train [--model DIR | --arch PRESET] --lengths 1024,4096", d, args, vm)) return 0;
+  apply_threads(vm);
+  auto lengths = parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
+  const int steps = vm["steps"].as<int>();
+  check_input(steps >= 1 && steps <= 1000, "--steps (", steps, ") must be in [1, 1000]");
+  std::vector<bool> ckpt;
+  {
+    std::stringstream ss(vm["checkpointing"].as<std::string>());
+    std::string item;
+    while (std::getline(ss, item, ','))
+      check_input(item == "on" || item == "off", "--checkpointing: '", item, "' (valid: on, off)"), ckpt.push_back(item == "on");
+  }
+  auto make_model = [&] {
+    if (vm.count("model")) return load_model_from_options(vm, false);
+    auto cfg = ModelConfig::preset(vm["arch"].as<std::string>());
+    check_input(cfg.has_value(), "--arch: unknown preset '", vm["arch"].as<std::string>(), "'; valid: ",
+                ModelConfig::preset_names());
+    auto device = parse_device(vm["device"].as<std::string>());
+    LlamaForCausalLM m(*cfg);
+    m->init_weights(0);
+    m->to(resolve_compute_dtype(vm["dtype"].as<std::string>(), device, cfg->torch_dtype));
+    m->to(device);
+    return m;
+  };
+  std::cout << "# " << version_text().substr(0, version_text().find('\n')) << ", " << at::get_num_threads()
+            << " threads\n";
+  std::cout << std::setw(8) << "T" << std::setw(14) << "checkpoint" << std::setw(14) << "tokens/s" << std::setw(12)
+            << "s/step" << std::setw(14) << "peak MiB" << "\n";
+  for (int64_t T : lengths) {
+    check_input(T >= 2, "--lengths: lengths must be >= 2");
+    for (bool on : ckpt) {
+      auto model = make_model();
+      check_input(T <= model->config.max_position_embeddings * 64, "--lengths: ", T, " is far beyond the window");
+      std::vector<TrainExample> ex(1);
+      auto ids = torch::randint(0, model->config.vocab_size, {T}, torch::kLong);
+      ex[0].ids.assign(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + T);
+      ex[0].mask.assign(size_t(T), 1);
+      ex[0].mask[0] = 0;
+      TrainConfig cfg;
+      cfg.global_batch = 1;
+      cfg.max_steps = steps;
+      cfg.lr = 1e-5;
+      cfg.checkpoint_layers = on;
+      cfg.clip_grad_norm = 0;
+      AtomicDir tmp(fs::temp_directory_path() / ("ropelab-bench-train-" + std::to_string(::getpid())), true);
+      TrainOutputs o;
+      o.out_dir = tmp.path();
+      o.run_name = "bench";
+      Communicator comm(DistConfig{}, model->device());
+      reset_peak_memory(model->device());
+      double best = 0;
+      train_model(model, ex, cfg, o, comm, [&](const StepReport& r) { best = std::max(best, r.record.tokens_per_s); });
+      const double peak = double(peak_memory_bytes(model->device())) / (1 << 20);
+      std::cout << std::setw(8) << T << std::setw(14) << (on ? "on" : "off") << std::setw(14) << std::fixed
+                << std::setprecision(1) << best << std::setw(12) << std::setprecision(3) << double(T) / best
+                << std::setw(14) << std::setprecision(1) << peak << "\n"
+                << std::flush;
+    }
+  }
+  return 0;
+}
+
+}  // namespace ropelab

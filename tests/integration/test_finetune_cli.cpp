@@ -1,0 +1,170 @@
+// `ropelab finetune` end to end: output layout and log, bit-identical resume, two Gloo processes
+// against one, the NaN stop, the output-directory policy and bad options (exit code 2).
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <fstream>
+
+#include "core/io/h5.h"
+#include "core/io/safetensors.h"
+#include "core/util/files.h"
+#include "train_test_util.h"
+
+using namespace ropelab::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+// The finetune command line with small defaults; options named in `extra` replace the defaults.
+std::string ft_args(const std::string& model, const std::string& data, const std::string& out,
+                    const std::string& extra = "") {
+  const std::vector<std::pair<std::string, std::string>> defaults = {
+      {"--global-batch", "8"}, {"--micro-batch", "2"}, {"--epochs", "2"},
+      {"--lr", "2e-3"},        {"--max-length", "128"}, {"--threads", "1"}};
+  std::string args = "finetune --model " + model + " --data " + data + " --out " + out + " " + extra;
+  for (const auto& [k, v] : defaults)
+    if (extra.find(k + " ") == std::string::npos && extra.find(k + "=") == std::string::npos) args += " " + k + " " + v;
+  return args;
+}
+
+double max_param_diff(const std::string& a, const std::string& b) {
+  ropelab::SafetensorsFile fa(a + "/model.safetensors"), fb(b + "/model.safetensors");
+  double m = 0;
+  for (const auto& [name, e] : fa.entries()) m = std::max(m, (fa.view(name) - fb.view(name)).abs().max().item<double>());
+  return m;
+}
+
+std::vector<double> logged(const std::string& file, const std::string& run, const std::string& series) {
+  auto f = ropelab::h5::H5File::open_read(file);
+  return f.dataset("/train/" + run + "/" + series).read<double>().data;
+}
+
+}  // namespace
+
+TEST(FinetuneCli, WritesAModelWithTheRopeMethodAndAStepLog) {
+  TempDir tmp;
+  const auto base = make_micro_model_dir(tmp);
+  write_sharegpt(tmp / "chat.json", 20);
+  auto r = run_cli(ft_args(base, tmp / "chat.json", tmp / "ext", " --samples 18 --rope yarn --rope-factor 4"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("18 samples / global batch 8 = 2 steps per epoch (2 dropped) x 2 epochs = 4 steps"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("step 4/4"), std::string::npos);
+  auto cfg = ropelab::read_json_file(tmp / "ext/config.json");
+  EXPECT_EQ(cfg["rope_scaling"]["rope_type"], "yarn");
+  EXPECT_EQ(cfg["rope_scaling"]["factor"], 4.0);
+  EXPECT_TRUE(fs::exists(tmp / "ext/tokenizer.model"));
+  auto loss = logged(tmp / "ext/train.h5", "ext", "loss");
+  ASSERT_EQ(loss.size(), 4u);
+  EXPECT_EQ(logged(tmp / "ext/train.h5", "ext", "lr").size(), 4u);
+  auto f = ropelab::h5::H5File::open_read(tmp / "ext/train.h5");
+  auto g = f.open_group("/train/ext");
+  EXPECT_TRUE(ropelab::h5::is_complete(g));
+  EXPECT_EQ(g.attr_int("total_steps"), 4);
+  EXPECT_FALSE(f.attr_string("git_sha").empty());
+  // The result loads and runs with the toolkit.
+  auto info = run_cli("info --model " + (tmp / "ext") + " --tensors false");
+  EXPECT_EQ(info.exit_code, 0) << info.output;
+  EXPECT_NE(info.output.find("yarn"), std::string::npos) << info.output;
+  // A finished output is never replaced without --overwrite.
+  auto again = run_cli(ft_args(base, tmp / "chat.json", tmp / "ext"));
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.output.find("already holds a finished model; pass --overwrite"), std::string::npos) << again.output;
+}
+
+TEST(FinetuneCli, ResumeIsBitIdenticalToAnUninterruptedRun) {
+  TempDir tmp;
+  const auto base = make_micro_model_dir(tmp);
+  write_sharegpt(tmp / "chat.json", 24);
+  ASSERT_EQ(run_cli(ft_args(base, tmp / "chat.json", tmp / "full", " --save-every 2 --keep-checkpoints 3")).exit_code, 0);
+  // "Interrupted" run: only the state after step 2 survives.
+  fs::create_directories(tmp / "part/checkpoints");
+  fs::copy(tmp / "full/checkpoints/step-000002", tmp / "part/checkpoints/step-000002", fs::copy_options::recursive);
+  auto refused = run_cli(ft_args(base, tmp / "chat.json", tmp / "part"));
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.output.find("holds an unfinished run (step-000002); pass --resume"), std::string::npos)
+      << refused.output;
+  auto r = run_cli(ft_args(base, tmp / "chat.json", tmp / "part", " --save-every 2 --resume " + (tmp / "part")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("resumed at step 2"), std::string::npos) << r.output;
+  EXPECT_EQ(max_param_diff(tmp / "full", tmp / "part"), 0.0);
+  EXPECT_EQ(ropelab::sha256_file(tmp / "full/model.safetensors"), ropelab::sha256_file(tmp / "part/model.safetensors"));
+  // A different setting is refused, naming it.
+  fs::remove_all(tmp / "part2");
+  fs::create_directories(tmp / "part2/checkpoints");
+  fs::copy(tmp / "full/checkpoints/step-000002", tmp / "part2/checkpoints/step-000002", fs::copy_options::recursive);
+  auto diff = run_cli(ft_args(base, tmp / "chat.json", tmp / "part2", " --seed 9 --resume " + (tmp / "part2")));
+  EXPECT_EQ(diff.exit_code, 2);
+  EXPECT_NE(diff.output.find("cannot resume: 'train' differs"), std::string::npos) << diff.output;
+}
+
+TEST(FinetuneCli, TwoGlooProcessesMatchOneProcess) {
+  TempDir tmp;
+  const auto base = make_micro_model_dir(tmp);
+  write_sharegpt(tmp / "chat.json", 16);
+  auto one = run_cli(ft_args(base, tmp / "chat.json", tmp / "one"));
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  auto two = run_cli(ft_args(base, tmp / "chat.json", tmp / "two", " --nproc 2"));
+  ASSERT_EQ(two.exit_code, 0) << two.output;
+  EXPECT_NE(two.output.find("launching 2 local workers"), std::string::npos) << two.output;
+  EXPECT_NE(two.output.find("micro-batch 2 x accumulation 2 x world size 2"), std::string::npos) << two.output;
+  EXPECT_LE(max_param_diff(tmp / "one", tmp / "two"), 1e-6);
+  EXPECT_GT(max_param_diff(base, tmp / "one"), 1e-4);  // training moved the weights: the comparison means something
+  auto l1 = logged(tmp / "one/train.h5", "one", "loss"), l2 = logged(tmp / "two/train.h5", "two", "loss");
+  ASSERT_EQ(l1.size(), l2.size());
+  for (size_t i = 0; i < l1.size(); ++i) EXPECT_NEAR(l1[i], l2[i], 1e-5);
+}
+
+TEST(FinetuneCli, AMissingPeerFailsWithinTheTimeoutInsteadOfHanging) {
+  TempDir tmp;
+  const auto base = make_micro_model_dir(tmp);
+  write_sharegpt(tmp / "chat.json", 16);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = run_command("WORLD_SIZE=2 RANK=0 MASTER_ADDR=127.0.0.1 MASTER_PORT=29731 " + std::string(ROPELAB_BIN) + " " +
+                       ft_args(base, tmp / "chat.json", tmp / "out", " --dist-timeout 3"));
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_LT(secs, 30.0);
+  EXPECT_NE(r.output.find("rendezvous at MASTER_ADDR=127.0.0.1 MASTER_PORT=29731 failed for rank 0 of 2"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(FinetuneCli, NanLossStopsAndKeepsTheLastGoodCheckpoint) {
+  TempDir tmp;
+  const auto base = make_micro_model_dir(tmp);
+  write_sharegpt(tmp / "chat.json", 24);
+  auto r = run_cli(ft_args(base, tmp / "chat.json", tmp / "out", " --lr 1e30 --clip-grad-norm 0 --save-every 1"));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("training stopped: step "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("stopped before applying the update. Last good checkpoint: "), std::string::npos);
+  EXPECT_FALSE(fs::exists(tmp / "out/config.json"));
+  EXPECT_TRUE(fs::exists(tmp / "out/checkpoints"));
+}
+
+TEST(FinetuneCli, BadInputGivesExitCode2AndAOneLineError) {
+  TempDir tmp;
+  const auto base = make_micro_model_dir(tmp);
+  write_sharegpt(tmp / "chat.json", 8);
+  std::ofstream(tmp / "notjson.txt") << "hello, world\n";
+  struct Case {
+    std::string args, expect;
+  };
+  const std::vector<Case> cases = {
+      {ft_args(base, tmp / "notjson.txt", tmp / "o1"), "notjson.txt:1:1: not ShareGPT JSON"},
+      {ft_args(base, tmp / "missing.json", tmp / "o2"), "missing.json"},
+      {ft_args(base, tmp / "chat.json", tmp / "o3", " --micro-batch 3"), "--global-batch (8) must be a multiple of --micro-batch (3)"},
+      {ft_args(base, tmp / "chat.json", tmp / "o4", " --samples 50"), "--samples (50) exceeds the"},
+      {ft_args(base, tmp / "chat.json", tmp / "o5", " --lr=-1"), "--lr (-1) must be a finite number > 0"},
+      {ft_args(base, tmp / "chat.json", tmp / "o6", " --rope yarn --rope-factor 0.5"), "factor"},
+      {ft_args(base, tmp / "chat.json", tmp / "o7", " --global-batch 16"), "fewer than one global batch"},
+      {ft_args(base, tmp / "chat.json", tmp / "o8", " --overwrite --resume x"), "--overwrite and --resume exclude each other"},
+  };
+  for (const auto& c : cases) {
+    auto r = run_cli(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.output;
+    EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.args << "\n" << r.output;
+  }
+}
