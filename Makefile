@@ -9,7 +9,7 @@ PACKAGES = cmake g++ make pkg-config libtorch-dev libhdf5-dev libboost-program-o
            libsentencepiece-dev nlohmann-json3-dev libopenblas0-pthread googletest libgtest-dev \
            libgloo-dev libicu-dev python3-matplotlib python3-h5py python3-numpy
 
-.PHONY: all setup configure build test test-unit demo plots clean format
+.PHONY: all setup configure build test test-unit demo reproduce-mini plots clean format
 
 all: build
 
@@ -38,8 +38,13 @@ test: build
 test-unit: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
 
+# The paper in miniature: one seed, base + five methods (out/demo). DEMO_FLAGS=--fresh redoes it.
 demo: build
-	bash experiments/demo.sh $(DEMO_FLAGS)
+	bash experiments/run_mini.sh demo $(DEMO_FLAGS)
+
+# The complete miniature study: + EABF ablations, 32/100/1000 samples, 3 seeds (out/mini).
+reproduce-mini: build
+	bash experiments/run_mini.sh full $(DEMO_FLAGS)
 
 plots:
 	bash plots/run_all.sh out/demo

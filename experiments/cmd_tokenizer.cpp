@@ -3,6 +3,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/io/documents.h"
 #include "core/text/tokenizer.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
@@ -15,7 +16,7 @@ namespace {
 int train(const Args& args) {
   po::options_description d("ropelab tokenizer train");
   add_common_options(d);
-  d.add_options()("input", po::value<std::vector<std::string>>()->multitoken()->required(), "text files")(
+  d.add_options()("input", po::value<std::vector<std::string>>()->multitoken()->required(), "text files (one sentence per line) or JSON Lines with a \"text\" field (*.jsonl)")(
       "out", po::value<std::string>()->required(), "output path, e.g. DIR/tokenizer.model")(
       "vocab-size", po::value<int>()->default_value(2048), "vocabulary size")(
       "model-type", po::value<std::string>()->default_value("bpe"), "bpe or unigram")(
@@ -32,7 +33,23 @@ int train(const Args& args) {
   check_output_path(o.output_model, vm["overwrite"].as<bool>());
   auto parent = std::filesystem::path(o.output_model).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
-  train_tokenizer(o);
+  // SentencePiece reads plain text: JSON Lines documents are written out as lines first.
+  std::vector<std::filesystem::path> converted;
+  for (auto& in : o.inputs) {
+    if (std::filesystem::path(in).extension() != ".jsonl") continue;
+    std::string text;
+    for (const auto& doc : read_documents(in)) text += doc + "\n";
+    converted.push_back(std::filesystem::path(o.output_model).string() + ".input-" + std::to_string(converted.size()) + ".txt");
+    write_text_file_atomic(converted.back(), text);
+    in = converted.back().string();
+  }
+  try {
+    train_tokenizer(o);
+  } catch (...) {
+    for (const auto& c : converted) std::filesystem::remove(c);
+    throw;
+  }
+  for (const auto& c : converted) std::filesystem::remove(c);
   Tokenizer tok(o.output_model);
   std::cout << "trained " << o.output_model << ": " << tok.vocab_size() << " pieces (bos " << tok.bos_id()
             << ", eos " << tok.eos_id() << ")\n";

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The paper in miniature (issue #7): pre-train a tiny LLaMA at window c = 128, extend it to 4c with
+# every method from 100 samples in 6 steps, evaluate at c, 2c, 4c, 8c, and write report.md with the
+# figures. Every stage is a `ropelab` subcommand with an INI file from experiments/configs/mini/ —
+# exactly what a full-scale user runs. Finished stages are reused; --fresh redoes everything.
+#
+#   experiments/run_mini.sh demo   [--fresh]   # out/demo: one seed, base + PI, NTK-by-parts, YaRN, ABF, EABF
+#   experiments/run_mini.sh full   [--fresh]   # out/mini: + EABF ablations, 32/100/1000 samples, 3 seeds
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODE=${1:-demo}
+shift || true
+FRESH=0
+for a in "$@"; do [ "$a" = "--fresh" ] && FRESH=1; done
+case "$MODE" in
+  demo) OUT=${OUT:-out/demo}; SEEDS="0"; METHODS="pi ntk_by_parts yarn abf eabf"; ABLATIONS=""; SIZES="" ;;
+  full) OUT=${OUT:-out/mini}; SEEDS="0 1 2"; METHODS="pi ntk_by_parts yarn abf eabf"
+        ABLATIONS="eabf-all-layers eabf-no-floor eabf-constant eabf-no-abf"; SIZES="32 1000" ;;
+  *) echo "usage: $0 demo|full [--fresh]" >&2; exit 2 ;;
+esac
+BIN=build/ropelab
+CFG=experiments/configs/mini
+C=128; WINDOWS="128,256,512,1024"; RESERVE=32
+[ $FRESH = 1 ] && rm -rf "$OUT"
+mkdir -p "$OUT"
+T0=$(date +%s)
+stage() { echo; echo "=== [$(( $(date +%s) - T0 ))s] $*"; }
+have() { [ -e "$1" ]; }
+
+# --- 1. data and tokenizer ------------------------------------------------------------------------
+D=$OUT/data
+stage "data: split the corpus, train the tokenizer, generate synthetic tasks"
+have $D/pretrain.jsonl || $BIN data split --corpus data/corpus/fortunes-min.txt --out $D --seed 0
+# The tokenizer must know the task phrasing too: a bootstrap tokenizer sizes a sample of task
+# documents, and the final tokenizer is trained on the corpus plus that sample.
+if ! have $OUT/tokenizer/tokenizer.model; then
+  $BIN tokenizer train --input $D/pretrain.jsonl --vocab-size 1024 --out $D/bootstrap/tokenizer.model --overwrite
+  $BIN data pretrain --config $CFG/data-pretrain.ini --tokenizer $D/bootstrap/tokenizer.model --docs $D/pretrain.jsonl \
+    --count 2000 --seed 99 --out $D/tokenizer-sample.jsonl --overwrite
+  $BIN tokenizer train --input $D/pretrain.jsonl $D/tokenizer-sample.jsonl --vocab-size 1024 --out $OUT/tokenizer/tokenizer.model
+fi
+TOK=$OUT/tokenizer/tokenizer.model
+have $D/pretrain-mix.jsonl || $BIN data pretrain --config $CFG/data-pretrain.ini --tokenizer $TOK --docs $D/pretrain.jsonl \
+  --seed 0 --out $D/pretrain-mix.jsonl
+NCONV=100; [ -n "$SIZES" ] && NCONV=1000
+have $D/sharegpt.json || $BIN data conversations --config $CFG/data-conversations.ini --tokenizer $TOK --docs $D/finetune.jsonl \
+  --count $NCONV --seed 0 --out $D/sharegpt.json
+have $D/longbench/dataset2prompt.json || $BIN data longbench --config $CFG/data-longbench.ini --tokenizer $TOK \
+  --docs $D/eval.jsonl --seed 0 --out $D/longbench
+# Long held-out documents for perplexity and entropy at 8c: 40 consecutive evaluation documents each.
+have $D/eval-long.jsonl || /usr/bin/python3 -c "
+import json, sys
+docs = [json.loads(l)['text'] for l in open('$D/eval.jsonl') if l.strip()]
+with open('$D/eval-long.jsonl.tmp', 'w') as f:
+    for i in range(0, len(docs) - 39, 40): f.write(json.dumps({'text': '\\n'.join(docs[i:i + 40])}) + '\\n')
+" && mv $D/eval-long.jsonl.tmp $D/eval-long.jsonl
+TASKS=$(cd $D/longbench && ls *.jsonl | sed 's/\.jsonl$//' | paste -sd, -)
+
+# --- 2. base model --------------------------------------------------------------------------------
+M=$OUT/models
+for seed in $SEEDS; do
+  base=$M/base-s$seed
+  stage "base model (seed $seed): pre-train at c = $C"
+  have $M/init-s$seed/config.json || $BIN init --config $CFG/model.json --tokenizer $TOK --seed $seed --out $M/init-s$seed
+  if ! have $base/config.json; then
+    resume=""; [ -d $base ] && resume="--resume $base"
+    $BIN pretrain --config $CFG/pretrain.ini --model $M/init-s$seed --data $D/pretrain-mix.jsonl --seed $seed \
+      --out $base $resume
+  fi
+done
+
+# --- 3. extension: 100 samples, 6 steps, one RoPE method each -------------------------------------
+finetune() {  # name ini seed samples
+  local out=$M/$1
+  have $out/config.json && return 0
+  local resume=""; [ -d $out ] && resume="--resume $out"
+  stage "extend: $1 (4c = $((4 * C)), $4 samples)"
+  $BIN finetune --config $CFG/$2.ini --model $M/base-s$3 --data $D/sharegpt.json --samples $4 --seed $3 --out $out $resume
+}
+RUNS=""
+for seed in $SEEDS; do
+  RUNS="$RUNS base-s$seed"
+  for m in $METHODS $ABLATIONS; do finetune $m-s$seed finetune-$m $seed 100; RUNS="$RUNS $m-s$seed"; done
+  for n in $SIZES; do finetune eabf-n$n-s$seed finetune-eabf $seed $n; RUNS="$RUNS eabf-n$n-s$seed"; done
+done
+
+# --- 4. evaluation at c, 2c, 4c, 8c ---------------------------------------------------------------
+E=$OUT/eval
+mkdir -p $E
+for run in $RUNS; do
+  stage "evaluate $run at windows $WINDOWS (LongBench-format suite + passkey)"
+  $BIN sweep --model $M/$run --windows $WINDOWS --reserve $RESERVE --longbench-dir $D/longbench --tasks $TASKS \
+    --passkey-trials 4 --out $E/sweep/$run
+  if ! have $E/entropy-$run.done; then
+    $BIN entropy --model $M/$run --data $D/eval-long.jsonl --lengths $((8 * C)) --max-docs 8 --seed 0 \
+      --out $E/entropy.h5 --run $run --overwrite && touch $E/entropy-$run.done
+  fi
+  if ! have $E/ppl-$run.done; then
+    $BIN ppl --model $M/$run --data $D/eval-long.jsonl --lengths $WINDOWS --out $E/ppl.h5 --run $run \
+      --csv $E/ppl-$run.csv --overwrite && touch $E/ppl-$run.done
+  fi
+done
+
+# --- 5. report and figures ------------------------------------------------------------------------
+stage "report"
+PY=/usr/bin/python3
+$PY analysis/study_report.py --out $OUT --mode $MODE --runs $RUNS
+bash plots/run_all.sh "$OUT" || echo "(some figures skipped: $?)"
+stage "done: $OUT/report.md"
