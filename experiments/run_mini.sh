@@ -85,19 +85,25 @@ for seed in $SEEDS; do
 done
 
 # --- 4. evaluation at c, 2c, 4c, 8c ---------------------------------------------------------------
-E=$OUT/eval
-mkdir -p $E
+# Layout read by plots/run_all.sh and analysis/study_report.py: sweeps/<run>/ (LongBench-format
+# suite per window), eval.h5 (/eval/<run>/passkey, /eval/<run>/ppl), entropy.h5 (/runs/<run>).
 for run in $RUNS; do
-  stage "evaluate $run at windows $WINDOWS (LongBench-format suite + passkey)"
+  stage "evaluate $run at windows $WINDOWS: LongBench-format suite, passkey, perplexity, entropy"
   $BIN sweep --model $M/$run --windows $WINDOWS --reserve $RESERVE --longbench-dir $D/longbench --tasks $TASKS \
-    --passkey-trials 4 --out $E/sweep/$run
-  if ! have $E/entropy-$run.done; then
-    $BIN entropy --model $M/$run --data $D/eval-long.jsonl --lengths $((8 * C)) --max-docs 8 --seed 0 \
-      --out $E/entropy.h5 --run $run --overwrite && touch $E/entropy-$run.done
+    --out $OUT/sweeps/$run
+  if ! have $OUT/.done/passkey-$run; then
+    $BIN passkey --model $M/$run --lengths $WINDOWS --depths 0,0.25,0.5,0.75,1 --trials 4 --seed 0 \
+      --out $OUT/eval.h5 --run $run --overwrite
+    mkdir -p $OUT/.done && touch $OUT/.done/passkey-$run
   fi
-  if ! have $E/ppl-$run.done; then
-    $BIN ppl --model $M/$run --data $D/eval-long.jsonl --lengths $WINDOWS --out $E/ppl.h5 --run $run \
-      --csv $E/ppl-$run.csv --overwrite && touch $E/ppl-$run.done
+  if ! have $OUT/.done/ppl-$run; then
+    $BIN ppl --model $M/$run --data $D/eval-long.jsonl --lengths $WINDOWS --out $OUT/eval.h5 --run $run --overwrite
+    mkdir -p $OUT/.done && touch $OUT/.done/ppl-$run
+  fi
+  if ! have $OUT/.done/entropy-$run; then
+    $BIN entropy --model $M/$run --data $D/eval-long.jsonl --lengths $((8 * C)) --max-docs 8 --seed 0 \
+      --out $OUT/entropy.h5 --run $run --overwrite
+    mkdir -p $OUT/.done && touch $OUT/.done/entropy-$run
   fi
 done
 
