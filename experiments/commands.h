@@ -14,6 +14,7 @@ int run_bench(const Args& args);
 int run_longbench(const Args& args);  // longbench score (run: evaluation issue)
 int run_report(const Args& args);     // report longbench | entropy
 int run_entropy(const Args& args);    // attention entropy -> HDF5 (entropy issue)
+int run_data(const Args& args);       // data split | pretrain | conversations | longbench
 
 }  // namespace ropelab::cli
 

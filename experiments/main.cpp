@@ -33,6 +33,7 @@ const std::map<std::string, Command>& commands() {
       {"entropy", {run_entropy, "attention entropy per layer, head and position over documents (HDF5)"}},
       {"bench", {run_bench, "benchmarks: bench forward | entropy"}},
       {"longbench", {run_longbench, "longbench score: LongBench's official scorer, quirks included"}},
+      {"data", {run_data, "data split | pretrain | conversations | longbench: synthetic data (mini study)"}},
       {"report", {run_report, "report longbench | entropy: tables from result.json / entropy files"}},
   };
   return table;
