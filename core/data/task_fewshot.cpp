@@ -39,7 +39,7 @@ TaskInstance make_fewshot(const TaskEnv& env, DataRng& rng) {
   const size_t start = rng.below(env.filler.doc_count());
   auto build = [&](size_t n) {
     Span s = env.filler.take(start, n);
-    auto blocks = cut_blocks(n, sizes, 2);
+    auto blocks = cut_blocks(n, sizes, 8);  // a new example only with 8 words to spare: smaller jumps
     while (blocks.size() < nq) blocks.push_back({n, n});  // keyword-only texts at tiny budgets
     const size_t E = blocks.size();
     std::vector<size_t> keyword(E);

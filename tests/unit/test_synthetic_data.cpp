@@ -30,8 +30,9 @@ using ropelab::testing::TempDir;
 
 namespace {
 
-// A word-level fit lands within one word (plus a block header) of the budget.
-constexpr int64_t kTolerance = 16;
+// A word-level fit lands within one filler word (plus a block header) of the budget; one word of
+// byte-level capitals can cost 10+ tokens with a small vocabulary. Measured mean gap: 1-5 tokens.
+constexpr int64_t kTolerance = 32;
 
 const Tokenizer& tok() {
   static TempDir dir;
@@ -228,8 +229,11 @@ TEST(SyntheticPretrain, DocumentsFitTheWindowAndFollowTheMix) {
     ++n[d.task];
     EXPECT_EQ(int64_t(tok().encode(d.text, true, true).size()), d.tokens);
     EXPECT_LE(d.tokens, 256);
-    if (d.task == "text") EXPECT_GE(d.tokens, 256 - kTolerance);
-    if (d.task != "text") EXPECT_GE(d.tokens, 128 - kTolerance - 30);
+    if (d.task == "text") {
+      EXPECT_GE(d.tokens, 256 - kTolerance);
+    } else {
+      EXPECT_GE(d.tokens, 128 - kTolerance - 30);
+    }
   }
   EXPECT_EQ(n["text"], 24);
   EXPECT_EQ(n["passkey"], 12);
@@ -276,7 +280,9 @@ TEST(SyntheticConversations, ShareGptWithAlternatingRolesWithinTheLength) {
     EXPECT_EQ(n, stats.tokens[i]);
     EXPECT_LE(n, 1024);
     EXPECT_GE(n, 1024 - (passkey ? 40 : kTolerance));
-    EXPECT_GT(turns[0].user.size(), 8 * turns.back().user.size());  // the context is in turn one
+    if (turns.size() > 1) {
+      EXPECT_GT(turns[0].user.size(), 8 * turns.back().user.size());  // the context is in turn one
+    }
   }
   EXPECT_EQ(j.dump(), make_conversations(tok(), eval_docs(), cfg).dump());
   EXPECT_NE(error_of([] { parse_turns("2-x"); }).find("--turns"), std::string::npos);
@@ -323,8 +329,9 @@ TEST(SyntheticLongBench, LongBenchFormatAtTheRequestedLengths) {
       if (ds.key == "passage_retrieval_en") {
         EXPECT_TRUE(std::regex_match(ans, std::regex("Paragraph \\d+")));
       }
-      if (ds.key == "multifieldqa_en" || ds.key == "hotpotqa")
+      if (ds.key == "multifieldqa_en" || ds.key == "hotpotqa") {
         EXPECT_EQ(count_occurrences(j.at("context").get<std::string>(), ans), 1u);
+      }
       std::string all = j.at("context").get<std::string>() + " " + j.at("input").get<std::string>() + " " + ans;
       EXPECT_EQ(j.at("length").get<size_t>(), split_words(all).size());
       ++n;
