@@ -62,7 +62,16 @@ std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vec
     req.target_tokens = rng.between(lo, cfg.window);
     req.measure = document_tokens(tok);
     req.length_option = "--window " + std::to_string(cfg.window) + ": the budget drawn for a " + key + " document";
-    auto t = make_task(task_from_string(key, "--mix"), tok, filler, req, rng);
+    const auto kind = task_from_string(key, "--mix");
+    TaskInstance t;
+    try {
+      t = make_task(kind, tok, filler, req, rng);
+    } catch (const InputError&) {
+      // The drawn budget is below what this instance's facts and template need: use the whole
+      // window instead (an error naming --window only when even that is too small).
+      req.target_tokens = cfg.window;
+      t = make_task(kind, tok, filler, req, rng);
+    }
     out.push_back({key, document_text(t), t.measured_tokens});
   }
   return out;

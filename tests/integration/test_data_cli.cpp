@@ -40,7 +40,7 @@ TEST(SyntheticDataCli, SplitPretrainConversationsLongBench) {
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_NE(again.output.find("--overwrite"), std::string::npos);
 
-  const std::string pre = "data pretrain" + T + " --docs " + (tmp / "s/pretrain.jsonl") + " --window 128 --count 20";
+  const std::string pre = "data pretrain" + T + " --docs " + (tmp / "s/pretrain.jsonl") + " --window 256 --count 20";
   ASSERT_EQ(run_cli(pre + " --seed 1 --out " + (tmp / "p1.jsonl")).exit_code, 0);
   ASSERT_EQ(run_cli(pre + " --seed 1 --out " + (tmp / "p2.jsonl")).exit_code, 0);
   ASSERT_EQ(run_cli(pre + " --seed 2 --out " + (tmp / "p3.jsonl")).exit_code, 0);
