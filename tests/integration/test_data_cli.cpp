@@ -41,7 +41,8 @@ TEST(SyntheticDataCli, SplitPretrainConversationsLongBench) {
   EXPECT_NE(again.output.find("--overwrite"), std::string::npos);
 
   const std::string pre = "data pretrain" + T + " --docs " + (tmp / "s/pretrain.jsonl") + " --window 256 --count 20";
-  ASSERT_EQ(run_cli(pre + " --seed 1 --out " + (tmp / "p1.jsonl")).exit_code, 0);
+  auto p1 = run_cli(pre + " --seed 1 --out " + (tmp / "p1.jsonl"));
+  ASSERT_EQ(p1.exit_code, 0) << p1.output;
   ASSERT_EQ(run_cli(pre + " --seed 1 --out " + (tmp / "p2.jsonl")).exit_code, 0);
   ASSERT_EQ(run_cli(pre + " --seed 2 --out " + (tmp / "p3.jsonl")).exit_code, 0);
   EXPECT_EQ(slurp(tmp / "p1.jsonl"), slurp(tmp / "p2.jsonl"));
