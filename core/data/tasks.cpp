@@ -128,7 +128,7 @@ std::vector<std::pair<size_t, size_t>> cut_blocks(size_t total_words, const std:
   for (size_t i = 0; pos < total_words; ++i) {
     size_t len = sizes[i % sizes.size()];
     size_t end = std::min(total_words, pos + len);
-    if (end - pos < min_last && !blocks.empty())
+    if (end == total_words && end - pos < min_last && !blocks.empty())  // only the final piece
       blocks.back().second = end;
     else
       blocks.push_back({pos, end});
