@@ -44,7 +44,8 @@ namespace {
 
 std::vector<ChatTurn> chat_turns(const TaskInstance& t) {
   std::vector<ChatTurn> turns;
-  for (size_t q = 0; q < t.qa.size(); ++q) turns.push_back({q ? followup_text(t, q) : prompt_text(t, 0), t.qa[q].answer});
+  for (size_t q = 0; q < t.qa.size(); ++q)
+    turns.push_back({q ? followup_text(t, q) : prompt_text(t, 0), t.qa[q].answer});
   return turns;
 }
 

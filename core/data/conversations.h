@@ -11,10 +11,9 @@
 // have one question (the task has one fact) whatever `turns` says.
 #pragma once
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/data/mix.h"
 #include "core/text/tokenizer.h"

@@ -1,8 +1,7 @@
 #include "core/data/longbench_suite.h"
 
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "core/data/filler.h"
 #include "core/util/error.h"
@@ -55,7 +54,8 @@ std::string readme(const LongBenchSuiteConfig& cfg) {
 
 }  // namespace
 
-std::map<std::string, std::string> make_longbench_suite(const Tokenizer& tok, const std::vector<std::string>& docs,
+std::map<std::string, std::string> make_longbench_suite(const Tokenizer& tok,
+                                                        const std::vector<std::string>& docs,
                                                         const LongBenchSuiteConfig& cfg) {
   cfg.validate();
   DataRng master(cfg.seed);
@@ -75,16 +75,17 @@ std::map<std::string, std::string> make_longbench_suite(const Tokenizer& tok, co
         req.length_option = "--lengths";
         auto t = make_task(ds.kind, tok, filler, req, rng);
         const auto& qa = t.qa.at(0);
-        nlohmann::json j = {{"input", qa.input},
-                            {"context", t.context},
-                            {"answers", {qa.answer}},
-                            {"length", word_count(t.context) + word_count(qa.input) + word_count(qa.answer)},
-                            {"dataset", ds.key},
-                            {"language", "en"},
-                            {"all_classes", t.all_classes.empty() ? nlohmann::json(nullptr) : nlohmann::json(t.all_classes)},
-                            {"_id", ds.key + "-" + std::to_string(L) + "-" + std::to_string(i)},
-                            {"target_tokens", L},
-                            {"context_tokens", t.measured_tokens}};
+        nlohmann::json j = {
+            {"input", qa.input},
+            {"context", t.context},
+            {"answers", {qa.answer}},
+            {"length", word_count(t.context) + word_count(qa.input) + word_count(qa.answer)},
+            {"dataset", ds.key},
+            {"language", "en"},
+            {"all_classes", t.all_classes.empty() ? nlohmann::json(nullptr) : nlohmann::json(t.all_classes)},
+            {"_id", ds.key + "-" + std::to_string(L) + "-" + std::to_string(i)},
+            {"target_tokens", L},
+            {"context_tokens", t.measured_tokens}};
         lines += j.dump() + "\n";
       }
     }

@@ -22,7 +22,7 @@
 namespace ropelab::data {
 
 struct SuiteDataset {
-  std::string key;     // LongBench dataset name
+  std::string key;  // LongBench dataset name
   TaskKind kind;
   int max_new_tokens;  // dataset2maxlen
 };
@@ -38,7 +38,8 @@ struct LongBenchSuiteConfig {
 
 // File name -> content: the four <dataset>.jsonl, dataset2prompt.json, dataset2maxlen.json,
 // README.md.
-std::map<std::string, std::string> make_longbench_suite(const Tokenizer& tok, const std::vector<std::string>& docs,
+std::map<std::string, std::string> make_longbench_suite(const Tokenizer& tok,
+                                                        const std::vector<std::string>& docs,
                                                         const LongBenchSuiteConfig& cfg);
 
 }  // namespace ropelab::data

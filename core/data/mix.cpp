@@ -18,7 +18,8 @@ std::vector<MixEntry> parse_mix(const std::string& spec, const std::string& opti
   double sum = 0;
   while (std::getline(ss, item, ',')) {
     auto eq = item.find('=');
-    check_input(eq != std::string::npos, option, ": '", item, "' is not KEY=WEIGHT (valid keys: ", valid, ")");
+    check_input(eq != std::string::npos, option, ": '", item, "' is not KEY=WEIGHT (valid keys: ", valid,
+                ")");
     MixEntry e{item.substr(0, eq), 0};
     if (!(allow_text && e.key == "text")) {
       bool known = false;
@@ -33,8 +34,8 @@ std::vector<MixEntry> parse_mix(const std::string& spec, const std::string& opti
     } catch (...) {
       pos = 0;
     }
-    check_input(pos > 0 && pos == w.size() && std::isfinite(e.weight) && e.weight >= 0, option, ": weight '", w,
-                "' of '", e.key, "' is not a number >= 0");
+    check_input(pos > 0 && pos == w.size() && std::isfinite(e.weight) && e.weight >= 0, option, ": weight '",
+                w, "' of '", e.key, "' is not a number >= 0");
     sum += e.weight;
     mix.push_back(e);
   }

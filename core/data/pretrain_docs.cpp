@@ -1,7 +1,6 @@
 #include "core/data/pretrain_docs.h"
 
 #include <cmath>
-
 #include <nlohmann/json.hpp>
 
 #include "core/data/filler.h"
@@ -61,7 +60,8 @@ std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vec
     TaskRequest req;
     req.target_tokens = rng.between(lo, cfg.window);
     req.measure = document_tokens(tok);
-    req.length_option = "--window " + std::to_string(cfg.window) + ": the budget drawn for a " + key + " document";
+    req.length_option =
+        "--window " + std::to_string(cfg.window) + ": the budget drawn for a " + key + " document";
     const auto kind = task_from_string(key, "--mix");
     TaskInstance t;
     try {
@@ -79,7 +79,8 @@ std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vec
 
 std::string pretrain_jsonl(const std::vector<PretrainDoc>& docs) {
   std::string out;
-  for (const auto& d : docs) out += nlohmann::json{{"text", d.text}, {"task", d.task}, {"tokens", d.tokens}}.dump() + "\n";
+  for (const auto& d : docs)
+    out += nlohmann::json{{"text", d.text}, {"task", d.task}, {"tokens", d.tokens}}.dump() + "\n";
   return out;
 }
 

@@ -5,7 +5,8 @@
 // Invariants: every document fits the window (measured with the tokenizer, BOS and EOS
 // counted); text chunks fill the window to within a word; task instances draw their budget
 // uniformly from [min_fraction * window, window] (the whole window when an instance needs more)
-// so the model sees facts at every distance up to c; per-kind counts are exact (largest remainder) and their order is seeded.
+// so the model sees facts at every distance up to c; per-kind counts are exact (largest remainder) and their
+// order is seeded.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_set>
-
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
 #include "core/io/documents.h"
 #include "core/util/error.h"
@@ -59,7 +58,8 @@ SplitResult split_documents(const std::vector<std::string>& docs, const SplitCon
   // set_of[doc] = which set; the shuffled order decides membership, corpus order is kept inside.
   auto order = shuffled_order(unique.size(), cfg.seed);
   std::vector<int> set_of(unique.size());
-  for (size_t k = 0; k < order.size(); ++k) set_of[order[k]] = k < sizes[0] ? 0 : k < sizes[0] + sizes[1] ? 1 : 2;
+  for (size_t k = 0; k < order.size(); ++k)
+    set_of[order[k]] = k < sizes[0] ? 0 : k < sizes[0] + sizes[1] ? 1 : 2;
   for (size_t i = 0; i < unique.size(); ++i) {
     auto& dst = set_of[i] == 0 ? r.pretrain : set_of[i] == 1 ? r.finetune : r.eval;
     dst.push_back(std::move(unique[i]));

@@ -62,7 +62,8 @@ TaskInstance make_mdqa(const TaskEnv& env, DataRng& rng) {
         if (p) t.context += "\n\n";
         t.context += "Passage " + std::to_string(p + 1) + ":\n" + body;
       }
-      for (size_t i : asked) t.qa.push_back({fact_question(names[who[i]], attr), attr.values[val[i]], where[i]});
+      for (size_t i : asked)
+        t.qa.push_back({fact_question(names[who[i]], attr), attr.values[val[i]], where[i]});
       return t;
     };
     auto t = fit_task(env, "mdqa", size_t(env.req.target_tokens), build);

@@ -36,7 +36,8 @@ TaskInstance make_sdqa(const TaskEnv& env, DataRng& rng) {
     auto build = [&](size_t n) {
       Span s = env.filler.take(start, n);
       std::vector<std::pair<size_t, size_t>> at;  // (word position, fact)
-      for (size_t i = 0; i < nf; ++i) at.push_back({s.snap_to_doc_start(size_t(facts[i].depth * double(n))), i});
+      for (size_t i = 0; i < nf; ++i)
+        at.push_back({s.snap_to_doc_start(size_t(facts[i].depth * double(n))), i});
       std::sort(at.begin(), at.end());
       TaskInstance t;
       t.kind = TaskKind::sdqa;

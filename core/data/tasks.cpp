@@ -7,18 +7,23 @@
 namespace ropelab::data {
 
 const std::vector<TaskKind>& all_task_kinds() {
-  static const std::vector<TaskKind> v = {TaskKind::passkey, TaskKind::sdqa, TaskKind::mdqa, TaskKind::fewshot,
-                                          TaskKind::retrieval};
+  static const std::vector<TaskKind> v = {TaskKind::passkey, TaskKind::sdqa, TaskKind::mdqa,
+                                          TaskKind::fewshot, TaskKind::retrieval};
   return v;
 }
 
 std::string task_name(TaskKind k) {
   switch (k) {
-    case TaskKind::passkey: return "passkey";
-    case TaskKind::sdqa: return "sdqa";
-    case TaskKind::mdqa: return "mdqa";
-    case TaskKind::fewshot: return "fewshot";
-    case TaskKind::retrieval: return "retrieval";
+    case TaskKind::passkey:
+      return "passkey";
+    case TaskKind::sdqa:
+      return "sdqa";
+    case TaskKind::mdqa:
+      return "mdqa";
+    case TaskKind::fewshot:
+      return "fewshot";
+    case TaskKind::retrieval:
+      return "retrieval";
   }
   return "?";
 }
@@ -37,18 +42,24 @@ const std::string& task_template(TaskKind k) {
   static const std::string sdqa =
       "Read the text and answer the question with a few words.\n\n{context}\n\nQuestion: {input}\nAnswer:";
   static const std::string mdqa =
-      "Answer the question using the passages. Give only the answer.\n\n{context}\n\nQuestion: {input}\nAnswer:";
+      "Answer the question using the passages. Give only the answer.\n\n{context}\n\nQuestion: "
+      "{input}\nAnswer:";
   static const std::string fewshot =
       "Give the type of the last text. The examples show the type of each text.\n\n{context}\n{input}";
   static const std::string retrieval =
       "Find the paragraph that contains the sentence. Answer like \"Paragraph 1\".\n\n{context}\n\n"
       "Sentence: {input}\nAnswer:";
   switch (k) {
-    case TaskKind::passkey: return passkey;
-    case TaskKind::sdqa: return sdqa;
-    case TaskKind::mdqa: return mdqa;
-    case TaskKind::fewshot: return fewshot;
-    case TaskKind::retrieval: return retrieval;
+    case TaskKind::passkey:
+      return passkey;
+    case TaskKind::sdqa:
+      return sdqa;
+    case TaskKind::mdqa:
+      return mdqa;
+    case TaskKind::fewshot:
+      return fewshot;
+    case TaskKind::retrieval:
+      return retrieval;
   }
   return sdqa;
 }
@@ -98,8 +109,8 @@ TaskInstance fit_task(const TaskEnv& env, const std::string& task, size_t max_n,
     return t;
   };
   auto best = measured(0);
-  check_input(best.measured_tokens <= target, env.req.length_option, " (", target, ") is below the minimum of ",
-              best.measured_tokens, " tokens a ", task, " instance needs");
+  check_input(best.measured_tokens <= target, env.req.length_option, " (", target,
+              ") is below the minimum of ", best.measured_tokens, " tokens a ", task, " instance needs");
   auto top = measured(max_n);
   if (top.measured_tokens <= target) return top;
   size_t lo = 0, hi = max_n;  // measure(lo) <= target < measure(hi)
@@ -117,8 +128,8 @@ TaskInstance fit_task(const TaskEnv& env, const std::string& task, size_t max_n,
 }
 
 void fail_attempts(const TaskEnv& env, const std::string& task, const std::string& why) {
-  fail_input(env.req.length_option, " (", env.req.target_tokens, "): no valid ", task, " instance in ", kMaxAttempts,
-             " draws (", why, "); use a longer length or more filler documents");
+  fail_input(env.req.length_option, " (", env.req.target_tokens, "): no valid ", task, " instance in ",
+             kMaxAttempts, " draws (", why, "); use a longer length or more filler documents");
 }
 
 std::vector<std::pair<size_t, size_t>> cut_blocks(size_t total_words, const std::vector<size_t>& sizes,
@@ -144,11 +155,16 @@ TaskInstance make_task(TaskKind kind, const Tokenizer& tok, const FillerText& fi
   check_input(bool(req.measure), "internal: task request without a measure");
   TaskEnv env{tok, filler, req};
   switch (kind) {
-    case TaskKind::passkey: return make_passkey(env, rng);
-    case TaskKind::sdqa: return make_sdqa(env, rng);
-    case TaskKind::mdqa: return make_mdqa(env, rng);
-    case TaskKind::fewshot: return make_fewshot(env, rng);
-    case TaskKind::retrieval: return make_retrieval(env, rng);
+    case TaskKind::passkey:
+      return make_passkey(env, rng);
+    case TaskKind::sdqa:
+      return make_sdqa(env, rng);
+    case TaskKind::mdqa:
+      return make_mdqa(env, rng);
+    case TaskKind::fewshot:
+      return make_fewshot(env, rng);
+    case TaskKind::retrieval:
+      return make_retrieval(env, rng);
   }
   fail_input("unknown task kind");
 }

@@ -66,8 +66,8 @@ Measure document_tokens(const Tokenizer& tok);  // tokens of document_text with 
 
 struct TaskRequest {
   int64_t target_tokens = 0;
-  Measure measure;                       // what has to fit target_tokens
-  int questions = 1;                     // length of qa (passkey always has 1)
+  Measure measure;                         // what has to fit target_tokens
+  int questions = 1;                       // length of qa (passkey always has 1)
   std::string length_option = "--length";  // named in errors when the target is too small
 };
 

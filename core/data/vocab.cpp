@@ -3,18 +3,20 @@
 namespace ropelab::data {
 
 const std::vector<std::string>& person_names() {
-  static const std::vector<std::string> v = {"Mara", "Tobin", "Elsa",  "Brann", "Ilya", "Odile", "Pavel",
-                                             "Quinn", "Rosa", "Soren", "Talia", "Umar", "Wendel", "Yara",
-                                             "Zeno", "Anouk", "Bruno", "Cleo",  "Dario", "Nadia"};
+  static const std::vector<std::string> v = {"Mara",  "Tobin", "Elsa",  "Brann", "Ilya",  "Odile",  "Pavel",
+                                             "Quinn", "Rosa",  "Soren", "Talia", "Umar",  "Wendel", "Yara",
+                                             "Zeno",  "Anouk", "Bruno", "Cleo",  "Dario", "Nadia"};
   return v;
 }
 
 const std::vector<Attribute>& attributes() {
   static const std::vector<Attribute> v = {
-      {"secret city", {"Lisbon", "Oslo", "Cairo", "Quito", "Dakar", "Hanoi", "Perth", "Tunis", "Sofia", "Accra",
-                       "Minsk", "Kyoto", "Porto", "Nairobi", "Dublin", "Zagreb"}},
+      {"secret city",
+       {"Lisbon", "Oslo", "Cairo", "Quito", "Dakar", "Hanoi", "Perth", "Tunis", "Sofia", "Accra", "Minsk",
+        "Kyoto", "Porto", "Nairobi", "Dublin", "Zagreb"}},
       {"favourite fruit", {"mango", "papaya", "lychee", "guava", "kiwi", "quince", "durian", "apricot"}},
-      {"spirit animal", {"lynx", "heron", "gecko", "bison", "marmot", "ibis", "tapir", "okapi", "puffin", "lemur"}},
+      {"spirit animal",
+       {"lynx", "heron", "gecko", "bison", "marmot", "ibis", "tapir", "okapi", "puffin", "lemur"}},
       {"chosen instrument", {"violin", "cello", "banjo", "oboe", "flute", "tuba", "sitar", "ukulele"}},
   };
   return v;

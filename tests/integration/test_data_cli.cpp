@@ -1,12 +1,11 @@
 // `ropelab data`: the four actions end to end through the binary — outputs written, same seed ->
-// byte-identical files, another seed -> different ones (split determinism: unit tests), refusal to overwrite, and every bad
-// option an InputError naming the option (exit 2).
+// byte-identical files, another seed -> different ones (split determinism: unit tests), refusal to overwrite,
+// and every bad option an InputError naming the option (exit 2).
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "test_util.h"
 
@@ -49,7 +48,8 @@ TEST(SyntheticDataCli, SplitPretrainConversationsLongBench) {
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_NE(again.output.find("--overwrite"), std::string::npos);
 
-  const std::string pre = "data pretrain" + T + " --docs " + (tmp / "s/pretrain.jsonl") + " --window 256 --count 20";
+  const std::string pre =
+      "data pretrain" + T + " --docs " + (tmp / "s/pretrain.jsonl") + " --window 256 --count 20";
   auto p1 = run_cli(pre + " --seed 1 --out " + (tmp / "p1.jsonl"));
   ASSERT_EQ(p1.exit_code, 0) << p1.output;
   ASSERT_EQ(run_cli(pre + " --seed 1 --out " + (tmp / "p2.jsonl")).exit_code, 0);
@@ -57,7 +57,8 @@ TEST(SyntheticDataCli, SplitPretrainConversationsLongBench) {
   EXPECT_EQ(slurp(tmp / "p1.jsonl"), slurp(tmp / "p2.jsonl"));
   EXPECT_NE(slurp(tmp / "p1.jsonl"), slurp(tmp / "p3.jsonl"));
 
-  const std::string conv = "data conversations" + T + " --docs " + (tmp / "s/finetune.jsonl") + " --length 512 --count 6";
+  const std::string conv =
+      "data conversations" + T + " --docs " + (tmp / "s/finetune.jsonl") + " --length 512 --count 6";
   auto c = run_cli(conv + " --seed 1 --out " + (tmp / "c.json"));
   ASSERT_EQ(c.exit_code, 0) << c.output;
   auto j = nlohmann::json::parse(slurp(tmp / "c.json"));
@@ -80,10 +81,14 @@ TEST(SyntheticDataCli, BadOptionsNameTheOptionAndExitTwo) {
   };
   const std::vector<Case> cases = {
       {"data split --corpus " + corpus + " --out " + (tmp / "x") + " --fractions 0.8,0.1,0.2", "--fractions"},
-      {"data pretrain" + T + " --count 5 --mix text=0.5,essay=0.5 --out " + (tmp / "p.jsonl"), "--mix: unknown key 'essay'"},
-      {"data pretrain" + T + " --count 5 --window 40 --mix mdqa=1 --out " + (tmp / "p.jsonl"), "--window 40: the budget drawn for a mdqa document"},
-      {"data conversations" + T + " --length 40 --count 2 --out " + (tmp / "c.json"), "--length (40) is below the minimum"},
-      {"data conversations --tokenizer " + (tmp / "missing.model") + " --docs " + corpus + " --out " + (tmp / "c.json"),
+      {"data pretrain" + T + " --count 5 --mix text=0.5,essay=0.5 --out " + (tmp / "p.jsonl"),
+       "--mix: unknown key 'essay'"},
+      {"data pretrain" + T + " --count 5 --window 40 --mix mdqa=1 --out " + (tmp / "p.jsonl"),
+       "--window 40: the budget drawn for a mdqa document"},
+      {"data conversations" + T + " --length 40 --count 2 --out " + (tmp / "c.json"),
+       "--length (40) is below the minimum"},
+      {"data conversations --tokenizer " + (tmp / "missing.model") + " --docs " + corpus + " --out " +
+           (tmp / "c.json"),
        "--tokenizer"},
       {"data longbench" + T + " --lengths 256,20 --out " + (tmp / "lb"), "--lengths"},
       {"data shuffle", "unknown data action 'shuffle'"},

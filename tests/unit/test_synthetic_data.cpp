@@ -5,11 +5,10 @@
 
 #include <algorithm>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "core/data/conversations.h"
 #include "core/data/filler.h"
@@ -31,7 +30,8 @@ using ropelab::testing::TempDir;
 namespace {
 
 // A word-level fit lands within one filler word (plus a block header) of the budget; one word of
-// byte-level capitals can cost 10+ tokens with a small vocabulary. Measured mean gap: 1-3 tokens (trec 5-7.5).
+// byte-level capitals can cost 10+ tokens with a small vocabulary. Measured mean gap: 1-3 tokens (trec
+// 5-7.5).
 constexpr int64_t kTolerance = 32;
 
 const Tokenizer& tok() {
@@ -115,9 +115,14 @@ TEST(SyntheticSplit, DisjointCompleteAndSeeded) {
   EXPECT_EQ(again.eval, r.eval);
   auto other = split_documents(corpus(), SplitConfig{{0.8, 0.1, 0.1}, 4});
   EXPECT_NE(other.eval, r.eval);
-  EXPECT_NE(error_of([] { SplitConfig{{0.8, 0.1, 0.2}, 0}.validate(); }).find("--fractions"), std::string::npos);
+  EXPECT_NE(error_of([] {
+              SplitConfig{{0.8, 0.1, 0.2}, 0}.validate();
+            }).find("--fractions"),
+            std::string::npos);
   EXPECT_NE(error_of([] { SplitConfig{{0.5, 0.5}, 0}.validate(); }).find("--fractions"), std::string::npos);
-  EXPECT_NE(error_of([] { split_documents({"a", "b"}, SplitConfig{{0.8, 0.1, 0.1}, 0}); }).find("empty"),
+  EXPECT_NE(error_of([] {
+              split_documents({"a", "b"}, SplitConfig{{0.8, 0.1, 0.1}, 0});
+            }).find("empty"),
             std::string::npos);
 }
 
@@ -178,9 +183,11 @@ TEST(SyntheticTasks, AnswersAreFindableAndFactsSpreadOverDepths) {
 
     auto p = make(TaskKind::passkey, 400, seed);
     EXPECT_EQ(count_occurrences(p.context, passkey_key_line(p.qa[0].answer)), 1u);
-    EXPECT_EQ(prompt_text(p), passkey_prompt_text(int(count_occurrences(p.context.substr(0, p.context.find("The pass key")), "The grass")),
-                                                  int(count_occurrences(p.context.substr(p.context.find("the pass key.")), "The grass")),
-                                                  p.qa[0].answer));
+    EXPECT_EQ(prompt_text(p),
+              passkey_prompt_text(
+                  int(count_occurrences(p.context.substr(0, p.context.find("The pass key")), "The grass")),
+                  int(count_occurrences(p.context.substr(p.context.find("the pass key.")), "The grass")),
+                  p.qa[0].answer));
   }
   EXPECT_LT(lo, 0.3);
   EXPECT_GT(hi, 0.7);
@@ -202,7 +209,8 @@ TEST(SyntheticTasks, TemplatesAndErrors) {
     EXPECT_EQ(task_from_string(task_name(k), "--mix"), k);
   }
   EXPECT_EQ(format_template("a{context}b{input}c{x}", "C", "I"), "aCbIc{x}");
-  EXPECT_NE(error_of([] { task_from_string("qa", "--mix"); }).find("--mix: unknown task 'qa'"), std::string::npos);
+  EXPECT_NE(error_of([] { task_from_string("qa", "--mix"); }).find("--mix: unknown task 'qa'"),
+            std::string::npos);
   auto e = error_of([] { make(TaskKind::mdqa, 20, 1); });
   EXPECT_NE(e.find("--length (20) is below the minimum"), std::string::npos) << e;
 }
@@ -241,10 +249,13 @@ TEST(SyntheticPretrain, DocumentsFitTheWindowAndFollowTheMix) {
   EXPECT_EQ(pretrain_jsonl(docs), pretrain_jsonl(make_pretrain_docs(tok(), eval_docs(), cfg)));
   cfg.seed = 4;
   EXPECT_NE(pretrain_jsonl(docs), pretrain_jsonl(make_pretrain_docs(tok(), eval_docs(), cfg)));
-  EXPECT_NE(error_of([] { parse_mix("text=0.5,essay=0.5", "--mix", true); }).find("--mix: unknown key 'essay'"),
+  EXPECT_NE(
+      error_of([] { parse_mix("text=0.5,essay=0.5", "--mix", true); }).find("--mix: unknown key 'essay'"),
+      std::string::npos);
+  EXPECT_NE(error_of([] { parse_mix("text=0.5,sdqa=0.4", "--mix", true); }).find("sum to 1"),
             std::string::npos);
-  EXPECT_NE(error_of([] { parse_mix("text=0.5,sdqa=0.4", "--mix", true); }).find("sum to 1"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_mix("text=1", "--mix", false); }).find("unknown key 'text'"), std::string::npos);
+  EXPECT_NE(error_of([] { parse_mix("text=1", "--mix", false); }).find("unknown key 'text'"),
+            std::string::npos);
 }
 
 TEST(SyntheticConversations, ShareGptWithAlternatingRolesWithinTheLength) {
@@ -310,7 +321,8 @@ TEST(SyntheticLongBench, LongBenchFormatAtTheRequestedLengths) {
     int n = 0;
     while (std::getline(in, line)) {
       auto j = nlohmann::json::parse(line);
-      for (const char* f : {"input", "context", "answers", "length", "dataset", "language", "all_classes", "_id"})
+      for (const char* f :
+           {"input", "context", "answers", "length", "dataset", "language", "all_classes", "_id"})
         EXPECT_TRUE(j.contains(f)) << ds.key << " lacks " << f;
       EXPECT_EQ(j.at("dataset"), ds.key);
       EXPECT_EQ(j.at("language"), "en");
@@ -332,7 +344,8 @@ TEST(SyntheticLongBench, LongBenchFormatAtTheRequestedLengths) {
       if (ds.key == "multifieldqa_en" || ds.key == "hotpotqa") {
         EXPECT_EQ(count_occurrences(j.at("context").get<std::string>(), ans), 1u);
       }
-      std::string all = j.at("context").get<std::string>() + " " + j.at("input").get<std::string>() + " " + ans;
+      std::string all =
+          j.at("context").get<std::string>() + " " + j.at("input").get<std::string>() + " " + ans;
       EXPECT_EQ(j.at("length").get<size_t>(), split_words(all).size());
       ++n;
     }
