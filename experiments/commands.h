@@ -16,6 +16,7 @@ int run_report(const Args& args);     // report longbench | entropy
 int run_entropy(const Args& args);    // attention entropy -> HDF5 (entropy issue)
 int run_finetune(const Args& args);   // supervised fine-tuning (ShareGPT), data parallel
 int run_pretrain(const Args& args);   // causal-LM pre-training from documents
+int run_data(const Args& args);       // data split | pretrain | conversations | longbench
 
 }  // namespace ropelab::cli
 

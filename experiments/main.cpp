@@ -35,6 +35,7 @@ const std::map<std::string, Command>& commands() {
       {"pretrain", {run_pretrain, "causal-LM pre-training from documents (same trainer as finetune)"}},
       {"bench", {run_bench, "benchmarks: bench forward | entropy | train"}},
       {"longbench", {run_longbench, "longbench score: LongBench's official scorer, quirks included"}},
+      {"data", {run_data, "data split | pretrain | conversations | longbench: synthetic data (mini study)"}},
       {"report", {run_report, "report longbench | entropy: tables from result.json / entropy files"}},
   };
   return table;

@@ -1,0 +1,44 @@
+// `ropelab data conversations`: ShareGPT-format fine-tuning data for the context extension — a
+// JSON array of {"id", "conversations": [{"from": "system"|"human"|"gpt", "value"}]}. The first
+// human turn is a whole task prompt (instruction, long context, question); later human turns ask
+// further questions about the same context; gpt turns hold the short answers.
+//
+// Invariants: the whole conversation in the LLaMA-2 chat format the fine-tuner uses
+// (llama2_chat_tokens: BOS per turn, EOS after each answer, system prompt folded into the first
+// turn) is at most `length` tokens, and within a word or so of it (passkey: one filler
+// sentence), so a fine-tuning run with --max-length length never splits a conversation away from
+// its context; roles alternate human/gpt after the optional system turn; passkey conversations
+// have one question (the task has one fact) whatever `turns` says.
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/data/mix.h"
+#include "core/text/tokenizer.h"
+
+namespace ropelab::data {
+
+struct ConversationConfig {
+  int64_t length = 1024;
+  size_t count = 100;
+  int min_turns = 2, max_turns = 4;  // question/answer pairs per conversation
+  std::vector<MixEntry> mix;         // task kinds only (no "text")
+  std::string system;                // optional system prompt (empty: no system turn)
+  uint64_t seed = 0;
+  void validate() const;
+};
+
+// "2-4" or "3" -> (min, max); InputError naming --turns.
+std::pair<int, int> parse_turns(const std::string& s);
+
+struct ConversationStats {
+  std::vector<int64_t> tokens;  // chat-format tokens per conversation
+  size_t turns = 0;             // question/answer pairs in all
+};
+
+nlohmann::json make_conversations(const Tokenizer& tok, const std::vector<std::string>& docs,
+                                  const ConversationConfig& cfg, ConversationStats* stats = nullptr);
+
+}  // namespace ropelab::data

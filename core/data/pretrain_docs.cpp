@@ -1,0 +1,87 @@
+#include "core/data/pretrain_docs.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "core/data/filler.h"
+#include "core/data/tasks.h"
+#include "core/util/error.h"
+
+namespace ropelab::data {
+
+void PretrainConfig::validate() const {
+  check_input(window >= 16, "--window (", window, ") must be >= 16 tokens");
+  check_input(count >= 1, "--count (", count, ") must be >= 1");
+  check_input(!mix.empty(), "--mix: empty mix");
+  check_input(std::isfinite(min_fraction) && min_fraction > 0 && min_fraction <= 1, "--min-fraction (",
+              min_fraction, ") must be in (0, 1]");
+}
+
+namespace {
+
+// The longest run of filler words from document `start` whose text fits `window` with BOS/EOS.
+PretrainDoc text_chunk(const Tokenizer& tok, const FillerText& filler, size_t start, int64_t window) {
+  auto measure = [&](size_t n) {
+    PretrainDoc d{"text", join_words(filler.take(start, n).words), 0};
+    d.tokens = int64_t(tok.encode(d.text, true, true).size());
+    return d;
+  };
+  size_t lo = 0, hi = size_t(window);  // every word is at least one token: hi never fits
+  PretrainDoc best = measure(0);
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    auto d = measure(mid);
+    if (d.tokens <= window) {
+      lo = mid;
+      best = std::move(d);
+    } else {
+      hi = mid;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vector<std::string>& docs,
+                                            const PretrainConfig& cfg) {
+  cfg.validate();
+  DataRng rng(cfg.seed);
+  FillerText filler(docs, rng.split());
+  auto schedule = mix_schedule(cfg.mix, cfg.count, rng.split());
+  const int64_t lo = std::max<int64_t>(1, int64_t(std::ceil(cfg.min_fraction * double(cfg.window))));
+  std::vector<PretrainDoc> out;
+  out.reserve(schedule.size());
+  for (const auto& key : schedule) {
+    if (key == "text") {
+      out.push_back(text_chunk(tok, filler, rng.below(filler.doc_count()), cfg.window));
+      continue;
+    }
+    TaskRequest req;
+    req.target_tokens = rng.between(lo, cfg.window);
+    req.measure = document_tokens(tok);
+    req.length_option =
+        "--window " + std::to_string(cfg.window) + ": the budget drawn for a " + key + " document";
+    const auto kind = task_from_string(key, "--mix");
+    TaskInstance t;
+    try {
+      t = make_task(kind, tok, filler, req, rng);
+    } catch (const InputError&) {
+      // The drawn budget is below what this instance's facts and template need: use the whole
+      // window instead (an error naming --window only when even that is too small).
+      req.target_tokens = cfg.window;
+      t = make_task(kind, tok, filler, req, rng);
+    }
+    out.push_back({key, document_text(t), t.measured_tokens});
+  }
+  return out;
+}
+
+std::string pretrain_jsonl(const std::vector<PretrainDoc>& docs) {
+  std::string out;
+  for (const auto& d : docs)
+    out += nlohmann::json{{"text", d.text}, {"task", d.task}, {"tokens", d.tokens}}.dump() + "\n";
+  return out;
+}
+
+}  // namespace ropelab::data

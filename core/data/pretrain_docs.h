@@ -1,0 +1,41 @@
+// `ropelab data pretrain`: pre-training documents for the tiny base model, each at most `window`
+// tokens with BOS and EOS: plain corpus chunks ("text") and task instances rendered as
+// prompt + answer, so a loss on every token teaches the tasks the evaluation later asks for.
+//
+// Invariants: every document fits the window (measured with the tokenizer, BOS and EOS
+// counted); text chunks fill the window to within a word; task instances draw their budget
+// uniformly from [min_fraction * window, window] (the whole window when an instance needs more)
+// so the model sees facts at every distance up to c; per-kind counts are exact (largest remainder) and their
+// order is seeded.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/data/mix.h"
+#include "core/text/tokenizer.h"
+
+namespace ropelab::data {
+
+struct PretrainConfig {
+  int64_t window = 256;
+  size_t count = 1000;
+  std::vector<MixEntry> mix;
+  double min_fraction = 0.5;
+  uint64_t seed = 0;
+  void validate() const;
+};
+
+struct PretrainDoc {
+  std::string task;  // "text" or a task name
+  std::string text;
+  int64_t tokens = 0;  // with BOS and EOS
+};
+
+std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vector<std::string>& docs,
+                                            const PretrainConfig& cfg);
+
+// One {"text", "task", "tokens"} object per line (read_documents reads the "text" field).
+std::string pretrain_jsonl(const std::vector<PretrainDoc>& docs);
+
+}  // namespace ropelab::data

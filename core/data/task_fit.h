@@ -1,0 +1,42 @@
+// Internal to the task generators: fitting an instance to a token budget, and the retry loop.
+//
+// fit_task finds, by binary search, the largest size knob n in [0, max_n] whose instance
+// build(n) satisfies measure <= target. Every generator's knob is "filler words" (passkey:
+// filler sentences), so the measure grows with n by about one word's tokens per step and the
+// search lands within a word of the budget. A measure that is not monotone in n only costs
+// tightness, never the <= target guarantee.
+#pragma once
+#include <functional>
+#include <string>
+
+#include "core/data/tasks.h"
+
+namespace ropelab::data {
+
+struct TaskEnv {
+  const Tokenizer& tok;
+  const FillerText& filler;
+  const TaskRequest& req;
+};
+
+using Builder = std::function<TaskInstance(size_t n)>;
+
+// InputError naming req.length_option when even build(0) exceeds the target.
+TaskInstance fit_task(const TaskEnv& env, const std::string& task, size_t max_n, const Builder& build);
+
+// How many fresh draws a generator makes before giving up on a valid instance.
+constexpr int kMaxAttempts = 32;
+[[noreturn]] void fail_attempts(const TaskEnv& env, const std::string& task, const std::string& why);
+
+// Pre-drawn block sizes (words) cut a span into blocks; a last piece shorter than `min_last`
+// joins the block before it. Returns [begin, end) word ranges; at least one (maybe empty) block.
+std::vector<std::pair<size_t, size_t>> cut_blocks(size_t total_words, const std::vector<size_t>& sizes,
+                                                  size_t min_last);
+
+TaskInstance make_passkey(const TaskEnv& env, DataRng& rng);
+TaskInstance make_sdqa(const TaskEnv& env, DataRng& rng);
+TaskInstance make_mdqa(const TaskEnv& env, DataRng& rng);
+TaskInstance make_fewshot(const TaskEnv& env, DataRng& rng);
+TaskInstance make_retrieval(const TaskEnv& env, DataRng& rng);
+
+}  // namespace ropelab::data

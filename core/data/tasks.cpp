@@ -1,0 +1,172 @@
+#include "core/data/tasks.h"
+
+#include "core/data/task_fit.h"
+#include "core/eval/passkey_text.h"
+#include "core/util/error.h"
+
+namespace ropelab::data {
+
+const std::vector<TaskKind>& all_task_kinds() {
+  static const std::vector<TaskKind> v = {TaskKind::passkey, TaskKind::sdqa, TaskKind::mdqa,
+                                          TaskKind::fewshot, TaskKind::retrieval};
+  return v;
+}
+
+std::string task_name(TaskKind k) {
+  switch (k) {
+    case TaskKind::passkey:
+      return "passkey";
+    case TaskKind::sdqa:
+      return "sdqa";
+    case TaskKind::mdqa:
+      return "mdqa";
+    case TaskKind::fewshot:
+      return "fewshot";
+    case TaskKind::retrieval:
+      return "retrieval";
+  }
+  return "?";
+}
+
+TaskKind task_from_string(const std::string& name, const std::string& option) {
+  std::string valid;
+  for (auto k : all_task_kinds()) {
+    if (task_name(k) == name) return k;
+    valid += (valid.empty() ? "" : ", ") + task_name(k);
+  }
+  fail_input(option, ": unknown task '", name, "'; valid: ", valid);
+}
+
+const std::string& task_template(TaskKind k) {
+  static const std::string passkey = passkey_intro() + " {context} {input}";
+  static const std::string sdqa =
+      "Read the text and answer the question with a few words.\n\n{context}\n\nQuestion: {input}\nAnswer:";
+  static const std::string mdqa =
+      "Answer the question using the passages. Give only the answer.\n\n{context}\n\nQuestion: "
+      "{input}\nAnswer:";
+  static const std::string fewshot =
+      "Give the type of the last text. The examples show the type of each text.\n\n{context}\n{input}";
+  static const std::string retrieval =
+      "Find the paragraph that contains the sentence. Answer like \"Paragraph 1\".\n\n{context}\n\n"
+      "Sentence: {input}\nAnswer:";
+  switch (k) {
+    case TaskKind::passkey:
+      return passkey;
+    case TaskKind::sdqa:
+      return sdqa;
+    case TaskKind::mdqa:
+      return mdqa;
+    case TaskKind::fewshot:
+      return fewshot;
+    case TaskKind::retrieval:
+      return retrieval;
+  }
+  return sdqa;
+}
+
+std::string format_template(const std::string& tmpl, const std::string& context, const std::string& input) {
+  std::string out;
+  for (size_t i = 0; i < tmpl.size();) {
+    if (tmpl.compare(i, 9, "{context}") == 0) {
+      out += context;
+      i += 9;
+    } else if (tmpl.compare(i, 7, "{input}") == 0) {
+      out += input;
+      i += 7;
+    } else {
+      out += tmpl[i++];
+    }
+  }
+  return out;
+}
+
+std::string prompt_text(const TaskInstance& t, size_t q) {
+  return format_template(task_template(t.kind), t.context, t.qa.at(q).input);
+}
+
+std::string followup_text(const TaskInstance& t, size_t q) {
+  const auto& tmpl = task_template(t.kind);
+  auto tail = format_template(tmpl.substr(tmpl.find("{context}") + 9), "", t.qa.at(q).input);
+  auto b = tail.find_first_not_of(" \n");
+  return b == std::string::npos ? "" : tail.substr(b);
+}
+
+std::string document_text(const TaskInstance& t) { return prompt_text(t, 0) + " " + t.qa.at(0).answer; }
+
+Measure context_tokens(const Tokenizer& tok) {
+  return [&tok](const TaskInstance& t) { return int64_t(tok.encode(t.context).size()); };
+}
+
+Measure document_tokens(const Tokenizer& tok) {
+  return [&tok](const TaskInstance& t) { return int64_t(tok.encode(document_text(t), true, true).size()); };
+}
+
+TaskInstance fit_task(const TaskEnv& env, const std::string& task, size_t max_n, const Builder& build) {
+  const int64_t target = env.req.target_tokens;
+  auto measured = [&](size_t n) {
+    auto t = build(n);
+    t.measured_tokens = env.req.measure(t);
+    return t;
+  };
+  auto best = measured(0);
+  check_input(best.measured_tokens <= target, env.req.length_option, " (", target,
+              ") is below the minimum of ", best.measured_tokens, " tokens a ", task, " instance needs");
+  auto top = measured(max_n);
+  if (top.measured_tokens <= target) return top;
+  size_t lo = 0, hi = max_n;  // measure(lo) <= target < measure(hi)
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    auto t = measured(mid);
+    if (t.measured_tokens <= target) {
+      lo = mid;
+      best = std::move(t);
+    } else {
+      hi = mid;
+    }
+  }
+  return best;
+}
+
+void fail_attempts(const TaskEnv& env, const std::string& task, const std::string& why) {
+  fail_input(env.req.length_option, " (", env.req.target_tokens, "): no valid ", task, " instance in ",
+             kMaxAttempts, " draws (", why, "); use a longer length or more filler documents");
+}
+
+std::vector<std::pair<size_t, size_t>> cut_blocks(size_t total_words, const std::vector<size_t>& sizes,
+                                                  size_t min_last) {
+  std::vector<std::pair<size_t, size_t>> blocks;
+  size_t pos = 0;
+  for (size_t i = 0; pos < total_words; ++i) {
+    size_t len = sizes[i % sizes.size()];
+    size_t end = std::min(total_words, pos + len);
+    if (end == total_words && end - pos < min_last && !blocks.empty())  // only the final piece
+      blocks.back().second = end;
+    else
+      blocks.push_back({pos, end});
+    pos = end;
+  }
+  if (blocks.empty()) blocks.push_back({0, 0});
+  return blocks;
+}
+
+TaskInstance make_task(TaskKind kind, const Tokenizer& tok, const FillerText& filler, const TaskRequest& req,
+                       DataRng& rng) {
+  check_input(req.questions >= 1, "questions per instance (", req.questions, ") must be >= 1");
+  check_input(bool(req.measure), "internal: task request without a measure");
+  TaskEnv env{tok, filler, req};
+  switch (kind) {
+    case TaskKind::passkey:
+      return make_passkey(env, rng);
+    case TaskKind::sdqa:
+      return make_sdqa(env, rng);
+    case TaskKind::mdqa:
+      return make_mdqa(env, rng);
+    case TaskKind::fewshot:
+      return make_fewshot(env, rng);
+    case TaskKind::retrieval:
+      return make_retrieval(env, rng);
+  }
+  fail_input("unknown task kind");
+}
+
+}  // namespace ropelab::data

@@ -1,0 +1,230 @@
+// `ropelab data split|pretrain|conversations|longbench`: the synthetic data of the miniature
+// study (see core/data/). Every action is deterministic given --seed, prints what it resolved,
+// writes atomically and refuses to replace existing outputs without --overwrite.
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <tuple>
+
+#include "core/data/conversations.h"
+#include "core/data/longbench_suite.h"
+#include "core/data/pretrain_docs.h"
+#include "core/data/split.h"
+#include "core/io/documents.h"
+#include "core/text/tokenizer.h"
+#include "core/util/error.h"
+#include "core/util/files.h"
+#include "experiments/commands.h"
+
+namespace ropelab::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+void add_seed_overwrite(po::options_description& d) {
+  d.add_options()("seed", po::value<uint64_t>()->default_value(0),
+                  "random seed (same seed -> identical files)")("overwrite", po::bool_switch(),
+                                                                "replace existing outputs");
+}
+
+void add_tokenizer_docs(po::options_description& d) {
+  d.add_options()("tokenizer", po::value<std::string>()->required(),
+                  "SentencePiece tokenizer.model (measures lengths)")(
+      "docs", po::value<std::string>()->required(),
+      "filler documents (JSONL {\"text\"} or blank-line separated)");
+}
+
+Tokenizer open_tokenizer(const po::variables_map& vm) {
+  const auto path = vm["tokenizer"].as<std::string>();
+  check_input(fs::is_regular_file(path), "--tokenizer ", path, ": file not found");
+  return Tokenizer(path);
+}
+
+void make_parent(const fs::path& p) {
+  if (p.has_parent_path()) fs::create_directories(p.parent_path());
+}
+
+std::string token_summary(std::vector<int64_t> v) {
+  if (v.empty()) return "none";
+  std::sort(v.begin(), v.end());
+  double sum = 0;
+  for (auto x : v) sum += double(x);
+  std::ostringstream os;
+  os << "min " << v.front() << ", mean " << std::fixed << std::setprecision(1) << sum / double(v.size())
+     << ", max " << v.back();
+  return os.str();
+}
+
+int split(const Args& args) {
+  po::options_description d("ropelab data split");
+  add_common_options(d);
+  d.add_options()("corpus", po::value<std::string>()->required(), "corpus (blank-line separated or JSONL)")(
+      "out", po::value<std::string>()->required(), "output directory")(
+      "fractions", po::value<std::string>()->default_value("0.8,0.1,0.1"),
+      "pretrain,finetune,eval fractions");
+  add_seed_overwrite(d);
+  po::variables_map vm;
+  if (!parse("ropelab data split --corpus FILE --out DIR [--fractions 0.8,0.1,0.1] [--seed S]", d, args, vm))
+    return 0;
+  data::SplitConfig cfg;
+  cfg.fractions = parse_double_list(vm["fractions"].as<std::string>(), "--fractions");
+  cfg.seed = vm["seed"].as<uint64_t>();
+  cfg.validate();
+  const fs::path out = vm["out"].as<std::string>();
+  const bool overwrite = vm["overwrite"].as<bool>();
+  static const char* names[] = {"pretrain.jsonl", "finetune.jsonl", "eval.jsonl"};
+  for (auto* n : names) check_output_path(out / n, overwrite);
+  auto docs = read_documents(vm["corpus"].as<std::string>());
+  auto r = data::split_documents(docs, cfg);
+  fs::create_directories(out);
+  const std::vector<std::string>* sets[] = {&r.pretrain, &r.finetune, &r.eval};
+  for (int i = 0; i < 3; ++i) write_text_file_atomic(out / names[i], data::documents_jsonl(*sets[i]));
+  std::cout << "split " << docs.size() << " documents (" << r.duplicates_dropped
+            << " duplicates dropped), seed " << cfg.seed << ": pretrain " << r.pretrain.size()
+            << ", finetune " << r.finetune.size() << ", eval " << r.eval.size() << " -> " << out.string()
+            << "/{pretrain,finetune,eval}.jsonl\n";
+  return 0;
+}
+
+int pretrain(const Args& args) {
+  po::options_description d("ropelab data pretrain");
+  add_common_options(d);
+  add_tokenizer_docs(d);
+  d.add_options()("window", po::value<int64_t>()->default_value(256),
+                  "tokens per document at most (BOS+EOS counted)")("count", po::value<size_t>()->required(),
+                                                                   "number of documents")(
+      "mix",
+      po::value<std::string>()->default_value(
+          "text=0.4,passkey=0.2,sdqa=0.1,mdqa=0.1,fewshot=0.1,retrieval=0.1"),
+      "share of each kind: text, passkey, sdqa, mdqa, fewshot, retrieval (sums to 1)")(
+      "min-fraction", po::value<double>()->default_value(0.5),
+      "task documents draw their budget from [min-fraction*window, window]")(
+      "out", po::value<std::string>()->required(), "output JSON Lines file");
+  add_seed_overwrite(d);
+  po::variables_map vm;
+  if (!parse("ropelab data pretrain --tokenizer T --docs FILE --window 256 --count N --out FILE.jsonl", d,
+             args, vm))
+    return 0;
+  data::PretrainConfig cfg;
+  cfg.window = vm["window"].as<int64_t>();
+  cfg.count = vm["count"].as<size_t>();
+  cfg.mix = data::parse_mix(vm["mix"].as<std::string>(), "--mix", true);
+  cfg.min_fraction = vm["min-fraction"].as<double>();
+  cfg.seed = vm["seed"].as<uint64_t>();
+  cfg.validate();
+  const std::string out = vm["out"].as<std::string>();
+  check_output_path(out, vm["overwrite"].as<bool>());
+  auto tok = open_tokenizer(vm);
+  auto docs = read_documents(vm["docs"].as<std::string>());
+  std::cout << "pretrain data: " << cfg.count << " documents <= " << cfg.window << " tokens, mix "
+            << data::mix_to_string(cfg.mix) << ", seed " << cfg.seed << ", " << docs.size()
+            << " filler documents\n";
+  auto t0 = Clock::now();
+  auto made = data::make_pretrain_docs(tok, docs, cfg);
+  std::map<std::string, std::vector<int64_t>> per;
+  for (const auto& m : made) per[m.task].push_back(m.tokens);
+  make_parent(out);
+  write_text_file_atomic(out, data::pretrain_jsonl(made));
+  for (const auto& [k, v] : per)
+    std::cout << "  " << std::setw(10) << k << ": " << v.size() << " (tokens " << token_summary(v) << ")\n";
+  std::cout << "wrote " << out << " in " << std::fixed << std::setprecision(1) << seconds_since(t0) << " s\n";
+  return 0;
+}
+
+int conversations(const Args& args) {
+  po::options_description d("ropelab data conversations");
+  add_common_options(d);
+  add_tokenizer_docs(d);
+  d.add_options()("length", po::value<int64_t>()->default_value(1024),
+                  "tokens per conversation at most, in the LLaMA-2 chat format")(
+      "count", po::value<size_t>()->default_value(100), "number of conversations")(
+      "turns", po::value<std::string>()->default_value("2-4"),
+      "question/answer pairs per conversation: N or MIN-MAX")(
+      "mix", po::value<std::string>()->default_value("sdqa=0.25,mdqa=0.25,fewshot=0.25,retrieval=0.25"),
+      "share of each task: passkey, sdqa, mdqa, fewshot, retrieval (sums to 1)")(
+      "system", po::value<std::string>()->default_value(""), "system prompt (default: none)")(
+      "out", po::value<std::string>()->required(), "output JSON file (ShareGPT array)");
+  add_seed_overwrite(d);
+  po::variables_map vm;
+  if (!parse("ropelab data conversations --tokenizer T --docs FILE --length 1024 --count 100 --out FILE.json",
+             d, args, vm))
+    return 0;
+  data::ConversationConfig cfg;
+  cfg.length = vm["length"].as<int64_t>();
+  cfg.count = vm["count"].as<size_t>();
+  std::tie(cfg.min_turns, cfg.max_turns) = data::parse_turns(vm["turns"].as<std::string>());
+  cfg.mix = data::parse_mix(vm["mix"].as<std::string>(), "--mix", false);
+  cfg.system = vm["system"].as<std::string>();
+  cfg.seed = vm["seed"].as<uint64_t>();
+  cfg.validate();
+  const std::string out = vm["out"].as<std::string>();
+  check_output_path(out, vm["overwrite"].as<bool>());
+  auto tok = open_tokenizer(vm);
+  auto docs = read_documents(vm["docs"].as<std::string>());
+  std::cout << "conversations: " << cfg.count << " x <= " << cfg.length << " tokens, turns " << cfg.min_turns
+            << "-" << cfg.max_turns << ", mix " << data::mix_to_string(cfg.mix) << ", seed " << cfg.seed
+            << "\n";
+  auto t0 = Clock::now();
+  data::ConversationStats stats;
+  auto json = data::make_conversations(tok, docs, cfg, &stats);
+  make_parent(out);
+  write_text_file_atomic(out, json.dump(1) + "\n");
+  std::cout << "  tokens per conversation: " << token_summary(stats.tokens) << "; " << stats.turns
+            << " question/answer pairs\nwrote " << out << " in " << std::fixed << std::setprecision(1)
+            << seconds_since(t0) << " s\n";
+  return 0;
+}
+
+int longbench(const Args& args) {
+  po::options_description d("ropelab data longbench");
+  add_common_options(d);
+  add_tokenizer_docs(d);
+  d.add_options()("lengths", po::value<std::string>()->default_value("256,512,1024,2048"),
+                  "context lengths in tokens")("per-length", po::value<size_t>()->default_value(50),
+                                               "instances per length and dataset")(
+      "out", po::value<std::string>()->required(), "output directory");
+  add_seed_overwrite(d);
+  po::variables_map vm;
+  if (!parse("ropelab data longbench --tokenizer T --docs FILE --lengths 256,512,1024,2048 --per-length N "
+             "--out DIR",
+             d, args, vm))
+    return 0;
+  data::LongBenchSuiteConfig cfg;
+  cfg.lengths = parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
+  cfg.per_length = vm["per-length"].as<size_t>();
+  cfg.seed = vm["seed"].as<uint64_t>();
+  cfg.validate();
+  AtomicDir dir(vm["out"].as<std::string>(), vm["overwrite"].as<bool>());
+  auto tok = open_tokenizer(vm);
+  auto docs = read_documents(vm["docs"].as<std::string>());
+  std::cout << "longbench suite: lengths " << vm["lengths"].as<std::string>() << ", " << cfg.per_length
+            << " per length and dataset, seed " << cfg.seed << "\n";
+  auto t0 = Clock::now();
+  auto files = data::make_longbench_suite(tok, docs, cfg);
+  for (const auto& [name, text] : files) write_text_file_atomic(dir.path() / name, text);
+  dir.commit();
+  for (const auto& ds : data::suite_datasets())
+    std::cout << "  " << ds.key << ".jsonl: " << cfg.per_length * cfg.lengths.size() << " instances\n";
+  std::cout << "wrote " << dir.target().string() << " in " << std::fixed << std::setprecision(1)
+            << seconds_since(t0) << " s\n";
+  return 0;
+}
+
+}  // namespace
+
+int run_data(const Args& args) {
+  return dispatch_action(
+      "data", args,
+      {{"split", split}, {"pretrain", pretrain}, {"conversations", conversations}, {"longbench", longbench}});
+}
+
+}  // namespace ropelab::cli

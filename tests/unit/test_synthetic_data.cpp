@@ -1,0 +1,357 @@
+// Synthetic data generators (core/data): exact draws, disjoint splits, token-fitted task
+// instances with findable answers, pre-training documents within the window, ShareGPT
+// conversations and the LongBench-format suite — each deterministic given its seed.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "core/data/conversations.h"
+#include "core/data/filler.h"
+#include "core/data/longbench_suite.h"
+#include "core/data/pretrain_docs.h"
+#include "core/data/split.h"
+#include "core/data/tasks.h"
+#include "core/data/vocab.h"
+#include "core/eval/passkey_text.h"
+#include "core/io/documents.h"
+#include "core/text/chat_template.h"
+#include "core/util/error.h"
+#include "test_util.h"
+
+using namespace ropelab;
+using namespace ropelab::data;
+using ropelab::testing::TempDir;
+
+namespace {
+
+// A word-level fit lands within one filler word (plus a block header) of the budget; one word of
+// byte-level capitals can cost 10+ tokens with a small vocabulary. Measured mean gap: 1-3 tokens (trec
+// 5-7.5).
+constexpr int64_t kTolerance = 32;
+
+const Tokenizer& tok() {
+  static TempDir dir;
+  static Tokenizer t = [] {
+    TokenizerTrainOptions o;
+    o.inputs = {std::string(ROPELAB_DATA_DIR) + "/corpus/fortunes-min.txt"};
+    o.output_model = dir / "tokenizer.model";
+    o.vocab_size = 1000;
+    o.threads = 2;
+    train_tokenizer(o);
+    return Tokenizer(o.output_model);
+  }();
+  return t;
+}
+
+const std::vector<std::string>& corpus() {
+  static auto d = read_documents(std::string(ROPELAB_DATA_DIR) + "/corpus/fortunes-min.txt");
+  return d;
+}
+
+// The evaluation split: the smallest filler source the study uses.
+const std::vector<std::string>& eval_docs() {
+  static auto d = split_documents(corpus(), SplitConfig{{0.8, 0.1, 0.1}, 7}).eval;
+  return d;
+}
+
+TaskInstance make(TaskKind k, int64_t target, uint64_t seed, int questions = 1) {
+  static FillerText filler(eval_docs(), 1);
+  TaskRequest req;
+  req.target_tokens = target;
+  req.measure = context_tokens(tok());
+  req.questions = questions;
+  DataRng rng(seed);
+  return make_task(k, tok(), filler, req, rng);
+}
+
+int64_t ctx_tokens(const TaskInstance& t) { return int64_t(tok().encode(t.context).size()); }
+
+template <typename F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no InputError)";
+}
+
+}  // namespace
+
+TEST(SyntheticRng, BoundedDrawsAreInRangeAndReproducible) {
+  DataRng a(5), b(5);
+  std::set<uint64_t> seen;
+  for (int i = 0; i < 2000; ++i) {
+    auto x = a.below(7);
+    EXPECT_EQ(x, b.below(7));
+    EXPECT_LT(x, 7u);
+    seen.insert(x);
+  }
+  EXPECT_EQ(seen.size(), 7u);
+  EXPECT_EQ(a.below(1), 0u);
+  auto d = a.distinct(10, 10);
+  EXPECT_EQ(std::set<size_t>(d.begin(), d.end()).size(), 10u);
+  // mt19937_64 is specified by the standard: the first draw for seed 5 is fixed on every platform.
+  EXPECT_EQ(DataRng(5).below(uint64_t(1) << 63), std::mt19937_64(5)() & ((uint64_t(1) << 63) - 1));
+}
+
+TEST(SyntheticSplit, DisjointCompleteAndSeeded) {
+  auto r = split_documents(corpus(), SplitConfig{{0.8, 0.1, 0.1}, 3});
+  std::set<std::string> unique(corpus().begin(), corpus().end());
+  EXPECT_EQ(r.duplicates_dropped, corpus().size() - unique.size());
+  std::set<std::string> all;
+  for (auto* s : {&r.pretrain, &r.finetune, &r.eval})
+    for (const auto& d : *s) EXPECT_TRUE(all.insert(d).second) << "document in two sets: " << d;
+  EXPECT_EQ(all, unique);
+  const double n = double(unique.size());
+  EXPECT_NEAR(double(r.pretrain.size()), 0.8 * n, 1.0);
+  EXPECT_NEAR(double(r.eval.size()), 0.1 * n, 1.0);
+  auto again = split_documents(corpus(), SplitConfig{{0.8, 0.1, 0.1}, 3});
+  EXPECT_EQ(again.eval, r.eval);
+  auto other = split_documents(corpus(), SplitConfig{{0.8, 0.1, 0.1}, 4});
+  EXPECT_NE(other.eval, r.eval);
+  EXPECT_NE(error_of([] {
+              SplitConfig{{0.8, 0.1, 0.2}, 0}.validate();
+            }).find("--fractions"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { SplitConfig{{0.5, 0.5}, 0}.validate(); }).find("--fractions"), std::string::npos);
+  EXPECT_NE(error_of([] {
+              split_documents({"a", "b"}, SplitConfig{{0.8, 0.1, 0.1}, 0});
+            }).find("empty"),
+            std::string::npos);
+}
+
+TEST(SyntheticTasks, ContextsAreFittedToTheTokenBudget) {
+  for (auto k : {TaskKind::sdqa, TaskKind::mdqa, TaskKind::fewshot, TaskKind::retrieval})
+    for (int64_t L : {128, 300, 700, 1500})
+      for (uint64_t seed : {1, 2, 3}) {
+        auto t = make(k, L, seed);
+        int64_t n = ctx_tokens(t);
+        EXPECT_EQ(n, t.measured_tokens);
+        EXPECT_LE(n, L) << task_name(k);
+        EXPECT_GE(n, L - kTolerance) << task_name(k) << " L=" << L << " seed " << seed;
+      }
+  // passkey adds whole filler sentences, so it lands within one of them.
+  const int64_t filler = int64_t(tok().encode(passkey_filler()).size()) + 1;
+  for (int64_t L : {128, 700}) {
+    auto t = make(TaskKind::passkey, L, 9);
+    EXPECT_LE(ctx_tokens(t), L);
+    EXPECT_GE(ctx_tokens(t), L - filler);
+  }
+}
+
+TEST(SyntheticTasks, AnswersAreFindableAndFactsSpreadOverDepths) {
+  double lo = 1, hi = 0;
+  for (uint64_t seed = 0; seed < 12; ++seed) {
+    for (auto k : {TaskKind::sdqa, TaskKind::mdqa}) {
+      auto t = make(k, 400, seed);
+      ASSERT_EQ(t.qa.size(), 1u);
+      EXPECT_EQ(count_occurrences(t.context, t.qa[0].answer), 1u) << t.context;
+      EXPECT_EQ(t.qa[0].input.rfind("What is the ", 0), 0u);
+      lo = std::min(lo, t.qa[0].depth);
+      hi = std::max(hi, t.qa[0].depth);
+    }
+    auto r = make(TaskKind::retrieval, 400, seed);
+    EXPECT_EQ(count_occurrences(r.context, r.qa[0].input), 1u);
+    // The sentence lies between its paragraph's header and the next one.
+    auto head = r.context.find(r.qa[0].answer + ": ");
+    ASSERT_NE(head, std::string::npos);
+    auto at = r.context.find(r.qa[0].input);
+    EXPECT_GT(at, head);
+    EXPECT_EQ(r.context.substr(head, at - head).find("\n\nParagraph"), std::string::npos);
+
+    auto f = make(TaskKind::fewshot, 400, seed);
+    EXPECT_EQ(f.all_classes, fewshot_labels());
+    std::string kw;
+    for (const auto& w : fewshot_keywords())
+      if (f.qa[0].input.find(w) != std::string::npos) kw = w;
+    ASSERT_FALSE(kw.empty()) << f.qa[0].input;
+    // Every example with the query's keyword carries the answer's label.
+    std::regex line("Text: ([^\n]*)\nType: (\\w+)");
+    int with_kw = 0;
+    for (std::sregex_iterator it(f.context.begin(), f.context.end(), line), end; it != end; ++it)
+      if ((*it)[1].str().find(kw) != std::string::npos) {
+        ++with_kw;
+        EXPECT_EQ((*it)[2].str(), f.qa[0].answer);
+      }
+    EXPECT_GE(with_kw, 1);
+
+    auto p = make(TaskKind::passkey, 400, seed);
+    EXPECT_EQ(count_occurrences(p.context, passkey_key_line(p.qa[0].answer)), 1u);
+    EXPECT_EQ(prompt_text(p),
+              passkey_prompt_text(
+                  int(count_occurrences(p.context.substr(0, p.context.find("The pass key")), "The grass")),
+                  int(count_occurrences(p.context.substr(p.context.find("the pass key.")), "The grass")),
+                  p.qa[0].answer));
+  }
+  EXPECT_LT(lo, 0.3);
+  EXPECT_GT(hi, 0.7);
+}
+
+TEST(SyntheticTasks, SeveralQuestionsAboutOneContext) {
+  for (auto k : {TaskKind::sdqa, TaskKind::mdqa, TaskKind::fewshot, TaskKind::retrieval}) {
+    auto t = make(k, 600, 4, 3);
+    ASSERT_EQ(t.qa.size(), 3u) << task_name(k);
+    EXPECT_NE(t.qa[0].input, t.qa[1].input);
+    EXPECT_EQ(followup_text(t, 1).find(t.qa[1].input) != std::string::npos, true);
+  }
+}
+
+TEST(SyntheticTasks, TemplatesAndErrors) {
+  for (auto k : all_task_kinds()) {
+    EXPECT_NE(task_template(k).find("{context}"), std::string::npos);
+    EXPECT_NE(task_template(k).find("{input}"), std::string::npos);
+    EXPECT_EQ(task_from_string(task_name(k), "--mix"), k);
+  }
+  EXPECT_EQ(format_template("a{context}b{input}c{x}", "C", "I"), "aCbIc{x}");
+  EXPECT_NE(error_of([] { task_from_string("qa", "--mix"); }).find("--mix: unknown task 'qa'"),
+            std::string::npos);
+  auto e = error_of([] { make(TaskKind::mdqa, 20, 1); });
+  EXPECT_NE(e.find("--length (20) is below the minimum"), std::string::npos) << e;
+}
+
+TEST(SyntheticTasks, SameSeedSameInstanceOtherSeedOther) {
+  for (auto k : all_task_kinds()) {
+    auto a = make(k, 300, 11), b = make(k, 300, 11), c = make(k, 300, 12);
+    EXPECT_EQ(a.context, b.context);
+    EXPECT_EQ(a.qa[0].answer, b.qa[0].answer);
+    EXPECT_NE(a.context, c.context);
+  }
+}
+
+TEST(SyntheticPretrain, DocumentsFitTheWindowAndFollowTheMix) {
+  PretrainConfig cfg;
+  cfg.window = 256;
+  cfg.count = 60;
+  cfg.mix = parse_mix("text=0.4,passkey=0.2,sdqa=0.1,mdqa=0.1,fewshot=0.1,retrieval=0.1", "--mix", true);
+  cfg.seed = 3;
+  auto docs = make_pretrain_docs(tok(), eval_docs(), cfg);
+  ASSERT_EQ(docs.size(), 60u);
+  std::map<std::string, int> n;
+  for (const auto& d : docs) {
+    ++n[d.task];
+    EXPECT_EQ(int64_t(tok().encode(d.text, true, true).size()), d.tokens);
+    EXPECT_LE(d.tokens, 256);
+    if (d.task == "text") {
+      EXPECT_GE(d.tokens, 256 - kTolerance);
+    } else {
+      EXPECT_GE(d.tokens, 128 - kTolerance - 30);
+    }
+  }
+  EXPECT_EQ(n["text"], 24);
+  EXPECT_EQ(n["passkey"], 12);
+  EXPECT_EQ(n["retrieval"], 6);
+  EXPECT_EQ(pretrain_jsonl(docs), pretrain_jsonl(make_pretrain_docs(tok(), eval_docs(), cfg)));
+  cfg.seed = 4;
+  EXPECT_NE(pretrain_jsonl(docs), pretrain_jsonl(make_pretrain_docs(tok(), eval_docs(), cfg)));
+  EXPECT_NE(
+      error_of([] { parse_mix("text=0.5,essay=0.5", "--mix", true); }).find("--mix: unknown key 'essay'"),
+      std::string::npos);
+  EXPECT_NE(error_of([] { parse_mix("text=0.5,sdqa=0.4", "--mix", true); }).find("sum to 1"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_mix("text=1", "--mix", false); }).find("unknown key 'text'"),
+            std::string::npos);
+}
+
+TEST(SyntheticConversations, ShareGptWithAlternatingRolesWithinTheLength) {
+  ConversationConfig cfg;
+  cfg.length = 1024;
+  cfg.count = 8;
+  cfg.mix = parse_mix("passkey=0.2,sdqa=0.2,mdqa=0.2,fewshot=0.2,retrieval=0.2", "--mix", false);
+  cfg.system = "You answer briefly.";
+  cfg.seed = 5;
+  ConversationStats stats;
+  auto j = make_conversations(tok(), eval_docs(), cfg, &stats);
+  auto parsed = nlohmann::json::parse(j.dump());
+  ASSERT_TRUE(parsed.is_array());
+  ASSERT_EQ(parsed.size(), 8u);
+  std::set<std::string> ids;
+  for (size_t i = 0; i < parsed.size(); ++i) {
+    const auto& rec = parsed[i];
+    EXPECT_TRUE(ids.insert(rec.at("id").get<std::string>()).second);
+    const auto& conv = rec.at("conversations");
+    ASSERT_GE(conv.size(), 3u);
+    EXPECT_EQ(conv[0].at("from"), "system");
+    std::vector<ChatTurn> turns;
+    for (size_t k = 1; k < conv.size(); k += 2) {
+      EXPECT_EQ(conv[k].at("from"), "human");
+      ASSERT_LT(k + 1, conv.size());
+      EXPECT_EQ(conv[k + 1].at("from"), "gpt");
+      EXPECT_FALSE(conv[k + 1].at("value").get<std::string>().empty());
+      turns.push_back({conv[k].at("value"), conv[k + 1].at("value")});
+    }
+    const bool passkey = rec.at("id").get<std::string>().rfind("passkey", 0) == 0;
+    EXPECT_TRUE(passkey ? turns.size() == 1 : turns.size() >= 2 && turns.size() <= 4);
+    int64_t n = int64_t(llama2_chat_tokens(tok(), turns, cfg.system).ids.size());
+    EXPECT_EQ(n, stats.tokens[i]);
+    EXPECT_LE(n, 1024);
+    EXPECT_GE(n, 1024 - (passkey ? 40 : kTolerance));
+    if (turns.size() > 1) {
+      EXPECT_GT(turns[0].user.size(), 8 * turns.back().user.size());  // the context is in turn one
+    }
+  }
+  EXPECT_EQ(j.dump(), make_conversations(tok(), eval_docs(), cfg).dump());
+  EXPECT_NE(error_of([] { parse_turns("2-x"); }).find("--turns"), std::string::npos);
+  cfg.max_turns = 1;
+  EXPECT_NE(error_of([&] { cfg.validate(); }).find("--turns"), std::string::npos);
+}
+
+TEST(SyntheticLongBench, LongBenchFormatAtTheRequestedLengths) {
+  LongBenchSuiteConfig cfg;
+  cfg.lengths = {256, 512};
+  cfg.per_length = 3;
+  cfg.seed = 2;
+  auto files = make_longbench_suite(tok(), eval_docs(), cfg);
+  auto prompts = nlohmann::json::parse(files.at("dataset2prompt.json"));
+  auto maxlen = nlohmann::json::parse(files.at("dataset2maxlen.json"));
+  EXPECT_NE(files.at("README.md").find("synthetic analogue"), std::string::npos);
+  for (const auto& ds : suite_datasets()) {
+    const std::string tmpl = prompts.at(ds.key);
+    EXPECT_NE(tmpl.find("{context}"), std::string::npos);
+    EXPECT_NE(tmpl.find("{input}"), std::string::npos);
+    EXPECT_GE(maxlen.at(ds.key).get<int>(), 16);
+    EXPECT_LE(maxlen.at(ds.key).get<int>(), 32);
+    std::istringstream in(files.at(ds.key + ".jsonl"));
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+      auto j = nlohmann::json::parse(line);
+      for (const char* f :
+           {"input", "context", "answers", "length", "dataset", "language", "all_classes", "_id"})
+        EXPECT_TRUE(j.contains(f)) << ds.key << " lacks " << f;
+      EXPECT_EQ(j.at("dataset"), ds.key);
+      EXPECT_EQ(j.at("language"), "en");
+      const int64_t L = cfg.lengths[size_t(n / 3)];
+      EXPECT_EQ(j.at("target_tokens").get<int64_t>(), L);
+      int64_t ct = int64_t(tok().encode(j.at("context").get<std::string>()).size());
+      EXPECT_EQ(ct, j.at("context_tokens").get<int64_t>());
+      EXPECT_LE(ct, L);
+      EXPECT_GE(ct, L - kTolerance);
+      const std::string ans = j.at("answers")[0];
+      if (ds.key == "trec") {
+        EXPECT_EQ(j.at("all_classes").size(), fewshot_labels().size());
+      } else {
+        EXPECT_TRUE(j.at("all_classes").is_null());
+      }
+      if (ds.key == "passage_retrieval_en") {
+        EXPECT_TRUE(std::regex_match(ans, std::regex("Paragraph \\d+")));
+      }
+      if (ds.key == "multifieldqa_en" || ds.key == "hotpotqa") {
+        EXPECT_EQ(count_occurrences(j.at("context").get<std::string>(), ans), 1u);
+      }
+      std::string all =
+          j.at("context").get<std::string>() + " " + j.at("input").get<std::string>() + " " + ans;
+      EXPECT_EQ(j.at("length").get<size_t>(), split_words(all).size());
+      ++n;
+    }
+    EXPECT_EQ(n, 6);
+  }
+  EXPECT_EQ(files, make_longbench_suite(tok(), eval_docs(), cfg));
+  cfg.seed = 3;
+  EXPECT_NE(files.at("hotpotqa.jsonl"), make_longbench_suite(tok(), eval_docs(), cfg).at("hotpotqa.jsonl"));
+}
