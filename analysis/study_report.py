@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Writes OUT/report.md for the miniature study from its outputs only (no model code):
 
-  OUT/eval/sweep/<run>/sweep.json + longbench/<W>/result.json   LongBench-format suite per window
-  OUT/eval/sweep/<run>/passkey.h5:/eval/sweep/passkey           passkey accuracy [length, depth]
-  OUT/eval/ppl.h5:/eval/<run>/ppl                                perplexity per window
-  OUT/eval/entropy.h5:/runs/<run>                                attention entropy
+  OUT/sweeps/<run>/sweep.json + longbench/<W>/result.json   LongBench-format suite per window
+  OUT/eval.h5:/eval/<run>/passkey                            passkey accuracy [length, depth]
+  OUT/eval.h5:/eval/<run>/ppl                                perplexity per window
+  OUT/entropy.h5:/runs/<run>                                 attention entropy
   OUT/models/<run>/train.h5:/train/<run>                         training log
 
 Run names are <method>-s<seed> (base-s0, eabf-s1, eabf-n32-s0, ...). Numbers are printed as
@@ -53,24 +53,21 @@ def load(out, runs):
     data = {}
     for run in runs:
         d = {"longbench": {}, "passkey": {}, "ppl": {}, "train": None}
-        sweep = os.path.join(out, "eval", "sweep", run, "sweep.json")
+        sweep = os.path.join(out, "sweeps", run, "sweep.json")
         if os.path.exists(sweep):
             s = json.load(open(sweep))
             for w, row in s.get("longbench", {}).items():
                 d["longbench"][int(w)] = row.get("scores", {})
-        pk = os.path.join(out, "eval", "sweep", run, "passkey.h5")
-        if os.path.exists(pk):
-            with h5py.File(pk, "r") as f:
-                g = f["eval/sweep/passkey"]
-                if bool(g.attrs.get("complete", False)):
+        ev = os.path.join(out, "eval.h5")
+        if os.path.exists(ev):
+            with h5py.File(ev, "r") as f:
+                g = f.get(f"eval/{run}/passkey")
+                if g is not None and bool(g.attrs.get("complete", False)):
                     acc = g["accuracy"][()]
                     for i, L in enumerate(g["lengths"][()]):
                         d["passkey"][int(L)] = float(np.mean(acc[i])) * 100
-        ppl = os.path.join(out, "eval", "ppl.h5")
-        if os.path.exists(ppl):
-            with h5py.File(ppl, "r") as f:
-                if f"eval/{run}/ppl" in f:
-                    g = f[f"eval/{run}/ppl"]
+                g = f.get(f"eval/{run}/ppl")
+                if g is not None and bool(g.attrs.get("complete", False)):
                     for i, L in enumerate(g["lengths"][()]):
                         d["ppl"][int(L)] = (float(g["ppl"][i]), float(g["ppl_inside"][i]), float(g["ppl_beyond"][i]))
         tr = os.path.join(out, "models", run, "train.h5")
@@ -145,6 +142,7 @@ def main():
         if m in M:
             L.append(f"| {LABEL[m]} | " + " | ".join(cell(lb(m, w)) for w in windows) + " |")
     L.append("\n![Suite average vs window](figures/longbench_macro_vs_window.png)\n")
+    L.append("![Passkey, EABF](figures/passkey_heatmap_eabf-s0.png)\n")
 
     L.append("## Passkey retrieval (accuracy %, mean over 5 depths)\n")
     L.append("| method | " + " | ".join(f"{w // c}c" for w in windows) + " |")
@@ -166,8 +164,10 @@ def main():
 
     L.append("## Figure 1 analogue — attention entropy vs position\n")
     L.append("Per layer, mean over heads and documents, with ln n (uniform attention); "
-             "from `OUT/eval/entropy.h5` (`ropelab report entropy` prints the numbers).\n")
-    L.append("![Entropy vs position](figures/entropy_vs_position.png)\n")
+             "from `entropy.h5` (`ropelab report entropy` prints the numbers).\n")
+    for run in [r for r in a.runs if split_run(r)[0] in ("base", "eabf")][:2]:
+        L.append(f"![Entropy vs position, {run}](figures/entropy_vs_position_{run}.png)\n")
+    L.append("![Methods compared, last layer](figures/methods_layer5.png)\n")
 
     if any(m in M for m in ABLATIONS[1:]):
         L.append("## Ablations of EABF (not run in the paper)\n")
@@ -231,7 +231,7 @@ def main():
         L.append(f"| 100 samples / 6 steps extend the window (every method beats the un-extended model at 4c) | "
                  f"base {at4['base']:.1f}; methods {min(ext.values()):.1f}–{max(ext.values()):.1f} | "
                  f"{verdict(min(ext.values()) > at4['base'])} |")
-    ent = os.path.join(a.out, "eval", "entropy.h5")
+    ent = os.path.join(a.out, "entropy.h5")
     if os.path.exists(ent):
         with h5py.File(ent, "r") as f:
             run0 = next((r for r in a.runs if r.startswith("base") and f"runs/{r}" in f), None)
