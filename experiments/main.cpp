@@ -32,7 +32,10 @@ const std::map<std::string, Command>& commands() {
       {"rope", {run_rope, "rope show: what a RoPE method does to every frequency pair"}},
       {"entropy", {run_entropy, "attention entropy per layer, head and position over documents (HDF5)"}},
       {"bench", {run_bench, "benchmarks: bench forward | entropy"}},
-      {"longbench", {run_longbench, "longbench score: LongBench's official scorer, quirks included"}},
+      {"longbench", {run_longbench, "longbench run | merge | score: predictions (resumable, sharded) and the official scorer"}},
+      {"passkey", {run_passkey, "passkey retrieval accuracy per length x depth (HDF5, CSV)"}},
+      {"ppl", {run_ppl, "sliding-window perplexity, inside / beyond the trained window, per position (HDF5, CSV)"}},
+      {"sweep", {run_sweep, "LongBench (+ passkey) of one model at several context windows"}},
       {"report", {run_report, "report longbench | entropy: tables from result.json / entropy files"}},
   };
   return table;

@@ -1,5 +1,7 @@
 #include "core/eval/eval_output.h"
 
+#include <torch/torch.h>  // the result types hold model headers: use the precompiled header
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
