@@ -96,7 +96,9 @@ int run_sweep(const Args& args) {
     cfg.max_length = W - reserve;
     const fs::path dir = out / "longbench" / std::to_string(W);
     std::cerr << "== window " << W << " (max_length " << cfg.max_length << ") -> " << dir.string() << "\n";
-    lb::run_longbench(model, tok, inputs.prompts, cfg, dir, identity, prov);
+    const auto done = lb::run_longbench(model, tok, inputs.prompts, cfg, dir, identity, prov);
+    std::cerr << "window " << W << ": " << done.generated << " predictions generated, " << done.skipped
+              << " already done\n";
     const auto report = lb::score_prediction_dir(dir, lb::ScoreOptions{});
     write_text_file_atomic(dir / "result.json", lb::result_json(report).dump(4));
     std::map<std::string, double> scores;

@@ -120,7 +120,7 @@ TEST(EvalCli, LongBenchRunScoreResumeShardMerge) {
 TEST(EvalCli, PasskeyPplSweepOutputs) {
   EvalFixture f;
   const std::string h5path = f.tmp / "eval.h5";
-  auto p = run_cli("passkey --threads 2 --model " + f.model + " --lengths 128,300 --depths 0,0.5,1 --trials 2 --seed 3 --out " +
+  auto p = run_cli("passkey --threads 2 --model " + f.model + " --lengths 160,300 --depths 0,0.5,1 --trials 2 --seed 3 --out " +
                    h5path + " --run base --csv " + (f.tmp / "pk.csv"));
   ASSERT_EQ(p.exit_code, 0) << p.output;
   {
@@ -135,7 +135,7 @@ TEST(EvalCli, PasskeyPplSweepOutputs) {
     for (int64_t n : g.dataset("prompt_tokens").read<int64_t>().data) EXPECT_LE(n, 300);
   }
   EXPECT_EQ(lines_of(f.tmp / "pk.csv").size(), 7u);
-  auto again = run_cli("passkey --model " + f.model + " --lengths 128 --trials 1 --out " + h5path + " --run base");
+  auto again = run_cli("passkey --model " + f.model + " --lengths 160 --trials 1 --out " + h5path + " --run base");
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_NE(again.output.find("already exists"), std::string::npos) << again.output;
 
@@ -161,18 +161,18 @@ TEST(EvalCli, PasskeyPplSweepOutputs) {
 
   const std::string sw = f.tmp / "sweep";
   auto s = run_cli("sweep --threads 2 --model " + f.model + " --longbench-dir " + f.lb +
-                   " --tasks hotpotqa,trec --limit 2 --windows 96,192 --reserve 16 --passkey-trials 1 --out " + sw);
+                   " --tasks hotpotqa,trec --limit 2 --windows 128,256 --reserve 16 --passkey-trials 1 --out " + sw);
   ASSERT_EQ(s.exit_code, 0) << s.output;
-  EXPECT_TRUE(fs::exists(sw + "/longbench/96/result.json"));
-  EXPECT_TRUE(fs::exists(sw + "/longbench/192/trec.jsonl"));
+  EXPECT_TRUE(fs::exists(sw + "/longbench/128/result.json"));
+  EXPECT_TRUE(fs::exists(sw + "/longbench/256/trec.jsonl"));
   EXPECT_TRUE(fs::exists(sw + "/passkey.csv"));
   const auto summary = ropelab::read_json_file(sw + "/sweep.json");
-  EXPECT_TRUE(summary["longbench"].contains("192")) << summary;
-  auto rep = run_cli("report longbench " + sw + "/longbench/96/result.json " + sw + "/longbench/192/result.json --tasks hotpotqa,trec");
+  EXPECT_TRUE(summary["longbench"].contains("256")) << summary;
+  auto rep = run_cli("report longbench " + sw + "/longbench/128/result.json " + sw + "/longbench/256/result.json --tasks hotpotqa,trec");
   EXPECT_EQ(rep.exit_code, 0) << rep.output;
-  EXPECT_NE(rep.output.find("192"), std::string::npos) << rep.output;
+  EXPECT_NE(rep.output.find("256"), std::string::npos) << rep.output;
   auto resumed = run_cli("sweep --threads 2 --model " + f.model + " --longbench-dir " + f.lb +
-                         " --tasks hotpotqa,trec --limit 2 --windows 96,192 --reserve 16 --passkey-trials 1 --out " + sw);
+                         " --tasks hotpotqa,trec --limit 2 --windows 128,256 --reserve 16 --passkey-trials 1 --out " + sw);
   EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_NE(resumed.output.find("0 predictions generated"), std::string::npos);
 }
