@@ -53,7 +53,7 @@ int run_passkey(const Args& args) {
   auto model = load_model_from_options(vm);
   const auto tok = model_tokenizer(vm["model"].as<std::string>(), model, "passkey");
   const auto t0 = std::chrono::steady_clock::now();
-  const auto r = run_passkey(model, tok, cfg, [&](int64_t done, int64_t total) {
+  const auto r = ropelab::run_passkey(model, tok, cfg, [&](int64_t done, int64_t total) {
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cerr << "\rtrials " << done << "/" << total << ", " << std::fixed << std::setprecision(2)
               << double(done) / std::max(secs, 1e-9) << " trials/s, ETA "

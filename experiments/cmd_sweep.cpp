@@ -117,7 +117,7 @@ int run_sweep(const Args& args) {
     if (done && !base.overwrite) {
       std::cerr << h5path << ": passkey run complete, kept (pass --overwrite to redo it)\n";
     } else {
-      const auto r = run_passkey(model, tok, pk);
+      const auto r = ropelab::run_passkey(model, tok, pk);
       write_passkey_run(h5path, "sweep", info, r, /*overwrite=*/true);
       write_text_file_atomic(out / "passkey.csv", passkey_csv(r));
     }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 
 #include "core/eval/longbench/pred_file.h"
 #include "core/eval/longbench/prompt.h"
@@ -107,7 +108,7 @@ TEST(LongBenchTruncation, KeepsHeadAndTailIntact) {
   EXPECT_EQ(wrapped.front(), tok.bos_id());
   EXPECT_EQ(tok.decode(wrapped), "[INST]" + head + "[/INST]");
   const auto plain = build_prompt_ids(tok, prompt, L, /*chat=*/false);
-  EXPECT_LE(std::abs(int64_t(plain.size()) - L), 3);  // the join may merge or split a token
+  EXPECT_LE(std::abs(int64_t(plain.size()) - L), 5);  // the join may merge or split a token
 }
 
 TEST(LongBenchSamples, MalformedLinesReportTheirLineNumber) {
