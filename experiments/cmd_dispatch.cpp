@@ -4,7 +4,7 @@
 namespace ropelab::cli {
 
 int run_longbench(const Args& args) {
-  return dispatch_action("longbench", args, {{"score", run_longbench_score}});
+  return dispatch_action("longbench", args, {{"run", run_longbench_run}, {"merge", run_longbench_merge}, {"score", run_longbench_score}});
 }
 
 int run_report(const Args& args) {

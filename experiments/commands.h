@@ -11,17 +11,22 @@ int run_tokenizer(const Args& args);
 int run_rope(const Args& args);
 int run_forward(const Args& args);
 int run_bench(const Args& args);
-int run_longbench(const Args& args);  // longbench score (run: evaluation issue)
+int run_longbench(const Args& args);  // longbench run | merge | score
 int run_report(const Args& args);     // report longbench | entropy
 int run_entropy(const Args& args);    // attention entropy -> HDF5 (entropy issue)
 int run_finetune(const Args& args);   // supervised fine-tuning (ShareGPT), data parallel
 int run_pretrain(const Args& args);   // causal-LM pre-training from documents
 int run_data(const Args& args);       // data split | pretrain | conversations | longbench
+int run_passkey(const Args& args);    // passkey retrieval accuracy -> HDF5 + CSV
+int run_ppl(const Args& args);        // sliding-window perplexity -> HDF5 + CSV
+int run_sweep(const Args& args);      // LongBench (+ passkey) at several context windows
 
 }  // namespace ropelab::cli
 
 namespace ropelab {
 int run_longbench_score(const cli::Args& args);
+int run_longbench_run(const cli::Args& args);
+int run_longbench_merge(const cli::Args& args);
 int run_report_longbench(const cli::Args& args);
 int run_report_entropy(const cli::Args& args);
 int run_bench_entropy(const cli::Args& args);

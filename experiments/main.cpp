@@ -34,8 +34,11 @@ const std::map<std::string, Command>& commands() {
       {"finetune", {run_finetune, "supervised fine-tuning on ShareGPT conversations (resumable, data parallel)"}},
       {"pretrain", {run_pretrain, "causal-LM pre-training from documents (same trainer as finetune)"}},
       {"bench", {run_bench, "benchmarks: bench forward | entropy | train"}},
-      {"longbench", {run_longbench, "longbench score: LongBench's official scorer, quirks included"}},
       {"data", {run_data, "data split | pretrain | conversations | longbench: synthetic data (mini study)"}},
+      {"longbench", {run_longbench, "longbench run | merge | score: predictions (resumable, sharded) and the official scorer"}},
+      {"passkey", {run_passkey, "passkey retrieval accuracy per length x depth (HDF5, CSV)"}},
+      {"ppl", {run_ppl, "sliding-window perplexity, inside / beyond the trained window, per position (HDF5, CSV)"}},
+      {"sweep", {run_sweep, "LongBench (+ passkey) of one model at several context windows"}},
       {"report", {run_report, "report longbench | entropy: tables from result.json / entropy files"}},
   };
   return table;

@@ -12,3 +12,23 @@ mkdir -p "$DIR/figures"
 if [ -f "$DIR/entropy.h5" ]; then
   "$PY" "$(dirname "$0")/entropy.py" "$DIR/entropy.h5" --out "$DIR/figures"
 fi
+# Evaluation figures, each only when its inputs exist: DIR/eval.h5 (passkey / ppl runs),
+# DIR/pred/*/result.json (one LongBench prediction folder per method), DIR/sweeps/*/sweep.json
+# (one `ropelab sweep` folder per method).
+P=$(dirname "$0")
+if [ -f "$DIR/eval.h5" ]; then
+  if "$PY" -c 'import h5py,sys; f=h5py.File(sys.argv[1],"r"); sys.exit(0 if any("passkey" in g for g in f.get("eval",{}).values()) else 1)' "$DIR/eval.h5"; then
+    "$PY" "$P/passkey_heatmap.py" "$DIR/eval.h5" --out "$DIR/figures"
+  fi
+  if "$PY" -c 'import h5py,sys; f=h5py.File(sys.argv[1],"r"); sys.exit(0 if any("ppl" in g for g in f.get("eval",{}).values()) else 1)' "$DIR/eval.h5"; then
+    "$PY" "$P/ppl_vs_position.py" "$DIR/eval.h5" --out "$DIR/figures"
+  fi
+fi
+results=$(ls "$DIR"/pred/*/result.json 2>/dev/null || true)
+if [ -n "$results" ]; then
+  "$PY" "$P/longbench_categories.py" $results --out "$DIR/figures"
+fi
+sweeps=$(ls -d "$DIR"/sweeps/*/ 2>/dev/null | while read -r d; do [ -f "$d/sweep.json" ] && echo "${d%/}"; done || true)
+if [ -n "$sweeps" ]; then
+  "$PY" "$P/longbench_macro_vs_window.py" $sweeps --out "$DIR/figures"
+fi

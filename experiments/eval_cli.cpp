@@ -1,0 +1,98 @@
+#include "experiments/eval_cli.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include "core/util/dtype.h"
+#include "core/util/error.h"
+#include "core/util/files.h"
+
+namespace ropelab::cli {
+
+namespace {
+
+// sha256 of LongBench's own config files (docs/longbench-scoring.md: unchanged since f77be4c).
+constexpr const char* kOfficialPromptSha = "56d22ad4f382169c2b8a11ff4c982a4a1bea096c8152b0f0b85b64686b157c30";
+constexpr const char* kOfficialMaxlenSha = "72966b3c0933e214591637fb085798c5e687ebff4ddaab5d99bbc31120532022";
+
+std::string locate(const po::variables_map& vm, const std::string& option, const std::string& name) {
+  if (vm.count(option)) return vm[option].as<std::string>();
+  check_input(vm.count("longbench-dir"), "give --longbench-dir or --", option, " (LongBench's ", name, ")");
+  const fs::path dir = vm["longbench-dir"].as<std::string>();
+  for (const auto& p : {dir / "config" / name, dir / name})
+    if (fs::is_regular_file(p)) return p.string();
+  fail_input((dir / name).string(), ": not found (nor ", (dir / "config" / name).string(), "); copy LongBench's config/",
+             name, " there or give --", option);
+}
+
+}  // namespace
+
+void add_longbench_input_options(po::options_description& d) {
+  d.add_options()("longbench-dir", po::value<std::string>(),
+                  "LongBench folder: <dataset>.jsonl (in DIR/data/ or DIR) and dataset2prompt.json, "
+                  "dataset2maxlen.json (in DIR/config/ or DIR)")(
+      "prompt-config", po::value<std::string>(), "dataset2prompt.json (default: from --longbench-dir)")(
+      "maxlen-config", po::value<std::string>(), "dataset2maxlen.json (default: from --longbench-dir)");
+}
+
+LongBenchInputs resolve_longbench_inputs(const po::variables_map& vm) {
+  check_input(vm.count("longbench-dir"), "--longbench-dir is required (the folder with <dataset>.jsonl)");
+  LongBenchInputs in;
+  const fs::path dir = vm["longbench-dir"].as<std::string>();
+  check_input(fs::is_directory(dir), dir.string(), ": --longbench-dir is not a directory");
+  in.data_dir = fs::is_directory(dir / "data") ? (dir / "data").string() : dir.string();
+  in.prompts = longbench::read_prompt_config(locate(vm, "prompt-config", "dataset2prompt.json"),
+                                             locate(vm, "maxlen-config", "dataset2maxlen.json"));
+  auto note = [](const std::string& path, const std::string& sha, const char* official) {
+    std::cerr << path << ": sha256 " << sha.substr(0, 12) << "… "
+              << (sha == official ? "(LongBench's official file)" : "(differs from LongBench's official file)") << "\n";
+  };
+  note(in.prompts.prompt_path, in.prompts.prompt_sha256, kOfficialPromptSha);
+  note(in.prompts.maxlen_path, in.prompts.maxlen_sha256, kOfficialMaxlenSha);
+  return in;
+}
+
+nlohmann::json options_json(const po::variables_map& vm) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : vm) {
+    const auto& a = v.value();
+    if (a.type() == typeid(std::string)) j[k] = boost::any_cast<std::string>(a);
+    else if (a.type() == typeid(int64_t)) j[k] = boost::any_cast<int64_t>(a);
+    else if (a.type() == typeid(int)) j[k] = boost::any_cast<int>(a);
+    else if (a.type() == typeid(double)) j[k] = boost::any_cast<double>(a);
+    else if (a.type() == typeid(bool)) j[k] = boost::any_cast<bool>(a);
+  }
+  return j;
+}
+
+EvalRunInfo eval_run_info(const po::variables_map& vm, const LlamaForCausalLM& model) {
+  EvalRunInfo info;
+  info.model_path = fs::absolute(vm["model"].as<std::string>()).lexically_normal().string();
+  info.model_json = model->config.to_json().dump();
+  info.rope_json = model->config.rope.to_json().dump();
+  info.dtype = dtype_cli_name(model->dtype());
+  info.command_line = command_line();
+  info.config_json = options_json(vm).dump();
+  return info;
+}
+
+Tokenizer model_tokenizer(const std::string& model_dir, const LlamaForCausalLM& model, const std::string& command) {
+  Tokenizer tok(tokenizer_path_in(model_dir, command));
+  check_input(tok.vocab_size() <= model->config.vocab_size, model_dir, ": tokenizer has ", tok.vocab_size(),
+              " pieces but the model's vocab_size is ", model->config.vocab_size);
+  return tok;
+}
+
+std::string fmt_duration(double s) {
+  if (!std::isfinite(s) || s < 0) return "?";
+  const long long t = (long long)(s + 0.5);
+  char buf[64];
+  if (t >= 3600) std::snprintf(buf, sizeof buf, "%lldh%02lldm", t / 3600, t / 60 % 60);
+  else std::snprintf(buf, sizeof buf, "%lldm%02llds", t / 60, t % 60);
+  return buf;
+}
+
+}  // namespace ropelab::cli

@@ -1,0 +1,34 @@
+// Pieces shared by the evaluation subcommands (longbench run, passkey, ppl, sweep): locating the
+// user's LongBench files, the provenance of an evaluation run, the model's tokenizer, CSV output.
+#pragma once
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/eval/eval_output.h"
+#include "core/eval/longbench/prompt.h"
+#include "core/text/tokenizer.h"
+#include "experiments/cli.h"
+
+namespace ropelab::cli {
+
+// --longbench-dir: <dataset>.jsonl in DIR/data/ when that folder exists (data.zip's layout), else
+// in DIR; the configs from --prompt-config / --maxlen-config, else DIR/config/<name> or DIR/<name>.
+struct LongBenchInputs {
+  std::string data_dir;
+  longbench::PromptConfig prompts;
+};
+void add_longbench_input_options(po::options_description& d);
+LongBenchInputs resolve_longbench_inputs(const po::variables_map& vm);
+
+// Provenance of a run: model path, config, resolved RoPE, dtype, command line, options.
+EvalRunInfo eval_run_info(const po::variables_map& vm, const LlamaForCausalLM& model);
+nlohmann::json options_json(const po::variables_map& vm);
+
+// The model directory's tokenizer, checked against the model's vocabulary.
+Tokenizer model_tokenizer(const std::string& model_dir, const LlamaForCausalLM& model, const std::string& command);
+
+// "1m05s" / "2h03m"; "?" when unknown.
+std::string fmt_duration(double seconds);
+
+}  // namespace ropelab::cli

@@ -1,0 +1,79 @@
+#!/usr/bin/python3
+"""LongBench per-category bars, one bar per method, from `longbench score` result.json files.
+
+usage: longbench_categories.py PRED_A/result.json PRED_B/result.json ... --out DIR [--labels a,b]
+
+A method's label is its prediction folder's name (as in `ropelab report longbench`) unless
+--labels is given. A category's score is the mean of its tasks present in that result.json (the
+number present is printed; LongBench-E files are refused). Writes longbench_categories.{png,pdf}.
+"""
+import argparse
+import json
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+CATEGORIES = [  # LongBench's categories (docs/longbench-scoring.md §6), paper's four first
+    ("Single-Doc QA", ["narrativeqa", "qasper", "multifieldqa_en"]),
+    ("Multi-Doc QA", ["hotpotqa", "2wikimqa", "musique"]),
+    ("Summarization", ["gov_report", "qmsum", "multi_news"]),
+    ("Few-shot", ["trec", "triviaqa", "samsum"]),
+    ("Synthetic", ["passage_count", "passage_retrieval_en"]),
+    ("Code", ["lcc", "repobench-p"]),
+]
+
+
+def category_scores(path):
+    with open(path) as f:
+        res = json.load(f)
+    if any(isinstance(v, dict) for v in res.values()):
+        sys.exit(f"{path}: LongBench-E buckets; plot a plain result.json")
+    out = {}
+    for cat, tasks in CATEGORIES:
+        vals = [res[t] for t in tasks if t in res and res[t] is not None]
+        if vals:
+            out[cat] = (float(np.mean(vals)), len(vals), len(tasks))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("results", nargs="+")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--labels", default="")
+    a = ap.parse_args()
+    labels = a.labels.split(",") if a.labels else [
+        os.path.basename(os.path.dirname(os.path.abspath(p))) for p in a.results]
+    if len(labels) != len(a.results):
+        sys.exit("--labels: one label per result.json")
+    scores = [category_scores(p) for p in a.results]
+    cats = [c for c, _ in CATEGORIES if any(c in s for s in scores)]
+    if not cats:
+        sys.exit("no LongBench task scores in the given files")
+    os.makedirs(a.out, exist_ok=True)
+    fig, ax = plt.subplots(figsize=(1.6 + 1.3 * len(cats), 3.6))
+    width = 0.8 / len(scores)
+    x = np.arange(len(cats))
+    for i, (label, s) in enumerate(zip(labels, scores)):
+        vals = [s[c][0] if c in s else np.nan for c in cats]
+        ax.bar(x + (i - (len(scores) - 1) / 2) * width, vals, width, label=label)
+        for c in cats:
+            if c in s and s[c][1] < s[c][2]:
+                print(f"{label}: {c} from {s[c][1]} of {s[c][2]} tasks", file=sys.stderr)
+    ax.set_xticks(x)
+    ax.set_xticklabels(cats, rotation=15)
+    ax.set_ylabel("score (mean of the category's tasks)")
+    ax.set_title("LongBench by category")
+    ax.legend(fontsize=8)
+    for ext in ("png", "pdf"):
+        fig.savefig(os.path.join(a.out, f"longbench_categories.{ext}"), dpi=150, bbox_inches="tight")
+    print(f"wrote {a.out}/longbench_categories.png")
+
+
+if __name__ == "__main__":
+    main()

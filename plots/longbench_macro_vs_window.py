@@ -1,0 +1,67 @@
+#!/usr/bin/python3
+"""Macro vs context window (the paper's Figure 3), one line per method, from `ropelab sweep` folders.
+
+usage: longbench_macro_vs_window.py SWEEP_A SWEEP_B ... --out DIR [--labels a,b]
+
+Each SWEEP folder holds sweep.json and longbench/<window>/result.json. The score is the paper's
+Macro (mean of its 12 English tasks) when all 12 are present, otherwise the mean of the tasks
+present, and the axis label says which. A method's label is the folder's name unless --labels.
+Writes longbench_macro_vs_window.{png,pdf}.
+"""
+import argparse
+import json
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+PAPER12 = ["narrativeqa", "qasper", "multifieldqa_en", "hotpotqa", "2wikimqa", "musique",
+           "gov_report", "qmsum", "multi_news", "trec", "triviaqa", "samsum"]
+
+
+def series(folder):
+    with open(os.path.join(folder, "sweep.json")) as f:
+        sw = json.load(f)
+    xs, ys, full = [], [], True
+    for w in sw["windows"]:
+        with open(os.path.join(folder, "longbench", str(w), "result.json")) as f:
+            res = json.load(f)
+        tasks = [t for t in PAPER12 if t in res] or list(res)
+        full &= len(tasks) == len(PAPER12)
+        xs.append(int(w))
+        ys.append(float(np.mean([res[t] for t in tasks])))
+    return xs, ys, full
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("sweeps", nargs="+")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--labels", default="")
+    a = ap.parse_args()
+    labels = a.labels.split(",") if a.labels else [os.path.basename(os.path.abspath(p)) for p in a.sweeps]
+    if len(labels) != len(a.sweeps):
+        sys.exit("--labels: one label per sweep folder")
+    os.makedirs(a.out, exist_ok=True)
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    all_full = True
+    for label, folder in zip(labels, a.sweeps):
+        xs, ys, full = series(folder)
+        all_full &= full
+        ax.plot(xs, ys, marker="o", label=label)
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("context window (tokens)")
+    ax.set_ylabel("Macro (mean of 12 EN tasks)" if all_full else "mean of the tasks run (not the paper's Macro)")
+    ax.set_title("LongBench vs context window")
+    ax.legend(fontsize=8)
+    for ext in ("png", "pdf"):
+        fig.savefig(os.path.join(a.out, f"longbench_macro_vs_window.{ext}"), dpi=150, bbox_inches="tight")
+    print(f"wrote {a.out}/longbench_macro_vs_window.png")
+
+
+if __name__ == "__main__":
+    main()

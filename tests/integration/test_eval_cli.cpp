@@ -1,0 +1,216 @@
+// Evaluation commands end to end on a tiny random model: `longbench run` on a LongBench-format
+// data set written here, then `longbench score`; resume after a simulated kill; shards and merge;
+// `passkey`, `ppl` and `sweep` outputs; exit code 2 with one line for bad input.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "core/io/h5.h"
+#include "core/util/files.h"
+#include "test_util.h"
+
+using ropelab::testing::run_cli;
+using ropelab::testing::TempDir;
+namespace fs = std::filesystem;
+namespace h5 = ropelab::h5;
+
+namespace {
+
+// A tokenizer, a tiny model using it, and a LongBench folder (data/ + config/) with three tasks
+// covering the chat template (hotpotqa), no template + classes (trec) and the samsum rule.
+struct EvalFixture {
+  TempDir tmp;
+  std::string model, lb;
+  EvalFixture() {
+    auto tr = run_cli("tokenizer train --input " + std::string(ROPELAB_DATA_DIR) +
+                      "/corpus/fortunes-min.txt --vocab-size 500 --out " + (tmp / "tok/tokenizer.model"));
+    EXPECT_EQ(tr.exit_code, 0) << tr.output;
+    model = tmp / "m";
+    auto in = run_cli("init --config tiny --seed 1 --out " + model + " --tokenizer " + (tmp / "tok/tokenizer.model"));
+    EXPECT_EQ(in.exit_code, 0) << in.output;
+    lb = tmp / "LongBench";
+    fs::create_directories(lb + "/data");
+    fs::create_directories(lb + "/config");
+    std::ofstream(lb + "/config/dataset2prompt.json")
+        << R"({"hotpotqa": "Answer the question based on the passages.\n\n{context}\n\nQuestion: {input}\nAnswer:",)"
+        << R"( "trec": "Classify the question.\n\n{context}\n{input}", "samsum": "Summarize.\n\n{context}\n\n{input}"})";
+    std::ofstream(lb + "/config/dataset2maxlen.json") << R"({"hotpotqa": 6, "trec": 5, "samsum": 6})";
+    for (const std::string task : {"hotpotqa", "trec", "samsum"}) {
+      std::ofstream out(lb + "/data/" + task + ".jsonl");
+      for (int i = 0; i < 3; ++i) {
+        std::string ctx;
+        for (int w = 0; w < 60 + 40 * i; ++w) ctx += "word" + std::to_string(w % 17) + " and {braces} ";
+        out << R"({"input": "What is item )" << i << R"(?", "context": ")" << ctx << R"(", "answers": ["item )" << i
+            << R"("], "length": )" << 100 + i << R"(, "all_classes": )"
+            << (task == "trec" ? R"(["Number", "Location"])" : "null") << R"(, "dataset": ")" << task
+            << R"(", "language": "en", "_id": "x)" << i << "\"}\n";
+      }
+    }
+  }
+  std::string run_args(const std::string& out) const {
+    return "longbench run --threads 2 --model " + model + " --longbench-dir " + lb +
+           " --tasks hotpotqa,trec,samsum --max-length 120 --out " + out;
+  }
+};
+
+std::vector<std::string> lines_of(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> v;
+  for (std::string l; std::getline(in, l);) v.push_back(l);
+  return v;
+}
+
+bool one_line(const std::string& s) { return std::count(s.begin(), s.end(), '\n') == 1; }
+
+}  // namespace
+
+TEST(EvalCli, LongBenchRunScoreResumeShardMerge) {
+  EvalFixture f;
+  const std::string pred = f.tmp / "pred";
+  auto r = run_cli(f.run_args(pred));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const std::string task : {"hotpotqa", "trec", "samsum"}) EXPECT_EQ(lines_of(pred + "/" + task + ".jsonl").size(), 3u);
+  const auto first = nlohmann::json::parse(lines_of(pred + "/trec.jsonl")[0]);
+  EXPECT_TRUE(first["pred"].is_string());
+  EXPECT_EQ(first["answers"], nlohmann::json({"item 0"}));
+  EXPECT_EQ(first["all_classes"], nlohmann::json({"Number", "Location"}));
+  EXPECT_EQ(first["length"], 100);
+  const auto cfg = ropelab::read_json_file(pred + "/run_config.json");
+  EXPECT_EQ(cfg["tasks"]["trec"]["data_sha256"], ropelab::sha256_file(f.lb + "/data/trec.jsonl"));
+  EXPECT_EQ(cfg["prompt_config"]["sha256"], ropelab::sha256_file(f.lb + "/config/dataset2prompt.json"));
+  EXPECT_FALSE(cfg["tasks"]["samsum"]["chat_template"].get<bool>());
+
+  auto s = run_cli("longbench score --pred-dir " + pred);
+  ASSERT_EQ(s.exit_code, 0) << s.output;
+  const auto result = ropelab::read_json_file(pred + "/result.json");
+  EXPECT_TRUE(result.contains("hotpotqa") && result.contains("trec") && result.contains("samsum")) << result;
+
+  // Simulated kill: hotpotqa has one complete line and half of the second; trec is gone.
+  const auto full = lines_of(pred + "/hotpotqa.jsonl"), trec = lines_of(pred + "/trec.jsonl");
+  std::ofstream(pred + "/hotpotqa.jsonl", std::ios::trunc) << full[0] << "\n" << full[1].substr(0, full[1].size() / 2);
+  fs::remove(pred + "/trec.jsonl");
+  auto again = run_cli(f.run_args(pred));
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("removed a partial last line"), std::string::npos) << again.output;
+  EXPECT_NE(again.output.find("5 predictions generated, 4 already done"), std::string::npos) << again.output;
+  EXPECT_EQ(lines_of(pred + "/hotpotqa.jsonl"), full);  // no loss, no duplicate, same order
+  EXPECT_EQ(lines_of(pred + "/trec.jsonl"), trec);
+
+  // A different configuration may not be mixed into the same folder.
+  auto other = run_cli(f.run_args(pred) + " --rope yarn --rope-factor 2");
+  EXPECT_EQ(other.exit_code, 2) << other.output;
+  EXPECT_NE(other.output.find("rope_json"), std::string::npos) << other.output;
+
+  // Two shards, then merge: the same files as the single run.
+  const std::string pred2 = f.tmp / "pred2";
+  for (const std::string sh : {"0/2", "1/2"}) {
+    auto rs = run_cli(f.run_args(pred2) + " --shard " + sh);
+    ASSERT_EQ(rs.exit_code, 0) << rs.output;
+  }
+  EXPECT_TRUE(fs::exists(pred2 + "/trec.shard-1-of-2.part"));
+  EXPECT_FALSE(fs::exists(pred2 + "/trec.jsonl"));
+  auto m = run_cli("longbench merge --pred-dir " + pred2 + " --shards 2");
+  ASSERT_EQ(m.exit_code, 0) << m.output;
+  for (const std::string task : {"hotpotqa", "trec", "samsum"})
+    EXPECT_EQ(lines_of(pred2 + "/" + task + ".jsonl"), lines_of(pred + "/" + task + ".jsonl")) << task;
+  EXPECT_EQ(run_cli("longbench score --pred-dir " + pred2).exit_code, 0);
+}
+
+TEST(EvalCli, PasskeyPplSweepOutputs) {
+  EvalFixture f;
+  const std::string h5path = f.tmp / "eval.h5";
+  auto p = run_cli("passkey --threads 2 --model " + f.model + " --lengths 160,300 --depths 0,0.5,1 --trials 2 --seed 3 --out " +
+                   h5path + " --run base --csv " + (f.tmp / "pk.csv"));
+  ASSERT_EQ(p.exit_code, 0) << p.output;
+  {
+    auto file = h5::H5File::open_read(h5path);
+    EXPECT_TRUE(h5::is_complete(file, "/eval/base/passkey"));
+    auto g = file.open_group("/eval/base/passkey");
+    EXPECT_EQ(g.dataset("accuracy").shape(), (h5::Shape{2, 3}));
+    EXPECT_EQ(g.dataset("correct").shape(), (h5::Shape{2, 3, 2}));
+    EXPECT_EQ(g.attr_int("trials"), 2);
+    EXPECT_FALSE(g.attr_string("git_sha").empty());
+    EXPECT_FALSE(g.attr_string("rope_json").empty());
+    for (int64_t n : g.dataset("prompt_tokens").read<int64_t>().data) EXPECT_LE(n, 300);
+  }
+  EXPECT_EQ(lines_of(f.tmp / "pk.csv").size(), 7u);
+  auto again = run_cli("passkey --model " + f.model + " --lengths 160 --trials 1 --out " + h5path + " --run base");
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.output.find("already exists"), std::string::npos) << again.output;
+
+  {
+    std::ofstream d(f.tmp / "docs.txt");
+    for (int i = 0; i < 30; ++i) d << "A fortune number " << i << " says that the cat sat on the mat again and again.\n\n";
+  }
+  auto q = run_cli("ppl --threads 2 --model " + f.model + " --data " + (f.tmp / "docs.txt") +
+                   " --lengths 64,300 --stride 64 --out " + h5path + " --run base --csv " + (f.tmp / "ppl.csv"));
+  ASSERT_EQ(q.exit_code, 0) << q.output;
+  {
+    auto file = h5::H5File::open_read(h5path);
+    EXPECT_TRUE(h5::is_complete(file, "/eval/base/ppl"));
+    EXPECT_TRUE(h5::is_complete(file, "/eval/base/passkey"));  // the other kind is untouched
+    auto g = file.open_group("/eval/base/ppl");
+    EXPECT_EQ(g.attr_int("trained_window"), 256);
+    const auto beyond = g.dataset("ppl_beyond").read<double>().data, ppl = g.dataset("ppl").read<double>().data;
+    EXPECT_TRUE(std::isnan(beyond[0]));  // T = 64 lies inside the window
+    EXPECT_TRUE(std::isfinite(beyond[1]));
+    EXPECT_GT(ppl[0], 1.0);
+    EXPECT_EQ(g.dataset("nll_by_position/300").shape(), (h5::Shape{299}));
+  }
+
+  const std::string sw = f.tmp / "sweep";
+  auto s = run_cli("sweep --threads 2 --model " + f.model + " --longbench-dir " + f.lb +
+                   " --tasks hotpotqa,trec --limit 2 --windows 128,256 --reserve 16 --passkey-trials 1 --out " + sw);
+  ASSERT_EQ(s.exit_code, 0) << s.output;
+  EXPECT_TRUE(fs::exists(sw + "/longbench/128/result.json"));
+  EXPECT_TRUE(fs::exists(sw + "/longbench/256/trec.jsonl"));
+  EXPECT_TRUE(fs::exists(sw + "/passkey.csv"));
+  const auto summary = ropelab::read_json_file(sw + "/sweep.json");
+  EXPECT_TRUE(summary["longbench"].contains("256")) << summary;
+  auto rep = run_cli("report longbench " + sw + "/longbench/128/result.json " + sw + "/longbench/256/result.json --tasks hotpotqa,trec");
+  EXPECT_EQ(rep.exit_code, 0) << rep.output;
+  EXPECT_NE(rep.output.find("256"), std::string::npos) << rep.output;
+  auto resumed = run_cli("sweep --threads 2 --model " + f.model + " --longbench-dir " + f.lb +
+                         " --tasks hotpotqa,trec --limit 2 --windows 128,256 --reserve 16 --passkey-trials 1 --out " + sw);
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("0 predictions generated"), std::string::npos);
+}
+
+TEST(EvalCli, BadInputExitsWith2AndOneLine) {
+  EvalFixture f;
+  // A malformed data line is reported with its line number.
+  std::ofstream(f.lb + "/data/trec.jsonl", std::ios::app) << "{\"input\": broken\n";
+  auto r = run_cli(f.run_args(f.tmp / "p"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("trec.jsonl:4"), std::string::npos) << r.output;
+  struct Case {
+    std::string args, expect;
+  };
+  const std::string pk = "passkey --model " + f.model + " --out " + (f.tmp / "x.h5");
+  const std::vector<Case> cases = {
+      {f.run_args(f.tmp / "q") + " --shard 2/2", "--shard"},
+      {f.run_args(f.tmp / "q") + " --shard x", "--shard"},
+      {f.run_args(f.tmp / "q") + " --max-length 0", "--max-length"},
+      {f.run_args(f.tmp / "q") + " --tasks nosuchtask", "nosuchtask"},
+      {"longbench run --model " + f.model + " --longbench-dir " + (f.tmp / "tok") + " --out " + (f.tmp / "q"),
+       "dataset2prompt.json"},
+      {pk + " --lengths 128 --depths 0,1.5", "--depths"},
+      {pk + " --lengths 0", "--lengths"},
+      {pk + " --lengths 128 --trials 0", "--trials"},
+      {pk + " --lengths 128,abc", "--lengths"},
+      {"ppl --model " + f.model + " --data x --lengths -4 --out " + (f.tmp / "x.h5"), "--lengths"},
+      {"ppl --model " + f.model + " --data x --lengths 64 --stride -1 --out " + (f.tmp / "x.h5"), "--stride"},
+      {"sweep --model " + f.model + " --longbench-dir " + f.lb + " --windows 100 --reserve 500 --out " + (f.tmp / "s"),
+       "--reserve"},
+      {"longbench merge --pred-dir " + (f.tmp / "none") + " --shards 2", "run_config.shard-0-of-2.json"},
+  };
+  for (const auto& c : cases) {
+    auto x = run_cli(c.args);
+    EXPECT_EQ(x.exit_code, 2) << c.args << "\n" << x.output;
+    EXPECT_NE(x.output.find(c.expect), std::string::npos) << c.args << "\n" << x.output;
+    EXPECT_TRUE(one_line(x.output)) << c.args << "\n" << x.output;
+  }
+}
