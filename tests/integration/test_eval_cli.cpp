@@ -170,7 +170,7 @@ TEST(EvalCli, PasskeyPplSweepOutputs) {
   EXPECT_TRUE(fs::exists(sw + "/passkey.csv"));
   const auto summary = ropelab::read_json_file(sw + "/sweep.json");
   EXPECT_TRUE(summary["longbench"].contains("256")) << summary;
-  auto rep = run_cli("report longbench " + sw + "/longbench/128/result.json " + sw + "/longbench/256/result.json --tasks hotpotqa,trec");
+  auto rep = run_cli("report longbench " + sw + "/longbench/160/result.json " + sw + "/longbench/256/result.json --tasks hotpotqa,trec");
   EXPECT_EQ(rep.exit_code, 0) << rep.output;
   EXPECT_NE(rep.output.find("256"), std::string::npos) << rep.output;
   auto resumed = run_cli("sweep --threads 2 --model " + f.model + " --longbench-dir " + f.lb +
