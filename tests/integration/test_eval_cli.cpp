@@ -163,18 +163,18 @@ TEST(EvalCli, PasskeyPplSweepOutputs) {
 
   const std::string sw = f.tmp / "sweep";
   auto s = run_cli("sweep --threads 2 --model " + f.model + " --longbench-dir " + f.lb +
-                   " --tasks hotpotqa,trec --limit 2 --windows 128,256 --reserve 16 --passkey-trials 1 --out " + sw);
+                   " --tasks hotpotqa,trec --limit 2 --windows 160,256 --reserve 16 --passkey-trials 1 --out " + sw);
   ASSERT_EQ(s.exit_code, 0) << s.output;
-  EXPECT_TRUE(fs::exists(sw + "/longbench/128/result.json"));
+  EXPECT_TRUE(fs::exists(sw + "/longbench/160/result.json"));
   EXPECT_TRUE(fs::exists(sw + "/longbench/256/trec.jsonl"));
   EXPECT_TRUE(fs::exists(sw + "/passkey.csv"));
   const auto summary = ropelab::read_json_file(sw + "/sweep.json");
   EXPECT_TRUE(summary["longbench"].contains("256")) << summary;
-  auto rep = run_cli("report longbench " + sw + "/longbench/128/result.json " + sw + "/longbench/256/result.json --tasks hotpotqa,trec");
+  auto rep = run_cli("report longbench " + sw + "/longbench/160/result.json " + sw + "/longbench/256/result.json --tasks hotpotqa,trec");
   EXPECT_EQ(rep.exit_code, 0) << rep.output;
   EXPECT_NE(rep.output.find("256"), std::string::npos) << rep.output;
   auto resumed = run_cli("sweep --threads 2 --model " + f.model + " --longbench-dir " + f.lb +
-                         " --tasks hotpotqa,trec --limit 2 --windows 128,256 --reserve 16 --passkey-trials 1 --out " + sw);
+                         " --tasks hotpotqa,trec --limit 2 --windows 160,256 --reserve 16 --passkey-trials 1 --out " + sw);
   EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_NE(resumed.output.find("0 predictions generated"), std::string::npos);
 }
@@ -194,9 +194,10 @@ TEST(EvalCli, BadInputExitsWith2AndOneLine) {
       {f.run_args(f.tmp / "q") + " --shard 2/2", "--shard"},
       {f.run_args(f.tmp / "q") + " --shard x", "--shard"},
       {f.run_args(f.tmp / "q") + " --max-length 0", "--max-length"},
-      {f.run_args(f.tmp / "q") + " --tasks nosuchtask", "nosuchtask"},
+      {"longbench run --model " + f.model + " --longbench-dir " + f.lb + " --out " + (f.tmp / "q") + " --tasks nosuchtask",
+       "nosuchtask"},
       {"longbench run --model " + f.model + " --longbench-dir " + (f.tmp / "tok") + " --out " + (f.tmp / "q"),
-       "dataset2prompt.json"},
+       "not found"},
       {pk + " --lengths 128 --depths 0,1.5", "--depths"},
       {pk + " --lengths 0", "--lengths"},
       {pk + " --lengths 128 --trials 0", "--trials"},

@@ -109,9 +109,12 @@ RunSummary run_longbench(LlamaForCausalLM& model, const Tokenizer& tok, const Pr
                 ": not a ropelab LongBench run config; use another --out");
     if (!cfg.overwrite) {
       check_same_identity(config_path, old["identity"], identity);
-      for (const auto& [task, sha] : old["identity"].value("data", nlohmann::json::object()).items())
+      // Named copies: iterating items() of a temporary would dangle.
+      const nlohmann::json old_data = old["identity"].value("data", nlohmann::json::object());
+      const nlohmann::json old_tasks = old.value("tasks", nlohmann::json::object());
+      for (const auto& [task, sha] : old_data.items())
         if (!record["identity"]["data"].contains(task)) record["identity"]["data"][task] = sha;
-      for (const auto& [task, t] : old.value("tasks", nlohmann::json::object()).items()) record["tasks"][task] = t;
+      for (const auto& [task, t] : old_tasks.items()) record["tasks"][task] = t;
     }
   }
   if (cfg.overwrite)
@@ -179,7 +182,8 @@ std::vector<std::string> merge_run(const fs::path& out_dir, int64_t count, bool 
     const auto path = out_dir / run_config_name(Shard{i, count});
     check_input(fs::exists(path), path.string(), ": missing (shard ", i, "/", count, " has not been started)");
     const auto j = read_json_file(path);
-    for (const auto& [task, t] : j.value("tasks", nlohmann::json::object()).items()) {
+    const nlohmann::json tasks = j.value("tasks", nlohmann::json::object());
+    for (const auto& [task, t] : tasks.items()) {
       const size_t n = t.at("n_samples").get<size_t>();
       auto [it, inserted] = n_samples.emplace(task, n);
       check_input(inserted || it->second == n, path.string(), ": ", task, " has ", n,
