@@ -36,7 +36,7 @@ have $D/pretrain.jsonl || $BIN data split --corpus data/corpus/fortunes-min.txt 
 if ! have $OUT/tokenizer/tokenizer.model; then
   $BIN tokenizer train --input $D/pretrain.jsonl --vocab-size 1024 --out $D/bootstrap/tokenizer.model --overwrite
   $BIN data pretrain --config $CFG/data-pretrain.ini --tokenizer $D/bootstrap/tokenizer.model --docs $D/pretrain.jsonl \
-    --count 2000 --seed 99 --out $D/tokenizer-sample.jsonl --overwrite
+    --window 256 --count 2000 --seed 99 --out $D/tokenizer-sample.jsonl --overwrite
   $BIN tokenizer train --input $D/pretrain.jsonl $D/tokenizer-sample.jsonl --vocab-size 1024 --out $OUT/tokenizer/tokenizer.model
 fi
 TOK=$OUT/tokenizer/tokenizer.model
