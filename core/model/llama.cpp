@@ -69,21 +69,22 @@ torch::Tensor LlamaForCausalLMImpl::hidden_states(const torch::Tensor& ids, torc
   if (opts.cache) seq_len = std::max(seq_len, opts.cache->next_position());
   auto dev = device();
   auto dt = dtype();
-  RotaryTables rot = make_rotary_tables(config.rope, positions, seq_len, dt, dev);
+  // Shared: a checkpointed layer recomputes in backward, after this function has returned.
+  auto rot = std::make_shared<RotaryTables>(make_rotary_tables(config.rope, positions, seq_len, dt, dev));
   auto scales = logit_scale_table(positions);  // (L, T) f32
 
   auto x = model->embed_tokens(ids.to(dev));   // (B, T, C)
   for (int64_t l = 0; l < config.num_hidden_layers; ++l) {
     AttentionInputs in;
     in.layer = l;
-    in.rotary = &rot;
+    in.rotary = rot.get();
     in.positions = positions;
     in.logit_scale = scales[l];
     in.kv = opts.cache ? &opts.cache->layers[size_t(l)] : nullptr;
     in.observers = opts.observers;
     auto layer = model->layers->ptr<DecoderLayerImpl>(size_t(l));
     if (opts.checkpoint_layers && torch::GradMode::is_enabled() && !opts.cache) {
-      x = checkpointed([layer, in](const torch::Tensor& h) { return layer->forward(h, in); }, x);
+      x = checkpointed([layer, in, rot](const torch::Tensor& h) { return layer->forward(h, in); }, x);
     } else {
       x = layer->forward(x, in);
     }
