@@ -134,7 +134,7 @@ def main():
         if m in M:
             L.append(f"| {LABEL[m]} | " + " | ".join(cell(lb(m, 4 * c, t)) for t in TASK_LABEL) +
                      f" | **{cell(lb(m, 4 * c))}** |")
-    L.append("")
+    L.append("\n![Categories at 4c](figures/longbench_categories.png)\n")
 
     L.append("## Table 4 / Figure 3 analogue — suite average vs evaluation window\n")
     L.append("| method | " + " | ".join(f"{w} ({w // c}c)" for w in windows) + " |")

@@ -112,4 +112,7 @@ stage "report"
 PY=/usr/bin/python3
 $PY analysis/study_report.py --out $OUT --mode $MODE --runs $RUNS
 bash plots/run_all.sh "$OUT" || echo "(some figures skipped: $?)"
+# LongBench-format categories per method at the training window 4c.
+$PY plots/longbench_categories.py $(for r in $RUNS; do echo $OUT/sweeps/$r/longbench/$((4 * C))/result.json; done) \
+  --labels $(echo $RUNS | tr ' ' ',') --out $OUT/figures
 stage "done: $OUT/report.md"
