@@ -1,4 +1,4 @@
-// Shared by the training tests: a small tokenizer trained once per process on the shipped corpus,
+// Shared by the tests: a small tokenizer trained once per process on the shipped corpus,
 // ShareGPT files written on the fly, and a micro model directory made with `ropelab init`.
 #pragma once
 #include <filesystem>

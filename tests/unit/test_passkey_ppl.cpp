@@ -11,6 +11,7 @@
 #include "core/text/tokenizer.h"
 #include "core/util/error.h"
 #include "model_test_util.h"
+#include "train_test_util.h"
 
 using namespace ropelab;
 using ropelab::testing::TempDir;
@@ -18,16 +19,7 @@ using ropelab::testing::TempDir;
 namespace {
 
 const Tokenizer& tokenizer() {
-  static TempDir dir;
-  static Tokenizer tok = [] {
-    TokenizerTrainOptions o;
-    o.inputs = {std::string(ROPELAB_DATA_DIR) + "/corpus/fortunes-min.txt"};
-    o.output_model = dir / "tokenizer.model";
-    o.vocab_size = 600;
-    o.threads = 2;
-    train_tokenizer(o);
-    return Tokenizer(o.output_model);
-  }();
+  static Tokenizer tok(ropelab::testing::shared_tokenizer_path());
   return tok;
 }
 
