@@ -43,7 +43,7 @@ void add_tokenizer_docs(po::options_description& d) {
       "filler documents (JSONL {\"text\"} or blank-line separated)");
 }
 
-Tokenizer open_tokenizer(const po::variables_map& vm) {
+Tokenizer open_tokenizer_option(const po::variables_map& vm) {
   const auto path = vm["tokenizer"].as<std::string>();
   check_input(fs::is_regular_file(path), "--tokenizer ", path, ": file not found");
   return Tokenizer(path);
@@ -123,7 +123,7 @@ int pretrain(const Args& args) {
   cfg.validate();
   const std::string out = vm["out"].as<std::string>();
   check_output_path(out, vm["overwrite"].as<bool>());
-  auto tok = open_tokenizer(vm);
+  auto tok = open_tokenizer_option(vm);
   auto docs = read_documents(vm["docs"].as<std::string>());
   std::cout << "pretrain data: " << cfg.count << " documents <= " << cfg.window << " tokens, mix "
             << data::mix_to_string(cfg.mix) << ", seed " << cfg.seed << ", " << docs.size()
@@ -168,7 +168,7 @@ int conversations(const Args& args) {
   cfg.validate();
   const std::string out = vm["out"].as<std::string>();
   check_output_path(out, vm["overwrite"].as<bool>());
-  auto tok = open_tokenizer(vm);
+  auto tok = open_tokenizer_option(vm);
   auto docs = read_documents(vm["docs"].as<std::string>());
   std::cout << "conversations: " << cfg.count << " x <= " << cfg.length << " tokens, turns " << cfg.min_turns
             << "-" << cfg.max_turns << ", mix " << data::mix_to_string(cfg.mix) << ", seed " << cfg.seed
@@ -204,7 +204,7 @@ int longbench(const Args& args) {
   cfg.seed = vm["seed"].as<uint64_t>();
   cfg.validate();
   AtomicDir dir(vm["out"].as<std::string>(), vm["overwrite"].as<bool>());
-  auto tok = open_tokenizer(vm);
+  auto tok = open_tokenizer_option(vm);
   auto docs = read_documents(vm["docs"].as<std::string>());
   std::cout << "longbench suite: lengths " << vm["lengths"].as<std::string>() << ", " << cfg.per_length
             << " per length and dataset, seed " << cfg.seed << "\n";

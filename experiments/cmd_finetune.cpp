@@ -1,7 +1,7 @@
 // `ropelab finetune`: the paper's supervised fine-tuning (method.md §4) — ShareGPT conversations,
 // LLaMA-2 chat format, loss on assistant tokens, AdamW + cosine, optional data parallelism.
 //
-//   ropelab finetune --model base --data sharegpt.json --out extended --rope eabf \
+//   ropelab finetune --model base --data sharegpt.json --out extended --rope eabf
 //       --samples 100 --epochs 2 --global-batch 32 --lr 2e-5 --max-length 16384
 #include <iostream>
 

@@ -3,7 +3,7 @@
 // that works inside its window c before it is extended.
 //
 //   ropelab init --config tiny --tokenizer tok.model --out init
-//   ropelab pretrain --model init --data pretrain.jsonl --window 256 --steps 1500 \
+//   ropelab pretrain --model init --data pretrain.jsonl --window 256 --steps 1500
 //       --global-batch 16 --lr 1e-3 --warmup 100 --out base
 #include <iostream>
 

@@ -56,7 +56,7 @@ int train(const Args& args) {
   return 0;
 }
 
-Tokenizer open_tokenizer(const po::variables_map& vm) {
+Tokenizer open_tokenizer_or_model(const po::variables_map& vm) {
   check_input(vm.count("tokenizer") + vm.count("model") == 1, "give exactly one of --tokenizer FILE or --model DIR");
   if (vm.count("tokenizer")) return Tokenizer(vm["tokenizer"].as<std::string>());
   return Tokenizer(tokenizer_path_in(vm["model"].as<std::string>(), "tokenizer"));
@@ -72,7 +72,7 @@ int encode(const Args& args) {
       "pieces", po::bool_switch(), "print pieces instead of ids");
   po::variables_map vm;
   if (!parse("ropelab tokenizer encode --tokenizer FILE --text TEXT", d, args, vm)) return 0;
-  auto tok = open_tokenizer(vm);
+  auto tok = open_tokenizer_or_model(vm);
   std::string text;
   if (vm.count("text")) {
     text = vm["text"].as<std::string>();
@@ -96,7 +96,7 @@ int decode(const Args& args) {
       "ids", po::value<std::string>(), "whitespace-separated ids (default: standard input)");
   po::variables_map vm;
   if (!parse("ropelab tokenizer decode --tokenizer FILE --ids '1 2 3'", d, args, vm)) return 0;
-  auto tok = open_tokenizer(vm);
+  auto tok = open_tokenizer_or_model(vm);
   std::string text;
   if (vm.count("ids")) {
     text = vm["ids"].as<std::string>();

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/config/model_config.h"
+#include "core/util/error.h"
 
 namespace ropelab::testing {
 
@@ -26,6 +27,17 @@ struct TempDir {
   }
   std::string operator/(const std::string& name) const { return (path / name).string(); }
 };
+
+// The message of the InputError that f() throws, or "" when it throws none.
+template <typename F>
+std::string input_error_of(F&& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
 
 struct CommandResult {
   int exit_code;

@@ -63,4 +63,10 @@ inline std::string make_micro_model_dir(const TempDir& tmp, const std::string& n
   return tmp / name;
 }
 
+// One Tokenizer over shared_tokenizer_path(), loaded once per test binary.
+inline const Tokenizer& shared_tokenizer() {
+  static Tokenizer tok(shared_tokenizer_path());
+  return tok;
+}
+
 }  // namespace ropelab::testing

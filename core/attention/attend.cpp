@@ -1,5 +1,7 @@
 #include "core/attention/attend.h"
 
+#include "core/attention/row_sums.h"
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -90,8 +92,8 @@ AttendResult attend(const torch::Tensor& q, const torch::Tensor& k, const torch:
       x.mul_(row_scale_b).masked_fill_(masked, kMasked);
       x.sub_(std::get<0>(x.max(-1, /*keepdim=*/true)));                // x − m
       auto e = x.exp();
-      l = e.sum(-1, /*keepdim=*/true);
-      if (opts.want_entropy) xe = x.mul_(e).sum(-1, true);             // Σ(x−m)e; x is done
+      auto sums = softmax_row_sums(x, e, opts.want_entropy);  // l (and Σ(x−m)e) in one pass
+      l = sums.l, xe = sums.xe;
       p = e.div_(l);
     }
     if (opts.want_entropy) ents.push_back((l.log() - xe / l).view({B, H, rows}));  // H = ln l − Σ(x−m)e/l

@@ -10,7 +10,7 @@ namespace ropelab {
 
 namespace {
 
-bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n\f\v") == std::string::npos; }
+bool blank_line(const std::string& s) { return s.find_first_not_of(" \t\r\n\f\v") == std::string::npos; }
 
 std::vector<std::string> read_jsonl_documents(const std::string& path) {
   JsonlReader reader(path);
@@ -36,7 +36,7 @@ std::vector<std::string> read_plain_documents(const std::string& path) {
   while (std::getline(in, line)) {
     ++n;
     check_input(valid_utf8(line), path, ":", n, ": invalid UTF-8");
-    if (blank(line)) {
+    if (blank_line(line)) {
       if (!cur.empty()) docs.push_back(std::move(cur));
       cur.clear();
     } else {

@@ -30,17 +30,6 @@ void expect_bits_equal(const std::vector<T>& a, const std::vector<T>& b) {
   EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(T)), 0);
 }
 
-template <typename F>
-std::string input_error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an InputError";
-  return "";
-}
-
 std::vector<int> filters_of(const Dataset& d) {
   h5::Handle dcpl(H5Dget_create_plist(d.id()));
   std::vector<int> out;
@@ -105,10 +94,10 @@ TEST(H5, RoundTripsEveryTypeBitExact) {
       EXPECT_EQ(widened.data[i], double(f32[i]));
     }
   EXPECT_EQ(f.dataset("b/i32").read<int64_t>().data[0], std::numeric_limits<int32_t>::min());
-  std::string msg = input_error_of([&] { f.dataset("a/f64").read<float>(); });
+  std::string msg = ropelab::testing::input_error_of([&] { f.dataset("a/f64").read<float>(); });
   EXPECT_NE(msg.find("rt.h5:/a/f64"), std::string::npos) << msg;
   EXPECT_NE(msg.find("float64"), std::string::npos) << msg;
-  EXPECT_NE(input_error_of([&] { f.dataset("b/i64").read<float>(); }).find("int64"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] { f.dataset("b/i64").read<float>(); }).find("int64"),
             std::string::npos);
 }
 
@@ -156,12 +145,12 @@ TEST(H5, GroupsChildrenExistsRemove) {
   EXPECT_FALSE(f.exists("x/y/z"));
   EXPECT_EQ(f.children("x"), (std::vector<std::string>{"a", "b"}));
 
-  EXPECT_NE(input_error_of([&] { f.remove("x/nope"); }).find("g.h5:/x/nope"), std::string::npos);
-  EXPECT_NE(input_error_of([&] { f.dataset("x/a"); }).find("not a dataset"), std::string::npos);
-  EXPECT_NE(input_error_of([&] { f.open_group("x/b"); }).find("not a group"), std::string::npos);
-  EXPECT_NE(input_error_of([&] { f.dataset("missing"); }).find("g.h5:/missing: not found"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] { f.remove("x/nope"); }).find("g.h5:/x/nope"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { f.dataset("x/a"); }).find("not a dataset"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { f.open_group("x/b"); }).find("not a group"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { f.dataset("missing"); }).find("g.h5:/missing: not found"),
             std::string::npos);
-  std::string msg = input_error_of([&] { f.write("x/b", std::vector<int32_t>{3}); });
+  std::string msg = ropelab::testing::input_error_of([&] { f.write("x/b", std::vector<int32_t>{3}); });
   EXPECT_NE(msg.find("g.h5:/x/b: already exists"), std::string::npos) << msg;
   EXPECT_THROW(f.write("v", std::vector<float>(5), Shape{2, 3}), std::invalid_argument);
 }
@@ -202,11 +191,11 @@ TEST(H5, AttributesRoundTripAndReplace) {
   EXPECT_TRUE(g.has_attr("lr"));
   EXPECT_FALSE(g.has_attr("nope"));
 
-  std::string msg = input_error_of([&] { g.attr_int("nope"); });
+  std::string msg = ropelab::testing::input_error_of([&] { g.attr_int("nope"); });
   EXPECT_NE(msg.find("a.h5:/runs/r: no attribute 'nope'"), std::string::npos) << msg;
-  msg = input_error_of([&] { g.attr_int("lr"); });
+  msg = ropelab::testing::input_error_of([&] { g.attr_int("lr"); });
   EXPECT_NE(msg.find("'lr' is float64, expected an integer"), std::string::npos) << msg;
-  msg = input_error_of([&] { f.attr_double("config"); });
+  msg = ropelab::testing::input_error_of([&] { f.attr_double("config"); });
   EXPECT_NE(msg.find("expected a number"), std::string::npos) << msg;
   EXPECT_THROW(g.attr_bool("lr"), InputError);
   EXPECT_THROW(f.attr_bool("seed"), InputError);  // an integer other than 0/1
@@ -275,11 +264,11 @@ TEST(H5, ExtendibleLogAppendsAcrossReopen) {
     loss.append(100.f);
     loss.append(101.f);
     f.dataset("runs/t/step").append(int64_t(3));
-    std::string msg = input_error_of([&] { loss.append(1.0); });  // double into float32
+    std::string msg = ropelab::testing::input_error_of([&] { loss.append(1.0); });  // double into float32
     EXPECT_NE(msg.find("cannot append float64 values to a dataset of float32"), std::string::npos)
         << msg;
     Dataset fixed = f.write("fixed", std::vector<float>{1.f});
-    EXPECT_NE(input_error_of([&] { fixed.append(2.f); }).find("not an extendible"),
+    EXPECT_NE(ropelab::testing::input_error_of([&] { fixed.append(2.f); }).find("not an extendible"),
               std::string::npos);
   }
   H5File f = H5File::open_read(path);
@@ -298,7 +287,7 @@ TEST(H5, RunRefusedWithoutOverwriteAndReplacedWithIt) {
   h5::mark_complete(r);
   EXPECT_TRUE(h5::is_complete(r));
 
-  std::string msg = input_error_of([&] { h5::begin_run(f, "/runs/yarn", false); });
+  std::string msg = ropelab::testing::input_error_of([&] { h5::begin_run(f, "/runs/yarn", false); });
   EXPECT_NE(msg.find("runs.h5: run /runs/yarn already exists (complete)"), std::string::npos)
       << msg;
   EXPECT_NE(msg.find("--overwrite"), std::string::npos) << msg;
@@ -372,14 +361,14 @@ TEST(H5, OpenErrorsNameThePath) {
   TempDir tmp;
   const std::string text = tmp / "notes.txt";
   std::ofstream(text) << "not hdf5\n";
-  std::string msg = input_error_of([&] { H5File::open_read(text); });
+  std::string msg = ropelab::testing::input_error_of([&] { H5File::open_read(text); });
   EXPECT_NE(msg.find(text + ": not an HDF5 file"), std::string::npos) << msg;
-  msg = input_error_of([&] { H5File::create_or_open(text); });
+  msg = ropelab::testing::input_error_of([&] { H5File::create_or_open(text); });
   EXPECT_NE(msg.find(text + ": not an HDF5 file"), std::string::npos) << msg;
-  msg = input_error_of([&] { H5File::open_read(tmp / "missing.h5"); });
+  msg = ropelab::testing::input_error_of([&] { H5File::open_read(tmp / "missing.h5"); });
   EXPECT_NE(msg.find("missing.h5: cannot open HDF5 file (does it exist?)"), std::string::npos)
       << msg;
-  msg = input_error_of([&] { H5File::create_or_open(tmp / "no/such/dir.h5"); });
+  msg = ropelab::testing::input_error_of([&] { H5File::create_or_open(tmp / "no/such/dir.h5"); });
   EXPECT_NE(msg.find("dir.h5: cannot create HDF5 file"), std::string::npos) << msg;
 
   H5File ro = [&] {

@@ -20,17 +20,6 @@ std::string write_file(const TempDir& tmp, const std::string& name, const std::s
   return path;
 }
 
-template <typename F>
-std::string input_error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an InputError";
-  return "";
-}
-
 TEST(Jsonl, YieldsLineNumbersAndSkipsBlankLines) {
   TempDir tmp;
   std::string path =
@@ -64,7 +53,7 @@ TEST(Jsonl, EmptyFileHasNoRecords) {
 TEST(Jsonl, InvalidJsonNamesFileAndLine) {
   TempDir tmp;
   std::string path = write_file(tmp, "bad.jsonl", "{\"a\": 1}\n\n{\"a\": tru}\n{\"a\": 3}\n");
-  std::string msg = input_error_of([&] { read_jsonl(path); });
+  std::string msg = ropelab::testing::input_error_of([&] { read_jsonl(path); });
   EXPECT_EQ(msg.rfind(path + ":3: invalid JSON (column ", 0), 0u) << msg;
 
   JsonlReader reader(path);  // the records before the bad line are delivered first
@@ -73,22 +62,22 @@ TEST(Jsonl, InvalidJsonNamesFileAndLine) {
   EXPECT_TRUE(reader.next(line, v));
   EXPECT_THROW(reader.next(line, v), InputError);
 
-  msg = input_error_of([&] { read_jsonl(write_file(tmp, "two.jsonl", "{} {}\n")); });
+  msg = ropelab::testing::input_error_of([&] { read_jsonl(write_file(tmp, "two.jsonl", "{} {}\n")); });
   EXPECT_NE(msg.find("two.jsonl:1: invalid JSON"), std::string::npos) << msg;
-  msg = input_error_of([&] { read_jsonl(write_file(tmp, "cut.jsonl", "{\"a\": [1,\n2]}\n")); });
+  msg = ropelab::testing::input_error_of([&] { read_jsonl(write_file(tmp, "cut.jsonl", "{\"a\": [1,\n2]}\n")); });
   EXPECT_NE(msg.find("cut.jsonl:1: invalid JSON"), std::string::npos) << msg;
 }
 
 TEST(Jsonl, InvalidUtf8NamesLineAndByte) {
   TempDir tmp;
   std::string path = write_file(tmp, "u.jsonl", "{\"a\": \"ok\"}\n{\"a\": \"\xC3\x28\"}\n");
-  std::string msg = input_error_of([&] { read_jsonl(path); });
+  std::string msg = ropelab::testing::input_error_of([&] { read_jsonl(path); });
   EXPECT_EQ(msg, path + ":2: invalid UTF-8 at byte 8 of the line");
 }
 
 TEST(Jsonl, MissingFileNamesPath) {
   TempDir tmp;
-  std::string msg = input_error_of([&] { read_jsonl(tmp / "nope.jsonl"); });
+  std::string msg = ropelab::testing::input_error_of([&] { read_jsonl(tmp / "nope.jsonl"); });
   EXPECT_NE(msg.find("nope.jsonl: cannot open file"), std::string::npos) << msg;
   EXPECT_THROW(read_json_records(tmp / "nope.json"), InputError);
 }
@@ -112,11 +101,11 @@ TEST(Jsonl, ArrayOrLinesIsDetectedFromTheFirstCharacter) {
 TEST(Jsonl, InvalidArrayNamesByteOffset) {
   TempDir tmp;
   std::string path = write_file(tmp, "bad.json", "[{\"id\": 0},\n {\"id\": }]");
-  std::string msg = input_error_of([&] { read_json_records(path); });
+  std::string msg = ropelab::testing::input_error_of([&] { read_json_records(path); });
   EXPECT_EQ(msg.rfind(path + ": invalid JSON at byte 21 (line 2, column 9: ", 0), 0u) << msg;
 
   path = write_file(tmp, "bad8.json", "[\"a\",\n \"\xFF\"]");
-  msg = input_error_of([&] { read_json_records(path); });
+  msg = ropelab::testing::input_error_of([&] { read_json_records(path); });
   EXPECT_EQ(msg, path + ": invalid UTF-8 at byte 9 (line 2)");
 }
 

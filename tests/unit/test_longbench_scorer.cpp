@@ -48,15 +48,6 @@ std::string line(const std::string& pred, const std::vector<std::string>& answer
   return j.dump() + "\n";
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ropelab::InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
-
 double score_of(const lb::ScoreReport& r, const std::string& dataset) {
   for (const auto& d : r.datasets)
     if (d.dataset == dataset) return d.score;
@@ -151,7 +142,7 @@ TEST(LongBenchScorer, AllClassesFromLastLine) {
   EXPECT_EQ(score_of(lb::score_prediction_dir(dir.path, {}), "trec"), 50.0);
   dir.write("trec.jsonl", line("Location", {"Location"}, nlohmann::json::array({"Location"})) +
                               line("Location", {"Location"}, nullptr));
-  EXPECT_NE(error_of([&] { lb::score_prediction_dir(dir.path, {}); }).find("all_classes"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {}); }).find("all_classes"), std::string::npos);
 }
 
 TEST(LongBenchScorer, PerSampleList) {
@@ -188,7 +179,7 @@ TEST(LongBenchScorer, LongBenchEBuckets) {
   EXPECT_EQ(j["passage_count"], (nlohmann::json{{"0-4k", 50.0}, {"4-8k", 100.0}, {"8k+", nullptr}}));
   // Without `length` LongBench-E cannot bucket: the line is named.
   dir.write("passage_count.jsonl", line("1", {"1"}, nullptr, 100) + line("1", {"1"}));
-  const std::string msg = error_of([&] { lb::score_prediction_dir(dir.path, {lb::CodeSimBackend::difflib, true}); });
+  const std::string msg = ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {lb::CodeSimBackend::difflib, true}); });
   EXPECT_NE(msg.find("passage_count.jsonl:2"), std::string::npos) << msg;
 }
 
@@ -197,7 +188,7 @@ TEST(LongBenchScorer, MalformedLinesNameFileAndLine) {
   const std::string good = line("x", {"x"});
   const auto msg_for = [&](const std::string& bad_line) {
     dir.write("qasper.jsonl", good + good + bad_line);
-    return error_of([&] { lb::score_prediction_dir(dir.path, {}); });
+    return ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {}); });
   };
   for (const std::string bad : {"{not json\n", "[1, 2]\n", "\n", "{\"pred\": 1, \"answers\": [], \"all_classes\": null}\n",
                                 "{\"pred\": \"x\", \"all_classes\": null}\n",
@@ -212,27 +203,27 @@ TEST(LongBenchScorer, MalformedLinesNameFileAndLine) {
   // A passage_retrieval answer without "Paragraph N" crashes eval.py; here it is an error.
   Scratch dir2;
   dir2.write("passage_retrieval_en.jsonl", line("Paragraph 1", {"Paragraph 1"}) + line("Paragraph 1", {"the first"}));
-  EXPECT_NE(error_of([&] { lb::score_prediction_dir(dir2.path, {}); }).find("passage_retrieval_en.jsonl:2"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir2.path, {}); }).find("passage_retrieval_en.jsonl:2"),
             std::string::npos);
 }
 
 TEST(LongBenchScorer, FolderErrors) {
   Scratch dir;
-  EXPECT_NE(error_of([&] { lb::score_prediction_dir(dir.path, {}); }).find("no *.jsonl"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {}); }).find("no *.jsonl"), std::string::npos);
   dir.write("result.json", "{}");      // not a prediction file: ignored
   dir.write("notes.txt", "hello");
   dir.write("nq.jsonl", line("x", {"x"}));
-  EXPECT_NE(error_of([&] { lb::score_prediction_dir(dir.path, {}); }).find("'nq'"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {}); }).find("'nq'"), std::string::npos);
   fs::remove(dir.path / "nq.jsonl");
   dir.write("trec.jsonl", "");
-  EXPECT_NE(error_of([&] { lb::score_prediction_dir(dir.path, {}); }).find("no predictions"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {}); }).find("no predictions"), std::string::npos);
   dir.write("trec.jsonl", line("x", {"x"}, nlohmann::json::array({"x"})));
   dir.write("trec.v2.jsonl", line("x", {"x"}, nlohmann::json::array({"x"})));
-  EXPECT_NE(error_of([&] { lb::score_prediction_dir(dir.path, {}); }).find("two prediction files"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {}); }).find("two prediction files"), std::string::npos);
   fs::remove(dir.path / "trec.jsonl");
   // The dataset is the file name up to its first '.', as in eval.py.
   EXPECT_EQ(lb::result_json(lb::score_prediction_dir(dir.path, {})), (nlohmann::json{{"trec", 100.0}}));
-  EXPECT_NE(error_of([&] { lb::score_prediction_dir(dir.path / "missing", {}); }).find("not a directory"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path / "missing", {}); }).find("not a directory"),
             std::string::npos);
 }
 
@@ -299,7 +290,7 @@ TEST(LongBenchTable, LongBenchEResultWithPythonNaN) {
 TEST(LongBenchTable, BadInputs) {
   Scratch run("bad");
   run.write("result.json", R"({"nq": 1.0})");
-  EXPECT_NE(error_of([&] { ropelab::analysis::read_longbench_result(run.path / "result.json"); }).find("'nq'"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] { ropelab::analysis::read_longbench_result(run.path / "result.json"); }).find("'nq'"),
             std::string::npos);
   run.write("result.json", R"({"trec": "high"})");
   EXPECT_THROW(ropelab::analysis::read_longbench_result(run.path / "result.json"), ropelab::InputError);

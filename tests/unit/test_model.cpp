@@ -88,6 +88,26 @@ TEST(Attend, BlockwiseEqualsFloat64ReferenceWithGQAAndCausalMask) {
   EXPECT_NEAR(got.entropy[0][0][0].item<double>(), 0.0, 1e-6);
 }
 
+TEST(Attend, RecordingEntropyLeavesTheOutputBitIdentical) {
+  // An observer must not perturb what it observes: with or without entropy (and probes), the
+  // attention output is the same to the last bit, in fp32 and bf16, with odd block/key sizes.
+  torch::manual_seed(4);
+  torch::NoGradGuard ng;
+  for (auto dtype : {torch::kFloat32, torch::kBFloat16}) {
+    auto q = torch::randn({1, 6, 53, 16}).to(dtype), k = torch::randn({1, 3, 53, 16}).to(dtype);
+    auto v = torch::randn({1, 3, 53, 16}).to(dtype);
+    auto pos = torch::arange(53, torch::kLong);
+    auto scale = torch::full({53}, 0.9f);
+    AttendOptions plain, with;
+    plain.block_rows = with.block_rows = 7;
+    with.want_entropy = true;
+    with.probe_rows = {52};
+    auto a = attend(q, k, v, pos, pos, scale, plain), b = attend(q, k, v, pos, pos, scale, with);
+    EXPECT_TRUE(torch::equal(a.out, b.out)) << "dtype " << dtype;
+    EXPECT_EQ(b.entropy.sizes(), (std::vector<int64_t>{1, 6, 53}));
+  }
+}
+
 TEST(Attend, ProbeRowsAreProbabilityDistributions) {
   torch::manual_seed(2);
   auto q = torch::randn({1, 4, 12, 8}), k = torch::randn({1, 4, 12, 8}), v = torch::randn({1, 4, 12, 8});

@@ -18,11 +18,6 @@ using ropelab::testing::TempDir;
 
 namespace {
 
-const Tokenizer& tokenizer() {
-  static Tokenizer tok(ropelab::testing::shared_tokenizer_path());
-  return tok;
-}
-
 size_t count(const std::string& s, const std::string& what) {
   size_t n = 0;
   for (size_t p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
@@ -32,7 +27,7 @@ size_t count(const std::string& s, const std::string& what) {
 }  // namespace
 
 TEST(Passkey, PromptHasRequestedLengthAndTheKeyOnceAtTheDepth) {
-  const auto& tok = tokenizer();
+  const auto& tok = ropelab::testing::shared_tokenizer();
   const int64_t filler_tokens = int64_t(tok.encode(" " + passkey_filler()).size());
   for (int64_t L : {200, 512, 1000}) {
     for (double depth : {0.0, 0.25, 0.5, 0.75, 1.0}) {

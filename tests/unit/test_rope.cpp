@@ -32,7 +32,7 @@ RopeSpec llama2(const nlohmann::json& rs) {
 
 double base_inv(double base, int i, int d = 128) { return 1.0 / std::pow(base, 2.0 * i / d); }
 
-std::string error_of(const nlohmann::json& rs) {
+std::string rope_scaling_error_of(const nlohmann::json& rs) {
   try {
     llama2(rs);
   } catch (const InputError& e) {
@@ -149,27 +149,27 @@ TEST(RopeValues, DynamicNtkAtTwiceTheWindow) {
 }
 
 TEST(RopeErrors, EveryInvalidConfigurationNamesItsKey) {
-  EXPECT_NE(error_of({{"rope_type", "warp"}}).find("unknown rope_type 'warp'; valid: default, linear"),
+  EXPECT_NE(rope_scaling_error_of({{"rope_type", "warp"}}).find("unknown rope_type 'warp'; valid: default, linear"),
             std::string::npos);
-  EXPECT_NE(error_of({{"rope_type", "linear"}, {"factor", 2}, {"beta_fast", 3}}).find("unknown key 'beta_fast'"),
+  EXPECT_NE(rope_scaling_error_of({{"rope_type", "linear"}, {"factor", 2}, {"beta_fast", 3}}).find("unknown key 'beta_fast'"),
             std::string::npos);
-  EXPECT_NE(error_of({{"rope_type", "linear"}, {"factor", 1.0}}).find("key 'factor' (1) must be > 1"),
+  EXPECT_NE(rope_scaling_error_of({{"rope_type", "linear"}, {"factor", 1.0}}).find("key 'factor' (1) must be > 1"),
             std::string::npos);
-  EXPECT_NE(error_of({{"rope_type", "yarn"}, {"factor", 0.5}}).find("must be > 1"), std::string::npos);
-  EXPECT_NE(error_of({{"rope_type", "abf"}, {"rope_theta", -5}}).find("rope_theta (-5) must be > 0"),
+  EXPECT_NE(rope_scaling_error_of({{"rope_type", "yarn"}, {"factor", 0.5}}).find("must be > 1"), std::string::npos);
+  EXPECT_NE(rope_scaling_error_of({{"rope_type", "abf"}, {"rope_theta", -5}}).find("rope_theta (-5) must be > 0"),
             std::string::npos);
-  EXPECT_NE(error_of({{"rope_type", "longrope"}, {"short_factor", std::vector<double>(3, 1.0)},
+  EXPECT_NE(rope_scaling_error_of({{"rope_type", "longrope"}, {"short_factor", std::vector<double>(3, 1.0)},
                       {"long_factor", std::vector<double>(64, 1.0)}})
                 .find("'short_factor' has 3 values"),
             std::string::npos);
-  EXPECT_NE(error_of({{"rope_type", "eabf"}, {"logit_scale", "cubic"}}).find("unknown logit_scale 'cubic'"),
+  EXPECT_NE(rope_scaling_error_of({{"rope_type", "eabf"}, {"logit_scale", "cubic"}}).find("unknown logit_scale 'cubic'"),
             std::string::npos);
-  EXPECT_NE(error_of({{"rope_type", "abf"}, {"logit_scale", "constant"}}).find("needs key 'logit_scale_value'"),
+  EXPECT_NE(rope_scaling_error_of({{"rope_type", "abf"}, {"logit_scale", "constant"}}).find("needs key 'logit_scale_value'"),
             std::string::npos);
-  EXPECT_NE(error_of({{"rope_type", "eabf"}, {"exempt_layers", -1}}).find("'exempt_layers' (-1) must be >= 0"),
+  EXPECT_NE(rope_scaling_error_of({{"rope_type", "eabf"}, {"exempt_layers", -1}}).find("'exempt_layers' (-1) must be >= 0"),
             std::string::npos);
-  EXPECT_NE(error_of({{"factor", 2}}).find("no 'rope_type'"), std::string::npos);
-  EXPECT_NE(error_of({{"rope_type", "linear"}, {"factor", "two"}}).find("key 'factor' must be a number"),
+  EXPECT_NE(rope_scaling_error_of({{"factor", 2}}).find("no 'rope_type'"), std::string::npos);
+  EXPECT_NE(rope_scaling_error_of({{"rope_type", "linear"}, {"factor", "two"}}).find("key 'factor' must be a number"),
             std::string::npos);
 }
 

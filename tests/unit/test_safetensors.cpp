@@ -21,7 +21,7 @@ void write_raw(const std::string& path, const std::string& header, size_t data_b
   out << header << std::string(data_bytes, '\0');
 }
 
-std::string error_of(const std::string& path) {
+std::string open_error_of(const std::string& path) {
   try {
     SafetensorsFile f(path);
   } catch (const InputError& e) {
@@ -47,19 +47,19 @@ TEST(Safetensors, RoundTripIsBitExactForF32AndBF16) {
 TEST(Safetensors, HeaderLengthBeyondFileIsRejected) {
   TempDir tmp;
   write_raw(tmp / "h.safetensors", "{}", 0, 1000);
-  EXPECT_NE(error_of(tmp / "h.safetensors").find("exceeds the file size"), std::string::npos);
+  EXPECT_NE(open_error_of(tmp / "h.safetensors").find("exceeds the file size"), std::string::npos);
 }
 
 TEST(Safetensors, TruncatedFileIsRejected) {
   TempDir tmp;
   std::ofstream(tmp / "t.safetensors") << "abc";
-  EXPECT_NE(error_of(tmp / "t.safetensors").find("shorter than the 8-byte"), std::string::npos);
+  EXPECT_NE(open_error_of(tmp / "t.safetensors").find("shorter than the 8-byte"), std::string::npos);
 }
 
 TEST(Safetensors, OffsetsBeyondDataAreRejected) {
   TempDir tmp;
   write_raw(tmp / "o.safetensors", R"({"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", 8);
-  auto msg = error_of(tmp / "o.safetensors");
+  auto msg = open_error_of(tmp / "o.safetensors");
   EXPECT_NE(msg.find("tensor 'w'"), std::string::npos) << msg;
   EXPECT_NE(msg.find("exceeds the data section"), std::string::npos) << msg;
 }
@@ -67,7 +67,7 @@ TEST(Safetensors, OffsetsBeyondDataAreRejected) {
 TEST(Safetensors, SizeDisagreeingWithDtypeTimesShapeIsRejected) {
   TempDir tmp;
   write_raw(tmp / "s.safetensors", R"({"w":{"dtype":"BF16","shape":[4],"data_offsets":[0,16]}})", 16);
-  EXPECT_NE(error_of(tmp / "s.safetensors").find("needs 8"), std::string::npos);
+  EXPECT_NE(open_error_of(tmp / "s.safetensors").find("needs 8"), std::string::npos);
 }
 
 TEST(Safetensors, OverlappingTensorsAreRejected) {
@@ -75,25 +75,25 @@ TEST(Safetensors, OverlappingTensorsAreRejected) {
   write_raw(tmp / "v.safetensors",
             R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
             12);
-  EXPECT_NE(error_of(tmp / "v.safetensors").find("overlap"), std::string::npos);
+  EXPECT_NE(open_error_of(tmp / "v.safetensors").find("overlap"), std::string::npos);
 }
 
 TEST(Safetensors, UnknownDtypeIsRejected) {
   TempDir tmp;
   write_raw(tmp / "d.safetensors", R"({"w":{"dtype":"F8_E9","shape":[1],"data_offsets":[0,1]}})", 1);
-  auto msg = error_of(tmp / "d.safetensors");
+  auto msg = open_error_of(tmp / "d.safetensors");
   EXPECT_NE(msg.find("unknown dtype 'F8_E9'"), std::string::npos) << msg;
 }
 
 TEST(Safetensors, InvalidJsonHeaderIsRejected) {
   TempDir tmp;
   write_raw(tmp / "j.safetensors", "{not json", 0);
-  EXPECT_NE(error_of(tmp / "j.safetensors").find("not valid JSON"), std::string::npos);
+  EXPECT_NE(open_error_of(tmp / "j.safetensors").find("not valid JSON"), std::string::npos);
 }
 
 TEST(Safetensors, MissingFileNamesThePath) {
   TempDir tmp;
-  auto msg = error_of(tmp / "nope.safetensors");
+  auto msg = open_error_of(tmp / "nope.safetensors");
   EXPECT_NE(msg.find("nope.safetensors"), std::string::npos);
 }
 

@@ -71,16 +71,6 @@ TaskInstance make(TaskKind k, int64_t target, uint64_t seed, int questions = 1) 
 
 int64_t ctx_tokens(const TaskInstance& t) { return int64_t(tok().encode(t.context).size()); }
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
-
 }  // namespace
 
 TEST(SyntheticRng, BoundedDrawsAreInRangeAndReproducible) {
@@ -115,12 +105,12 @@ TEST(SyntheticSplit, DisjointCompleteAndSeeded) {
   EXPECT_EQ(again.eval, r.eval);
   auto other = split_documents(corpus(), SplitConfig{{0.8, 0.1, 0.1}, 4});
   EXPECT_NE(other.eval, r.eval);
-  EXPECT_NE(error_of([] {
+  EXPECT_NE(ropelab::testing::input_error_of([] {
               SplitConfig{{0.8, 0.1, 0.2}, 0}.validate();
             }).find("--fractions"),
             std::string::npos);
-  EXPECT_NE(error_of([] { SplitConfig{{0.5, 0.5}, 0}.validate(); }).find("--fractions"), std::string::npos);
-  EXPECT_NE(error_of([] {
+  EXPECT_NE(ropelab::testing::input_error_of([] { SplitConfig{{0.5, 0.5}, 0}.validate(); }).find("--fractions"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([] {
               split_documents({"a", "b"}, SplitConfig{{0.8, 0.1, 0.1}, 0});
             }).find("empty"),
             std::string::npos);
@@ -209,9 +199,9 @@ TEST(SyntheticTasks, TemplatesAndErrors) {
     EXPECT_EQ(task_from_string(task_name(k), "--mix"), k);
   }
   EXPECT_EQ(format_template("a{context}b{input}c{x}", "C", "I"), "aCbIc{x}");
-  EXPECT_NE(error_of([] { task_from_string("qa", "--mix"); }).find("--mix: unknown task 'qa'"),
+  EXPECT_NE(ropelab::testing::input_error_of([] { task_from_string("qa", "--mix"); }).find("--mix: unknown task 'qa'"),
             std::string::npos);
-  auto e = error_of([] { make(TaskKind::mdqa, 20, 1); });
+  auto e = ropelab::testing::input_error_of([] { make(TaskKind::mdqa, 20, 1); });
   EXPECT_NE(e.find("--length (20) is below the minimum"), std::string::npos) << e;
 }
 
@@ -250,11 +240,11 @@ TEST(SyntheticPretrain, DocumentsFitTheWindowAndFollowTheMix) {
   cfg.seed = 4;
   EXPECT_NE(pretrain_jsonl(docs), pretrain_jsonl(make_pretrain_docs(tok(), eval_docs(), cfg)));
   EXPECT_NE(
-      error_of([] { parse_mix("text=0.5,essay=0.5", "--mix", true); }).find("--mix: unknown key 'essay'"),
+      ropelab::testing::input_error_of([] { parse_mix("text=0.5,essay=0.5", "--mix", true); }).find("--mix: unknown key 'essay'"),
       std::string::npos);
-  EXPECT_NE(error_of([] { parse_mix("text=0.5,sdqa=0.4", "--mix", true); }).find("sum to 1"),
+  EXPECT_NE(ropelab::testing::input_error_of([] { parse_mix("text=0.5,sdqa=0.4", "--mix", true); }).find("sum to 1"),
             std::string::npos);
-  EXPECT_NE(error_of([] { parse_mix("text=1", "--mix", false); }).find("unknown key 'text'"),
+  EXPECT_NE(ropelab::testing::input_error_of([] { parse_mix("text=1", "--mix", false); }).find("unknown key 'text'"),
             std::string::npos);
 }
 
@@ -296,9 +286,9 @@ TEST(SyntheticConversations, ShareGptWithAlternatingRolesWithinTheLength) {
     }
   }
   EXPECT_EQ(j.dump(), make_conversations(tok(), eval_docs(), cfg).dump());
-  EXPECT_NE(error_of([] { parse_turns("2-x"); }).find("--turns"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([] { parse_turns("2-x"); }).find("--turns"), std::string::npos);
   cfg.max_turns = 1;
-  EXPECT_NE(error_of([&] { cfg.validate(); }).find("--turns"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { cfg.validate(); }).find("--turns"), std::string::npos);
 }
 
 TEST(SyntheticLongBench, LongBenchFormatAtTheRequestedLengths) {

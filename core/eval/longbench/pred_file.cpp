@@ -14,7 +14,7 @@ namespace ropelab::longbench {
 
 namespace {
 
-nlohmann::json parse_line(const std::string& line, const std::filesystem::path& path, size_t lineno) {
+nlohmann::json parse_prediction_line(const std::string& line, const std::filesystem::path& path, size_t lineno) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(line);
@@ -41,7 +41,7 @@ std::vector<nlohmann::json> read_prediction_lines(const std::filesystem::path& p
     const size_t nl = text.find('\n', start);
     if (nl == std::string::npos) break;  // a partial last line is not a prediction
     ++lineno;
-    out.push_back(parse_line(text.substr(start, nl - start), path, lineno));
+    out.push_back(parse_prediction_line(text.substr(start, nl - start), path, lineno));
     start = nl + 1;
   }
   return out;

@@ -7,6 +7,7 @@
 #include "core/eval/longbench/text.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
+#include "core/util/strings.h"
 
 namespace ropelab::longbench {
 
@@ -14,11 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
-  return out;
-}
 
 // Python's text-mode line iteration (universal newlines): "\n", "\r\n" and a lone "\r" end a
 // line; a final line without terminator counts, an empty tail after the last terminator doesn't.

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/util/error.h"
+#include "core/util/strings.h"
 
 namespace ropelab::longbench {
 
@@ -39,11 +40,6 @@ const std::vector<TaskInfo> kTasks = {
     {"repobench-p",          L::code, C::code,         M::code_sim,        64, 500, false, false, true},
 };
 
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
-  return out;
-}
 
 }  // namespace
 
