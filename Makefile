@@ -9,7 +9,7 @@ PACKAGES = cmake g++ make pkg-config libtorch-dev libhdf5-dev libboost-program-o
            libsentencepiece-dev nlohmann-json3-dev libopenblas0-pthread googletest libgtest-dev \
            libgloo-dev libicu-dev python3-matplotlib python3-h5py python3-numpy
 
-.PHONY: all setup configure build test test-unit demo reproduce-mini plots clean format
+.PHONY: all setup configure build bin test test-unit demo reproduce-mini plots clean format
 
 all: build
 
@@ -32,6 +32,10 @@ configure: setup $(BUILD)/CMakeCache.txt
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
+# Only the ropelab binary (what the experiment scripts need; no test executables).
+bin: configure
+	cmake --build $(BUILD) -j $(JOBS) --target ropelab
+
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
 
@@ -39,11 +43,11 @@ test-unit: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
 
 # The paper in miniature: one seed, base + five methods (out/demo). DEMO_FLAGS=--fresh redoes it.
-demo: build
+demo: bin
 	bash experiments/run_mini.sh demo $(DEMO_FLAGS)
 
 # The complete miniature study: + EABF ablations, 32/100/1000 samples, 3 seeds (out/mini).
-reproduce-mini: build
+reproduce-mini: bin
 	bash experiments/run_mini.sh full $(DEMO_FLAGS)
 
 plots:

@@ -101,7 +101,9 @@ int run_bench_entropy(const cli::Args& args) {
       "lengths", po::value<std::string>()->default_value("1024,2048,4096,8192,16384"), "sequence lengths")(
       "repeats", po::value<int>()->default_value(5), "timed repetitions of (a) and (b), alternating, after a warm-up (best is reported)")(
       "device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")(
-      "naive-max-gib", po::value<double>()->default_value(8.0), "memory for the naive T×T matrices; heads are done in groups that fit");
+      "naive-max-gib", po::value<double>()->default_value(8.0), "memory for the naive T×T matrices; heads are done in groups that fit")(
+      "naive-max-len", po::value<int64_t>()->default_value(16384),
+      "skip the naive case (c) above this T (it is minutes per case at 16k on a CPU)");
   po::variables_map vm;
   if (!cli::parse("ropelab bench entropy [--shapes 7b,tiny] [--lengths 1024,...,16384]", d, args, vm)) return 0;
   cli::apply_threads(vm);
@@ -110,6 +112,8 @@ int run_bench_entropy(const cli::Args& args) {
   const auto lengths = cli::parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
   const c10::Device dev(vm["device"].as<std::string>());
   const double naive_max = vm["naive-max-gib"].as<double>();
+  const int64_t naive_max_len = vm["naive-max-len"].as<int64_t>();
+  check_input(naive_max_len >= 1, "--naive-max-len (", naive_max_len, ") must be >= 1");
   torch::NoGradGuard ng;
 
   std::cout << "# " << version_text().substr(0, version_text().find('\n')) << ", " << at::get_num_threads()
@@ -146,8 +150,11 @@ int run_bench_entropy(const cli::Args& args) {
       const double per_head_gib = 3.0 * double(T) * double(T) * 4.0 / double(1 << 30);
       const int64_t group = std::min<int64_t>(H, int64_t(naive_max / per_head_gib));
       const double need_gib = per_head_gib * double(std::max<int64_t>(group, 1));
-      if (group < 1) c.skipped = true;
-      else c = measure(dev, 1, false, [&] { naive_entropy(q, k, 1.0 / std::sqrt(double(D)), group); });
+      std::string skip_reason;
+      if (T > naive_max_len) skip_reason = "skip (T > --naive-max-len)";
+      else if (group < 1) skip_reason = "skip (" + std::to_string(need_gib) + " GiB/head)";
+      c.skipped = !skip_reason.empty();
+      if (!c.skipped) c = measure(dev, 1, false, [&] { naive_entropy(q, k, 1.0 / std::sqrt(double(D)), group); });
       auto f = [](double x) {
         std::ostringstream s;
         s << std::fixed << std::setprecision(1) << x;
@@ -157,7 +164,7 @@ int run_bench_entropy(const cli::Args& args) {
                 << f(b.secs * 1e3) << " | " << (c.skipped ? "skip" : f(c.secs * 1e3)) << " | "
                 << std::setprecision(2) << std::fixed << b.secs / a.secs << " | "
                 << (c.skipped ? "-" : f(c.secs / b.secs)) << " | " << f(a.extra_mib) << " | " << f(b.extra_mib)
-                << " | " << (c.skipped ? "skip (" + f(need_gib) + " GiB/head)" : f(c.extra_mib)) << " | "
+                << " | " << (c.skipped ? skip_reason : f(c.extra_mib)) << " | "
                 << std::setprecision(2) << (a.extra_mib > 0 ? b.extra_mib / a.extra_mib : 0.0) << " |\n"
                 << std::flush;
     }

@@ -108,6 +108,9 @@ int pretrain(const Args& args) {
       "share of each kind: text, passkey, sdqa, mdqa, fewshot, retrieval (sums to 1)")(
       "min-fraction", po::value<double>()->default_value(0.5),
       "task documents draw their budget from [min-fraction*window, window]")(
+      "chat", po::value<double>()->default_value(0.0),
+      "share of task documents in the LLaMA-2 chat format ([INST] prompt [/INST] answer), as a chat "
+      "model's instruction tuning")(
       "out", po::value<std::string>()->required(), "output JSON Lines file");
   add_seed_overwrite(d);
   po::variables_map vm;
@@ -119,6 +122,7 @@ int pretrain(const Args& args) {
   cfg.count = vm["count"].as<size_t>();
   cfg.mix = data::parse_mix(vm["mix"].as<std::string>(), "--mix", true);
   cfg.min_fraction = vm["min-fraction"].as<double>();
+  cfg.chat = vm["chat"].as<double>();
   cfg.seed = vm["seed"].as<uint64_t>();
   cfg.validate();
   const std::string out = vm["out"].as<std::string>();

@@ -15,6 +15,7 @@ void PretrainConfig::validate() const {
   check_input(!mix.empty(), "--mix: empty mix");
   check_input(std::isfinite(min_fraction) && min_fraction > 0 && min_fraction <= 1, "--min-fraction (",
               min_fraction, ") must be in (0, 1]");
+  check_input(std::isfinite(chat) && chat >= 0 && chat <= 1, "--chat (", chat, ") must be in [0, 1]");
 }
 
 namespace {
@@ -57,9 +58,11 @@ std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vec
       out.push_back(text_chunk(tok, filler, rng.below(filler.doc_count()), cfg.window));
       continue;
     }
+    // No draw at all when chat = 0, so those files are byte-identical to before the option existed.
+    const bool chat = cfg.chat > 0 && rng.unit() < cfg.chat;
     TaskRequest req;
     req.target_tokens = rng.between(lo, cfg.window);
-    req.measure = document_tokens(tok);
+    req.measure = chat ? chat_document_tokens(tok) : document_tokens(tok);
     req.length_option =
         "--window " + std::to_string(cfg.window) + ": the budget drawn for a " + key + " document";
     const auto kind = task_from_string(key, "--mix");
@@ -72,7 +75,7 @@ std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vec
       req.target_tokens = cfg.window;
       t = make_task(kind, tok, filler, req, rng);
     }
-    out.push_back({key, document_text(t), t.measured_tokens});
+    out.push_back({key, chat ? chat_document_text(t) : document_text(t), t.measured_tokens});
   }
   return out;
 }

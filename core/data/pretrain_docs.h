@@ -22,6 +22,7 @@ struct PretrainConfig {
   size_t count = 1000;
   std::vector<MixEntry> mix;
   double min_fraction = 0.5;
+  double chat = 0;  // share of task documents written in the LLaMA-2 chat format (0 = none)
   uint64_t seed = 0;
   void validate() const;
 };

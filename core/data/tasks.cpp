@@ -2,6 +2,7 @@
 
 #include "core/data/task_fit.h"
 #include "core/eval/passkey_text.h"
+#include "core/text/chat_template.h"
 #include "core/util/error.h"
 
 namespace ropelab::data {
@@ -93,12 +94,20 @@ std::string followup_text(const TaskInstance& t, size_t q) {
 
 std::string document_text(const TaskInstance& t) { return prompt_text(t, 0) + " " + t.qa.at(0).answer; }
 
+std::string chat_document_text(const TaskInstance& t) {
+  return llama2_prompt_text(prompt_text(t, 0)) + " " + t.qa.at(0).answer;
+}
+
 Measure context_tokens(const Tokenizer& tok) {
   return [&tok](const TaskInstance& t) { return int64_t(tok.encode(t.context).size()); };
 }
 
 Measure document_tokens(const Tokenizer& tok) {
   return [&tok](const TaskInstance& t) { return int64_t(tok.encode(document_text(t), true, true).size()); };
+}
+
+Measure chat_document_tokens(const Tokenizer& tok) {
+  return [&tok](const TaskInstance& t) { return int64_t(tok.encode(chat_document_text(t), true, true).size()); };
 }
 
 TaskInstance fit_task(const TaskEnv& env, const std::string& task, size_t max_n, const Builder& build) {

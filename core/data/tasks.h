@@ -59,10 +59,14 @@ std::string prompt_text(const TaskInstance& t, size_t q = 0);
 std::string followup_text(const TaskInstance& t, size_t q);
 // Pre-training text: prompt_text + " " + answer, so a loss on every token teaches the task.
 std::string document_text(const TaskInstance& t);
+// The same in the LLaMA-2 chat format, "[INST] prompt [/INST] answer" (BOS/EOS are added when
+// tokenised): what a chat model's instruction tuning looks like, single turn.
+std::string chat_document_text(const TaskInstance& t);
 
 using Measure = std::function<int64_t(const TaskInstance&)>;
 Measure context_tokens(const Tokenizer& tok);   // tokens of the context alone (no BOS)
 Measure document_tokens(const Tokenizer& tok);  // tokens of document_text with BOS and EOS
+Measure chat_document_tokens(const Tokenizer& tok);  // tokens of chat_document_text with BOS and EOS
 
 struct TaskRequest {
   int64_t target_tokens = 0;

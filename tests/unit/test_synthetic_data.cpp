@@ -248,6 +248,41 @@ TEST(SyntheticPretrain, DocumentsFitTheWindowAndFollowTheMix) {
             std::string::npos);
 }
 
+TEST(SyntheticPretrain, ChatShareWritesTaskDocumentsInTheLlama2Format) {
+  PretrainConfig cfg;
+  cfg.window = 256;
+  cfg.count = 80;
+  cfg.mix = parse_mix("text=0.5,passkey=0.25,sdqa=0.25", "--mix", true);
+  cfg.seed = 3;
+  const auto plain = make_pretrain_docs(tok(), eval_docs(), cfg);
+  cfg.chat = 0.5;
+  const auto mixed = make_pretrain_docs(tok(), eval_docs(), cfg);
+  int chat = 0, tasks = 0;
+  for (const auto& d : mixed) {
+    EXPECT_EQ(int64_t(tok().encode(d.text, true, true).size()), d.tokens);
+    EXPECT_LE(d.tokens, 256);
+    const bool is_chat = d.text.rfind("[INST] ", 0) == 0;
+    if (d.task == "text") {
+      EXPECT_FALSE(is_chat);
+      continue;
+    }
+    ++tasks;
+    if (!is_chat) continue;
+    ++chat;
+    // "[INST] prompt [/INST] answer": the prompt ends with the task's question, the answer follows.
+    const auto close = d.text.find(" [/INST] ");
+    ASSERT_NE(close, std::string::npos) << d.text;
+    EXPECT_GT(d.text.size(), close + 9);
+  }
+  EXPECT_EQ(tasks, 40);
+  EXPECT_GT(chat, 10);  // about half of 40
+  EXPECT_LT(chat, 30);
+  for (const auto& d : plain) EXPECT_EQ(d.text.find("[INST]"), std::string::npos);
+  cfg.chat = 1.5;
+  EXPECT_NE(ropelab::testing::input_error_of([&] { make_pretrain_docs(tok(), eval_docs(), cfg); }).find("--chat (1.5)"),
+            std::string::npos);
+}
+
 TEST(SyntheticConversations, ShareGptWithAlternatingRolesWithinTheLength) {
   ConversationConfig cfg;
   cfg.length = 1024;
