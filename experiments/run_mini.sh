@@ -50,13 +50,15 @@ have $D/sharegpt.json || $BIN data conversations --config $CFG/data-conversation
   --count $NCONV --seed 0 --out $D/sharegpt.json
 have $D/longbench/dataset2prompt.json || $BIN data longbench --config $CFG/data-longbench.ini --tokenizer $TOK \
   --docs $D/eval.jsonl --seed 0 --out $D/longbench
-# Long held-out documents for perplexity and entropy at 8c: 40 consecutive evaluation documents each.
+# Long held-out documents for perplexity and entropy at 8c: windows of 40 consecutive evaluation
+# documents, starting every 4th document (the evaluation split is small: overlapping windows put
+# the same text at different positions, so position-wise means average over more than one text).
 if ! have $D/eval-long.jsonl; then
   /usr/bin/python3 -c "
 import json, sys
 docs = [json.loads(l)['text'] for l in open('$D/eval.jsonl') if l.strip()]
 with open('$D/eval-long.jsonl.tmp', 'w') as f:
-    for i in range(0, len(docs) - 39, 40): f.write(json.dumps({'text': '\\n'.join(docs[i:i + 40])}) + '\\n')
+    for i in range(0, len(docs) - 39, 4): f.write(json.dumps({'text': '\\n'.join(docs[i:i + 40])}) + '\\n')
 "
   mv $D/eval-long.jsonl.tmp $D/eval-long.jsonl
 fi
