@@ -6,8 +6,10 @@
 // warm-up call, then run alternately --repeats times (best reported); (c) runs once (it is
 // minutes at 16k).
 //
-// Peak memory on CPU is VmHWM reset before each case; "extra MiB" subtracts the resident set
-// just before the case (the process baseline: LibTorch, q/k/v).
+// Memory: the peak bytes of tensors allocated during a case (CPU: counted by a wrapper around
+// LibTorch's CPU allocator, core/util/tensor_memory.h; CUDA: the caching allocator's peak), and on
+// CPU also the peak resident set above the trimmed pre-case baseline (VmHWM), which additionally
+// moves with how the C heap reuses freed blocks.
 #include <torch/torch.h>
 
 #include <chrono>
@@ -21,6 +23,7 @@
 #include "core/config/model_config.h"
 #include "core/util/error.h"
 #include "core/util/memory.h"
+#include "core/util/tensor_memory.h"
 #include "core/util/version.h"
 #include "experiments/commands.h"
 
@@ -30,7 +33,8 @@ namespace {
 
 struct Measure {
   double secs = 0;
-  double extra_mib = 0;
+  double extra_mib = 0;   // peak tensor memory above the live tensors at the start (CPU: exact count)
+  double rss_mib = 0;     // CPU: peak resident set above the trimmed baseline (heap reuse included)
   bool skipped = false;
 };
 
@@ -44,13 +48,21 @@ Measure measure(c10::Device dev, int repeats, bool warm_up, F&& fn) {
   }
   reset_peak_memory(dev);  // trims the heap first, so the baseline below is what is really held
   const int64_t base = dev.is_cuda() ? 0 : current_rss_bytes();
+  reset_tensor_bytes_peak();
+  const int64_t tensor_base = tensor_bytes_live();
   for (int r = 0; r < repeats; ++r) {
     auto t0 = std::chrono::steady_clock::now();
     fn();
     if (dev.is_cuda()) torch::cuda::synchronize();
     m.secs = std::min(m.secs, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
-  m.extra_mib = double(peak_memory_bytes(dev) - base) / double(1 << 20);
+  const double mib = double(1 << 20);
+  if (dev.is_cuda()) {
+    m.extra_mib = double(peak_memory_bytes(dev)) / mib;
+  } else {
+    m.extra_mib = double(tensor_bytes_peak() - tensor_base) / mib;
+    m.rss_mib = double(peak_memory_bytes(dev) - base) / mib;
+  }
   return m;
 }
 
@@ -115,11 +127,15 @@ int run_bench_entropy(const cli::Args& args) {
   const int64_t naive_max_len = vm["naive-max-len"].as<int64_t>();
   check_input(naive_max_len >= 1, "--naive-max-len (", naive_max_len, ") must be >= 1");
   torch::NoGradGuard ng;
+  install_tensor_memory_counter();  // before q/k/v: every tensor of a case is counted
 
   std::cout << "# " << version_text().substr(0, version_text().find('\n')) << ", " << at::get_num_threads()
-            << " threads on " << dev.str() << "; peak = extra resident MiB above the pre-case baseline\n";
-  std::cout << "| shape | T | (a) ms | (b) ms | (c) ms | (b)/(a) | (c)/(b) | (a) MiB | (b) MiB | (c) MiB | (b)/(a) mem |\n"
-               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+            << " threads on " << dev.str()
+            << "; MiB = peak tensor memory of the case (CPU: counted allocations; CUDA: allocator peak); "
+               "RSS = peak resident MiB above the pre-case baseline\n";
+  std::cout << "| shape | T | (a) ms | (b) ms | (c) ms | (b)/(a) | (c)/(b) | (a) MiB | (b) MiB | (c) MiB | (b)/(a) mem "
+               "| (a) RSS | (b) RSS |\n"
+               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   std::stringstream ss(vm["shapes"].as<std::string>());
   std::string shape;
   while (std::getline(ss, shape, ',')) {
@@ -165,7 +181,8 @@ int run_bench_entropy(const cli::Args& args) {
                 << std::setprecision(2) << std::fixed << b.secs / a.secs << " | "
                 << (c.skipped ? "-" : f(c.secs / b.secs)) << " | " << f(a.extra_mib) << " | " << f(b.extra_mib)
                 << " | " << (c.skipped ? skip_reason : f(c.extra_mib)) << " | "
-                << std::setprecision(2) << (a.extra_mib > 0 ? b.extra_mib / a.extra_mib : 0.0) << " |\n"
+                << std::setprecision(2) << (a.extra_mib > 0 ? b.extra_mib / a.extra_mib : 0.0) << " | "
+                << f(a.rss_mib) << " | " << f(b.rss_mib) << " |\n"
                 << std::flush;
     }
   }
