@@ -26,8 +26,9 @@ void check_contract(const torch::Tensor& q, const torch::Tensor& k, const torch:
 }
 
 int64_t choose_block_rows(int64_t batch, int64_t heads, int64_t tq, int64_t tk) {
-  // Keep one block's fp32 logits near 16 Mi elements (64 MiB).
-  const int64_t budget = int64_t(1) << 24;
+  // Keep one block's fp32 logits near 64 Mi elements (256 MiB): larger blocks make the
+  // products more efficient (7B shape at 8k on 2 cores: 7.6 s vs 9.0 s with 64 MiB blocks).
+  const int64_t budget = int64_t(1) << 26;
   int64_t rows = budget / std::max<int64_t>(1, batch * heads * tk);
   return std::clamp<int64_t>(rows, 16, std::max<int64_t>(tq, 1));
 }
