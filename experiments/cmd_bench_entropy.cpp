@@ -38,24 +38,25 @@ struct Measure {
   bool skipped = false;
 };
 
+// Wall-clock seconds of one call (CUDA work included).
 template <typename F>
-Measure measure(c10::Device dev, int repeats, bool warm_up, F&& fn) {
+double seconds_of(c10::Device dev, F&& fn) {
+  auto t0 = std::chrono::steady_clock::now();
+  fn();
+  if (dev.is_cuda()) torch::cuda::synchronize();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Time and peak memory of one call, optionally after an untimed warm-up call.
+template <typename F>
+Measure measure(c10::Device dev, bool warm_up, F&& fn) {
   Measure m;
-  m.secs = 1e30;
-  if (warm_up) {  // first-touch page faults and allocator growth are not what (a) vs (b) compares
-    fn();
-    if (dev.is_cuda()) torch::cuda::synchronize();
-  }
+  if (warm_up) seconds_of(dev, fn);  // first-touch page faults and allocator growth are not what (a) vs (b) compares
   reset_peak_memory(dev);  // trims the heap first, so the baseline below is what is really held
   const int64_t base = dev.is_cuda() ? 0 : current_rss_bytes();
   reset_tensor_bytes_peak();
   const int64_t tensor_base = tensor_bytes_live();
-  for (int r = 0; r < repeats; ++r) {
-    auto t0 = std::chrono::steady_clock::now();
-    fn();
-    if (dev.is_cuda()) torch::cuda::synchronize();
-    m.secs = std::min(m.secs, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  }
+  m.secs = seconds_of(dev, fn);
   const double mib = double(1 << 20);
   if (dev.is_cuda()) {
     m.extra_mib = double(peak_memory_bytes(dev)) / mib;
@@ -70,16 +71,10 @@ Measure measure(c10::Device dev, int repeats, bool warm_up, F&& fn) {
 // the machine's speed (other processes, frequency, page-cache state) hits both alike.
 template <typename FA, typename FB>
 std::pair<double, double> best_times_interleaved(c10::Device dev, int repeats, FA&& fa, FB&& fb) {
-  auto timed = [&](auto& fn) {
-    auto t0 = std::chrono::steady_clock::now();
-    fn();
-    if (dev.is_cuda()) torch::cuda::synchronize();
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  };
   double a = 1e30, b = 1e30;
   for (int r = 0; r < repeats; ++r) {
-    a = std::min(a, timed(fa));
-    b = std::min(b, timed(fb));
+    a = std::min(a, seconds_of(dev, fa));
+    b = std::min(b, seconds_of(dev, fb));
   }
   return {a, b};
 }
@@ -156,8 +151,8 @@ int run_bench_entropy(const cli::Args& args) {
       with.want_entropy = true;
       auto run_a = [&] { attend(q, k, v, pos, pos, scale, plain); };
       auto run_b = [&] { attend(q, k, v, pos, pos, scale, with); };
-      auto a = measure(dev, 1, true, run_a);  // peak memory (and a first time)
-      auto b = measure(dev, 1, true, run_b);
+      auto a = measure(dev, true, run_a);  // peak memory (and a first time)
+      auto b = measure(dev, true, run_b);
       auto [ta, tb] = best_times_interleaved(dev, repeats, run_a, run_b);
       a.secs = std::min(a.secs, ta);
       b.secs = std::min(b.secs, tb);
@@ -170,7 +165,7 @@ int run_bench_entropy(const cli::Args& args) {
       if (T > naive_max_len) skip_reason = "skip (T > --naive-max-len)";
       else if (group < 1) skip_reason = "skip (" + std::to_string(need_gib) + " GiB/head)";
       c.skipped = !skip_reason.empty();
-      if (!c.skipped) c = measure(dev, 1, false, [&] { naive_entropy(q, k, 1.0 / std::sqrt(double(D)), group); });
+      if (!c.skipped) c = measure(dev, false, [&] { naive_entropy(q, k, 1.0 / std::sqrt(double(D)), group); });
       auto f = [](double x) {
         std::ostringstream s;
         s << std::fixed << std::setprecision(1) << x;

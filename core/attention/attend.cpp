@@ -1,10 +1,10 @@
 #include "core/attention/attend.h"
 
-#include "core/attention/row_sums.h"
-
 #include <torch/torch.h>
 
 #include <algorithm>
+
+#include "core/attention/row_sums.h"
 
 namespace ropelab {
 

@@ -15,7 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 // Python's text-mode line iteration (universal newlines): "\n", "\r\n" and a lone "\r" end a
 // line; a final line without terminator counts, an empty tail after the last terminator doesn't.
 std::vector<std::string_view> text_lines(std::string_view s) {

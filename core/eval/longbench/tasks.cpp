@@ -40,7 +40,6 @@ const std::vector<TaskInfo> kTasks = {
     {"repobench-p",          L::code, C::code,         M::code_sim,        64, 500, false, false, true},
 };
 
-
 }  // namespace
 
 const std::vector<TaskInfo>& all_tasks() { return kTasks; }
