@@ -1,43 +1,24 @@
 #!/usr/bin/env python3
-"""Writes OUT/report.md for the miniature study from its outputs only (no model code):
-
-  OUT/sweeps/<run>/sweep.json + longbench/<W>/result.json   LongBench-format suite per window
-  OUT/eval.h5:/eval/<run>/passkey                            passkey accuracy [length, depth]
-  OUT/eval.h5:/eval/<run>/ppl                                perplexity per window
-  OUT/entropy.h5:/runs/<run>                                 attention entropy
-  OUT/models/<run>/train.h5:/train/<run>                         training log
-
-Run names are <method>-s<seed> (base-s0, eabf-s1, eabf-n32-s0, ...). Numbers are printed as
-measured; with several seeds a cell is mean ± std over seeds. Figures referenced from the report
-are rendered by plots/run_all.sh into OUT/figures/.
+"""Writes OUT/report.md for the miniature study from its outputs only (no model code); the folder
+layout is read by study_data.py. Numbers are printed as measured; with several seeds a cell is
+mean ± sample std over seeds. The figures it references are drawn by plots/study_figures.py (study
+level, seeds aggregated) and plots/run_all.sh (one run each) into OUT/figures/.
 """
 import argparse
-import json
 import math
 import os
-import re
 import subprocess
-from collections import defaultdict
 
-import h5py
 import numpy as np
 
-LABEL = {"base": "Base (not extended)", "pi": "PI", "ntk_by_parts": "NTK-by-parts", "yarn": "YaRN", "abf": "ABF",
-         "eabf": "EABF", "eabf-all-layers": "EABF, all layers scaled", "eabf-no-floor": "EABF, no floor",
-         "eabf-constant": "EABF, constant scale", "eabf-no-abf": "Dynamic scale without ABF"}
-HEADLINE = ["base", "pi", "ntk_by_parts", "yarn", "abf", "eabf"]
-ABLATIONS = ["eabf", "eabf-all-layers", "eabf-no-floor", "eabf-constant", "eabf-no-abf"]
+from study_data import (ABLATIONS, HEADLINE, LABEL, TASK_LABEL, by_method, finite, load, passkey_values,
+                        sample_sizes, split_run, suite_values)
+
 FLOOR = 5.0  # suite averages below this are at the floor: no claim about keeping a score is judged on them
-TASK_LABEL = {"multifieldqa_en": "SD-QA", "hotpotqa": "MD-QA", "trec": "Few-shot", "passage_retrieval_en": "Retrieval"}
-
-
-def split_run(run):
-    m = re.match(r"(.+)-s(\d+)$", run)
-    return (m.group(1), int(m.group(2))) if m else (run, 0)
 
 
 def cell(values, digits=1):
-    values = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    values = finite(values)
     if not values:
         return "–"
     if len(values) == 1:
@@ -46,52 +27,8 @@ def cell(values, digits=1):
 
 
 def mean_or_none(values):
-    values = [v for v in values if v is not None and not math.isnan(v)]
+    values = finite(values)
     return float(np.mean(values)) if values else None
-
-
-def load(out, runs):
-    data = {}
-    for run in runs:
-        d = {"longbench": {}, "passkey": {}, "ppl": {}, "train": None}
-        sweep = os.path.join(out, "sweeps", run, "sweep.json")
-        if os.path.exists(sweep):
-            s = json.load(open(sweep))
-            for w, row in s.get("longbench", {}).items():
-                d["longbench"][int(w)] = row.get("scores", {})
-        ev = os.path.join(out, "eval.h5")
-        if os.path.exists(ev):
-            with h5py.File(ev, "r") as f:
-                g = f.get(f"eval/{run}/passkey")
-                if g is not None and bool(g.attrs.get("complete", False)):
-                    acc = g["accuracy"][()]
-                    for i, L in enumerate(g["lengths"][()]):
-                        d["passkey"][int(L)] = float(np.mean(acc[i])) * 100
-                g = f.get(f"eval/{run}/ppl")
-                if g is not None and bool(g.attrs.get("complete", False)):
-                    for i, L in enumerate(g["lengths"][()]):
-                        d["ppl"][int(L)] = (float(g["ppl"][i]), float(g["ppl_inside"][i]), float(g["ppl_beyond"][i]))
-        tr = os.path.join(out, "models", run, "train.h5")
-        if os.path.exists(tr):
-            with h5py.File(tr, "r") as f:
-                g = f[f"train/{run}"] if f"train/{run}" in f else next(iter(f["train"].values()))
-                d["train"] = {"loss": g["loss"][()].tolist(), "tokens_per_s": g["tokens_per_s"][()].tolist(),
-                              "arithmetic": g.attrs.get("step_arithmetic", "")}
-        data[run] = d
-    return data
-
-
-def suite_score(scores):
-    vals = [scores[t] for t in TASK_LABEL if t in scores]
-    return float(np.mean(vals)) if len(vals) == len(TASK_LABEL) else None
-
-
-def by_method(data):
-    out = defaultdict(dict)
-    for run, d in data.items():
-        method, seed = split_run(run)
-        out[method][seed] = d
-    return out
 
 
 def main():
@@ -108,13 +45,7 @@ def main():
     seeds = sorted({split_run(r)[1] for r in a.runs})
 
     def lb(method, w, task=None):
-        vals = []
-        for d in M.get(method, {}).values():
-            s = d["longbench"].get(w)
-            if s is None:
-                continue
-            vals.append(s.get(task) if task else suite_score(s))
-        return vals
+        return suite_values(M, method, w, task)
 
     L = []
     L.append("# ropelab — the paper in miniature\n")
@@ -134,7 +65,7 @@ def main():
         if m in M:
             L.append(f"| {LABEL[m]} | " + " | ".join(cell(lb(m, 4 * c, t)) for t in TASK_LABEL) +
                      f" | **{cell(lb(m, 4 * c))}** |")
-    L.append("\n![Categories at 4c](figures/longbench_categories.png)\n")
+    L.append("\n![Tasks at 4c](figures/study_tasks_4c.png)\n")
 
     L.append("## Table 4 / Figure 3 analogue — suite average vs evaluation window\n")
     L.append("| method | " + " | ".join(f"{w} ({w // c}c)" for w in windows) + " |")
@@ -142,8 +73,7 @@ def main():
     for m in HEADLINE:
         if m in M:
             L.append(f"| {LABEL[m]} | " + " | ".join(cell(lb(m, w)) for w in windows) + " |")
-    L.append("\n![Suite average vs window](figures/longbench_macro_vs_window.png)\n")
-    L.append("![Passkey, EABF](figures/passkey_eabf-s0.png)\n")
+    L.append("\n![Suite average vs window](figures/study_suite_vs_window.png)\n")
 
     L.append("## Passkey retrieval (accuracy %, mean over 5 depths)\n")
     L.append("| method | " + " | ".join(f"{w // c}c" for w in windows) + " |")
@@ -151,8 +81,9 @@ def main():
     for m in HEADLINE + [x for x in ABLATIONS if x != "eabf"]:
         if m in M:
             L.append(f"| {LABEL.get(m, m)} | " +
-                     " | ".join(cell([d["passkey"].get(w) for d in M[m].values()], 0) for w in windows) + " |")
-    L.append("")
+                     " | ".join(cell(passkey_values(M, m, w), 0) for w in windows) + " |")
+    L.append("\n![Passkey vs window](figures/study_passkey_vs_window.png)\n")
+    L.append("![Passkey by depth, EABF](figures/passkey_eabf-s0.png)\n")
 
     L.append("## Perplexity on held-out text (whole window; inside / beyond c)\n")
     L.append("| method | " + " | ".join(f"{w // c}c" for w in windows) + " |")
@@ -166,9 +97,8 @@ def main():
     L.append("## Figure 1 analogue — attention entropy vs position\n")
     L.append("Per layer, mean over heads and documents, with ln n (uniform attention); "
              "from `entropy.h5` (`ropelab report entropy` prints the numbers).\n")
-    for run in [r for r in a.runs if split_run(r)[0] in ("base", "eabf")][:2]:
-        L.append(f"![Entropy vs position, {run}](figures/entropy_vs_position_{run}.png)\n")
-    L.append("![Methods compared, last layer](figures/methods_layer5.png)\n")
+    L.append("![Entropy vs position per layer, base model](figures/study_entropy_base.png)\n")
+    L.append("![Entropy vs position, methods compared](figures/study_entropy_methods.png)\n")
 
     if any(m in M for m in ABLATIONS[1:]):
         L.append("## Ablations of EABF (not run in the paper)\n")
@@ -177,15 +107,16 @@ def main():
         for m in ABLATIONS:
             if m in M:
                 L.append(f"| {LABEL[m]} | " + " | ".join(cell(lb(m, w)) for w in windows) + " |")
-        L.append("")
+        L.append("\n![Ablations vs window](figures/study_ablations.png)\n")
 
-    sizes = sorted({int(m.split("-n")[1]) for m in M if m.startswith("eabf-n")})
+    sizes = sample_sizes(M)
     if sizes:
         L.append("## Table 5 / Figure 2 analogue — EABF vs number of training conversations (suite avg at 4c)\n")
         pts = sorted(sizes + [100])
         L.append("| samples | " + " | ".join(str(n) for n in pts) + " |")
         L.append("|---|" + "---|" * len(pts))
-        L.append("| EABF | " + " | ".join(cell(lb("eabf" if n == 100 else f"eabf-n{n}", 4 * c)) for n in pts) + " |\n")
+        L.append("| EABF | " + " | ".join(cell(lb("eabf" if n == 100 else f"eabf-n{n}", 4 * c)) for n in pts) + " |")
+        L.append("\n![Suite average vs training conversations](figures/study_suite_vs_samples.png)\n")
 
     L.append("## Training\n")
     L.append("| run | steps | first loss | last loss | tokens/s |")
@@ -233,21 +164,18 @@ def main():
         L.append(f"| 100 samples / 6 steps extend the window (every method beats the un-extended model at 4c) | "
                  f"base {at4['base']:.1f}; methods {min(ext.values()):.1f}–{max(ext.values()):.1f} | "
                  f"{verdict(min(ext.values()) > at4['base'])} |")
-    ent = os.path.join(a.out, "entropy.h5")
-    if os.path.exists(ent):
-        with h5py.File(ent, "r") as f:
-            run0 = next((r for r in a.runs if r.startswith("base") and f"runs/{r}" in f), None)
-            if run0:
-                H = f[f"runs/{run0}/entropy_mean"][()].mean(axis=1)  # [layer, position]
-                T = H.shape[1]
-                lo, hi = slice(c // 2, c), slice(T // 2, T)
-                rise = H[:, hi].mean(axis=1) - H[:, lo].mean(axis=1)
-                uni = math.log((T + c) / 2) - math.log(3 * c / 4)
-                early, late = rise[:2].mean(), rise[2:].mean()
-                L.append(f"| Only layers 0–1 approach ln n as the context grows; later layers keep their entropy "
-                         f"(Figure 1) | base model, entropy rise from positions {c // 2}–{c} to {T // 2}–{T}: layers "
-                         f"0–1 {early:.2f} nats, layers 2+ {late:.2f} nats (uniform: {uni:.2f}) | "
-                         f"{verdict(early > late)} |")
+    base_entropy = [d["entropy"] for d in M.get("base", {}).values() if d["entropy"] is not None]
+    if base_entropy:
+        H = np.mean(base_entropy, axis=0)  # [layer, position], seeds averaged
+        T = H.shape[1]
+        lo, hi = slice(c // 2, c), slice(T // 2, T)
+        rise = H[:, hi].mean(axis=1) - H[:, lo].mean(axis=1)
+        uni = math.log((T + c) / 2) - math.log(3 * c / 4)
+        early, late = rise[:2].mean(), rise[2:].mean()
+        L.append(f"| Only layers 0–1 approach ln n as the context grows; later layers keep their entropy "
+                 f"(Figure 1) | base model, entropy rise from positions {c // 2}–{c} to {T // 2}–{T}: layers "
+                 f"0–1 {early:.2f} nats, layers 2+ {late:.2f} nats (uniform: {uni:.2f}) | "
+                 f"{verdict(early > late)} |")
     if sizes and "eabf" in M:
         pts = sorted(sizes + [100])
         vs = [val("eabf" if n == 100 else f"eabf-n{n}", 4 * c) for n in pts]

@@ -120,8 +120,7 @@ done
 stage "report"
 PY=/usr/bin/python3
 $PY analysis/study_report.py --out $OUT --mode $MODE --runs $RUNS
-bash plots/run_all.sh "$OUT" || echo "(some figures skipped: $?)"
-# LongBench-format categories per method at the training window 4c.
-$PY plots/longbench_categories.py $(for r in $RUNS; do echo $OUT/sweeps/$r/longbench/$((4 * C))/result.json; done) \
-  --labels $(echo $RUNS | tr ' ' ',') --out $OUT/figures
+# Study-level figures (seeds aggregated) referenced from report.md, then every run's own figures.
+$PY plots/study_figures.py "$OUT" --runs $RUNS --window $C
+bash plots/run_all.sh "$OUT" || echo "(some per-run figures skipped: $?)"
 stage "done: $OUT/report.md"

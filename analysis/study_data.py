@@ -1,0 +1,124 @@
+"""Reads the outputs of one miniature-study folder (out/demo, out/mini) into plain Python values.
+Shared by analysis/study_report.py (report.md) and plots/study_figures.py (its figures).
+
+  OUT/sweeps/<run>/sweep.json + longbench/<W>/result.json   LongBench-format suite per window
+  OUT/eval.h5:/eval/<run>/passkey                            passkey accuracy [length, depth]
+  OUT/eval.h5:/eval/<run>/ppl                                perplexity per window
+  OUT/entropy.h5:/runs/<run>                                 attention entropy [layer, head, position]
+  OUT/models/<run>/train.h5:/train/<run>                     training log
+
+Run names are <method>-s<seed> (base-s0, eabf-s1, eabf-n32-s0, ...). Only complete HDF5 groups are
+read (an interrupted evaluation is absent, never half-counted).
+"""
+import json
+import math
+import os
+import re
+from collections import defaultdict
+
+import h5py
+import numpy as np
+
+LABEL = {"base": "Base (not extended)", "pi": "PI", "ntk_by_parts": "NTK-by-parts", "yarn": "YaRN", "abf": "ABF",
+         "eabf": "EABF", "eabf-all-layers": "EABF, all layers scaled", "eabf-no-floor": "EABF, no floor",
+         "eabf-constant": "EABF, constant scale", "eabf-no-abf": "Dynamic scale without ABF"}
+HEADLINE = ["base", "pi", "ntk_by_parts", "yarn", "abf", "eabf"]
+ABLATIONS = ["eabf", "eabf-all-layers", "eabf-no-floor", "eabf-constant", "eabf-no-abf"]
+TASK_LABEL = {"multifieldqa_en": "SD-QA", "hotpotqa": "MD-QA", "trec": "Few-shot", "passage_retrieval_en": "Retrieval"}
+
+
+def split_run(run):
+    """'eabf-n32-s1' -> ('eabf-n32', 1); a name without -s<seed> is seed 0."""
+    m = re.match(r"(.+)-s(\d+)$", run)
+    return (m.group(1), int(m.group(2))) if m else (run, 0)
+
+
+def sample_sizes(methods):
+    """Training-set sizes of the data-efficiency runs (eabf-n<N>) among the method names."""
+    return sorted({int(m.split("-n")[1]) for m in methods if re.match(r"eabf-n\d+$", m)})
+
+
+def suite_score(scores):
+    """Mean of the four suite tasks, or None unless all four were scored."""
+    vals = [scores[t] for t in TASK_LABEL if t in scores]
+    return float(np.mean(vals)) if len(vals) == len(TASK_LABEL) else None
+
+
+def finite(values):
+    return [float(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+
+
+def load(out, runs):
+    """{run: {longbench: {W: {task: score}}, passkey: {W: %}, ppl: {W: (all, inside, beyond)},
+    train: {...} | None, entropy: [layer, position] head-mean array | None}}"""
+    data = {}
+    ev = os.path.join(out, "eval.h5")
+    ent = os.path.join(out, "entropy.h5")
+    evf = h5py.File(ev, "r") if os.path.exists(ev) else None
+    entf = h5py.File(ent, "r") if os.path.exists(ent) else None
+    try:
+        for run in runs:
+            d = {"longbench": {}, "passkey": {}, "ppl": {}, "train": None, "entropy": None}
+            sweep = os.path.join(out, "sweeps", run, "sweep.json")
+            if os.path.exists(sweep):
+                with open(sweep) as f:
+                    s = json.load(f)
+                for w, row in s.get("longbench", {}).items():
+                    d["longbench"][int(w)] = row.get("scores", {})
+            if evf is not None:
+                g = evf.get(f"eval/{run}/passkey")
+                if g is not None and bool(g.attrs.get("complete", False)):
+                    acc = g["accuracy"][()]
+                    for i, length in enumerate(g["lengths"][()]):
+                        d["passkey"][int(length)] = float(np.mean(acc[i])) * 100
+                g = evf.get(f"eval/{run}/ppl")
+                if g is not None and bool(g.attrs.get("complete", False)):
+                    for i, length in enumerate(g["lengths"][()]):
+                        d["ppl"][int(length)] = (float(g["ppl"][i]), float(g["ppl_inside"][i]),
+                                                 float(g["ppl_beyond"][i]))
+            if entf is not None:
+                g = entf.get(f"runs/{run}")
+                if g is not None and bool(g.attrs.get("complete", False)):
+                    d["entropy"] = g["entropy_mean"][()].mean(axis=1)  # [layer, head, pos] -> [layer, pos]
+            tr = os.path.join(out, "models", run, "train.h5")
+            if os.path.exists(tr):
+                with h5py.File(tr, "r") as f:
+                    g = f[f"train/{run}"] if f"train/{run}" in f else next(iter(f["train"].values()))
+                    d["train"] = {"loss": g["loss"][()].tolist(), "tokens_per_s": g["tokens_per_s"][()].tolist()}
+            data[run] = d
+    finally:
+        for f in (evf, entf):
+            if f is not None:
+                f.close()
+    return data
+
+
+def by_method(data):
+    """{method: {seed: run data}}"""
+    out = defaultdict(dict)
+    for run, d in data.items():
+        method, seed = split_run(run)
+        out[method][seed] = d
+    return out
+
+
+def suite_values(M, method, window, task=None):
+    """One value per seed: the suite average (or one task's score) of `method` at `window`."""
+    vals = []
+    for d in M.get(method, {}).values():
+        s = d["longbench"].get(window)
+        if s is not None:
+            vals.append(s.get(task) if task else suite_score(s))
+    return finite(vals)
+
+
+def passkey_values(M, method, window):
+    return finite([d["passkey"].get(window) for d in M.get(method, {}).values()])
+
+
+def mean_std(values):
+    """(mean, sample std or 0 for one value), or (nan, nan) for none."""
+    v = finite(values)
+    if not v:
+        return float("nan"), float("nan")
+    return float(np.mean(v)), (float(np.std(v, ddof=1)) if len(v) > 1 else 0.0)
