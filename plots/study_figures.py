@@ -189,7 +189,8 @@ def main():
         sweeps = os.path.join(a.out, "sweeps")
         runs = sorted(os.listdir(sweeps)) if os.path.isdir(sweeps) else []
     if not runs:
-        sys.exit(f"{a.out}: no runs (no --runs and no {a.out}/sweeps/*)")
+        print(f"study_figures: {a.out}: no runs (no --runs and no {a.out}/sweeps/*)", file=sys.stderr)
+        sys.exit(2)
     c = a.window
     windows = [c, 2 * c, 4 * c, 8 * c]
     fig_dir = os.path.join(a.out, "figures")

@@ -138,7 +138,7 @@ class StudyReport(unittest.TestCase):
     def test_figures_refuse_an_empty_folder(self):
         p = subprocess.run([sys.executable, "plots/study_figures.py", os.path.join(self.out, "nothing")],
                            capture_output=True, text=True, cwd=ROOT)
-        self.assertNotEqual(p.returncode, 0)
+        self.assertEqual(p.returncode, 2, p.stderr)
         self.assertIn("no runs", p.stderr)
 
 
