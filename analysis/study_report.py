@@ -12,7 +12,7 @@ import subprocess
 import numpy as np
 
 from study_data import (ABLATIONS, HEADLINE, LABEL, TASK_LABEL, by_method, finite, load, passkey_values,
-                        sample_sizes, split_run, suite_values)
+                        sample_sizes, split_run, suite_score, suite_values)
 
 FLOOR = 5.0  # suite averages below this are at the floor: no claim about keeping a score is judged on them
 
@@ -24,6 +24,33 @@ def cell(values, digits=1):
     if len(values) == 1:
         return f"{values[0]:.{digits}f}"
     return f"{np.mean(values):.{digits}f} ± {np.std(values, ddof=1):.{digits}f}"
+
+
+def paired(a, b):
+    """Mean and standard error of a[seed] - b[seed] over the seeds both have (se None for < 2)."""
+    d = finite([a[k] - b[k] for k in sorted(set(a) & set(b))])
+    if not d:
+        return float("nan"), None, 0
+    se = float(np.std(d, ddof=1) / math.sqrt(len(d))) if len(d) > 1 else None
+    return float(np.mean(d)), se, len(d)
+
+
+def delta(g, digits=1):
+    mean, se, n = g
+    return f"{mean:.{digits}f}" + (f" ± {se:.{digits}f}" if se is not None else "")
+
+
+def judge(gaps):
+    """Verdict on claims that every difference in `gaps` (from paired()) is positive."""
+    if not gaps or any(n == 0 for _, _, n in gaps):
+        return "not measured"
+    if any(se is None for _, se, _ in gaps):
+        return "replicates" if all(m > 0 for m, _, _ in gaps) else "does not replicate"
+    if all(m > 2 * se and m > 0 for m, se, _ in gaps):
+        return "replicates"
+    if any(m < -2 * se and m < 0 for m, se, _ in gaps):
+        return "does not replicate"
+    return "inconclusive: within seed noise"
 
 
 def mean_or_none(values):
@@ -129,59 +156,88 @@ def main():
     L.append("")
 
     # --- What replicates -------------------------------------------------------------------------
+    # With several seeds a claim is judged on paired per-seed differences (the extended models of a
+    # seed share its base model): replicates / does not replicate when the mean difference is more
+    # than 2 standard errors from 0 in the claimed / opposite direction, inconclusive otherwise.
+    # With one seed there is no noise estimate and the sign decides.
     def val(m, w):
         return mean_or_none(lb(m, w))
 
-    def verdict(ok):
-        return "replicates" if ok else ("does not replicate" if ok is not None else "not measured")
+    def per_seed(m, w):
+        return {seed: v for seed, v in ((seed, suite_score(d["longbench"].get(w, {}))) for seed, d in M.get(m, {}).items())
+                if v is not None}
 
     L.append("## What replicates\n")
-    L.append("Each claim of the paper beside what this miniature measured (suite averages, seeds averaged).\n")
+    L.append("Each claim of the paper beside what this miniature measured (suite averages, seeds averaged). "
+             + (f"Verdicts use paired per-seed differences Δ (mean ± standard error over {len(seeds)} seeds): "
+                "a claim replicates when Δ is more than 2 standard errors above 0, does not when it is as far "
+                "below, and is inconclusive in between.\n" if len(seeds) > 1 else
+                "One seed: a verdict is the sign of the difference, with no estimate of seed noise.\n"))
     L.append("| paper's claim | miniature measurement | verdict |")
     L.append("|---|---|---|")
     at4 = {m: val(m, 4 * c) for m in HEADLINE if m in M}
     ext = {m: v for m, v in at4.items() if m != "base" and v is not None}
-    if ext:
+    if "eabf" in ext and len(ext) > 1:
         best = max(ext, key=ext.get)
+        gaps = [paired(per_seed("eabf", 4 * c), per_seed(m, 4 * c)) for m in ext if m != "eabf"]
+        closest = min(gaps, key=lambda g: g[0])
         L.append(f"| EABF has the best Macro at the training window (39.1 vs ≤ 38.6) | best at 4c: {LABEL[best]} "
-                 f"({ext[best]:.1f}); EABF {ext.get('eabf', float('nan')):.1f} | {verdict(best == 'eabf')} |")
+                 f"({ext[best]:.1f}); EABF {ext['eabf']:.1f}; EABF − closest rival Δ {delta(closest)} | "
+                 f"{judge(gaps)} |")
     if "eabf" in M:
         e4, e8 = val("eabf", 4 * c), val("eabf", 8 * c)
         others = [m for m in ("pi", "ntk_by_parts", "yarn") if val(m, 4 * c) is not None and val(m, 8 * c) is not None]
         if e4 is not None and e8 is not None and others:
-            drop_e = e4 - e8
             drop_o = np.mean([val(m, 4 * c) - val(m, 8 * c) for m in others])
+            drop_e_seed = {k: v - per_seed("eabf", 8 * c).get(k, np.nan) for k, v in per_seed("eabf", 4 * c).items()}
+            drop_o_seed = {k: np.mean([per_seed(m, 4 * c).get(k, np.nan) - per_seed(m, 8 * c).get(k, np.nan)
+                                       for m in others]) for k in seeds}
+            g = paired(drop_o_seed, drop_e_seed)
             floor = max(e4, e8) < FLOOR
             L.append(f"| EABF keeps its score at 2× the training window (39.1 → 39.1) while PI/NTK-by-parts/YaRN drop "
-                     f"(≈ 36 → 28.5) | EABF {e4:.1f} → {e8:.1f}; PI/NTK-by-parts/YaRN drop {drop_o:.1f} on average | "
-                     f"{'inconclusive: EABF scores at the floor' if floor else verdict(drop_e < drop_o)} |")
-    fam_abf = [v for m, v in ext.items() if m in ("abf", "eabf")]
-    fam_int = [v for m, v in ext.items() if m in ("pi", "ntk_by_parts", "yarn")]
+                     f"(≈ 36 → 28.5) | EABF {e4:.1f} → {e8:.1f}; PI/NTK-by-parts/YaRN drop {drop_o:.1f} on average; "
+                     f"their drop − EABF's Δ {delta(g)} | "
+                     f"{'inconclusive: EABF scores at the floor' if floor else judge([g])} |")
+    fam_abf = [m for m in ext if m in ("abf", "eabf")]
+    fam_int = [m for m in ext if m in ("pi", "ntk_by_parts", "yarn")]
     if fam_abf and fam_int:
+        def family(ms):
+            return {k: np.mean([per_seed(m, 4 * c).get(k, np.nan) for m in ms]) for k in seeds}
+        g = paired(family(fam_abf), family(fam_int))
         L.append(f"| Base-frequency methods (ABF, EABF) beat interpolation (PI, NTK-by-parts, YaRN) | "
-                 f"{np.mean(fam_abf):.1f} vs {np.mean(fam_int):.1f} | {verdict(np.mean(fam_abf) > np.mean(fam_int))} |")
+                 f"{np.mean([ext[m] for m in fam_abf]):.1f} vs {np.mean([ext[m] for m in fam_int]):.1f}; "
+                 f"Δ {delta(g)} | {judge([g])} |")
     if "base" in at4 and at4["base"] is not None and ext:
+        gaps = [paired(per_seed(m, 4 * c), per_seed("base", 4 * c)) for m in ext]
         L.append(f"| 100 samples / 6 steps extend the window (every method beats the un-extended model at 4c) | "
-                 f"base {at4['base']:.1f}; methods {min(ext.values()):.1f}–{max(ext.values()):.1f} | "
-                 f"{verdict(min(ext.values()) > at4['base'])} |")
-    base_entropy = [d["entropy"] for d in M.get("base", {}).values() if d["entropy"] is not None]
-    if base_entropy:
-        H = np.mean(base_entropy, axis=0)  # [layer, position], seeds averaged
-        T = H.shape[1]
-        lo, hi = slice(c // 2, c), slice(T // 2, T)
-        rise = H[:, hi].mean(axis=1) - H[:, lo].mean(axis=1)
+                 f"base {at4['base']:.1f}; methods {min(ext.values()):.1f}–{max(ext.values()):.1f}; "
+                 f"weakest method − base Δ {delta(min(gaps, key=lambda g: g[0]))} | {judge(gaps)} |")
+    rises = {}  # seed -> (layers 0-1, layers 2+) entropy rise of the base model
+    T = None
+    for seed, d in M.get("base", {}).items():
+        if d["entropy"] is not None:
+            H = d["entropy"]  # [layer, position]
+            T = H.shape[1]
+            rise = H[:, T // 2:].mean(axis=1) - H[:, c // 2:c].mean(axis=1)
+            rises[seed] = (rise[:2].mean(), rise[2:].mean())
+    if rises:
+        early = np.mean([r[0] for r in rises.values()])
+        late = np.mean([r[1] for r in rises.values()])
         uni = math.log((T + c) / 2) - math.log(3 * c / 4)
-        early, late = rise[:2].mean(), rise[2:].mean()
+        g = paired({k: r[0] for k, r in rises.items()}, {k: r[1] for k, r in rises.items()})
         L.append(f"| Only layers 0–1 approach ln n as the context grows; later layers keep their entropy "
                  f"(Figure 1) | base model, entropy rise from positions {c // 2}–{c} to {T // 2}–{T}: layers "
-                 f"0–1 {early:.2f} nats, layers 2+ {late:.2f} nats (uniform: {uni:.2f}) | "
-                 f"{verdict(early > late)} |")
+                 f"0–1 {early:.2f} nats, layers 2+ {late:.2f} nats (uniform: {uni:.2f}); Δ {delta(g, 2)} | "
+                 f"{judge([g])} |")
     if sizes and "eabf" in M:
         pts = sorted(sizes + [100])
-        vs = [val("eabf" if n == 100 else f"eabf-n{n}", 4 * c) for n in pts]
+        names = ["eabf" if n == 100 else f"eabf-n{n}" for n in pts]
+        vs = [val(n, 4 * c) for n in names]
         if all(v is not None for v in vs):
+            g = paired(per_seed(names[-1], 4 * c), per_seed(names[0], 4 * c))
             L.append(f"| More data helps, with diminishing returns (EABF 31.3 / 37.4 / 38.3 for 32 / 100 / 1k) | "
-                     + " / ".join(f"{v:.1f}" for v in vs) + f" | {verdict(vs[0] <= vs[1] <= vs[-1] + 1e-9)} |")
+                     + " / ".join(f"{v:.1f}" for v in vs) + f"; {pts[-1]} − {pts[0]} samples Δ {delta(g)} | "
+                     f"{judge([g])} |")
     L.append("")
     L.append("The miniature is a different model, data and scale; a claim that does not replicate here is a "
              "measurement about the miniature, not a refutation of the paper.\n")

@@ -119,14 +119,31 @@ class StudyReport(unittest.TestCase):
     def test_what_replicates(self):
         text = self.report()
         claims = text.split("## What replicates", 1)[1]
-        # EABF (20.0) beats PI (5.0) at 4c: best method.
-        self.assertIn("best at 4c: EABF (20.0); EABF 20.0 | replicates |", claims)
-        # base 20.0 vs methods 5.0-20.0: not every method beats the base.
-        self.assertIn("base 20.0; methods 5.0–20.0 | does not replicate", claims)
+        # Differences are paired by seed: only seed 0 is shared by EABF and PI (10 - 5 = 5).
+        self.assertIn("best at 4c: EABF (20.0); EABF 20.0; EABF − closest rival Δ 5.0 | replicates |", claims)
+        self.assertIn("base 20.0; methods 5.0–20.0; weakest method − base Δ -15.0 | does not replicate |", claims)
         # Entropy: positions 64-128 are 1.0 everywhere; 512-1024 are 3.0 (layers 0-1) and 1.5 (2-5).
-        self.assertIn("layers 0–1 2.00 nats, layers 2+ 0.50 nats", claims)
-        # 32 -> 100 samples: 8.0 -> 20.0 (100 is also the largest size here).
-        self.assertIn("| 8.0 / 20.0 | replicates |", claims)
+        self.assertIn("layers 0–1 2.00 nats, layers 2+ 0.50 nats (uniform: 1.79); Δ 1.50 | replicates |", claims)
+        # 32 -> 100 samples: 8.0 -> 20.0 on average; paired on seed 0: 10 - 8 = 2.
+        self.assertIn("| 8.0 / 20.0; 100 − 32 samples Δ 2.0 | replicates |", claims)
+
+    def test_verdicts_weigh_seed_noise(self):
+        # Three seeds. EABF - PI per seed: -2, 2, 6 -> mean 2.0, standard error 4 / sqrt(3) = 2.3: within
+        # 2 standard errors, inconclusive. Methods - base: EABF 5, 15, 25 (15.0 ± 5.8), PI 7, 13, 19
+        # (13.0 ± 3.5): both above 2 standard errors, replicates.
+        out = os.path.join(self.out, "three-seeds")
+        runs = []
+        for seed, (e, p) in enumerate([(10.0, 12.0), (20.0, 18.0), (30.0, 24.0)]):
+            write_sweep(out, f"base-s{seed}", {w: 5.0 for w in WINDOWS})
+            write_sweep(out, f"eabf-s{seed}", {w: e for w in WINDOWS})
+            write_sweep(out, f"pi-s{seed}", {w: p for w in WINDOWS})
+            runs += [f"base-s{seed}", f"eabf-s{seed}", f"pi-s{seed}"]
+        self.run_script("analysis/study_report.py", "--out", out, "--runs", *runs)
+        with open(os.path.join(out, "report.md")) as f:
+            claims = f.read().split("## What replicates", 1)[1]
+        self.assertIn("over 3 seeds", claims)
+        self.assertIn("EABF − closest rival Δ 2.0 ± 2.3 | inconclusive: within seed noise |", claims)
+        self.assertIn("weakest method − base Δ 13.0 ± 3.5 | replicates |", claims)
 
     def test_figures(self):
         p = self.run_script("plots/study_figures.py", self.out, "--runs", *self.runs, "--window", str(C))
