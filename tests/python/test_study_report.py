@@ -120,10 +120,17 @@ class StudyReport(unittest.TestCase):
         text = self.report()
         claims = text.split("## What replicates", 1)[1]
         # Differences are paired by seed: only seed 0 is shared by EABF and PI (10 - 5 = 5).
-        self.assertIn("best at 4c: EABF (20.0); EABF 20.0; EABF − closest rival Δ 5.0 | replicates |", claims)
+        self.assertIn("best at 4c: EABF (20.0); EABF 20.0; EABF − strongest rival Δ 5.0 | replicates |", claims)
         self.assertIn("base 20.0; methods 5.0–20.0; weakest method − base Δ -15.0 | does not replicate |", claims)
         # Entropy: positions 64-128 are 1.0 everywhere; 512-1024 are 3.0 (layers 0-1) and 1.5 (2-5).
-        self.assertIn("layers 0–1 2.00 nats, layers 2+ 0.50 nats (uniform: 1.79); Δ 1.50 | replicates |", claims)
+        # Gaps below ln n over positions 513..1024 (1-based: n keys visible).
+        lnn = float(np.mean(np.log(np.arange(513, 1025))))
+        self.assertIn(f"below ln n by {lnn - 3:.2f} nats (layers 0–1) and {lnn - 1.5:.2f} nats (layers 2+); "
+                      "Δ 1.50 | replicates |", claims)
+        # Layers 2+ rise by 0.5 nats; ln n rises by mean(ln 513..1024) - mean(ln 65..128) = 2.08.
+        rise = lnn - float(np.mean(np.log(np.arange(65, 129))))
+        self.assertIn(f"layers 2+ 0.50 nats, ln n {rise:.2f} nats; ln n's rise − theirs Δ {rise - 0.5:.2f} | replicates |",
+                      claims)
         # 32 -> 100 samples: 8.0 -> 20.0 on average; paired on seed 0: 10 - 8 = 2.
         self.assertIn("| 8.0 / 20.0; 100 − 32 samples Δ 2.0 | replicates |", claims)
 
@@ -142,7 +149,7 @@ class StudyReport(unittest.TestCase):
         with open(os.path.join(out, "report.md")) as f:
             claims = f.read().split("## What replicates", 1)[1]
         self.assertIn("over 3 seeds", claims)
-        self.assertIn("EABF − closest rival Δ 2.0 ± 2.3 | inconclusive: within seed noise |", claims)
+        self.assertIn("EABF − strongest rival Δ 2.0 ± 2.3 | inconclusive: within seed noise |", claims)
         self.assertIn("weakest method − base Δ 13.0 ± 3.5 | replicates |", claims)
 
     def test_figures(self):
