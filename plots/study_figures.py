@@ -53,8 +53,8 @@ def save(fig, out, stem):
 def mark_windows(ax, c):
     ax.axvline(c, color="grey", lw=0.8, ls=":")
     ax.axvline(4 * c, color="grey", lw=0.8, ls="--")
-    ax.text(c, ax.get_ylim()[1], " c", va="top", fontsize=7, color="grey")
-    ax.text(4 * c, ax.get_ylim()[1], " 4c (trained)", va="top", fontsize=7, color="grey")
+    ax.text(c, ax.get_ylim()[0], " c", va="bottom", fontsize=7, color="grey")
+    ax.text(4 * c, ax.get_ylim()[0], " 4c (trained)", va="bottom", fontsize=7, color="grey")
 
 
 def versus_window(M, methods, values_of, windows, c, ylabel, title, out, stem):
