@@ -51,6 +51,7 @@ reproduce-mini: bin
 	bash experiments/run_mini.sh full $(DEMO_FLAGS)
 
 plots:
+	/usr/bin/python3 plots/study_figures.py out/demo
 	bash plots/run_all.sh out/demo
 
 format:
