@@ -59,12 +59,12 @@ def mark_windows(ax, c):
 
 def versus_window(M, methods, values_of, windows, c, ylabel, title, out, stem):
     fig, ax = plt.subplots(figsize=(5.6, 3.8))
+    present = [m for m in methods if m in M]
     drawn = 0
-    for m in methods:
-        if m not in M:
-            continue
+    for i, m in enumerate(present):
         ms = [mean_std(values_of(M, m, w)) for w in windows]
-        ax.errorbar(windows, [v[0] for v in ms], yerr=errors(ms), marker="o", capsize=3,
+        shift = 2 ** (0.04 * (i - (len(present) - 1) / 2))  # side by side, so error bars stay readable
+        ax.errorbar([w * shift for w in windows], [v[0] for v in ms], yerr=errors(ms), marker="o", capsize=3,
                     label=LABEL.get(m, m), ls="--" if m == "base" else "-")
         drawn += 1
     if not drawn:
