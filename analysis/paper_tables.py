@@ -61,7 +61,7 @@ def tables(out, paper):
         L.append(f"| {label} | " + " | ".join(cell(scores.get(t), ref[i]) for i, t in enumerate(tasks)) +
                  f" | **{cell(row.get('macro'), ref[-1])}** |")
     base = read_sweep(out, "base").get(4096, {})
-    L.append(f"| LLaMA-2-7B-Chat (4k, not extended) | " + " | ".join("" for _ in tasks) +
+    L.append("| LLaMA-2-7B-Chat (4k, not extended) | " + " | ".join("" for _ in tasks) +
              f" | {cell(base.get('macro'), paper['table2_base_macro'])} |\n")
 
     windows = paper["table4_windows"]

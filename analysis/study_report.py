@@ -245,7 +245,7 @@ def main():
         vs = [val(n, 4 * c) for n in names]
         if all(v is not None for v in vs):
             g = paired(per_seed(names[-1], 4 * c), per_seed(names[0], 4 * c))
-            L.append(f"| More data helps, with diminishing returns (EABF 31.3 / 37.4 / 38.3 for 32 / 100 / 1k) | "
+            L.append("| More data helps, with diminishing returns (EABF 31.3 / 37.4 / 38.3 for 32 / 100 / 1k) | "
                      + " / ".join(f"{v:.1f}" for v in vs) + f"; {pts[-1]} − {pts[0]} samples Δ {delta(g)} | "
                      f"{judge([g])} |")
     L.append("")
