@@ -33,9 +33,21 @@ def split_run(run):
     return (m.group(1), int(m.group(2))) if m else (run, 0)
 
 
+DEFAULT_SAMPLES = 100  # the headline runs' training conversations; other sizes run as eabf-n<N>
+
+
 def sample_sizes(methods):
     """Training-set sizes of the data-efficiency runs (eabf-n<N>) among the method names."""
     return sorted({int(m.split("-n")[1]) for m in methods if re.match(r"eabf-n\d+$", m)})
+
+
+def data_efficiency_runs(methods):
+    """[(conversations, method name)] of EABF by training-set size, the headline run at 100 included;
+    empty when no eabf-n<N> run exists."""
+    sizes = sample_sizes(methods)
+    if not sizes:
+        return []
+    return [(n, "eabf" if n == DEFAULT_SAMPLES else f"eabf-n{n}") for n in sorted(set(sizes + [DEFAULT_SAMPLES]))]
 
 
 def suite_score(scores):
@@ -102,14 +114,20 @@ def by_method(data):
     return out
 
 
-def suite_values(M, method, window, task=None):
-    """One value per seed: the suite average (or one task's score) of `method` at `window`."""
-    vals = []
-    for d in M.get(method, {}).values():
+def suite_by_seed(M, method, window, task=None):
+    """{seed: the suite average (or one task's score) of `method` at `window`}, measured seeds only."""
+    out = {}
+    for seed, d in M.get(method, {}).items():
         s = d["longbench"].get(window)
-        if s is not None:
-            vals.append(s.get(task) if task else suite_score(s))
-    return finite(vals)
+        v = None if s is None else (s.get(task) if task else suite_score(s))
+        if finite([v]):
+            out[seed] = float(v)
+    return out
+
+
+def suite_values(M, method, window, task=None):
+    """One value per measured seed: the suite average (or one task's score) of `method` at `window`."""
+    return list(suite_by_seed(M, method, window, task).values())
 
 
 def passkey_values(M, method, window):

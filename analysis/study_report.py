@@ -11,19 +11,18 @@ import subprocess
 
 import numpy as np
 
-from study_data import (ABLATIONS, HEADLINE, LABEL, TASK_LABEL, by_method, finite, load, passkey_values,
-                        sample_sizes, split_run, suite_score, suite_values)
+from study_data import (ABLATIONS, HEADLINE, LABEL, TASK_LABEL, by_method, data_efficiency_runs, finite, load,
+                        mean_std, passkey_values, split_run, suite_by_seed, suite_values)
 
 FLOOR = 5.0  # suite averages below this are at the floor: no claim about keeping a score is judged on them
 
 
 def cell(values, digits=1):
-    values = finite(values)
-    if not values:
+    n = len(finite(values))
+    if not n:
         return "–"
-    if len(values) == 1:
-        return f"{values[0]:.{digits}f}"
-    return f"{np.mean(values):.{digits}f} ± {np.std(values, ddof=1):.{digits}f}"
+    mean, std = mean_std(values)
+    return f"{mean:.{digits}f}" + (f" ± {std:.{digits}f}" if n > 1 else "")
 
 
 def paired(a, b):
@@ -136,13 +135,12 @@ def main():
                 L.append(f"| {LABEL[m]} | " + " | ".join(cell(lb(m, w)) for w in windows) + " |")
         L.append("\n![Ablations vs window](figures/study_ablations.png)\n")
 
-    sizes = sample_sizes(M)
-    if sizes:
+    efficiency = data_efficiency_runs(M)
+    if efficiency:
         L.append("## Table 5 / Figure 2 analogue — EABF vs number of training conversations (suite avg at 4c)\n")
-        pts = sorted(sizes + [100])
-        L.append("| samples | " + " | ".join(str(n) for n in pts) + " |")
-        L.append("|---|" + "---|" * len(pts))
-        L.append("| EABF | " + " | ".join(cell(lb("eabf" if n == 100 else f"eabf-n{n}", 4 * c)) for n in pts) + " |")
+        L.append("| samples | " + " | ".join(str(n) for n, _ in efficiency) + " |")
+        L.append("|---|" + "---|" * len(efficiency))
+        L.append("| EABF | " + " | ".join(cell(lb(m, 4 * c)) for _, m in efficiency) + " |")
         L.append("\n![Suite average vs training conversations](figures/study_suite_vs_samples.png)\n")
 
     L.append("## Training\n")
@@ -164,8 +162,7 @@ def main():
         return mean_or_none(lb(m, w))
 
     def per_seed(m, w):
-        return {seed: v for seed, v in ((seed, suite_score(d["longbench"].get(w, {}))) for seed, d in M.get(m, {}).items())
-                if v is not None}
+        return suite_by_seed(M, m, w)
 
     L.append("## What replicates\n")
     L.append("Each claim of the paper beside what this miniature measured (suite averages, seeds averaged). "
@@ -239,14 +236,13 @@ def main():
                  f"window (Figure 1) | base model, rise from positions {c // 4} to {c // 2} (± {band}): layers 2+ "
                  f"{r2:.2f} nats, ln n {ru:.2f} nats; half of ln n's rise − theirs Δ {delta(keep, 2)} | "
                  f"{judge([keep])} |")
-    if sizes and "eabf" in M:
-        pts = sorted(sizes + [100])
-        names = ["eabf" if n == 100 else f"eabf-n{n}" for n in pts]
-        vs = [val(n, 4 * c) for n in names]
+    if efficiency:
+        vs = [val(m, 4 * c) for _, m in efficiency]
         if all(v is not None for v in vs):
-            g = paired(per_seed(names[-1], 4 * c), per_seed(names[0], 4 * c))
+            (n_lo, m_lo), (n_hi, m_hi) = efficiency[0], efficiency[-1]
+            g = paired(per_seed(m_hi, 4 * c), per_seed(m_lo, 4 * c))
             L.append("| More data helps, with diminishing returns (EABF 31.3 / 37.4 / 38.3 for 32 / 100 / 1k) | "
-                     + " / ".join(f"{v:.1f}" for v in vs) + f"; {pts[-1]} − {pts[0]} samples Δ {delta(g)} | "
+                     + " / ".join(f"{v:.1f}" for v in vs) + f"; {n_hi} − {n_lo} samples Δ {delta(g)} | "
                      f"{judge([g])} |")
     L.append("")
     L.append("The miniature is a different model, data and scale; a claim that does not replicate here is a "

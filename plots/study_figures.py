@@ -25,8 +25,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "analysis"))
-from study_data import (ABLATIONS, HEADLINE, LABEL, TASK_LABEL, by_method, load, mean_std,  # noqa: E402
-                        passkey_values, sample_sizes, suite_values)
+from study_data import (ABLATIONS, HEADLINE, LABEL, TASK_LABEL, by_method, data_efficiency_runs, load,  # noqa: E402
+                        mean_std, passkey_values, suite_values)
 
 
 def errors(ms):
@@ -102,13 +102,13 @@ def tasks_at(M, window, out):
 
 
 def versus_samples(M, c, out):
-    sizes = sample_sizes(M)
-    if not sizes or "eabf" not in M:
+    runs = data_efficiency_runs(M)
+    if not runs or "eabf" not in M:
         return
-    pts = sorted(set(sizes + [100]))
+    pts = [n for n, _ in runs]
     fig, ax = plt.subplots(figsize=(5, 3.6))
     for w, style in ((4 * c, "-"), (8 * c, "--")):
-        ms = [mean_std(suite_values(M, "eabf" if n == 100 else f"eabf-n{n}", w)) for n in pts]
+        ms = [mean_std(suite_values(M, m, w)) for _, m in runs]
         ax.errorbar(pts, [v[0] for v in ms], yerr=errors(ms), marker="o", capsize=3, ls=style,
                     label=f"EABF at {w // c}c ({w} tokens)")
     if "base" in M:

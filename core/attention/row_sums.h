@@ -2,8 +2,8 @@
 // last dimension, where x = logits − row max and e = exp(x). On CPU (fp32, contiguous) both come
 // from one multi-threaded loop over rows that writes nothing but the sums (each row of e is read
 // again from cache for s') — this is what keeps recording entropy within a few percent of plain
-// attention. l is summed the same way whether or
-// not s' is wanted, so the attention output does not depend on whether entropy is recorded.
+// attention. l is summed the same way whether or not s' is wanted, so the attention output does
+// not depend on whether entropy is recorded.
 // Elsewhere (CUDA, other dtypes, autograd) the same sums are taken with tensor ops.
 #pragma once
 #include <torch/types.h>
