@@ -7,7 +7,7 @@ CTEST_FLAGS ?=
 
 PACKAGES = cmake g++ make pkg-config libtorch-dev libhdf5-dev libboost-program-options-dev \
            libsentencepiece-dev nlohmann-json3-dev libopenblas0-pthread googletest libgtest-dev \
-           libgloo-dev libicu-dev python3-matplotlib python3-h5py python3-numpy
+           libgloo-dev libicu-dev libssl-dev python3-matplotlib python3-h5py python3-numpy
 
 .PHONY: all setup configure build bin test test-unit demo reproduce-mini plots clean format
 

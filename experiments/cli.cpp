@@ -3,6 +3,7 @@
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
 
+#include <cctype>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "core/io/checkpoint.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
+#include "core/util/numbers.h"
 
 namespace ropelab::cli {
 
@@ -18,6 +20,26 @@ namespace {
 std::string& command_line_storage() {
   static std::string line;
   return line;
+}
+// Boost parses "-1" for an unsigned option as 18446744073709551615; refuse it as itself.
+template <typename T>
+bool is_unsigned_option(const po::value_semantic* sem) {
+  return dynamic_cast<const po::typed_value<T>*>(sem) != nullptr;
+}
+
+void refuse_negative_unsigned(const po::parsed_options& parsed, const po::options_description& d,
+                              const std::string& where) {
+  for (const auto& opt : parsed.options) {
+    const po::option_description* od = d.find_nothrow(opt.string_key, false);
+    if (!od) continue;
+    const po::value_semantic* sem = od->semantic().get();
+    if (!(is_unsigned_option<uint64_t>(sem) || is_unsigned_option<unsigned>(sem) ||
+          is_unsigned_option<unsigned long long>(sem)))
+      continue;
+    for (const auto& v : opt.value)
+      check_input(v.empty() || v.find('-') == std::string::npos, where, "--", opt.string_key, " (", v,
+                  ") must be a non-negative integer");
+  }
 }
 }  // namespace
 
@@ -65,7 +87,9 @@ bool parse(const std::string& usage, const po::options_description& d, const Arg
   try {
     auto parser = po::command_line_parser(args).options(d);
     if (pos) parser.positional(*pos);
-    po::store(parser.run(), vm);
+    const po::parsed_options parsed = parser.run();
+    refuse_negative_unsigned(parsed, d, "");
+    po::store(parsed, vm);
     if (vm.count("help")) {
       std::cout << "usage: " << usage << "\n\n" << d << "\n";
       return false;
@@ -75,7 +99,9 @@ bool parse(const std::string& usage, const po::options_description& d, const Arg
       std::ifstream in(path);
       check_input(in.good(), "--config ", path, ": cannot open file");
       try {
-        po::store(po::parse_config_file(in, d, /*allow_unregistered=*/false), vm);
+        const po::parsed_options parsed = po::parse_config_file(in, d, /*allow_unregistered=*/false);
+        refuse_negative_unsigned(parsed, d, "--config " + path + ": ");
+        po::store(parsed, vm);
       } catch (const po::error& e) {
         fail_input("--config ", path, ": ", e.what());
       }
@@ -178,20 +204,23 @@ int dispatch_action(const std::string& command, const Args& args,
   fail_input("unknown ", command, " action '", args[0], "'; valid: ", names);
 }
 
+namespace {
+// INI lists are often written "1024, 2048".
+std::string_view trim_spaces(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+}  // namespace
+
 std::vector<int64_t> parse_int_list(const std::string& s, const std::string& option) {
   std::vector<int64_t> out;
   std::stringstream ss(s);
   std::string item;
   while (std::getline(ss, item, ',')) {
-    size_t pos = 0;
-    int64_t v = 0;
-    try {
-      v = std::stoll(item, &pos);
-    } catch (...) {
-      pos = 0;
-    }
-    check_input(pos > 0 && pos == item.size(), option, ": '", item, "' is not an integer (expected e.g. 1024,2048)");
-    out.push_back(v);
+    auto v = parse_int64(trim_spaces(item));
+    check_input(v.has_value(), option, ": '", item, "' is not an integer (expected e.g. 1024,2048)");
+    out.push_back(*v);
   }
   check_input(!out.empty(), option, ": empty list");
   return out;
@@ -202,15 +231,9 @@ std::vector<double> parse_double_list(const std::string& s, const std::string& o
   std::stringstream ss(s);
   std::string item;
   while (std::getline(ss, item, ',')) {
-    size_t pos = 0;
-    double v = 0;
-    try {
-      v = std::stod(item, &pos);
-    } catch (...) {
-      pos = 0;
-    }
-    check_input(pos > 0 && pos == item.size(), option, ": '", item, "' is not a number");
-    out.push_back(v);
+    auto v = parse_double(trim_spaces(item));
+    check_input(v.has_value(), option, ": '", item, "' is not a number");
+    out.push_back(*v);
   }
   check_input(!out.empty(), option, ": empty list");
   return out;
@@ -222,16 +245,10 @@ std::vector<int64_t> read_token_file(const std::string& path) {
   std::istringstream in(text);
   std::string tok;
   while (in >> tok) {
-    size_t pos = 0;
-    int64_t v = -1;
-    try {
-      v = std::stoll(tok, &pos);
-    } catch (...) {
-      pos = 0;
-    }
-    check_input(pos == tok.size() && v >= 0, path, ": token ", ids.size() + 1, " ('", tok,
+    auto v = parse_int64(tok);
+    check_input(v.has_value() && *v >= 0, path, ": token ", ids.size() + 1, " ('", tok,
                 "') is not a non-negative integer id");
-    ids.push_back(v);
+    ids.push_back(*v);
   }
   check_input(!ids.empty(), path, ": no token ids found");
   return ids;

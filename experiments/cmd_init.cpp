@@ -3,12 +3,15 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <iomanip>
+#include <sstream>
 #include <iostream>
 
 #include "core/io/checkpoint.h"
 #include "core/text/tokenizer.h"
 #include "core/util/dtype.h"
 #include "core/util/error.h"
+#include "core/util/host_memory.h"
 #include "experiments/commands.h"
 
 namespace ropelab::cli {
@@ -56,6 +59,11 @@ int run_init(const Args& args) {
   auto stored = dtype_from_cli(vm["dtype"].as<std::string>());
   cfg.torch_dtype = dtype_torch_name(stored);
   cfg.validate(spec);
+  // The model is built in fp32 before it is converted for saving: refuse what cannot fit first.
+  std::ostringstream what;
+  what << "--arch " << spec << ": a model of " << std::setprecision(3) << cfg.parameter_count()
+       << " parameters in fp32";
+  check_fits_host_memory(cfg.parameter_count() * 4.0, what.str());
 
   LlamaForCausalLM model(cfg);
   const double init_std = vm["init-std"].as<double>();

@@ -1,9 +1,14 @@
 #include "core/config/model_config.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <set>
+#include <type_traits>
 
 #include "core/util/error.h"
 #include "core/util/files.h"
+#include "core/util/host_memory.h"
 
 namespace ropelab {
 
@@ -15,14 +20,39 @@ const std::set<std::string> kKnownKeys = {
     "max_position_embeddings", "tie_word_embeddings", "bos_token_id", "eos_token_id",
     "torch_dtype", "rope_theta", "rope_scaling", kRopelabRopeKey};
 
-template <typename T>
-T get_field(const nlohmann::json& j, const char* key, T fallback, const std::string& where) {
+// Integer fields: JSON numbers that are not integers in int64's range are refused as themselves
+// (nlohmann's get<int64_t>() would convert 1e30 to INT64_MIN). Integral floats (4096.0) pass.
+int64_t get_int(const nlohmann::json& j, const char* key, int64_t fallback, const std::string& where) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return fallback;
-  try {
-    return it->get<T>();
-  } catch (const nlohmann::json::exception&) {
-    fail_input(where, ": field '", key, "' has the wrong type (", it->dump(), ")");
+  if (it->is_number_unsigned()) {
+    check_input(it->get<uint64_t>() <= uint64_t(INT64_MAX), where, ": field '", key, "' (",
+                it->dump(), ") is out of range for a 64-bit integer");
+    return int64_t(it->get<uint64_t>());
+  }
+  if (it->is_number_integer()) return it->get<int64_t>();
+  if (it->is_number_float()) {
+    const double v = it->get<double>();
+    // 2^53: beyond it a double no longer holds every integer, so the value is not what was meant.
+    check_input(std::isfinite(v) && v == std::floor(v) && std::fabs(v) <= 9007199254740992.0, where,
+                ": field '", key, "' (", it->dump(), ") is not an integer in range");
+    return int64_t(v);
+  }
+  fail_input(where, ": field '", key, "' must be an integer (", it->dump(), ")");
+}
+
+template <typename T>
+T get_field(const nlohmann::json& j, const char* key, T fallback, const std::string& where) {
+  if constexpr (std::is_same_v<T, int64_t>) {
+    return get_int(j, key, fallback, where);
+  } else {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return fallback;
+    try {
+      return it->get<T>();
+    } catch (const nlohmann::json::exception&) {
+      fail_input(where, ": field '", key, "' has the wrong type (", it->dump(), ")");
+    }
   }
 }
 
@@ -36,6 +66,39 @@ std::optional<int64_t> get_token_id(const nlohmann::json& j, const char* key,
     return get_field<int64_t>(nlohmann::json{{key, (*it)[0]}}, key, 0, where);
   }
   return get_field<int64_t>(j, key, 0, where);
+}
+
+// Keys that change what a model computes but that this toolkit's decoder does not implement. A
+// config that sets them to anything but the LLaMA value is refused (naming the key), never run
+// as a different model. Keys not listed here are kept in `extra` and written back.
+void refuse_unsupported_architecture(const nlohmann::json& j, const std::string& where) {
+  auto is_false_or_absent = [&](const char* key) {
+    auto it = j.find(key);
+    return it == j.end() || it->is_null() || (it->is_boolean() && !it->get<bool>());
+  };
+  const std::string type = j.value("model_type", std::string("llama"));
+  check_input(type == "llama" || type == "mistral", where, ": model_type '", type,
+              "' is not supported (this toolkit computes LLaMA-family decoders: llama, or mistral "
+              "without a sliding window)");
+  if (auto it = j.find("hidden_act"); it != j.end() && !it->is_null()) {
+    const std::string act = it->is_string() ? it->get<std::string>() : it->dump();
+    check_input(act == "silu" || act == "swish", where, ": hidden_act '", act,
+                "' is not supported (the MLP is SwiGLU: silu)");
+  }
+  // Qwen2-style configs carry a window size next to use_sliding_window = false.
+  const bool sliding_off = j.contains("use_sliding_window") && is_false_or_absent("use_sliding_window");
+  if (!sliding_off)
+    check_input(is_false_or_absent("sliding_window"), where, ": sliding_window (",
+                j.value("sliding_window", nlohmann::json()).dump(),
+                ") is not supported: attention here is full causal (set it to null)");
+  for (const char* key : {"attention_bias", "mlp_bias"})
+    check_input(is_false_or_absent(key), where, ": ", key, " = true is not supported (LLaMA "
+                "projections have no bias)");
+  if (auto it = j.find("attention_dropout"); it != j.end() && !it->is_null())
+    check_input(it->is_number() && it->get<double>() == 0.0, where, ": attention_dropout (",
+                it->dump(), ") must be 0 (dropout is not implemented)");
+  check_input(!j.contains("quantization_config"), where,
+              ": quantization_config is not supported (weights must be fp32, bf16 or fp16)");
 }
 
 }  // namespace
@@ -61,6 +124,16 @@ void ModelConfig::validate(const std::string& where) const {
               num_attention_heads, ") must be divisible by num_key_value_heads (",
               num_key_value_heads, ")");
   check_input(head_dim() % 2 == 0, where, ": head_dim (", head_dim(), ") must be even for RoPE");
+  // Every tensor's element count must fit an int64 (and LibTorch's indexing) before anything is
+  // allocated; 2^53 keeps the double count exact.
+  const double largest = std::max({double(vocab_size) * double(hidden_size),
+                                   double(intermediate_size) * double(hidden_size),
+                                   double(num_attention_heads) * double(head_dim()) * double(hidden_size)});
+  char count[32];
+  std::snprintf(count, sizeof count, "%.3g", parameter_count());
+  check_input(largest <= 9007199254740992.0 && parameter_count() <= 9007199254740992.0, where,
+              ": the model would have ", count, " parameters (",
+              format_bytes(parameter_count() * 2), " even in bf16); sizes are out of range");
   check_input(rms_norm_eps > 0, where, ": rms_norm_eps (", rms_norm_eps, ") must be positive");
   check_input(torch_dtype == "float32" || torch_dtype == "bfloat16" || torch_dtype == "float16",
               where, ": torch_dtype '", torch_dtype, "' is not one of float32, bfloat16, float16");
@@ -73,8 +146,18 @@ void ModelConfig::validate(const std::string& where) const {
   rope.validate(where);
 }
 
+double ModelConfig::parameter_count() const {
+  const double h = double(hidden_size), d = double(head_dim());
+  const double attn = h * double(num_attention_heads) * d * 2 + h * double(num_key_value_heads) * d * 2;
+  const double mlp = 3.0 * h * double(intermediate_size);
+  const double layer = attn + mlp + 2.0 * h;  // + the two RMSNorm weights
+  const double embed = double(vocab_size) * h;
+  return embed * (tie_word_embeddings ? 1 : 2) + double(num_hidden_layers) * layer + h;
+}
+
 ModelConfig ModelConfig::from_json(const nlohmann::json& j, const std::string& where) {
   check_input(j.is_object(), where, ": config must be a JSON object");
+  refuse_unsupported_architecture(j, where);
   ModelConfig c;
   c.model_type = get_field<std::string>(j, "model_type", c.model_type, where);
   c.vocab_size = get_field<int64_t>(j, "vocab_size", c.vocab_size, where);

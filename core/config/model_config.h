@@ -34,7 +34,9 @@ struct ModelConfig {
   nlohmann::json extra = nlohmann::json::object();  // unknown keys, written back as read
 
   int64_t head_dim() const { return head_dim_override.value_or(hidden_size / num_attention_heads); }
-  int64_t kv_groups() const { return num_attention_heads / num_key_value_heads; }
+  // Parameters this config describes, counted from its shapes (in double: a hostile config's
+  // count may not fit an int64). Used to refuse absurd models before allocating them.
+  double parameter_count() const;
 
   // Throws InputError naming `where` (usually the config path) and the offending field.
   void validate(const std::string& where = "config") const;

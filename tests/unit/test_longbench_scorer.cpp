@@ -60,7 +60,7 @@ double score_of(const lb::ScoreReport& r, const std::string& dataset) {
 // --- the official fixture ----------------------------------------------------------------------
 
 TEST(LongBenchFixture, ReproducesOfficialResultJson) {
-  if (!fs::exists(kFixture)) GTEST_SKIP() << "fixture missing: " << kFixture;
+  ASSERT_TRUE(fs::exists(kFixture)) << "fixture missing (it ships in tests/fixtures): " << kFixture;
   const nlohmann::json official = nlohmann::json::parse(std::ifstream(kFixture / "result.json"));
   // The fixture README: result.json was made with the difflib backend (no python-Levenshtein).
   const lb::ScoreReport report = lb::score_prediction_dir(kFixture, {lb::CodeSimBackend::difflib, false});
@@ -81,7 +81,7 @@ TEST(LongBenchFixture, ReproducesOfficialResultJson) {
 }
 
 TEST(LongBenchFixture, LevenshteinBackendChangesOnlyCode) {
-  if (!fs::exists(kFixture)) GTEST_SKIP() << "fixture missing: " << kFixture;
+  ASSERT_TRUE(fs::exists(kFixture)) << "fixture missing (it ships in tests/fixtures): " << kFixture;
   // Fixture README, python-Levenshtein 0.12.2 column.
   const lb::ScoreReport r = lb::score_prediction_dir(kFixture, {lb::CodeSimBackend::levenshtein, false});
   EXPECT_DOUBLE_EQ(score_of(r, "lcc"), 59.82);
@@ -90,7 +90,7 @@ TEST(LongBenchFixture, LevenshteinBackendChangesOnlyCode) {
 }
 
 TEST(LongBenchFixture, AggregatesOfOfficialResult) {
-  if (!fs::exists(kFixture)) GTEST_SKIP() << "fixture missing: " << kFixture;
+  ASSERT_TRUE(fs::exists(kFixture)) << "fixture missing (it ships in tests/fixtures): " << kFixture;
   const auto rows = ropelab::analysis::read_longbench_result(kFixture / "result.json");
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].run, "longlora-preds");

@@ -1,0 +1,43 @@
+#include "core/util/host_memory.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "core/util/error.h"
+
+namespace ropelab {
+
+int64_t physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return -1;
+  return int64_t(pages) * int64_t(page);
+}
+
+std::string format_bytes(double bytes) {
+  static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  int u = 0;
+  while (std::fabs(bytes) >= 1024.0 && u < 6) {
+    bytes /= 1024.0;
+    ++u;
+  }
+  char buf[64];
+  if (u == 0)
+    std::snprintf(buf, sizeof buf, "%.0f B", bytes);
+  else if (u == 6 && bytes >= 1024.0)
+    std::snprintf(buf, sizeof buf, "%.3g EiB", bytes);
+  else
+    std::snprintf(buf, sizeof buf, "%.3g %s", bytes, kUnits[u]);
+  return buf;
+}
+
+void check_fits_host_memory(double bytes, const std::string& what) {
+  const int64_t have = physical_memory_bytes();
+  if (have <= 0) return;  // unknown: nothing to compare with
+  check_input(std::isfinite(bytes) && bytes <= double(have), what, " needs ", format_bytes(bytes),
+              "; this machine has ", format_bytes(double(have)), " of memory");
+}
+
+}  // namespace ropelab

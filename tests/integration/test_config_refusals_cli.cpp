@@ -1,0 +1,80 @@
+// The binary refuses configs it cannot compute and sizes it cannot hold, before allocating, with
+// exit code 2 and one line naming the key or option.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <fstream>
+
+#include "core/util/files.h"
+#include "test_util.h"
+
+using ropelab::testing::run_cli;
+using ropelab::testing::TempDir;
+
+namespace {
+
+void edit_config(const std::string& dir, const std::function<void(nlohmann::json&)>& edit) {
+  auto j = ropelab::read_json_file(dir + "/config.json");
+  edit(j);
+  std::ofstream(dir + "/config.json") << j.dump(2);
+}
+
+TEST(ConfigRefusalsCli, InfoRefusesKeysThatChangeTheModel) {
+  TempDir tmp;
+  ASSERT_EQ(run_cli("init --config tiny --out " + (tmp / "m")).exit_code, 0);
+  edit_config(tmp / "m", [](nlohmann::json& j) { j["sliding_window"] = 128; });
+  auto r = run_cli("info --model " + (tmp / "m"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("config.json: sliding_window (128) is not supported"), std::string::npos) << r.output;
+  edit_config(tmp / "m", [](nlohmann::json& j) {
+    j.erase("sliding_window");
+    j["hidden_act"] = "gelu";
+  });
+  r = run_cli("info --model " + (tmp / "m"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("hidden_act 'gelu' is not supported"), std::string::npos) << r.output;
+  edit_config(tmp / "m", [](nlohmann::json& j) {
+    j["hidden_act"] = "silu";
+    j["max_position_embeddings"] = 1e30;
+  });
+  r = run_cli("info --model " + (tmp / "m"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("'max_position_embeddings' (1e+30) is not an integer in range"), std::string::npos)
+      << r.output;
+}
+
+TEST(ConfigRefusalsCli, HostileSizesAreRefusedBeforeAllocating) {
+  TempDir tmp;
+  nlohmann::json cfg = {{"model_type", "llama"},      {"vocab_size", 32000},
+                        {"hidden_size", 4096},        {"intermediate_size", 11008},
+                        {"num_hidden_layers", 1000000000}, {"num_attention_heads", 32},
+                        {"max_position_embeddings", 4096}};
+  std::ofstream(tmp / "huge.json") << cfg.dump();
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = run_cli("init --config " + (tmp / "huge.json") + " --out " + (tmp / "m") + " --threads 1");
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("the model would have 2.02e+17 parameters"), std::string::npos) << r.output;
+  EXPECT_LT(secs, 20.0) << "refusal must come before any allocation";
+  // 10^5 layers is in range but not in memory: refused with the amount it would need.
+  cfg["num_hidden_layers"] = 100000;
+  std::ofstream(tmp / "big.json") << cfg.dump();
+  r = run_cli("init --config " + (tmp / "big.json") + " --out " + (tmp / "m") + " --threads 1");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("parameters in fp32 needs 73.6 TiB; this machine has"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "m"));
+}
+
+TEST(ConfigRefusalsCli, UnsignedOptionsRefuseNegativeValues) {
+  TempDir tmp;
+  auto r = run_cli("init --config tiny --seed -1 --out " + (tmp / "m"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--seed (-1) must be a non-negative integer"), std::string::npos) << r.output;
+  std::ofstream(tmp / "o.ini") << "seed = -3\n";
+  r = run_cli("init --config tiny --config " + (tmp / "o.ini") + " --out " + (tmp / "m"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("o.ini: --seed (-3) must be a non-negative integer"), std::string::npos) << r.output;
+}
+
+}  // namespace
