@@ -15,6 +15,7 @@
 #include <memory>
 #include <sstream>
 
+#include "core/util/output_lock.h"
 #include "core/instrument/entropy_recorder.h"
 #include "core/instrument/entropy_writer.h"
 #include "core/io/documents.h"
@@ -114,6 +115,7 @@ int run_entropy(const Args& args) {
                 " ids of ", data_path);
   }
   auto run_name = [&](int64_t T) { return lengths.size() == 1 ? run : run + "@" + std::to_string(T); };
+  const OutputLock lock(out);  // one writer per file: a second entropy job into it is refused
   for (int64_t T : lengths) check_entropy_run_writable(out, run_name(T), overwrite);
 
   std::unique_ptr<Tokenizer> tok;

@@ -6,6 +6,7 @@
 #include <iomanip>
 #include <iostream>
 
+#include "core/util/output_lock.h"
 #include "core/eval/eval_output.h"
 #include "core/eval/passkey.h"
 #include "core/util/error.h"
@@ -47,6 +48,7 @@ int run_passkey(const Args& args) {
   cfg.validate();
   const std::string out = vm["out"].as<std::string>(), run = vm["run"].as<std::string>();
   const bool overwrite = vm["overwrite"].as<bool>();
+  const OutputLock lock(out);  // one writer per file (passkey and ppl share eval.h5)
   check_eval_run_writable(out, run, "passkey", overwrite);
   if (vm.count("csv")) check_output_path(vm["csv"].as<std::string>(), overwrite);
 

@@ -12,6 +12,7 @@
 #include <iomanip>
 #include <iostream>
 
+#include "core/util/output_lock.h"
 #include "core/eval/eval_output.h"
 #include "core/eval/perplexity.h"
 #include "core/io/documents.h"
@@ -56,6 +57,7 @@ int run_ppl(const Args& args) {
   cfg.validate();
   const std::string out = vm["out"].as<std::string>(), run = vm["run"].as<std::string>();
   const bool overwrite = vm["overwrite"].as<bool>();
+  const OutputLock lock(out);  // one writer per file (passkey and ppl share eval.h5)
   check_eval_run_writable(out, run, "ppl", overwrite);
   if (vm.count("csv")) check_output_path(vm["csv"].as<std::string>(), overwrite);
 

@@ -13,6 +13,7 @@
 
 #include <iostream>
 
+#include "core/util/output_lock.h"
 #include "core/eval/eval_output.h"
 #include "core/eval/longbench/runner.h"
 #include "core/eval/longbench/scorer.h"
@@ -77,7 +78,9 @@ int run_sweep(const Args& args) {
   const auto inputs = resolve_longbench_inputs(vm);
   base.data_dir = inputs.data_dir;
   const fs::path out = vm["out"].as<std::string>();
+  check_writable_location(out / "sweep.json");
   fs::create_directories(out);
+  const OutputLock lock(out);  // one sweep per folder
 
   auto model = load_model_from_options(vm);
   const auto tok = model_tokenizer(vm["model"].as<std::string>(), model, "sweep");

@@ -7,7 +7,9 @@
 #include <filesystem>
 
 #include "core/io/h5.h"
+#include "core/io/h5_update.h"
 #include "core/util/error.h"
+#include "core/util/files.h"
 #include "core/util/version.h"
 
 namespace ropelab {
@@ -56,6 +58,7 @@ std::string num(double v) {
 void check_eval_run_writable(const std::string& path, const std::string& run, const std::string& kind,
                              bool overwrite) {
   check_run_name(run);
+  check_writable_location(path);
   if (!std::filesystem::exists(path)) return;
   auto f = h5::H5File::open_read(path);
   if (!f.has_attr("eval_schema_version"))
@@ -69,7 +72,8 @@ void check_eval_run_writable(const std::string& path, const std::string& run, co
 void write_passkey_run(const std::string& path, const std::string& run, const EvalRunInfo& info,
                        const PasskeyResult& r, bool overwrite) {
   check_eval_run_writable(path, run, "passkey", overwrite);
-  auto f = h5::H5File::create_or_open(path);
+  h5::Update update(path);  // the file's other runs stay intact whatever happens
+  h5::H5File& f = update.file();
   h5::Group g = begin(f, run, "passkey", info, overwrite);
   const auto& c = r.config;
   const hsize_t nl = c.lengths.size(), nd = c.depths.size(), nt = hsize_t(c.trials);
@@ -96,12 +100,14 @@ void write_passkey_run(const std::string& path, const std::string& run, const Ev
   put3("keys", r.keys);
   g.flush();
   h5::mark_complete(g);
+  update.commit();
 }
 
 void write_ppl_run(const std::string& path, const std::string& run, const EvalRunInfo& info, const PplRunData& d,
                    bool overwrite) {
   check_eval_run_writable(path, run, "ppl", overwrite);
-  auto f = h5::H5File::create_or_open(path);
+  h5::Update update(path);  // the file's other runs stay intact whatever happens
+  h5::H5File& f = update.file();
   h5::Group g = begin(f, run, "ppl", info, overwrite);
   g.set_attr_int("trained_window", d.trained_window);
   g.set_attr_int("stride", d.stride);
@@ -141,6 +147,7 @@ void write_ppl_run(const std::string& path, const std::string& run, const EvalRu
   }
   g.flush();
   h5::mark_complete(g);
+  update.commit();
 }
 
 std::string passkey_csv(const PasskeyResult& r) {

@@ -6,7 +6,9 @@
 #include <numeric>
 
 #include "core/io/h5.h"
+#include "core/io/h5_update.h"
 #include "core/util/error.h"
+#include "core/util/files.h"
 #include "core/util/version.h"
 
 namespace ropelab {
@@ -65,6 +67,7 @@ void ensure_root(h5::H5File& f) {
 void check_entropy_run_writable(const std::string& path, const std::string& run, bool overwrite) {
   check_input(!run.empty() && run.find('/') == std::string::npos && run != "." && run != "..",
               "--run: '", run, "' must be a non-empty name without '/'");
+  check_writable_location(path);
   if (!std::filesystem::exists(path)) return;
   auto f = h5::H5File::open_read(path);
   if (f.has_attr("schema_version")) {
@@ -84,7 +87,8 @@ void write_entropy_run(const std::string& path, const std::string& run, const En
   check_entropy_run_writable(path, run, opts.overwrite);
   const auto& o = rec.options();
   const int64_t T = o.seq_len, H = o.num_heads;
-  auto f = h5::H5File::create_or_open(path);
+  h5::Update update(path);  // the file's other runs stay intact whatever happens
+  h5::H5File& f = update.file();
   ensure_root(f);
   f.set_attr_string("command_line", info.command_line);  // the last writer's; each run keeps its own
   h5::Group runs = f.group("/runs");
@@ -147,6 +151,7 @@ void write_entropy_run(const std::string& path, const std::string& run, const En
   }
   g.flush();
   if (!opts.leave_incomplete) h5::mark_complete(g);
+  update.commit();
 }
 
 }  // namespace ropelab

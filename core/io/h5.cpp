@@ -27,7 +27,12 @@ std::string hdf5_detail() {
   H5Ewalk2(
       H5E_DEFAULT, H5E_WALK_UPWARD,
       [](unsigned n, const H5E_error2_t* err, void* data) -> herr_t {
-        if (n == 0 && err->desc) *static_cast<std::string*>(data) = err->desc;
+        if (n == 0 && err->desc) {
+          std::string d = err->desc;  // may span lines (the file driver's report): keep one line
+          for (char& c : d)
+            if (c == '\n' || c == '\r') c = ' ';
+          *static_cast<std::string*>(data) = d;
+        }
         return 0;
       },
       &out);
@@ -54,7 +59,14 @@ void check(herr_t status, const std::string& where, const std::string& what) {
   if (status < 0) fail(Kind::runtime, where, what);
 }
 
-void quiet_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void quiet_errors() {
+  // No HDF5 clean-up at exit: our writers flush and close explicitly, and HDF5's own atexit pass
+  // crashes (H5D_close) on handles whose close already failed — a full disk turned a clear error
+  // into a segfault at exit. Must run before the library initialises, hence first here.
+  static const bool no_atexit = (H5dont_atexit(), true);
+  (void)no_atexit;
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 bool is_hdf5(const std::string& path) {
 #if H5_VERSION_GE(1, 12, 0)

@@ -2,7 +2,10 @@
 
 #include <openssl/evp.h>
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <array>
 #include <cstdint>
@@ -35,12 +38,30 @@ nlohmann::json read_json_file(const fs::path& path) {
 void write_text_file_atomic(const fs::path& path, const std::string& text) {
   fs::path tmp = path;
   tmp += ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error(tmp.string() + ": cannot write (directory missing or read-only?)");
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error(tmp.string() + ": write failed (disk full?)");
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) {
+    const int err = errno;
+    throw std::runtime_error(tmp.string() + ": cannot write (" + std::strerror(err) + ")");
+  }
+  // One write loop + fsync, so that a full disk is an error here and not a short file later.
+  const char* p = text.data();
+  size_t left = text.size();
+  int err = 0;
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      err = errno;
+      break;
+    }
+    p += n;
+    left -= size_t(n);
+  }
+  if (err == 0 && ::fsync(fd) != 0) err = errno;
+  ::close(fd);
+  if (err != 0) {
+    ::unlink(tmp.c_str());
+    throw std::runtime_error(path.string() + ": write failed (" + std::strerror(err) + ")");
   }
   fs::rename(tmp, path);
 }
@@ -48,6 +69,21 @@ void write_text_file_atomic(const fs::path& path, const std::string& text) {
 void check_output_path(const fs::path& path, bool overwrite) {
   if (fs::exists(path) && !overwrite)
     fail_input(path.string(), ": output already exists; pass --overwrite to replace it");
+  check_writable_location(path);
+}
+
+void check_writable_location(const fs::path& path) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(path, ec).parent_path();
+  while (!dir.empty() && !fs::exists(dir, ec) && dir != dir.parent_path()) dir = dir.parent_path();
+  const fs::path probe = dir / (".ropelab-write-test-" + std::to_string(::getpid()));
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) {
+    const int err = errno;
+    fail_input(path.string(), ": cannot write in ", dir.string(), " (", std::strerror(err), ")");
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
 }
 
 AtomicDir::AtomicDir(fs::path target, bool overwrite)

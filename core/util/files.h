@@ -18,8 +18,13 @@ nlohmann::json read_json_file(const fs::path& path);         // InputError names
 void write_text_file_atomic(const fs::path& path, const std::string& text);  // temp + rename
 std::string sha256_file(const fs::path& path);               // hex digest
 
-// Refuses to replace an existing output unless `overwrite`; the message names the option.
+// Refuses to replace an existing output unless `overwrite`; the message names the option. Also
+// checks that the output's directory (or its nearest existing ancestor) can be written, so an
+// unwritable place is an error before any work starts.
 void check_output_path(const fs::path& path, bool overwrite);
+// The writability check alone: creates and removes a probe file; InputError names `path` and the
+// cause ("Read-only file system", "Permission denied", ...).
+void check_writable_location(const fs::path& path);
 
 // A directory built under a temporary name and moved into place by commit().
 // If destroyed without commit() the temporary is removed.
