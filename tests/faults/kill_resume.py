@@ -132,7 +132,7 @@ def make_jobs(bin_, fx):
     t = "--threads 1"
     jobs = [
         Job("entropy",
-            lambda o: f"{bin_} entropy --model {m} --data {docs} --lengths 256 --max-docs 24 --seed 0 "
+            lambda o: f"{bin_} entropy --model {m} --data {docs} --lengths 512 --max-docs 24 --seed 0 "
                       f"--out {o}/e.h5 --run r {t}",
             lambda o: h5_digest(f"{o}/e.h5", "runs/r"),
             lambda o: h5_complete(f"{o}/e.h5", "runs/r"),
