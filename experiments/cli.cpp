@@ -41,8 +41,10 @@ void add_model_options(po::options_description& d, bool model_required) {
 }
 
 void add_rope_options(po::options_description& d) {
-  d.add_options()("rope", po::value<std::string>(),
-                  "RoPE method: default, linear, ntk, dynamic, ntk_by_parts, yarn, llama3, longrope, abf, eabf")(
+  // Method and policy names come from the registries (core/rope/schedules, policies, presets).
+  static const std::string rope_help = "RoPE method: " + rope_type_names();
+  static const std::string policy_help = "logit-scale policy: " + logit_scale_names();
+  d.add_options()("rope", po::value<std::string>(), rope_help.c_str())(
       "rope-factor", po::value<double>(), "scale factor s")(
       "rope-theta", po::value<double>(), "RoPE base (abf/eabf default 500000)")(
       "rope-original-max-position", po::value<int64_t>(), "original window L0 (= c)")(
@@ -51,7 +53,7 @@ void add_rope_options(po::options_description& d) {
       "rope-attention-factor", po::value<double>(), "override attention_factor (yarn, longrope)")(
       "rope-low-freq-factor", po::value<double>(), "llama3 low_freq_factor (1)")(
       "rope-high-freq-factor", po::value<double>(), "llama3 high_freq_factor (4)")(
-      "rope-logit-scale", po::value<std::string>(), "logit-scale policy: none, dynamic_log, constant")(
+      "rope-logit-scale", po::value<std::string>(), policy_help.c_str())(
       "rope-logit-scale-base", po::value<int64_t>(), "c in t = ln(p+1)/ln c")(
       "rope-logit-scale-floor", po::value<bool>(), "apply max(1, t) (true/false)")(
       "rope-logit-scale-value", po::value<double>(), "t for the constant policy")(

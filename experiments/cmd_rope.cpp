@@ -80,7 +80,7 @@ int run_rope(const Args& args) {
                 << spec.logit_scale_at(scaled_layer, p) << "," << spec.exempt_layers << "\n";
   } else {
     std::cout << "\nattention_factor " << std::setprecision(6) << af << " (logits x " << af * af << ")\n"
-              << "logit scale t (" << to_string(spec.logit_scale) << ", layers >= " << spec.exempt_layers
+              << "logit scale t (" << spec.logit_scale_name() << ", layers >= " << spec.exempt_layers
               << "; layers below are unscaled):\n";
     for (int64_t p : positions)
       std::cout << "  position " << std::setw(8) << p << "  t = " << std::setprecision(6)
