@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "core/rope/hf_config.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 
@@ -13,7 +14,7 @@ const std::set<std::string> kKnownKeys = {
     "model_type", "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
     "num_attention_heads", "num_key_value_heads", "head_dim", "rms_norm_eps",
     "max_position_embeddings", "tie_word_embeddings", "bos_token_id", "eos_token_id",
-    "torch_dtype", "rope_theta", "rope_scaling", kRopelabRopeKey};
+    "torch_dtype", "rope_theta", "rope_scaling", "rope_parameters", kRopelabRopeKey};
 
 template <typename T>
 T get_field(const nlohmann::json& j, const char* key, T fallback, const std::string& where) {
@@ -112,8 +113,9 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& j, const std::string& w
   if (j.contains(kRopelabRopeKey) && j[kRopelabRopeKey].is_object()) {
     c.rope = RopeSpec::from_json(j[kRopelabRopeKey], theta, ctx, where + ": " + kRopelabRopeKey);
   } else {
-    nlohmann::json scaling = j.contains("rope_scaling") ? j["rope_scaling"] : nlohmann::json();
-    c.rope = RopeSpec::from_json(scaling, theta, ctx, where + ": rope_scaling");
+    // transformers 5.x `rope_parameters` (rope_theta may be inside) or 4.x `rope_scaling`.
+    const HfRopeObject hf = hf_rope_object(j, where, ctx);
+    c.rope = RopeSpec::from_json(hf.object, theta, ctx, hf.where);
   }
   c.validate(where);
   return c;

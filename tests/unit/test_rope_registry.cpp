@@ -122,7 +122,7 @@ TEST(RopeConfig, EveryRowRoundTripsThroughTheHfForm) {
     // HF's own forms, each schema alone, without the toolkit's record.
     const std::string policy = c.rope.logit_scale_name();
     const bool expressible = (policy == "none" || policy == "llama4") && !c.rope.resonance && c.rope.exempt_layers == 0;
-    for (const char* drop : {"rope_parameters"}) {
+    for (const char* drop : {"rope_scaling", "rope_parameters"}) {
       auto hf = out;
       hf.erase(kRopelabRopeKey);
       hf.erase(drop);
