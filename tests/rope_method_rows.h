@@ -24,6 +24,7 @@ inline const std::vector<std::string>& rope_method_rows() {
       R"({"rope_type":"yarn","factor":4,"logit_scale":"dynamic_log"})",
       R"({"rope_type":"abf","logit_scale":"constant","logit_scale_value":1.2965})",
       R"({"rope_type":"mixed_ntk","factor":4,"mixed_b":1.5})",
+      R"({"rope_type":"ntk_alpha","alpha":4})",
       R"({"rope_type":"ntk","factor":4,"mixed_b":0.75})",
       R"({"rope_type":"yarn","factor":4,"resonance":true})",
       R"({"rope_type":"abf","logit_scale":"qwen_logn"})",

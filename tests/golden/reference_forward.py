@@ -67,6 +67,8 @@ def inv_freq(cfg, rs, seq_len):
         b = rs["mixed_b"]
         lam = np.exp(math.log(f) / (d / 2) ** b * np.arange(1, d // 2 + 1, dtype=np.float64) ** b)
         inv = inv / lam
+    elif t == "ntk_alpha" or (t == "dynamic" and "alpha" in rs):  # NTK-alpha: static base * alpha^(d/(d-2))
+        inv = 1.0 / (base * rs["alpha"] ** (d / (d - 2))) ** (i / d)
     elif t == "ntk":
         inv = 1.0 / (base * f ** (d / (d - 2))) ** (i / d)
     elif t == "dynamic":
