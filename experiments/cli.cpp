@@ -63,8 +63,10 @@ void add_model_options(po::options_description& d, bool model_required) {
 }
 
 void add_rope_options(po::options_description& d) {
-  d.add_options()("rope", po::value<std::string>(),
-                  "RoPE method: default, linear, ntk, dynamic, ntk_by_parts, yarn, llama3, longrope, abf, eabf")(
+  // Method and policy names come from the registries (core/rope/schedules, policies, presets).
+  static const std::string rope_help = "RoPE method: " + rope_type_names();
+  static const std::string policy_help = "logit-scale policy: " + logit_scale_names();
+  d.add_options()("rope", po::value<std::string>(), rope_help.c_str())(
       "rope-factor", po::value<double>(), "scale factor s")(
       "rope-theta", po::value<double>(), "RoPE base (abf/eabf default 500000)")(
       "rope-original-max-position", po::value<int64_t>(), "original window L0 (= c)")(
@@ -73,11 +75,13 @@ void add_rope_options(po::options_description& d) {
       "rope-attention-factor", po::value<double>(), "override attention_factor (yarn, longrope)")(
       "rope-low-freq-factor", po::value<double>(), "llama3 low_freq_factor (1)")(
       "rope-high-freq-factor", po::value<double>(), "llama3 high_freq_factor (4)")(
-      "rope-logit-scale", po::value<std::string>(), "logit-scale policy: none, dynamic_log, constant")(
+      "rope-logit-scale", po::value<std::string>(), policy_help.c_str())(
       "rope-logit-scale-base", po::value<int64_t>(), "c in t = ln(p+1)/ln c")(
       "rope-logit-scale-floor", po::value<bool>(), "apply max(1, t) (true/false)")(
       "rope-logit-scale-value", po::value<double>(), "t for the constant policy")(
       "rope-exempt-layers", po::value<int64_t>(), "first N layers left unscaled")(
+      "rope-set", po::value<std::vector<std::string>>()->composing(),
+      "KEY=VALUE: any key of the method (repeatable; VALUE read as JSON, else a string), e.g. mixed_b=1.5")(
       "rope-json", po::value<std::string>(),
       "HF-style rope_scaling object as JSON (rope_theta may appear inside); excludes --rope*");
 }
@@ -136,6 +140,7 @@ std::optional<RopeSpec> rope_override(const po::variables_map& vm, const ModelCo
       {"rope-exempt-layers", "exempt_layers"}};
   bool any_flag = vm.count("rope") > 0;
   for (const auto& [flag, key] : kFlagKeys) any_flag |= vm.count(flag) > 0;
+  any_flag |= vm.count("rope-set") > 0;
   if (!any_flag && !vm.count("rope-json")) return std::nullopt;
   check_input(!(any_flag && vm.count("rope-json")), "--rope-json cannot be combined with --rope or --rope-* flags");
 
@@ -161,6 +166,19 @@ std::optional<RopeSpec> rope_override(const po::variables_map& vm, const ModelCo
       else if (v.type() == typeid(bool)) rs[key] = boost::any_cast<bool>(v);
       else rs[key] = boost::any_cast<std::string>(v);
     }
+    // Keys without a flag of their own (each method's, from its registry file): KEY=VALUE.
+    if (vm.count("rope-set"))
+      for (const auto& kv : vm["rope-set"].as<std::vector<std::string>>()) {
+        const auto eq = kv.find('=');
+        check_input(eq != std::string::npos && eq > 0, "--rope-set '", kv, "': expected KEY=VALUE");
+        nlohmann::json value;
+        try {
+          value = nlohmann::json::parse(kv.substr(eq + 1));
+        } catch (const nlohmann::json::parse_error&) {
+          value = kv.substr(eq + 1);
+        }
+        rs[kv.substr(0, eq)] = value;
+      }
   }
   RopeContext ctx;
   ctx.head_dim = base.head_dim();

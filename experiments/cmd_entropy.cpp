@@ -30,10 +30,7 @@ namespace ropelab::cli {
 namespace {
 
 std::string method_name(const RopeSpec& r) {
-  // EABF's scale policy is part of the method; elsewhere a policy is composed onto the schedule.
-  std::string m = to_string(r.type);
-  if (r.type != RopeType::Eabf && r.logit_scale != LogitScaleKind::None) m += "+" + to_string(r.logit_scale);
-  return m;
+  return r.method_label();
 }
 
 std::string fmt_secs(double s) {

@@ -70,7 +70,7 @@ int run_forward(const Args& args) {
   }
   std::filesystem::rename(tmp, out);
   std::cout << "wrote " << out << ": logits [" << T << ", " << logits.size(1) << "], rope "
-            << to_string(rope.type) << ", attention_factor " << af << "\n";
+            << rope.type << ", attention_factor " << af << "\n";
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <set>
 #include <type_traits>
 
+#include "core/rope/hf_config.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "core/util/host_memory.h"
@@ -18,7 +19,7 @@ const std::set<std::string> kKnownKeys = {
     "model_type", "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
     "num_attention_heads", "num_key_value_heads", "head_dim", "rms_norm_eps",
     "max_position_embeddings", "tie_word_embeddings", "bos_token_id", "eos_token_id",
-    "torch_dtype", "rope_theta", "rope_scaling", kRopelabRopeKey};
+    "torch_dtype", "rope_theta", "rope_scaling", "rope_parameters", kRopelabRopeKey};
 
 // Integer fields: JSON numbers that are not integers in int64's range are refused as themselves
 // (nlohmann's get<int64_t>() would convert 1e30 to INT64_MIN). Integral floats (4096.0) pass.
@@ -195,8 +196,9 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& j, const std::string& w
   if (j.contains(kRopelabRopeKey) && j[kRopelabRopeKey].is_object()) {
     c.rope = RopeSpec::from_json(j[kRopelabRopeKey], theta, ctx, where + ": " + kRopelabRopeKey);
   } else {
-    nlohmann::json scaling = j.contains("rope_scaling") ? j["rope_scaling"] : nlohmann::json();
-    c.rope = RopeSpec::from_json(scaling, theta, ctx, where + ": rope_scaling");
+    // transformers 5.x `rope_parameters` (rope_theta may be inside) or 4.x `rope_scaling`.
+    const HfRopeObject hf = hf_rope_object(j, where, ctx);
+    c.rope = RopeSpec::from_json(hf.object, theta, ctx, hf.where);
   }
   c.validate(where);
   return c;

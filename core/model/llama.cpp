@@ -42,7 +42,7 @@ torch::Tensor LlamaForCausalLMImpl::logit_scale_table(const torch::Tensor& posit
   auto acc = out.accessor<float, 2>();
   const int64_t* p = pos.data_ptr<int64_t>();
   for (int64_t l = 0; l < L; ++l)
-    for (int64_t t = 0; t < T; ++t) acc[l][t] = float(config.rope.logit_scale_at(l, p[t]));
+    for (int64_t t = 0; t < T; ++t) acc[l][t] = float(config.rope.logit_scale_at(l, p[t], is_training()));
   return out;
 }
 

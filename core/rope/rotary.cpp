@@ -36,3 +36,11 @@ torch::Tensor apply_rotary(const torch::Tensor& x, const RotaryTables& tables) {
 }
 
 }  // namespace ropelab
+
+namespace ropelab {
+
+at::Tensor RopeSpec::inv_freq_tensor(int64_t seq_len) const {
+  return torch::tensor(inv_freq(seq_len), torch::kFloat64);
+}
+
+}  // namespace ropelab

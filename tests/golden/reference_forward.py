@@ -63,6 +63,12 @@ def inv_freq(cfg, rs, seq_len):
     af = 1.0
     if t == "linear":
         inv = inv / f
+    elif t == "mixed_ntk" or (t == "ntk" and "mixed_b" in rs):  # vLLM's ntk + mixed_b form
+        b = rs["mixed_b"]
+        lam = np.exp(math.log(f) / (d / 2) ** b * np.arange(1, d // 2 + 1, dtype=np.float64) ** b)
+        inv = inv / lam
+    elif t == "ntk_alpha" or (t == "dynamic" and "alpha" in rs):  # NTK-alpha: static base * alpha^(d/(d-2))
+        inv = 1.0 / (base * rs["alpha"] ** (d / (d - 2))) ** (i / d)
     elif t == "ntk":
         inv = 1.0 / (base * f ** (d / (d - 2))) ** (i / d)
     elif t == "dynamic":
@@ -95,19 +101,27 @@ def inv_freq(cfg, rs, seq_len):
         ext = np.array(rs["long_factor"] if seq_len > L0 else rs["short_factor"])
         inv = inv / ext
         af = rs.get("attention_factor", math.sqrt(1 + math.log(f) / math.log(L0)) if f > 1 else 1.0)
+    if rs.get("resonance", False):  # Resonance RoPE: in-window wavelengths rounded to integers
+        wl = 2 * math.pi / inv
+        inv = np.where(wl <= L0, 2 * math.pi / np.maximum(1.0, np.floor(wl + 0.5)), inv)
     return inv, af
 
 
 def logit_scale(cfg, rs, layer, p):
     t, d, base, rs, L0, maxpos = rope_params(cfg, rs)
-    kind = rs.get("logit_scale", "dynamic_log" if t == "eabf" else "none")
+    kind = rs.get("logit_scale", "dynamic_log" if t == "eabf" else "llama4" if "llama_4_scaling_beta" in rs else "none")
     exempt = rs.get("exempt_layers", 2 if t == "eabf" else 0)
     if kind == "none" or layer < exempt:
         return np.ones_like(p, dtype=np.float64)
     if kind == "constant":
         return np.full(p.shape, rs["logit_scale_value"], dtype=np.float64)
+    if kind == "llama4":  # Ministral-3: 1 + beta ln(1 + floor((p + offset) / F))
+        F = rs.get("llama_4_floor_scale", L0)
+        return 1 + rs["llama_4_scaling_beta"] * np.log(1 + np.floor((p + rs.get("llama_4_position_offset", 0)) / F))
     c = rs.get("logit_scale_base", L0)
     v = np.log(p + 1.0) / math.log(c)
+    if kind == "qwen_logn":  # log_c(p+1) beyond c, else 1 (inference)
+        return np.where(p + 1 > c, v, 1.0)
     return np.maximum(1.0, v) if rs.get("logit_scale_floor", True) else v
 
 

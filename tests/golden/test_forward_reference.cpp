@@ -6,6 +6,7 @@
 #include <fstream>
 #include <random>
 
+#include "rope_method_rows.h"
 #include "test_util.h"
 
 using ropelab::testing::run_cli;
@@ -37,21 +38,7 @@ TEST(GoldenForward, EveryMethodMatchesTheNumpyReference) {
     std::ofstream ids(tmp / "ids.txt");
     for (int i = 0; i < 128; ++i) ids << rng() % 101 << " ";
   }
-  const std::vector<std::string> methods = {
-      "null",
-      R"({"rope_type":"linear","factor":4})",
-      R"({"rope_type":"ntk","factor":4})",
-      R"({"rope_type":"dynamic","factor":4})",
-      R"({"rope_type":"ntk_by_parts","factor":4})",
-      R"({"rope_type":"yarn","factor":4})",
-      R"({"rope_type":"llama3","factor":4,"original_max_position_embeddings":32})",
-      R"({"rope_type":"longrope","factor":4,"short_factor":[1,1.1,1.2,1.3,1.4,1.5,1.6,1.7],"long_factor":[1,1.5,2,2.5,3,3.5,4,4.5]})",
-      R"({"rope_type":"abf"})",
-      R"({"rope_type":"eabf"})",
-      R"({"rope_type":"eabf","exempt_layers":0,"logit_scale_floor":false})",
-      R"({"rope_type":"yarn","factor":4,"logit_scale":"dynamic_log"})",
-      R"({"rope_type":"abf","logit_scale":"constant","logit_scale_value":1.2965})",
-  };
+  const std::vector<std::string>& methods = ropelab::testing::rope_method_rows();
   struct Ckpt {
     std::string name;
     int kv;

@@ -184,7 +184,7 @@ namespace {
 
 EntropyRunInfo test_info(const LlamaForCausalLM& m, int64_t T) {
   EntropyRunInfo i;
-  i.method = to_string(m->config.rope.type);
+  i.method = m->config.rope.type;
   i.rope_json = m->config.rope.to_json().dump();
   i.model_json = m->config.to_json().dump();
   i.model_path = "/models/micro";
