@@ -104,8 +104,8 @@ std::string ruler_table(const std::vector<RulerRun>& runs, double threshold, Tab
     for (const auto& [len, s] : r.by_length) {
       lengths.insert(len);
       std::set<std::string> a(s.tasks.begin(), s.tasks.end()), b(first.tasks.begin(), first.tasks.end());
-      check_input(a == b, s.path.string(), ": tasks (", join(s.tasks, ", "), ") differ from ", first.path.string(),
-                  " (", join(first.tasks, ", "), "); averages over different task sets are not comparable");
+      check_input(a == b, s.path.string(), ": tasks (", ropelab::join(s.tasks, ", "), ") differ from ", first.path.string(),
+                  " (", ropelab::join(first.tasks, ", "), "); averages over different task sets are not comparable");
     }
   auto eff_text = [&](const RulerRun& r, const std::string& none) {
     const auto e = effective_length(r, threshold);

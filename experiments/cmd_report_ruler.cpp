@@ -1,11 +1,8 @@
 // `ropelab report ruler`: RULER averages per length and the effective length of one or more runs,
 // from evaluate.py's summary.csv files (written by `ropelab ruler score` or by RULER itself).
-#include <iostream>
-
 #include "analysis/ruler_table.h"
 #include "core/util/error.h"
-#include "core/util/files.h"
-#include "experiments/cli.h"
+#include "experiments/eval_cli.h"
 
 namespace ropelab {
 
@@ -16,9 +13,8 @@ int run_report_ruler(const cli::Args& args) {
                   "NAME=DIR (repeatable, or positional): DIR/<length>/summary.csv (or DIR/<length>/pred/summary.csv)")(
       "threshold", cli::po::value<double>()->default_value(85.6),
       "effective-length threshold: RULER's, LLaMA-2-7B's average at 4k")(
-      "format", cli::po::value<std::string>()->default_value("md"), "md, latex or csv")(
-      "out", cli::po::value<std::string>(), "write the table to FILE (atomically) instead of stdout")(
-      "overwrite", cli::po::bool_switch(), "replace an existing --out file");
+      "format", cli::po::value<std::string>()->default_value("md"), "md, latex or csv");
+  cli::add_table_output_options(d);
   cli::po::positional_options_description pos;
   pos.add("run", -1);
   cli::po::variables_map vm;
@@ -31,15 +27,7 @@ int run_report_ruler(const cli::Args& args) {
   const auto format = analysis::table_format_from_string(vm["format"].as<std::string>());
   std::vector<analysis::RulerRun> runs;
   for (const auto& spec : vm["run"].as<std::vector<std::string>>()) runs.push_back(analysis::read_ruler_run(spec));
-  const std::string table = analysis::ruler_table(runs, threshold, format);
-  if (vm.count("out")) {
-    const fs::path out = vm["out"].as<std::string>();
-    check_output_path(out, vm["overwrite"].as<bool>());
-    write_text_file_atomic(out, table);
-    std::cerr << "wrote " << out.string() << "\n";
-  } else {
-    std::cout << table;
-  }
+  cli::write_table_output(vm, analysis::ruler_table(runs, threshold, format));
   return 0;
 }
 

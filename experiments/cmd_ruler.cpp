@@ -12,7 +12,6 @@
 #include "core/eval/ruler/scorer.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
-#include "core/util/version.h"
 #include "experiments/commands.h"
 #include "experiments/eval_cli.h"
 
@@ -83,35 +82,17 @@ int ruler_run(const cli::Args& args) {
 
   auto model = cli::load_model_from_options(vm);
   const auto tok = cli::model_tokenizer(vm["model"].as<std::string>(), model, "ruler run");
-  const auto info = cli::eval_run_info(vm, model);
-  const nlohmann::json identity = {{"model_path", info.model_path}, {"rope_json", info.rope_json}, {"dtype", info.dtype}};
-  nlohmann::json prov = provenance_json();
-  prov["command_line"] = info.command_line;
-  prov["created_utc"] = utc_now_iso8601();
-  prov["model_json"] = info.model_json;
-  prov["options"] = cli::options_json(vm);
-  prov["task_table"] = table.source();
+  auto rec = cli::prediction_record(vm, model);
+  rec.provenance["task_table"] = table.source();
   const fs::path out = vm["out"].as<std::string>();
-  const auto sum = ruler::run_ruler(model, tok, cfg, out, identity, prov);
+  const auto sum = ruler::run_ruler(model, tok, cfg, out, rec.identity, rec.provenance);
   std::cerr << "wrote " << out.string() << ": " << sum.generated << " predictions generated, " << sum.skipped
             << " already done" << (cfg.shard.sharded() ? " (merge the shards with `ropelab ruler merge`)" : "")
             << "\n";
   return 0;
 }
 
-int ruler_merge(const cli::Args& args) {
-  cli::po::options_description d("ropelab ruler merge");
-  cli::add_common_options(d);
-  d.add_options()("pred-dir", cli::po::value<std::string>()->required(), "folder written by ruler run --shard i/n")(
-      "shards", cli::po::value<int64_t>()->required(), "n, the number of shards")(
-      "overwrite", cli::po::bool_switch(), "replace existing <task>.jsonl files");
-  cli::po::variables_map vm;
-  if (!cli::parse("ropelab ruler merge --pred-dir DIR --shards N [--overwrite]", d, args, vm)) return 0;
-  const auto merged = predictions::merge_run(vm["pred-dir"].as<std::string>(), vm["shards"].as<int64_t>(),
-                                             vm["overwrite"].as<bool>());
-  for (const auto& t : merged) std::cerr << "merged " << t << ".jsonl\n";
-  return 0;
-}
+int ruler_merge(const cli::Args& args) { return cli::run_prediction_merge("ruler", args); }
 
 int ruler_score(const cli::Args& args) {
   cli::po::options_description d("ropelab ruler score");

@@ -25,6 +25,21 @@ LongBenchInputs resolve_longbench_inputs(const po::variables_map& vm);
 EvalRunInfo eval_run_info(const po::variables_map& vm, const LlamaForCausalLM& model);
 nlohmann::json options_json(const po::variables_map& vm);
 
+// A prediction run's (longbench run, ruler run) identity — model path, resolved RoPE, dtype: what
+// must match for a rerun to resume — and provenance: versions, git SHA, command line, time, the
+// model config and every option.
+struct PredictionRecord {
+  nlohmann::json identity, provenance;
+};
+PredictionRecord prediction_record(const po::variables_map& vm, const LlamaForCausalLM& model);
+
+// `ropelab <command> merge --pred-dir DIR --shards N [--overwrite]` (longbench, ruler).
+int run_prediction_merge(const std::string& command, const Args& args);
+
+// A report table to --out FILE (atomically; refused when present without --overwrite) or stdout.
+void add_table_output_options(po::options_description& d);
+void write_table_output(const po::variables_map& vm, const std::string& table);
+
 // The model directory's tokenizer, checked against the model's vocabulary.
 Tokenizer model_tokenizer(const std::string& model_dir, const LlamaForCausalLM& model, const std::string& command);
 

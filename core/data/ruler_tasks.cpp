@@ -81,11 +81,21 @@ uint64_t fnv1a(const std::string& s) {
   return h;
 }
 
+bool ends_sentence(const std::string& w) {
+  return !w.empty() && (w.back() == '.' || w.back() == '!' || w.back() == '?' || w.back() == '"');
+}
+
 // Places each (depth, text) needle among `units` (depth in [0, 1] -> before unit floor(depth*n));
-// needles at one position keep their order. Joined with single spaces.
-std::string weave(const std::vector<std::string>& units, size_t n, std::vector<std::pair<double, std::string>> needles) {
+// needles at one position keep their order. Joined with single spaces. `words`: the units are
+// words of prose, and a needle moves back to the start of its sentence so it never splits one.
+std::string weave(const std::vector<std::string>& units, size_t n, std::vector<std::pair<double, std::string>> needles,
+                  bool words = false) {
   std::vector<std::pair<size_t, size_t>> at;  // (position, needle), stable for equal positions
-  for (size_t i = 0; i < needles.size(); ++i) at.push_back({std::min(n, size_t(needles[i].first * double(n))), i});
+  for (size_t i = 0; i < needles.size(); ++i) {
+    size_t p = std::min(n, size_t(needles[i].first * double(n)));
+    while (words && p > 0 && !ends_sentence(units[p - 1])) --p;
+    at.push_back({p, i});
+  }
   std::stable_sort(at.begin(), at.end(), [](auto& a, auto& b) { return a.first < b.first; });
   std::string out;
   size_t next = 0;
@@ -161,12 +171,13 @@ Made make_niah(const Ctx& c, const std::string& task, const NiahSpec& spec, Data
       for (size_t k : rng.distinct(combos, n_keys)) keys.push_back(adj[k / noun.size()] + "-" + noun[k % noun.size()]);
     }
     auto value = [&]() { return spec.uuid_values ? uuid(rng) : number7(rng); };
+    auto needle = [&](const std::string& key, const std::string& v) { return "The magic " + tv + " for " + key + " is " + v + "."; };
     std::vector<std::pair<double, std::string>> needles;
     std::vector<std::vector<std::string>> values(spec.num_k);
     for (size_t k = 0; k < spec.num_k; ++k)
       for (size_t v = 0; v < spec.num_v; ++v) {
         values[k].push_back(value());
-        needles.push_back({rng.unit(), "Remember: a special magic " + tv + " for " + keys[k] + " is " + values[k].back() + "."});
+        needles.push_back({rng.unit(), needle(keys[k], values[k].back())});
       }
     std::vector<std::string> units;
     size_t start_doc = 0;
@@ -174,7 +185,7 @@ Made make_niah(const Ctx& c, const std::string& task, const NiahSpec& spec, Data
       for (size_t i = 0; i < max_n; ++i) units.push_back(rng.pick(noise_sentences()));
     } else if (spec.haystack == "needle") {
       for (size_t i = 0; i < max_n; ++i)
-        units.push_back("Remember: a special magic " + tv + " for " + keys[spec.num_k + i] + " is " + value() + ".");
+        units.push_back(needle(keys[spec.num_k + i], value()));
     } else {
       start_doc = size_t(rng.below(c.filler.doc_count()));
     }
@@ -183,11 +194,11 @@ Made make_niah(const Ctx& c, const std::string& task, const NiahSpec& spec, Data
     const std::string plural = tv + "s";
     auto build = [&](size_t n) {
       Made m;
-      const std::string hay = spec.haystack == "essay" ? weave(c.filler.take(start_doc, n).words, n, needles)
+      const std::string hay = spec.haystack == "essay" ? weave(c.filler.take(start_doc, n).words, n, needles, true)
                                                        : weave(units, n, needles);
-      m.text = "Some special magic " + plural + " are hidden in the text below. Memorize them: a question about them follows.\n" +
-               hay + "\nWhich special magic " + plural + " for " + query + " does the text above mention?";
-      m.answer_prefix = " The special magic " + plural + " for " + query + " in the text above are";
+      m.text = "Magic " + plural + " are hidden in this text; remember them.\n" + hay + "\nWhat are the magic " + plural +
+               " for " + query + "?";
+      m.answer_prefix = " The magic " + plural + " for " + query + " are";
       for (size_t q = 0; q < spec.num_q; ++q)
         for (const auto& v : values[q]) m.outputs.push_back(v);
       return m;
@@ -221,9 +232,9 @@ Made make_vt(const Ctx& c, DataRng& rng) {
   for (size_t i = 0; i < max_n; ++i) units.push_back(rng.pick(noise_sentences()));
   return fit(c, "vt", max_n, [&](size_t n) {
     Made m;
-    m.text = "Follow the chain of variable assignments hidden in the text below.\n\n" + weave(units, n, needles) +
-             "\nQuestion: Which variables are assigned the value " + value + " in the text above?";
-    m.answer_prefix = " Answer: In the text above, the variables assigned the value " + value + " are:";
+    m.text = "Track the variable assignments in this text.\n" + weave(units, n, needles) +
+             "\nQuestion: Which variables have the value " + value + "?";
+    m.answer_prefix = " Answer: The variables with the value " + value + " are:";
     m.outputs = names;
     return m;
   });
@@ -252,9 +263,9 @@ Made make_cwe(const Ctx& c, DataRng& rng) {
       std::string list;
       for (size_t i = 0; i < seq.size(); ++i) list += (i ? " " : "") + std::to_string(i + 1) + ". " + seq[i];
       Made m;
-      m.text = "Below is a numbered list of words. Some words appear more often than others; memorize the most frequent ones.\n" +
-               list + "\nQuestion: Which are the 10 most common words in the list above?";
-      m.answer_prefix = " Answer: The 10 most common words in the list above are:";
+      m.text = "Below is a numbered list of words; some appear more often than others.\n" + list +
+               "\nQuestion: What are the 10 most common words in the list?";
+      m.answer_prefix = " Answer: The 10 most common words are:";
       m.outputs.assign(words.begin(), words.begin() + long(num_cw));
       return m;
     };
@@ -290,9 +301,9 @@ Made make_fwe(const Ctx& c, DataRng& rng) {
     DataRng order(order_seed);
     shuffle_with(seq, order);
     Made r;
-    r.text = "Read the coded text below and count how often each coded word occurs.\n" + join(seq, " ") +
-             "\nQuestion: Without any explanation, which three coded words occur most often in the text above?";
-    r.answer_prefix = " Answer: The three most frequent coded words in the text above are:";
+    r.text = "Count how often each coded word occurs in this text.\n" + join(seq, " ") +
+             "\nQuestion: What are the three most frequent coded words in the text?";
+    r.answer_prefix = " Answer: The three most frequent coded words are:";
     r.outputs.assign(words.begin(), words.begin() + 3);
     return r;
   });
@@ -304,8 +315,8 @@ Made make_fwe(const Ctx& c, DataRng& rng) {
 
 Made make_qa(const Ctx& c, const std::string& task, TaskKind kind, DataRng& rng) {
   auto text = [](const TaskInstance& t) {
-    return "Answer the question from the documents below. Give only the answer and no other words.\n\n" + t.context +
-           "\n\nQuestion: " + t.qa.at(0).input;
+    return "Answer the question from the documents below with the answer only.\n\n" + t.context + "\n\nQuestion: " +
+           t.qa.at(0).input;
   };
   TaskRequest req;
   req.target_tokens = c.length - c.ttg;
