@@ -23,16 +23,11 @@ int run_longbench_run(const cli::Args& args) {
   cli::add_model_options(d);
   cli::add_rope_options(d);
   cli::add_longbench_input_options(d);
-  d.add_options()("out", cli::po::value<std::string>()->required(), "prediction folder PRED_DIR (created)")(
-      "tasks", cli::po::value<std::string>()->default_value("paper12"),
-      "paper12, en16, all, or a comma-separated list of dataset keys")(
+  cli::add_prediction_run_options(d, "longbench");
+  d.add_options()("tasks", cli::po::value<std::string>()->default_value("paper12"),
+                  "paper12, en16, all, or a comma-separated list of dataset keys")(
       "max-length", cli::po::value<int64_t>()->default_value(15500),
-      "prompt budget in tokens incl. BOS before middle truncation (LongBench: window - 500)")(
-      "shard", cli::po::value<std::string>()->default_value("0/1"),
-      "i/n: this process does samples k with k % n == i, into <dataset>.shard-i-of-n.part (merge with longbench merge)")(
-      "limit", cli::po::value<int64_t>()->default_value(0), "first N samples of each task (0 = all)")(
-      "prefill-chunk", cli::po::value<int64_t>()->default_value(0), "prefill the prompt in chunks of N tokens (0 = at once)")(
-      "overwrite", cli::po::bool_switch(), "delete the selected tasks' existing predictions and start again");
+      "prompt budget in tokens incl. BOS before middle truncation (LongBench: window - 500)");
   cli::po::variables_map vm;
   if (!cli::parse("ropelab longbench run --model DIR --longbench-dir PATH --out PRED_DIR [--tasks paper12] "
                   "[--max-length 15500] [--shard i/n] [--limit N] [--rope ...]",
@@ -42,10 +37,7 @@ int run_longbench_run(const cli::Args& args) {
   lb::RunConfig cfg;
   cfg.tasks = lb::parse_task_set(vm["tasks"].as<std::string>());
   cfg.max_length = vm["max-length"].as<int64_t>();
-  cfg.limit = vm["limit"].as<int64_t>();
-  cfg.shard = lb::Shard::parse(vm["shard"].as<std::string>());
-  cfg.prefill_chunk = vm["prefill-chunk"].as<int64_t>();
-  cfg.overwrite = vm["overwrite"].as<bool>();
+  cli::read_prediction_run_options(vm, cfg);
   cfg.validate();
   const auto inputs = cli::resolve_longbench_inputs(vm);
   cfg.data_dir = inputs.data_dir;

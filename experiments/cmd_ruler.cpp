@@ -38,16 +38,11 @@ int ruler_run(const cli::Args& args) {
   add_ruler_dir_option(d);
   d.add_options()("data-dir", cli::po::value<std::string>()->required(),
                   "RULER data for one length: <task>/validation.jsonl per task (prepare.py's --save_dir)")(
-      "out", cli::po::value<std::string>()->required(), "prediction folder PRED_DIR (created)")(
       "tasks", cli::po::value<std::string>()->default_value("all"),
       "all (every task of the task table that has a manifest in --data-dir) or a comma-separated list")(
       "tokens-to-generate", cli::po::value<std::string>(),
-      "per-task generation budget: task=N[,base_task=N...] or a JSON file {\"task\": N}; overrides --ruler-dir")(
-      "shard", cli::po::value<std::string>()->default_value("0/1"),
-      "i/n: this process does samples k with k % n == i, into <task>.shard-i-of-n.part (merge with ruler merge)")(
-      "limit", cli::po::value<int64_t>()->default_value(0), "first N samples of each task (0 = all)")(
-      "prefill-chunk", cli::po::value<int64_t>()->default_value(0), "prefill the prompt in chunks of N tokens (0 = at once)")(
-      "overwrite", cli::po::bool_switch(), "delete the selected tasks' existing predictions and start again");
+      "per-task generation budget: task=N[,base_task=N...] or a JSON file {\"task\": N}; overrides --ruler-dir");
+  cli::add_prediction_run_options(d, "ruler");
   cli::po::variables_map vm;
   if (!cli::parse("ropelab ruler run --model DIR --data-dir RULER_DATA/4096 --out PRED_DIR [--ruler-dir RULER] "
                   "[--tokens-to-generate task=N,...] [--tasks all] [--shard i/n] [--limit N] [--rope ...]",
@@ -73,10 +68,7 @@ int ruler_run(const cli::Args& args) {
   for (const auto& [name, n] : explicit_tokens)
     if (!table.known(name)) ruler::base_task_from_string(name, "--tokens-to-generate");  // task or base name
   for (const auto& t : cfg.tasks) cfg.tokens_to_generate[t] = ruler::tokens_to_generate_for(t, table, explicit_tokens);
-  cfg.limit = vm["limit"].as<int64_t>();
-  cfg.shard = predictions::Shard::parse(vm["shard"].as<std::string>());
-  cfg.prefill_chunk = vm["prefill-chunk"].as<int64_t>();
-  cfg.overwrite = vm["overwrite"].as<bool>();
+  cli::read_prediction_run_options(vm, cfg);
   cfg.validate();
   for (const auto& t : cfg.tasks) ruler::read_manifest(ruler::manifest_path(cfg.data_dir, t));  // fail before loading
 

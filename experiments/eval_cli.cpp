@@ -93,6 +93,15 @@ PredictionRecord prediction_record(const po::variables_map& vm, const LlamaForCa
   return r;
 }
 
+void add_prediction_run_options(po::options_description& d, const std::string& command) {
+  d.add_options()("out", po::value<std::string>()->required(), "prediction folder PRED_DIR (created)")(
+      "shard", po::value<std::string>()->default_value("0/1"),
+      ("i/n: this process does samples k with k % n == i, into <task>.shard-i-of-n.part (merge with " + command +
+       " merge)").c_str())("limit", po::value<int64_t>()->default_value(0), "first N samples of each task (0 = all)")(
+      "prefill-chunk", po::value<int64_t>()->default_value(0), "prefill the prompt in chunks of N tokens (0 = at once)")(
+      "overwrite", po::bool_switch(), "delete the selected tasks' existing predictions and start again");
+}
+
 int run_prediction_merge(const std::string& command, const Args& args) {
   po::options_description d("ropelab " + command + " merge");
   add_common_options(d);

@@ -7,6 +7,7 @@
 
 #include "core/eval/eval_output.h"
 #include "core/eval/longbench/prompt.h"
+#include "core/eval/predictions/shard.h"
 #include "core/text/tokenizer.h"
 #include "experiments/cli.h"
 
@@ -32,6 +33,17 @@ struct PredictionRecord {
   nlohmann::json identity, provenance;
 };
 PredictionRecord prediction_record(const po::variables_map& vm, const LlamaForCausalLM& model);
+
+// --out, --shard, --limit, --prefill-chunk, --overwrite of `<command> run` (longbench, ruler), and
+// copying them into its RunConfig (fields shard, limit, prefill_chunk, overwrite; --out stays in vm).
+void add_prediction_run_options(po::options_description& d, const std::string& command);
+template <typename RunConfig>
+void read_prediction_run_options(const po::variables_map& vm, RunConfig& cfg) {
+  cfg.limit = vm["limit"].as<int64_t>();
+  cfg.shard = predictions::Shard::parse(vm["shard"].as<std::string>());
+  cfg.prefill_chunk = vm["prefill-chunk"].as<int64_t>();
+  cfg.overwrite = vm["overwrite"].as<bool>();
+}
 
 // `ropelab <command> merge --pred-dir DIR --shards N [--overwrite]` (longbench, ruler).
 int run_prediction_merge(const std::string& command, const Args& args);
