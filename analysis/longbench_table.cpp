@@ -12,6 +12,7 @@
 #include "core/eval/longbench/tasks.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
+#include "core/util/strings.h"
 
 namespace ropelab::analysis {
 
@@ -72,6 +73,9 @@ std::string fmt2(double v) {
   return buf;
 }
 
+
+}  // namespace
+
 std::string latex_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -88,18 +92,6 @@ std::string latex_escape(const std::string& s) {
   }
   return out;
 }
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-}  // namespace
 
 std::vector<LongBenchRow> read_longbench_result(const fs::path& path) {
   nlohmann::json j;

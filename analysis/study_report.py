@@ -11,6 +11,7 @@ import subprocess
 
 import numpy as np
 
+from ruler_study import section as ruler_section
 from study_data import (ABLATIONS, HEADLINE, LABEL, TASK_LABEL, by_method, data_efficiency_runs, finite, load,
                         mean_std, passkey_values, split_run, suite_by_seed, suite_values)
 
@@ -119,6 +120,8 @@ def main():
             L.append(f"| {LABEL[m]} | " + " | ".join(
                 cell([d["ppl"].get(w, (None,))[0] for d in M[m].values()]) for w in windows) + " |")
     L.append("")
+
+    L += ruler_section(a.out, a.runs, HEADLINE, split_run, LABEL, cell, c)
 
     L.append("## Figure 1 analogue — attention entropy vs position\n")
     L.append("Per layer, mean over heads and documents, with ln n (uniform attention); "

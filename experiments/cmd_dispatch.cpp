@@ -8,7 +8,7 @@ int run_longbench(const Args& args) {
 }
 
 int run_report(const Args& args) {
-  return dispatch_action("report", args, {{"longbench", run_report_longbench}, {"entropy", run_report_entropy}});
+  return dispatch_action("report", args, {{"longbench", run_report_longbench}, {"entropy", run_report_entropy}, {"ruler", run_report_ruler}});
 }
 
 }  // namespace ropelab::cli

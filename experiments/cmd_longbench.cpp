@@ -19,7 +19,7 @@
 #include "core/eval/longbench/scorer.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
-#include "experiments/cli.h"
+#include "experiments/eval_cli.h"
 
 namespace ropelab {
 
@@ -172,9 +172,8 @@ int run_report_longbench(const cli::Args& args) {
   d.add_options()("result", cli::po::value<std::vector<std::string>>(), "result.json files (positional)")(
       "format", cli::po::value<std::string>()->default_value("md"), "md, latex or csv")(
       "tasks", cli::po::value<std::string>()->default_value("paper12"),
-      "columns: paper12 (the paper's 12 English tasks, its order), en16, all, or a comma-separated list")(
-      "out", cli::po::value<std::string>(), "write the table to FILE (atomically) instead of stdout")(
-      "overwrite", cli::po::bool_switch(), "replace an existing --out file");
+      "columns: paper12 (the paper's 12 English tasks, its order), en16, all, or a comma-separated list");
+  cli::add_table_output_options(d);
   cli::po::positional_options_description pos;
   pos.add("result", -1);
   cli::po::variables_map vm;
@@ -189,16 +188,7 @@ int run_report_longbench(const cli::Args& args) {
   std::vector<analysis::LongBenchRow> rows;
   for (const auto& path : vm["result"].as<std::vector<std::string>>())
     for (auto& row : analysis::read_longbench_result(path)) rows.push_back(std::move(row));
-  const std::string table = analysis::longbench_table(rows, tasks, format);
-
-  if (vm.count("out")) {
-    const fs::path out = vm["out"].as<std::string>();
-    check_output_path(out, vm["overwrite"].as<bool>());
-    write_text_file_atomic(out, table);
-    std::cerr << "wrote " << out.string() << "\n";
-  } else {
-    std::cout << table;
-  }
+  cli::write_table_output(vm, analysis::longbench_table(rows, tasks, format));
   return 0;
 }
 

@@ -10,7 +10,6 @@
 #include "core/eval/longbench/tasks.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
-#include "core/util/version.h"
 #include "experiments/commands.h"
 #include "experiments/eval_cli.h"
 
@@ -24,16 +23,11 @@ int run_longbench_run(const cli::Args& args) {
   cli::add_model_options(d);
   cli::add_rope_options(d);
   cli::add_longbench_input_options(d);
-  d.add_options()("out", cli::po::value<std::string>()->required(), "prediction folder PRED_DIR (created)")(
-      "tasks", cli::po::value<std::string>()->default_value("paper12"),
-      "paper12, en16, all, or a comma-separated list of dataset keys")(
+  cli::add_prediction_run_options(d, "longbench");
+  d.add_options()("tasks", cli::po::value<std::string>()->default_value("paper12"),
+                  "paper12, en16, all, or a comma-separated list of dataset keys")(
       "max-length", cli::po::value<int64_t>()->default_value(15500),
-      "prompt budget in tokens incl. BOS before middle truncation (LongBench: window - 500)")(
-      "shard", cli::po::value<std::string>()->default_value("0/1"),
-      "i/n: this process does samples k with k % n == i, into <dataset>.shard-i-of-n.part (merge with longbench merge)")(
-      "limit", cli::po::value<int64_t>()->default_value(0), "first N samples of each task (0 = all)")(
-      "prefill-chunk", cli::po::value<int64_t>()->default_value(0), "prefill the prompt in chunks of N tokens (0 = at once)")(
-      "overwrite", cli::po::bool_switch(), "delete the selected tasks' existing predictions and start again");
+      "prompt budget in tokens incl. BOS before middle truncation (LongBench: window - 500)");
   cli::po::variables_map vm;
   if (!cli::parse("ropelab longbench run --model DIR --longbench-dir PATH --out PRED_DIR [--tasks paper12] "
                   "[--max-length 15500] [--shard i/n] [--limit N] [--rope ...]",
@@ -43,43 +37,22 @@ int run_longbench_run(const cli::Args& args) {
   lb::RunConfig cfg;
   cfg.tasks = lb::parse_task_set(vm["tasks"].as<std::string>());
   cfg.max_length = vm["max-length"].as<int64_t>();
-  cfg.limit = vm["limit"].as<int64_t>();
-  cfg.shard = lb::Shard::parse(vm["shard"].as<std::string>());
-  cfg.prefill_chunk = vm["prefill-chunk"].as<int64_t>();
-  cfg.overwrite = vm["overwrite"].as<bool>();
+  cli::read_prediction_run_options(vm, cfg);
   cfg.validate();
   const auto inputs = cli::resolve_longbench_inputs(vm);
   cfg.data_dir = inputs.data_dir;
 
   auto model = cli::load_model_from_options(vm);
   const auto tok = cli::model_tokenizer(vm["model"].as<std::string>(), model, "longbench run");
-  const auto info = cli::eval_run_info(vm, model);
-  const nlohmann::json identity = {{"model_path", info.model_path}, {"rope_json", info.rope_json}, {"dtype", info.dtype}};
-  nlohmann::json prov = provenance_json();
-  prov["command_line"] = info.command_line;
-  prov["created_utc"] = utc_now_iso8601();
-  prov["model_json"] = info.model_json;
-  prov["options"] = cli::options_json(vm);
+  const auto rec = cli::prediction_record(vm, model);
   const fs::path out = vm["out"].as<std::string>();
-  const auto sum = lb::run_longbench(model, tok, inputs.prompts, cfg, out, identity, prov);
+  const auto sum = lb::run_longbench(model, tok, inputs.prompts, cfg, out, rec.identity, rec.provenance);
   std::cerr << "wrote " << out.string() << ": " << sum.generated << " predictions generated, " << sum.skipped
             << " already done" << (cfg.shard.sharded() ? " (merge the shards with `ropelab longbench merge`)" : "")
             << "\n";
   return 0;
 }
 
-int run_longbench_merge(const cli::Args& args) {
-  cli::po::options_description d("ropelab longbench merge");
-  cli::add_common_options(d);
-  d.add_options()("pred-dir", cli::po::value<std::string>()->required(), "folder written by longbench run --shard i/n")(
-      "shards", cli::po::value<int64_t>()->required(), "n, the number of shards")(
-      "overwrite", cli::po::bool_switch(), "replace existing <dataset>.jsonl files");
-  cli::po::variables_map vm;
-  if (!cli::parse("ropelab longbench merge --pred-dir DIR --shards N [--overwrite]", d, args, vm)) return 0;
-  const auto merged = lb::merge_run(vm["pred-dir"].as<std::string>(), vm["shards"].as<int64_t>(),
-                                    vm["overwrite"].as<bool>());
-  for (const auto& t : merged) std::cerr << "merged " << t << ".jsonl\n";
-  return 0;
-}
+int run_longbench_merge(const cli::Args& args) { return cli::run_prediction_merge("longbench", args); }
 
 }  // namespace ropelab

@@ -20,6 +20,7 @@ int run_data(const Args& args);       // data split | pretrain | conversations |
 int run_passkey(const Args& args);    // passkey retrieval accuracy -> HDF5 + CSV
 int run_ppl(const Args& args);        // sliding-window perplexity -> HDF5 + CSV
 int run_sweep(const Args& args);      // LongBench (+ passkey) at several context windows
+int run_ruler(const Args& args);      // ruler run | merge | score
 
 }  // namespace ropelab::cli
 
@@ -29,6 +30,7 @@ int run_longbench_run(const cli::Args& args);
 int run_longbench_merge(const cli::Args& args);
 int run_report_longbench(const cli::Args& args);
 int run_report_entropy(const cli::Args& args);
+int run_report_ruler(const cli::Args& args);
 int run_bench_entropy(const cli::Args& args);
 int run_bench_train(const cli::Args& args);
 }  // namespace ropelab

@@ -6,9 +6,11 @@
 #include <cstdio>
 #include <iostream>
 
+#include "core/eval/predictions/run.h"
 #include "core/util/dtype.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
+#include "core/util/version.h"
 
 namespace ropelab::cli {
 
@@ -77,6 +79,57 @@ EvalRunInfo eval_run_info(const po::variables_map& vm, const LlamaForCausalLM& m
   info.command_line = command_line();
   info.config_json = options_json(vm).dump();
   return info;
+}
+
+PredictionRecord prediction_record(const po::variables_map& vm, const LlamaForCausalLM& model) {
+  const auto info = eval_run_info(vm, model);
+  PredictionRecord r;
+  r.identity = {{"model_path", info.model_path}, {"rope_json", info.rope_json}, {"dtype", info.dtype}};
+  r.provenance = provenance_json();
+  r.provenance["command_line"] = info.command_line;
+  r.provenance["created_utc"] = utc_now_iso8601();
+  r.provenance["model_json"] = info.model_json;
+  r.provenance["options"] = options_json(vm);
+  return r;
+}
+
+void add_prediction_run_options(po::options_description& d, const std::string& command) {
+  d.add_options()("out", po::value<std::string>()->required(), "prediction folder PRED_DIR (created)")(
+      "shard", po::value<std::string>()->default_value("0/1"),
+      ("i/n: this process does samples k with k % n == i, into <task>.shard-i-of-n.part (merge with " + command +
+       " merge)").c_str())("limit", po::value<int64_t>()->default_value(0), "first N samples of each task (0 = all)")(
+      "prefill-chunk", po::value<int64_t>()->default_value(0), "prefill the prompt in chunks of N tokens (0 = at once)")(
+      "overwrite", po::bool_switch(), "delete the selected tasks' existing predictions and start again");
+}
+
+int run_prediction_merge(const std::string& command, const Args& args) {
+  po::options_description d("ropelab " + command + " merge");
+  add_common_options(d);
+  d.add_options()("pred-dir", po::value<std::string>()->required(), ("folder written by " + command + " run --shard i/n").c_str())(
+      "shards", po::value<int64_t>()->required(), "n, the number of shards")(
+      "overwrite", po::bool_switch(), "replace existing <task>.jsonl files");
+  po::variables_map vm;
+  if (!parse("ropelab " + command + " merge --pred-dir DIR --shards N [--overwrite]", d, args, vm)) return 0;
+  const auto merged = predictions::merge_run(vm["pred-dir"].as<std::string>(), vm["shards"].as<int64_t>(),
+                                             vm["overwrite"].as<bool>());
+  for (const auto& t : merged) std::cerr << "merged " << t << ".jsonl\n";
+  return 0;
+}
+
+void add_table_output_options(po::options_description& d) {
+  d.add_options()("out", po::value<std::string>(), "write the table to FILE (atomically) instead of stdout")(
+      "overwrite", po::bool_switch(), "replace an existing --out file");
+}
+
+void write_table_output(const po::variables_map& vm, const std::string& table) {
+  if (!vm.count("out")) {
+    std::cout << table;
+    return;
+  }
+  const fs::path out = vm["out"].as<std::string>();
+  check_output_path(out, vm["overwrite"].as<bool>());
+  write_text_file_atomic(out, table);
+  std::cerr << "wrote " << out.string() << "\n";
 }
 
 Tokenizer model_tokenizer(const std::string& model_dir, const LlamaForCausalLM& model, const std::string& command) {

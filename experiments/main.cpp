@@ -39,7 +39,8 @@ const std::map<std::string, Command>& commands() {
       {"passkey", {run_passkey, "passkey retrieval accuracy per length x depth (HDF5, CSV)"}},
       {"ppl", {run_ppl, "sliding-window perplexity, inside / beyond the trained window, per position (HDF5, CSV)"}},
       {"sweep", {run_sweep, "LongBench (+ passkey) of one model at several context windows"}},
-      {"report", {run_report, "report longbench | entropy: tables from result.json / entropy files"}},
+      {"report", {run_report, "report longbench | entropy | ruler: tables from result.json / entropy / RULER summaries"}},
+      {"ruler", {run_ruler, "ruler run | merge | score: RULER predictions (resumable, sharded) and evaluate.py's scorer"}},
   };
   return table;
 }

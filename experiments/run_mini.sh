@@ -116,6 +116,29 @@ for run in $RUNS; do
   fi
 done
 
+# --- 4b. RULER at 4c and 8c (at c and 2c the multi-needle tasks and cwe do not fit) -----------------
+# Generated RULER-format tasks (our templates, the miniature's tokenizer and chat format), few samples
+# per task; only the headline methods. Predictions resume; scores are recomputed.
+RULER_LENGTHS="$((4 * C)) $((8 * C))"; RULER_N=2; [ "$MODE" = full ] && RULER_N=5
+have $D/ruler/tokens_to_generate.json || $BIN data ruler --tokenizer $TOK --docs $D/eval.jsonl --chat \
+  --lengths ${RULER_LENGTHS// /,} --num-samples $RULER_N --seed 0 --out $D/ruler \
+  --tokens-to-generate niah=12,variable_tracking=12,common_words_extraction=24,freq_words_extraction=12,qa=8
+RULER_SPECS=""
+for run in $RUNS; do
+  case "${run%-s*}" in base|pi|ntk_by_parts|yarn|abf|eabf) ;; *) continue ;; esac
+  stage "RULER $run at $RULER_LENGTHS"
+  for L in $RULER_LENGTHS; do
+    $BIN ruler run --model $M/$run --data-dir $D/ruler/$L --tokens-to-generate $D/ruler/tokens_to_generate.json \
+      --out $OUT/ruler/$run/$L
+    $BIN ruler score --pred-dir $OUT/ruler/$run/$L > /dev/null
+  done
+  RULER_SPECS="$RULER_SPECS $run=$OUT/ruler/$run"
+done
+$BIN report ruler $RULER_SPECS --format md --out $OUT/ruler/ruler.md --overwrite
+$BIN report ruler $RULER_SPECS --format csv --out $OUT/ruler/ruler.csv --overwrite
+mkdir -p $OUT/figures
+/usr/bin/python3 plots/ruler.py $OUT/ruler/ruler.csv $OUT/figures/ruler.png --title "RULER, miniature" || true
+
 # --- 5. report and figures ------------------------------------------------------------------------
 stage "report"
 PY=/usr/bin/python3

@@ -5,10 +5,13 @@
 #
 #   experiments/run_paper.sh --model /data/Llama-2-7b-chat-hf --sharegpt /data/EABF-ShareGPT-Long-3.5k.json \
 #       --longbench /data/LongBench/data --longbench-config /src/LongBench/config \
-#       --entropy-docs /data/pile-arxiv-128.jsonl --out out/paper [--nproc 4] [--tables 2,4,5,fig1]
+#       --entropy-docs /data/pile-arxiv-128.jsonl --out out/paper [--nproc 4] [--tables 2,4,5,fig1,ruler] \
+#       [--ruler-data /data/ruler-llama2 --ruler-dir /src/RULER]
 #
 # --longbench holds <dataset>.jsonl; --longbench-config holds dataset2prompt.json and
-# dataset2maxlen.json from the user's LongBench checkout (the toolkit ships neither).
+# dataset2maxlen.json from the user's LongBench checkout (the toolkit ships neither). With
+# --ruler-data (RULER's prepare.py output, one folder per length; README: RULER) the Table-2
+# models and the base model also run RULER at 4k/8k/16k/32k (experiments/run_ruler.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-build-cuda/ropelab}
@@ -24,6 +27,8 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift 2 ;;
     --nproc) NPROC=$2; shift 2 ;;
     --tables) TABLES=$2; shift 2 ;;
+    --ruler-data) RULER_DATA=$2; TABLES=$TABLES,ruler; shift 2 ;;
+    --ruler-dir) RULER_DIR=$2; shift 2 ;;
     *) echo "run_paper.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -69,6 +74,10 @@ if want fig1 && [ -n "${DOCS:-}" ]; then  # Figure 1: entropy of the chat model 
     "$BIN" entropy --config $CFG/figure1-entropy.ini --model "$model" --data "$DOCS" --out "$OUT/entropy.h5" \
       --run $run --overwrite && touch "$OUT/entropy-$run.done"
   done
+fi
+if want ruler && [ -n "${RULER_DATA:-}" ]; then  # RULER: effective length of every Table-2 method
+  BIN=$BIN experiments/run_ruler.sh --ruler-data "$RULER_DATA" ${RULER_DIR:+--ruler-dir "$RULER_DIR"} \
+    --out "$OUT/ruler" --nproc "$NPROC" --run base="$MODEL" $(for m in $METHODS; do echo --run $m="$OUT/models/$m-3.5k"; done)
 fi
 "$BIN" report longbench $(ls "$OUT"/eval/*/longbench/*/result.json) --format md --out "$OUT/longbench.md" --overwrite
 python3 analysis/paper_tables.py "$OUT" --write "$OUT/paper_tables.md" >/dev/null

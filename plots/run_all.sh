@@ -32,3 +32,7 @@ sweeps=$(ls -d "$DIR"/sweeps/*/ 2>/dev/null | while read -r d; do [ -f "$d/sweep
 if [ -n "$sweeps" ]; then
   "$PY" "$P/longbench_macro_vs_window.py" $sweeps --out "$DIR/figures"
 fi
+# RULER: the `ropelab report ruler --format csv` table of the run (DIR/ruler/ruler.csv).
+if [ -f "$DIR/ruler/ruler.csv" ]; then
+  "$PY" "$P/ruler.py" "$DIR/ruler/ruler.csv" "$DIR/figures/ruler.png"
+fi

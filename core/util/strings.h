@@ -16,4 +16,16 @@ inline std::string join(const std::vector<std::string>& parts, std::string_view 
   return out;
 }
 
+// One CSV field as Python's csv module writes it (QUOTE_MINIMAL, "\n" line ends): quoted, with
+// doubled quotes, only when it holds a comma, a quote or a line break.
+inline std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 }  // namespace ropelab

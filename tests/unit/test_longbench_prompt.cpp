@@ -5,11 +5,11 @@
 #include <fstream>
 #include <functional>
 
-#include "core/eval/longbench/pred_file.h"
 #include "core/eval/longbench/prompt.h"
 #include "core/eval/longbench/samples.h"
-#include "core/eval/longbench/shard.h"
 #include "core/eval/longbench/truncation.h"
+#include "core/eval/predictions/pred_file.h"
+#include "core/eval/predictions/shard.h"
 #include "core/io/jsonl.h"
 #include "core/text/tokenizer.h"
 #include "core/util/error.h"
@@ -19,6 +19,7 @@
 
 using namespace ropelab;
 using namespace ropelab::longbench;
+using namespace ropelab::predictions;
 using ropelab::testing::TempDir;
 
 namespace {

@@ -4,10 +4,8 @@
 // Invariants:
 // - Inputs are the user's files: <data_dir>/<task>.jsonl and a PromptConfig; their sha256 go into
 //   PRED_DIR/run_config.json (run_config.shard-i-of-n.json per shard), never a .jsonl.
-// - Resumable: a prediction file's complete lines are the samples already done (see pred_file.h);
-//   a rerun continues after them. A rerun whose identity (model, RoPE, dtype, max_length, limit,
-//   config and data hashes) differs from the recorded one is refused: mixing configurations in
-//   one file would be silent corruption. overwrite deletes the selected tasks' predictions first.
+// - Resuming, sharding, the identity check and merging are the shared prediction loop's
+//   (core/eval/predictions/run.h); the identity adds max_length, limit and the config hashes.
 // - Decoding: greedy, max_new_tokens from dataset2maxlen, stop at EOS; samsum also stops at the
 //   newline token and generates at least one token (pred.py's samsum rule).
 #pragma once
@@ -19,11 +17,16 @@
 #include <nlohmann/json.hpp>
 
 #include "core/eval/longbench/prompt.h"
-#include "core/eval/longbench/shard.h"
+#include "core/eval/predictions/run.h"
 #include "core/model/llama.h"
 #include "core/text/tokenizer.h"
 
 namespace ropelab::longbench {
+
+using predictions::merge_run;
+using predictions::run_config_name;
+using predictions::RunSummary;
+using predictions::Shard;
 
 struct RunConfig {
   std::string data_dir;            // holds <task>.jsonl
@@ -36,21 +39,10 @@ struct RunConfig {
   void validate() const;
 };
 
-struct RunSummary {
-  size_t generated = 0, skipped = 0;  // samples generated now / found done
-};
-
 // `identity`: what makes two runs the same (model path, rope_json, dtype, ...); the runner adds
 // the hashes of the files it reads and stores it with `provenance` in the run config file.
 RunSummary run_longbench(LlamaForCausalLM& model, const Tokenizer& tok, const PromptConfig& prompts,
                          const RunConfig& cfg, const std::filesystem::path& out_dir, nlohmann::json identity,
                          const nlohmann::json& provenance, bool verbose = true);
-
-// Name of the run-config file for a shard ("run_config.json" unsharded).
-std::string run_config_name(const Shard& shard);
-
-// Merges every task's shards (counts from the shards' run-config files) into <task>.jsonl.
-// Returns the tasks merged.
-std::vector<std::string> merge_run(const std::filesystem::path& out_dir, int64_t count, bool overwrite);
 
 }  // namespace ropelab::longbench

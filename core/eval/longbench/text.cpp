@@ -127,6 +127,14 @@ std::vector<std::string> py_split(std::string_view s) {
   return out;
 }
 
+std::string py_strip(std::string_view s) {
+  const std::u32string u = decode_utf8(s);
+  size_t b = 0, e = u.size();
+  while (b < e && py_isspace(u[b])) ++b;
+  while (e > b && py_isspace(u[e - 1])) --e;
+  return encode_utf8(std::u32string_view(u).substr(b, e - b));
+}
+
 std::string py_collapse_whitespace(std::string_view s) {
   std::string out;
   for (const auto& w : py_split(s)) {

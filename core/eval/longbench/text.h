@@ -31,6 +31,8 @@ bool py_isdecimal(char32_t c);
 std::string py_lower(std::string_view s);
 // s.split() with no argument: runs of py_isspace separate; no empty pieces.
 std::vector<std::string> py_split(std::string_view s);
+// s.strip() with no argument: leading and trailing py_isspace code points removed.
+std::string py_strip(std::string_view s);
 // " ".join(s.split())
 std::string py_collapse_whitespace(std::string_view s);
 // s.split(sep) for a one-byte ASCII separator: keeps empty pieces, n separators -> n+1 pieces.

@@ -1,4 +1,4 @@
-// Splitting a LongBench run over processes (`--shard i/n`) and merging the shards back.
+// Splitting a prediction run (LongBench, RULER) over processes (`--shard i/n`) and merging the shards back.
 //
 // Invariants: shard i of n owns the samples k with k % n == i (pred.py's data_all[i::n]), i is
 // 0-based. A shard writes `<dataset>.shard-i-of-n.part` — not a `.jsonl`, so the scorer never
@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <string>
 
-namespace ropelab::longbench {
+namespace ropelab::predictions {
 
 struct Shard {
   int64_t index = 0, count = 1;
@@ -30,4 +30,4 @@ std::string prediction_file_name(const std::string& dataset, const Shard& shard)
 size_t merge_shards(const std::filesystem::path& dir, const std::string& dataset, int64_t count, size_t n_samples,
                     bool overwrite);
 
-}  // namespace ropelab::longbench
+}  // namespace ropelab::predictions

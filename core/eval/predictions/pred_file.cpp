@@ -1,4 +1,4 @@
-#include "core/eval/longbench/pred_file.h"
+#include "core/eval/predictions/pred_file.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include "core/util/error.h"
 #include "core/util/files.h"
 
-namespace ropelab::longbench {
+namespace ropelab::predictions {
 
 namespace {
 
@@ -78,4 +78,4 @@ void PredictionAppender::append(const nlohmann::json& record) {
   ++done_;
 }
 
-}  // namespace ropelab::longbench
+}  // namespace ropelab::predictions

@@ -1,12 +1,12 @@
-#include "core/eval/longbench/shard.h"
+#include "core/eval/predictions/shard.h"
 
 #include <vector>
 
-#include "core/eval/longbench/pred_file.h"
+#include "core/eval/predictions/pred_file.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 
-namespace ropelab::longbench {
+namespace ropelab::predictions {
 
 Shard Shard::parse(const std::string& spec) {
   const size_t slash = spec.find('/');
@@ -57,4 +57,4 @@ size_t merge_shards(const std::filesystem::path& dir, const std::string& dataset
   return n_samples;
 }
 
-}  // namespace ropelab::longbench
+}  // namespace ropelab::predictions

@@ -1,4 +1,4 @@
-// A LongBench prediction file that a killed run can resume: append-only, one complete JSON line
+// A prediction file (LongBench, RULER) that a killed run can resume: append-only, one complete JSON line
 // per sample, in sample order.
 //
 // Invariants: opening repairs the file — a trailing partial line (the process died inside a
@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace ropelab::longbench {
+namespace ropelab::predictions {
 
 class PredictionAppender {
  public:
@@ -41,4 +41,4 @@ std::string prediction_line(const nlohmann::json& record);
 // Complete lines of a prediction file (each parsed), for merging shards; InputError FILE:LINE.
 std::vector<nlohmann::json> read_prediction_lines(const std::filesystem::path& path);
 
-}  // namespace ropelab::longbench
+}  // namespace ropelab::predictions
