@@ -280,9 +280,12 @@ int run_train_job(const po::variables_map& vm, LlamaForCausalLM& model, TrainJob
   };
   try {
     TrainResult res = train_model(model, job.examples, cfg, o, comm, on_step);
-    std::cerr << "rank " << dist.rank << ": optimizer state " << res.optimizer_state_bytes
-              << " bytes, fp32 gradient buffers " << res.gradient_buffer_bytes << " bytes (--zero " << cfg.zero
-              << ", world size " << dist.world_size << ")\n";
+    // One write per line: the ranks share stderr.
+    std::cerr << ("rank " + std::to_string(dist.rank) + ": optimizer state " +
+                  std::to_string(res.optimizer_state_bytes) + " bytes, fp32 gradient buffers " +
+                  std::to_string(res.gradient_buffer_bytes) + " bytes (--zero " + std::to_string(cfg.zero) +
+                  ", world size " + std::to_string(dist.world_size) + ")\n")
+              << std::flush;
     if (main_rank && res.resumed_from > 0)
       std::cerr << "resumed at step " << res.resumed_from << ", ran " << res.steps_done << " steps\n";
   } catch (const TrainingDiverged& e) {
