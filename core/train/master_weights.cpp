@@ -16,6 +16,8 @@ bool decays(const std::string& name) { return name.find("norm") == std::string::
 
 // Elements per rank and all-gather round: 16 MB of fp32 per rank.
 constexpr int64_t kGatherChunk = int64_t(1) << 22;
+// Parameter elements per stage-2 gradient reduction group: 256 MB of fp32.
+constexpr int64_t kReduceGroup = int64_t(1) << 26;
 
 // Detached: writes through it never enter autograd (the storage is the parameter's or gradient's).
 torch::Tensor flat_view(const torch::Tensor& t) { return t.detach().view({-1}); }
@@ -93,26 +95,32 @@ void MasterWeights::clear_model_grads() {
     if (p.grad().defined()) p.mutable_grad() = torch::Tensor();
 }
 
-// The model's gradients as fp32 tensors (its own .grad when it computes in fp32; zeros where a
-// parameter got none).
-std::vector<torch::Tensor> MasterWeights::model_grads_fp32() {
-  std::vector<torch::Tensor> g;
-  for (auto& p : params_) {
-    auto gr = p.grad();
-    g.push_back(gr.defined() ? gr.to(torch::kFloat32)
-                             : torch::zeros(p.sizes(), p.options().dtype(torch::kFloat32)));
-  }
-  return g;
+// Parameter k's gradient as fp32 (the fp32 model's own .grad; zeros where it got none).
+torch::Tensor MasterWeights::grad_fp32(size_t k) const {
+  auto gr = params_[k].grad();
+  return gr.defined() ? gr.to(torch::kFloat32)
+                      : torch::zeros(params_[k].sizes(), params_[k].options().dtype(torch::kFloat32));
 }
 
 void MasterWeights::accumulate_micro_batch() {
   torch::NoGradGuard ng;
   if (zero_ == 2) {
-    auto g = model_grads_fp32();
-    comm_.all_reduce_sum(g);
-    for (size_t s = 0; s < owned_.size(); ++s)
-      shard_grads_[s].add_(flat_view(g[owned_[s].param]).narrow(0, owned_[s].begin, owned_[s].length));
-    clear_model_grads();
+    // Group by group of parameters, freeing each group's .grad as it goes: one group's fp32 copy
+    // exists at a time, never a full-size fp32 gradient.
+    size_t i = 0;
+    while (i < params_.size()) {
+      size_t j = i;
+      int64_t n = 0;
+      while (j < params_.size() && (j == i || n + numels_[j] <= kReduceGroup)) n += numels_[j++];
+      std::vector<torch::Tensor> g;
+      for (size_t k = i; k < j; ++k) g.push_back(grad_fp32(k));
+      comm_.all_reduce_sum(g);
+      for (size_t s = 0; s < owned_.size(); ++s)
+        if (owned_[s].param >= i && owned_[s].param < j)
+          shard_grads_[s].add_(flat_view(g[owned_[s].param - i]).narrow(0, owned_[s].begin, owned_[s].length));
+      for (size_t k = i; k < j; ++k) params_[k].mutable_grad() = torch::Tensor();
+      i = j;
+    }
   } else if (separate_) {
     for (size_t i = 0; i < params_.size(); ++i)
       if (params_[i].grad().defined()) acc_[i].add_(params_[i].grad());
@@ -127,7 +135,9 @@ double MasterWeights::reduce_gradients() {
   if (zero_ == 2) {
     grads_ = shard_grads_;
   } else {
-    std::vector<torch::Tensor> full = separate_ ? acc_ : model_grads_fp32();
+    std::vector<torch::Tensor> full = acc_;
+    if (!separate_)
+      for (size_t k = 0; k < params_.size(); ++k) full.push_back(grad_fp32(k));
     comm_.all_reduce_sum(full);
     if (zero_ == 0) {
       grads_ = full;

@@ -64,7 +64,7 @@ class MasterWeights {
   int64_t gradient_bytes() const { return gradient_bytes_; }
 
  private:
-  std::vector<torch::Tensor> model_grads_fp32();
+  torch::Tensor grad_fp32(size_t k) const;
   void clear_model_grads();
 
   Communicator& comm_;

@@ -221,6 +221,7 @@ TEST(FinetuneCli, BadInputGivesExitCode2AndAOneLineError) {
   const auto base = make_micro_model_dir(tmp);
   write_sharegpt(tmp / "chat.json", 8);
   std::ofstream(tmp / "notjson.txt") << "hello, world\n";
+  std::ofstream(tmp / "zero.ini") << "zero = 3\n";  // the INI files take --zero too
   struct Case {
     std::string args, expect;
   };
@@ -233,6 +234,7 @@ TEST(FinetuneCli, BadInputGivesExitCode2AndAOneLineError) {
       {ft_args(base, tmp / "chat.json", tmp / "o6", " --rope yarn --rope-factor 0.5"), "factor"},
       {ft_args(base, tmp / "chat.json", tmp / "o7", " --global-batch 16"), "fewer than one global batch"},
       {ft_args(base, tmp / "chat.json", tmp / "o8", " --overwrite --resume x"), "--overwrite and --resume exclude each other"},
+      {ft_args(base, tmp / "chat.json", tmp / "o9", " --config " + (tmp / "zero.ini")), "--zero (3) must be 0, 1 or 2"},
   };
   for (const auto& c : cases) {
     auto r = run_cli(c.args);
