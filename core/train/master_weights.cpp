@@ -47,7 +47,17 @@ MasterWeights::MasterWeights(LlamaForCausalLM& model, int zero, const AdamWConfi
     names.push_back(item.key());
     total_ += numels_.back();
   }
-  comm_.broadcast(params_);  // identical start on every rank
+  // Identical start on every rank. Gloo has no bf16/fp16 collectives: a bf16 model goes through
+  // fp32, one parameter at a time.
+  if (!separate_) {
+    comm_.broadcast(params_);
+  } else if (comm_.world_size() > 1) {
+    for (auto& p : params_) {
+      std::vector<torch::Tensor> one{p.detach().to(torch::kFloat32)};
+      comm_.broadcast(one);
+      flat_view(p).copy_(flat_view(one[0]));
+    }
+  }
 
   const int world = comm_.world_size(), rank = comm_.rank();
   if (zero_ == 0) {
