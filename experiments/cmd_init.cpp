@@ -3,9 +3,11 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <functional>
 #include <iomanip>
 #include <sstream>
 #include <iostream>
+#include <numeric>
 
 #include "core/io/checkpoint.h"
 #include "core/text/tokenizer.h"
@@ -59,16 +61,20 @@ int run_init(const Args& args) {
   auto stored = dtype_from_cli(vm["dtype"].as<std::string>());
   cfg.torch_dtype = dtype_torch_name(stored);
   cfg.validate(spec);
-  // The model is built in fp32 before it is converted for saving: refuse what cannot fit first.
+  // Streamed to disk tensor by tensor (below): what must fit is the checkpoint on the disk.
   std::ostringstream what;
-  what << "--arch " << spec << ": a model of " << std::setprecision(3) << cfg.parameter_count()
-       << " parameters in fp32";
-  check_fits_host_memory(cfg.parameter_count() * 4.0, what.str());
+  what << "--arch " << spec << ": a checkpoint of " << std::setprecision(3) << cfg.parameter_count()
+       << " parameters in " << cfg.torch_dtype;
+  check_fits_disk(cfg.parameter_count() * double(c10::elementSize(stored)), vm["out"].as<std::string>(),
+                  what.str());
 
-  LlamaForCausalLM model(cfg);
   const double init_std = vm["init-std"].as<double>();
   check_input(init_std > 0 && init_std < 10, "--init-std (", init_std, ") must be in (0, 10)");
-  model->init_weights(vm["seed"].as<uint64_t>(), init_std);
+  // Streamed: each tensor is drawn (in parameter order, as init_weights draws them) when the file
+  // writer reaches it, so a 7B model never sits in memory.
+  auto gen = at::detail::createCPUGenerator(vm["seed"].as<uint64_t>());
+  int64_t n_params = 0;
+  for (const auto& [name, shape] : llama_parameter_shapes(cfg)) n_params += std::accumulate(shape.begin(), shape.end(), int64_t(1), std::multiplies<int64_t>());
   SaveOptions so;
   so.dtype = stored;
   so.overwrite = vm["overwrite"].as<bool>();
@@ -81,8 +87,12 @@ int run_init(const Args& args) {
     so.copy_tokenizer_from = tok.parent_path().string();
     check_input(tok.filename() == "tokenizer.model", "--tokenizer must point to a file named tokenizer.model");
   }
-  save_model(model, out, so);
-  std::cout << "initialised " << out << ": " << model->num_parameters() << " parameters, "
+  save_model_streamed(
+      cfg, [&](const std::string& name, const std::vector<int64_t>& shape) {
+        return initial_parameter(name, shape, gen, init_std);
+      },
+      out, so);
+  std::cout << "initialised " << out << ": " << n_params << " parameters, "
             << cfg.num_hidden_layers << " layers, hidden " << cfg.hidden_size << ", heads "
             << cfg.num_attention_heads << "/" << cfg.num_key_value_heads << ", stored " << cfg.torch_dtype
             << ", seed " << vm["seed"].as<uint64_t>() << "\n";

@@ -44,6 +44,8 @@ void add_train_options(po::options_description& d) {
       "weight-decay", po::value<double>()->default_value(0.1), "AdamW decoupled weight decay (norms exempt)")(
       "clip-grad-norm", po::value<double>()->default_value(1.0), "global gradient-norm clip (0 = off)")(
       "checkpoint-layers", po::bool_switch(), "recompute each layer in backward (activation checkpointing)")(
+      "zero", po::value<int>()->default_value(0),
+      "ZeRO stage: 0 replicated state, 1 shard fp32 master + AdamW moments over the ranks, 2 also the gradients")(
       "save-every", po::value<int64_t>()->default_value(0), "keep a resumable state every N steps (0 = never)")(
       "keep-checkpoints", po::value<int>()->default_value(1), "resumable states kept on disk")(
       "seed", po::value<uint64_t>()->default_value(0), "data order (and --samples draw)")(
@@ -69,6 +71,7 @@ TrainConfig train_config_from(const po::variables_map& vm) {
   c.save_every = vm["save-every"].as<int64_t>();
   c.keep_checkpoints = vm["keep-checkpoints"].as<int>();
   c.seed = vm["seed"].as<uint64_t>();
+  c.zero = vm["zero"].as<int>();
   return c;
 }
 
@@ -277,6 +280,12 @@ int run_train_job(const po::variables_map& vm, LlamaForCausalLM& model, TrainJob
   };
   try {
     TrainResult res = train_model(model, job.examples, cfg, o, comm, on_step);
+    // One write per line: the ranks share stderr.
+    std::cerr << ("rank " + std::to_string(dist.rank) + ": optimizer state " +
+                  std::to_string(res.optimizer_state_bytes) + " bytes, fp32 gradient buffers " +
+                  std::to_string(res.gradient_buffer_bytes) + " bytes (--zero " + std::to_string(cfg.zero) +
+                  ", world size " + std::to_string(dist.world_size) + ")\n")
+              << std::flush;
     if (main_rank && res.resumed_from > 0)
       std::cerr << "resumed at step " << res.resumed_from << ", ran " << res.steps_done << " steps\n";
   } catch (const TrainingDiverged& e) {

@@ -5,9 +5,11 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <map>
 #include <set>
 
 #include "core/io/safetensors.h"
+#include "core/io/tensor_source.h"
 #include "core/util/dtype.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
@@ -19,42 +21,6 @@ namespace {
 // Tensors some HF checkpoints carry that the model recomputes: ignored on load.
 bool ignorable(const std::string& name, bool tied) {
   return name.find("rotary_emb.inv_freq") != std::string::npos || (tied && name == "lm_head.weight");
-}
-
-struct ShardSet {
-  std::vector<std::unique_ptr<SafetensorsFile>> files;
-  std::map<std::string, SafetensorsFile*> where;
-};
-
-ShardSet open_shards(const fs::path& dir) {
-  ShardSet s;
-  const fs::path single = dir / "model.safetensors";
-  const fs::path index = dir / "model.safetensors.index.json";
-  if (fs::exists(index)) {
-    auto j = read_json_file(index);
-    check_input(j.contains("weight_map") && j["weight_map"].is_object(), index.string(),
-                ": missing object 'weight_map'");
-    std::map<std::string, SafetensorsFile*> by_file;
-    for (auto it = j["weight_map"].begin(); it != j["weight_map"].end(); ++it) {
-      check_input(it.value().is_string(), index.string(), ": weight_map['", it.key(), "'] must be a file name");
-      const std::string file = it.value().get<std::string>();
-      check_input(file.find('/') == std::string::npos, index.string(), ": weight_map['", it.key(),
-                  "'] names a path outside the directory: ", file);
-      if (!by_file.count(file)) {
-        s.files.push_back(std::make_unique<SafetensorsFile>((dir / file).string()));
-        by_file[file] = s.files.back().get();
-      }
-      auto* f = by_file[file];
-      check_input(f->contains(it.key()), f->path(), ": missing tensor '", it.key(), "' (listed in ",
-                  index.string(), ")");
-      s.where[it.key()] = f;
-    }
-  } else {
-    check_input(fs::exists(single), dir.string(), ": no model.safetensors or model.safetensors.index.json");
-    s.files.push_back(std::make_unique<SafetensorsFile>(single.string()));
-    for (const auto& [name, e] : s.files.back()->entries()) s.where[name] = s.files.back().get();
-  }
-  return s;
 }
 
 }  // namespace
@@ -94,34 +60,36 @@ ModelConfig read_checkpoint_config(const std::string& dir) {
   return load_model_config(p.string());
 }
 
+std::unique_ptr<TensorSource> open_tensor_source(const std::string& dir) {
+  if (auto s = open_safetensors_source(dir)) return s;
+  fail_input(dir, ": no model.safetensors or model.safetensors.index.json");
+}
+
 LlamaForCausalLM load_model(const std::string& dir, const LoadOptions& opts) {
   ModelConfig cfg = read_checkpoint_config(dir);
   if (opts.rope) cfg.rope = *opts.rope;
   const auto dtype = opts.dtype.value_or(
       opts.device.is_cpu() ? torch::kFloat32 : dtype_from_torch_name(cfg.torch_dtype));
-  ShardSet shards = open_shards(dir);
-  LlamaForCausalLM model(cfg);
-  model->to(dtype);
-  model->to(opts.device);
-  torch::NoGradGuard ng;
-  std::set<std::string> used;
-  for (auto& p : model->named_parameters()) {
-    auto it = shards.where.find(p.key());
-    check_input(it != shards.where.end(), dir, ": missing tensor '", p.key(), "'");
-    auto src = it->second->view(p.key());
-    check_input(src.sizes() == p.value().sizes(), it->second->path(), ": tensor '", p.key(), "' has shape ",
-                src.sizes(), " but config.json implies ", p.value().sizes());
-    check_input(src.is_floating_point(), it->second->path(), ": tensor '", p.key(),
-                "' has non-floating dtype ", src.scalar_type());
-    p.value().copy_(src);  // converts dtype and device
-    used.insert(p.key());
-  }
-  std::vector<std::string> ignored;
-  for (const auto& [name, f] : shards.where) {
-    if (used.count(name)) continue;
-    check_input(ignorable(name, cfg.tie_word_embeddings), f->path(), ": unexpected tensor '", name,
-                "' (not part of a LLaMA model with this config)");
-  }
+  auto src = open_tensor_source(dir);
+  std::set<std::string> expected;
+  for (const auto& [name, shape] : llama_parameter_shapes(cfg)) expected.insert(name);
+  for (const auto& name : src->names())
+    check_input(expected.count(name) || ignorable(name, cfg.tie_word_embeddings), src->where(name),
+                ": unexpected tensor '", name, "' (not part of a LLaMA model with this config)");
+  // Each parameter is allocated once, in its final dtype and device, and filled from the source;
+  // the source's bytes for it are released right after the copy.
+  auto model = build_llama(cfg, [&](const std::string& name, const std::vector<int64_t>& shape) {
+    check_input(src->contains(name), dir, ": missing tensor '", name, "'");
+    auto t = src->read(name);
+    check_input(t.sizes() == c10::IntArrayRef(shape), src->where(name), ": tensor '", name, "' has shape ", t.sizes(),
+                " but config.json implies ", c10::IntArrayRef(shape));
+    check_input(t.is_floating_point(), src->where(name), ": tensor '", name, "' has non-floating dtype ",
+                t.scalar_type());
+    auto p = torch::empty(shape, torch::TensorOptions().dtype(dtype).device(opts.device));
+    p.copy_(t);  // converts dtype and device
+    src->release(name);
+    return p;
+  });
   model->eval();
   return model;
 }
@@ -148,38 +116,43 @@ int64_t parse_byte_size(const std::string& s, const std::string& option) {
   return int64_t(v * mult);
 }
 
-void save_model(LlamaForCausalLM& model, const std::string& dir, const SaveOptions& opts) {
-  ModelConfig cfg = model->config;
-  torch::ScalarType stored = opts.dtype.value_or(dtype_from_torch_name(cfg.torch_dtype));
+void save_model_streamed(ModelConfig cfg, const ParamMaker& make, const std::string& dir, const SaveOptions& opts) {
+  const torch::ScalarType stored = opts.dtype.value_or(dtype_from_torch_name(cfg.torch_dtype));
   cfg.torch_dtype = dtype_torch_name(stored);
   AtomicDir out(dir, opts.overwrite);
 
-  std::vector<std::pair<std::string, torch::Tensor>> tensors;
-  for (auto& p : model->named_parameters()) tensors.emplace_back(p.key(), p.value().detach().to(torch::kCPU, stored));
-
+  const ParamShapes params = llama_parameter_shapes(cfg);
+  auto bytes_of = [&](const std::vector<int64_t>& shape) {
+    int64_t n = int64_t(c10::elementSize(stored));
+    for (auto d : shape) n *= d;
+    return n;
+  };
   int64_t total = 0;
-  for (auto& [n, t] : tensors) total += t.numel() * t.element_size();
-  std::vector<std::vector<std::pair<std::string, torch::Tensor>>> shards(1);
+  std::vector<std::vector<TensorSpec>> shards(1);
   int64_t cur = 0;
-  for (auto& nt : tensors) {
-    int64_t bytes = nt.second.numel() * nt.second.element_size();
+  for (const auto& [name, shape] : params) {
+    const int64_t bytes = bytes_of(shape);
     if (opts.shard_size_bytes > 0 && cur > 0 && cur + bytes > opts.shard_size_bytes) {
       shards.emplace_back();
       cur = 0;
     }
-    shards.back().push_back(nt);
+    shards.back().push_back({name, stored, shape});
     cur += bytes;
+    total += bytes;
   }
+  auto write = [&](const fs::path& path, const std::vector<TensorSpec>& specs) {
+    write_safetensors_streamed(path.string(), specs, [&](size_t i) { return make(specs[i].name, specs[i].shape); });
+  };
   if (shards.size() == 1) {
-    write_safetensors((out.path() / "model.safetensors").string(), shards[0]);
+    write(out.path() / "model.safetensors", shards[0]);
   } else {
     nlohmann::json weight_map = nlohmann::json::object();
     const size_t n = shards.size();
     for (size_t i = 0; i < n; ++i) {
       char name[64];
       std::snprintf(name, sizeof name, "model-%05zu-of-%05zu.safetensors", i + 1, n);
-      write_safetensors((out.path() / name).string(), shards[i]);
-      for (auto& [tn, t] : shards[i]) weight_map[tn] = name;
+      write(out.path() / name, shards[i]);
+      for (const auto& spec : shards[i]) weight_map[spec.name] = name;
     }
     nlohmann::json index = {{"metadata", {{"total_size", total}}}, {"weight_map", weight_map}};
     write_text_file_atomic(out.path() / "model.safetensors.index.json", index.dump(2) + "\n");
@@ -190,6 +163,13 @@ void save_model(LlamaForCausalLM& model, const std::string& dir, const SaveOptio
     if (fs::exists(tok)) fs::copy_file(tok, out.path() / "tokenizer.model");
   }
   out.commit();
+}
+
+void save_model(LlamaForCausalLM& model, const std::string& dir, const SaveOptions& opts) {
+  std::map<std::string, torch::Tensor> params;
+  for (auto& p : model->named_parameters()) params[p.key()] = p.value();
+  save_model_streamed(
+      model->config, [&](const std::string& name, const std::vector<int64_t>&) { return params.at(name); }, dir, opts);
 }
 
 }  // namespace ropelab

@@ -1,9 +1,14 @@
 // Model directories in Hugging Face layout: config.json + model.safetensors, or sharded
 // model-0000k-of-0000n.safetensors + model.safetensors.index.json, plus an optional
 // tokenizer.model. Loading is by HF tensor name with shape checks; saving is atomic.
+//
+// Memory: loading allocates each parameter once, in its final dtype and device, and copies it
+// from the memory-mapped file, releasing the mapped pages after each tensor (build_llama): the peak
+// is the model plus one tensor, with no random fp32 model first. Saving streams tensor by tensor.
 #pragma once
 #include <torch/types.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -27,6 +32,14 @@ struct SaveOptions {
 ModelConfig read_checkpoint_config(const std::string& dir);
 LlamaForCausalLM load_model(const std::string& dir, const LoadOptions& opts = {});
 void save_model(LlamaForCausalLM& model, const std::string& dir, const SaveOptions& opts = {});
+// Writes a model directory for `cfg` whose parameter `name` is make(name, shape) (any device and
+// floating dtype; stored as opts.dtype), asked for one at a time: `ropelab init` writes a 7B model
+// with one tensor in memory. save_model goes through it.
+void save_model_streamed(ModelConfig cfg, const ParamMaker& make, const std::string& dir, const SaveOptions& opts = {});
+
+class TensorSource;
+// The checkpoint tensors of a model directory, by format (safetensors: single file or index).
+std::unique_ptr<TensorSource> open_tensor_source(const std::string& dir);
 
 // Resolves the CLI's --dtype (may be "auto") for a device and a checkpoint dtype.
 torch::ScalarType resolve_compute_dtype(const std::string& cli, torch::Device device,

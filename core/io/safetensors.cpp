@@ -137,21 +137,32 @@ torch::Tensor SafetensorsFile::view(const std::string& name) const {
   return torch::from_blob(ptr, e.shape, torch::TensorOptions().dtype(type));
 }
 
-void write_safetensors(const std::string& path,
-                       const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
-                       const nlohmann::json& metadata) {
+void SafetensorsFile::release(const std::string& name) const {
+  auto it = entries_.find(name);
+  if (it == entries_.end()) return;
+  // Whole pages inside the tensor's bytes only: a neighbour sharing an edge page stays mapped.
+  const uintptr_t page = uintptr_t(::sysconf(_SC_PAGESIZE));
+  const uintptr_t base = reinterpret_cast<uintptr_t>(map_) + data_start_;
+  const uintptr_t lo = (base + it->second.begin + page - 1) / page * page;
+  const uintptr_t hi = (base + it->second.end) / page * page;
+  if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
+}
+
+void write_safetensors_streamed(const std::string& path, const std::vector<TensorSpec>& specs,
+                                const std::function<torch::Tensor(size_t)>& produce, const nlohmann::json& metadata) {
   nlohmann::json header = nlohmann::json::object();
   if (!metadata.is_null()) header["__metadata__"] = metadata;
-  std::vector<torch::Tensor> data;
+  std::vector<uint64_t> sizes;
   uint64_t offset = 0;
-  for (const auto& [name, t] : tensors) {
-    auto c = t.detach().to(torch::kCPU).contiguous();
-    uint64_t bytes = uint64_t(c.numel()) * c.element_size();
-    header[name] = {{"dtype", safetensors_dtype_name(c.scalar_type())},
-                    {"shape", c.sizes().vec()},
-                    {"data_offsets", {offset, offset + bytes}}};
+  for (const auto& s : specs) {
+    uint64_t numel = 1;
+    for (auto d : s.shape) numel *= uint64_t(d);
+    const uint64_t bytes = numel * uint64_t(c10::elementSize(s.dtype));
+    header[s.name] = {{"dtype", safetensors_dtype_name(s.dtype)},
+                      {"shape", s.shape},
+                      {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
-    data.push_back(c);
+    sizes.push_back(bytes);
   }
   std::string h = header.dump();
   while (h.size() % 8 != 0) h.push_back(' ');
@@ -162,10 +173,22 @@ void write_safetensors(const std::string& path,
   for (int i = 0; i < 8; ++i) len[i] = char((n >> (8 * i)) & 0xff);
   out.write(len, 8);
   out.write(h.data(), std::streamsize(h.size()));
-  for (const auto& c : data)
-    out.write(static_cast<const char*>(c.data_ptr()), std::streamsize(c.numel() * c.element_size()));
+  for (size_t i = 0; i < specs.size(); ++i) {
+    auto c = produce(i).detach().to(torch::kCPU, specs[i].dtype).contiguous();
+    TORCH_CHECK(c.sizes() == c10::IntArrayRef(specs[i].shape), path, ": tensor '", specs[i].name, "' produced with shape ",
+                c.sizes(), ", declared ", c10::IntArrayRef(specs[i].shape));
+    out.write(static_cast<const char*>(c.data_ptr()), std::streamsize(sizes[i]));
+  }
   out.flush();
   if (!out) throw std::runtime_error(path + ": write failed (disk full?)");
+}
+
+void write_safetensors(const std::string& path,
+                       const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
+                       const nlohmann::json& metadata) {
+  std::vector<TensorSpec> specs;
+  for (const auto& [name, t] : tensors) specs.push_back({name, t.scalar_type(), t.sizes().vec()});
+  write_safetensors_streamed(path, specs, [&](size_t i) { return tensors[i].second; }, metadata);
 }
 
 }  // namespace ropelab

@@ -7,6 +7,7 @@
 #pragma once
 #include <torch/types.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,6 +37,9 @@ class SafetensorsFile {
   bool contains(const std::string& name) const { return entries_.count(name) > 0; }
   // A CPU tensor viewing the mapped bytes (valid while this object lives; clone to keep).
   torch::Tensor view(const std::string& name) const;
+  // Drops the resident pages of `name` from this process (they stay in the page cache and fault
+  // back in on the next view): a loader that copies tensor by tensor then holds one at a time.
+  void release(const std::string& name) const;
 
  private:
   std::string path_;
@@ -45,6 +49,20 @@ class SafetensorsFile {
   std::map<std::string, SafetensorsEntry> entries_;
   nlohmann::json metadata_;
 };
+
+// One tensor of a file written by write_safetensors_streamed.
+struct TensorSpec {
+  std::string name;
+  torch::ScalarType dtype;
+  std::vector<int64_t> shape;
+};
+
+// Writes specs.size() tensors to `path`, asking produce(i) for tensor i (any device; converted to
+// specs[i].dtype, shape checked) only when its bytes are due: a file of any size with one tensor
+// in memory at a time.
+void write_safetensors_streamed(const std::string& path, const std::vector<TensorSpec>& specs,
+                                const std::function<torch::Tensor(size_t)>& produce,
+                                const nlohmann::json& metadata = {{"format", "pt"}});
 
 // Writes tensors (any device/dtype; saved as they are, made contiguous on CPU) to `path`.
 void write_safetensors(const std::string& path,

@@ -102,20 +102,66 @@ torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor& ids, torch::Ten
   return logits_from_hidden(hidden_states(ids, std::move(positions), opts));
 }
 
+torch::Tensor initial_parameter(const std::string& name, const std::vector<int64_t>& shape, at::Generator& gen,
+                                double std) {
+  const bool norm_weight = name.size() >= 6 && name.compare(name.size() - 6, 6, "weight") == 0 &&
+                           name.find("norm") != std::string::npos;
+  if (norm_weight) return torch::ones(shape, torch::kFloat32);
+  return at::normal(0.0, std, shape, gen, torch::TensorOptions().dtype(torch::kFloat32));
+}
+
 void LlamaForCausalLMImpl::init_weights(uint64_t seed, double std) {
   torch::NoGradGuard ng;
   auto gen = at::detail::createCPUGenerator(seed);
-  for (auto& p : named_parameters()) {
-    const auto& name = p.key();
-    auto& t = p.value();
-    if (name.size() >= 6 && name.compare(name.size() - 6, 6, "weight") == 0 &&
-        name.find("norm") != std::string::npos) {
-      t.fill_(1.0);
-    } else {
-      auto cpu = at::normal(0.0, std, t.sizes(), gen, torch::TensorOptions().dtype(torch::kFloat32));
-      t.copy_(cpu);
-    }
+  for (auto& p : named_parameters()) p.value().copy_(initial_parameter(p.key(), p.value().sizes().vec(), gen, std));
+}
+
+ParamShapes llama_parameter_shapes(const ModelConfig& c) {
+  const int64_t C = c.hidden_size, I = c.intermediate_size, V = c.vocab_size, D = c.head_dim();
+  const int64_t q = c.num_attention_heads * D, kv = c.num_key_value_heads * D;
+  ParamShapes s{{"model.embed_tokens.weight", {V, C}}};
+  for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
+    const std::string p = "model.layers." + std::to_string(l) + ".";
+    s.push_back({p + "input_layernorm.weight", {C}});
+    s.push_back({p + "self_attn.q_proj.weight", {q, C}});
+    s.push_back({p + "self_attn.k_proj.weight", {kv, C}});
+    s.push_back({p + "self_attn.v_proj.weight", {kv, C}});
+    s.push_back({p + "self_attn.o_proj.weight", {C, q}});
+    s.push_back({p + "post_attention_layernorm.weight", {C}});
+    s.push_back({p + "mlp.gate_proj.weight", {I, C}});
+    s.push_back({p + "mlp.up_proj.weight", {I, C}});
+    s.push_back({p + "mlp.down_proj.weight", {C, I}});
   }
+  s.push_back({"model.norm.weight", {C}});
+  if (!c.tie_word_embeddings) s.push_back({"lm_head.weight", {V, C}});
+  return s;
+}
+
+LlamaForCausalLM build_llama(const ModelConfig& c, const ParamMaker& make) {
+  c.validate("model config");
+  // A skeleton with hidden and intermediate size 1 (a few kB of throwaway init) carries the module
+  // structure; every parameter's storage is then replaced (set_data) by the real tensor. Modules
+  // read their sizes from the weights in forward, except the head counts and head_dim, which the
+  // skeleton keeps.
+  ModelConfig skel = c;
+  skel.head_dim_override = c.head_dim();
+  skel.hidden_size = 1;
+  skel.intermediate_size = 1;
+  LlamaForCausalLM m(skel);
+  m->config = c;
+  const ParamShapes shapes = llama_parameter_shapes(c);
+  auto params = m->named_parameters();
+  TORCH_CHECK(params.size() == shapes.size(), "build_llama: ", params.size(), " parameters, shapes for ",
+              shapes.size());
+  torch::NoGradGuard ng;
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    const auto& [name, shape] = shapes[i];
+    TORCH_CHECK(params[i].key() == name, "build_llama: parameter ", i, " is ", params[i].key(), ", expected ", name);
+    torch::Tensor t = make(name, shape);
+    TORCH_CHECK(t.sizes() == c10::IntArrayRef(shape), "build_llama: '", name, "' made with shape ", t.sizes());
+    params[i].value().set_data(t);
+  }
+  return m;
 }
 
 int64_t LlamaForCausalLMImpl::num_parameters() const {

@@ -4,11 +4,17 @@
 // a safetensors checkpoint loads by name. Positions are explicit absolute ids. The RoPE spec is
 // part of the model config and can be swapped (set_rope) without touching weights.
 #pragma once
+#include <ATen/core/Generator.h>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/attention/observer.h"
 #include "core/config/model_config.h"
@@ -67,5 +73,20 @@ struct LlamaForCausalLMImpl : torch::nn::Module {
   torch::nn::Linear lm_head{nullptr};  // null when tie_word_embeddings
 };
 TORCH_MODULE(LlamaForCausalLM);
+
+// Names and shapes of the parameters of a model with config `c`, in named_parameters() order.
+using ParamShapes = std::vector<std::pair<std::string, std::vector<int64_t>>>;
+ParamShapes llama_parameter_shapes(const ModelConfig& c);
+
+// Builds the model with each parameter's tensor taken from make(name, shape), already in its final
+// dtype and device: no full-size random initialisation, no intermediate fp32 copy (loading a 7B
+// checkpoint holds the model plus what `make` keeps, not 27 GB of random fp32 first).
+using ParamMaker = std::function<torch::Tensor(const std::string& name, const std::vector<int64_t>& shape)>;
+LlamaForCausalLM build_llama(const ModelConfig& c, const ParamMaker& make);
+
+// The HF-style initial value of one parameter (norm weights 1, the rest normal(0, std) drawn from
+// `gen`, fp32). Drawn in parameter order from one generator this is init_weights(seed, std).
+torch::Tensor initial_parameter(const std::string& name, const std::vector<int64_t>& shape, at::Generator& gen,
+                                double std);
 
 }  // namespace ropelab

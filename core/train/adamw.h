@@ -4,8 +4,8 @@
 //   p ← p − (lr / (1−β1^t)) · m / (√v / √(1−β2^t) + ε)
 //
 // State is kept per named parameter (exp_avg, exp_avg_sq) plus the step count, and saved/loaded
-// by name, so a later ZeRO-style optimizer can give each rank a disjoint subset of names without
-// changing the file format. Weight decay applies to every parameter given; the caller decides
+// by name. Under ZeRO (core/train/master_weights.h) a "parameter" is a rank's range of a model
+// parameter, named "<name>[begin:end]" when the range is not the whole tensor. Weight decay applies to every parameter given; the caller decides
 // which (the trainer excludes norms' weights, as is customary for LLaMA fine-tuning).
 #pragma once
 #include <torch/types.h>

@@ -115,6 +115,19 @@ double Communicator::all_reduce_sum(double value) {
   return t[0].item<double>();
 }
 
+void Communicator::all_gather(const torch::Tensor& input, std::vector<torch::Tensor>& outputs) {
+  TORCH_CHECK(int(outputs.size()) == cfg_.world_size, "all_gather: ", outputs.size(), " outputs for world size ",
+              cfg_.world_size);
+  torch::NoGradGuard ng;
+  if (cfg_.world_size == 1) {
+    outputs[0].copy_(input);
+    return;
+  }
+  std::vector<torch::Tensor> in{input.contiguous()};
+  std::vector<std::vector<torch::Tensor>> out{outputs};
+  impl_->run(cfg_, "all-gather", [&](auto& pg) { pg.allgather(out, in)->wait(cfg_.timeout); });
+}
+
 void Communicator::broadcast(std::vector<torch::Tensor>& tensors) {
   if (cfg_.world_size == 1) return;
   torch::NoGradGuard ng;

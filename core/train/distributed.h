@@ -44,6 +44,8 @@ class Communicator {
   // In-place sum over ranks of every tensor (fp32), bucketed.
   void all_reduce_sum(std::vector<torch::Tensor>& tensors);
   double all_reduce_sum(double value);
+  // outputs[r] := rank r's `input` (same shape and dtype on every rank; outputs preallocated).
+  void all_gather(const torch::Tensor& input, std::vector<torch::Tensor>& outputs);
   // Rank 0's values to everyone, in place (start-up: identical initial parameters).
   void broadcast(std::vector<torch::Tensor>& tensors);
   void barrier();

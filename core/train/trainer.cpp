@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/io/documents.h"
+#include "core/train/master_weights.h"
 #include "core/train/train_state.h"
 #include "core/util/error.h"
 
@@ -51,8 +52,6 @@ MicroBatch make_micro_batch(const std::vector<TrainExample>& examples, const std
   return mb;
 }
 
-bool decays(const std::string& name) { return name.find("norm") == std::string::npos; }
-
 }  // namespace
 
 void TrainConfig::validate(int world_size) const {
@@ -68,6 +67,7 @@ void TrainConfig::validate(int world_size) const {
               ") must be >= 0 (0 = off)");
   check_input(save_every >= 0, "--save-every (", save_every, ") must be >= 0");
   check_input(keep_checkpoints >= 1, "--keep-checkpoints (", keep_checkpoints, ") must be >= 1");
+  check_input(zero >= 0 && zero <= 2, "--zero (", zero, ") must be 0, 1 or 2");
 }
 
 nlohmann::json TrainConfig::to_json() const {
@@ -84,6 +84,7 @@ nlohmann::json TrainConfig::to_json() const {
           {"weight_decay", adamw.weight_decay},
           {"clip_grad_norm", clip_grad_norm},
           {"checkpoint_layers", checkpoint_layers},
+          {"zero", zero},
           {"seed", seed}};
 }
 
@@ -134,29 +135,12 @@ TrainResult train_model(LlamaForCausalLM& model, const std::vector<TrainExample>
   const torch::Device device = model->device();
   model->train();
 
-  // fp32 master parameters (the model's own tensors when it computes in fp32).
-  std::vector<torch::Tensor> model_params;
-  std::vector<NamedParam> master;
-  const bool separate_master = model->dtype() != torch::kFloat32;
-  for (auto& item : model->named_parameters()) {
-    model_params.push_back(item.value());
-    torch::Tensor m = separate_master ? item.value().detach().to(torch::kFloat32).clone() : item.value();
-    master.push_back({item.key(), m, decays(item.key())});
-  }
-  {  // identical start on every rank
-    std::vector<torch::Tensor> ms;
-    for (auto& m : master) ms.push_back(m.param);
-    torch::NoGradGuard ng;
-    comm.broadcast(ms);
-  }
-  AdamW opt(master, cfg.adamw);
-  auto refresh_model = [&] {
-    if (!separate_master) return;
-    torch::NoGradGuard ng;
-    for (size_t i = 0; i < master.size(); ++i) model_params[i].copy_(master[i].param);
-  };
+  MasterWeights state(model, cfg.zero, cfg.adamw, comm);
+  const StateShard shard{cfg.zero, rank, world};
 
   TrainResult result;
+  result.optimizer_state_bytes = state.state_bytes();
+  result.gradient_buffer_bytes = state.gradient_bytes();
   nlohmann::json fingerprint = out.fingerprint;
   fingerprint["train"] = cfg.to_json();
   fingerprint["examples"] = int64_t(examples.size());
@@ -164,8 +148,8 @@ TrainResult train_model(LlamaForCausalLM& model, const std::vector<TrainExample>
     auto ckpt = find_checkpoint(out.resume_from);
     check_input(ckpt.has_value(), "--resume ", out.resume_from, ": no checkpoint found (expected ",
                 (std::filesystem::path(out.resume_from) / "checkpoints" / "step-NNNNNN").string(), ")");
-    result.resumed_from = load_train_state(*ckpt, opt, fingerprint).step;
-    refresh_model();
+    result.resumed_from = load_train_state(*ckpt, state.optimizer(), fingerprint, shard).step;
+    state.publish();
   }
   std::unique_ptr<TrainLog> log;
   if (comm.is_main()) {
@@ -206,19 +190,12 @@ TrainResult train_model(LlamaForCausalLM& model, const std::vector<TrainExample>
       auto loss_sum = (nll * mb.mask.reshape({-1})).sum();
       (loss_sum / double(batch_targets)).backward();
       nll_sum += loss_sum.item<double>();
+      state.accumulate_micro_batch();
     }
 
-    std::vector<torch::Tensor> grads;
-    for (size_t i = 0; i < model_params.size(); ++i) {
-      auto g = model_params[i].grad();
-      grads.push_back(g.defined() ? g.detach().to(torch::kFloat32).clone() : torch::zeros_like(master[i].param));
-    }
-    comm.all_reduce_sum(grads);
+    const double grad_norm = state.reduce_gradients();
     const double loss = comm.all_reduce_sum(nll_sum) / double(batch_targets);
     const double all_tokens = comm.all_reduce_sum(double(tokens));
-    double sq = 0;
-    for (auto& g : grads) sq += g.pow(2).sum().item<double>();
-    const double grad_norm = std::sqrt(sq);
 
     if (!std::isfinite(loss) || !std::isfinite(grad_norm)) {
       auto last = find_checkpoint(out.out_dir);
@@ -228,16 +205,10 @@ TrainResult train_model(LlamaForCausalLM& model, const std::vector<TrainExample>
                              (last ? last->string() : std::string("none (use --save-every)")) +
                              ". Lower --lr or check the data, then --resume or start over.");
     }
-    if (cfg.clip_grad_norm > 0) {
-      const double coef = cfg.clip_grad_norm / (grad_norm + 1e-6);  // torch.nn.utils.clip_grad_norm_
-      if (coef < 1.0)
-        for (auto& g : grads) g.mul_(coef);
-    }
+    double grad_scale = 1.0;
+    if (cfg.clip_grad_norm > 0) grad_scale = cfg.clip_grad_norm / (grad_norm + 1e-6);  // torch.nn.utils.clip_grad_norm_
     const double lr = sched.at(step);
-    opt.step(grads, lr);
-    refresh_model();
-    for (auto& p : model_params)
-      if (p.grad().defined()) p.mutable_grad() = torch::Tensor();
+    state.step(lr, grad_scale);
 
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     StepReport rep;
@@ -249,8 +220,8 @@ TrainResult train_model(LlamaForCausalLM& model, const std::vector<TrainExample>
     result.losses.push_back(loss);
     ++result.steps_done;
     if (log) log->append(rep.record);
-    if (comm.is_main() && cfg.save_every > 0 && (step + 1) % cfg.save_every == 0 && step + 1 < plan.total_steps)
-      save_train_state(out.out_dir, {step + 1, fingerprint}, opt, cfg.keep_checkpoints);
+    if (cfg.save_every > 0 && (step + 1) % cfg.save_every == 0 && step + 1 < plan.total_steps)
+      save_train_state(out.out_dir, {step + 1, fingerprint}, state.optimizer(), cfg.keep_checkpoints, shard, comm);
     if (on_step) on_step(rep);
   }
   if (comm.is_main() && out.finalize) out.finalize();

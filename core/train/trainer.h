@@ -12,7 +12,9 @@
 //
 // Precision: parameters are updated in fp32 ("master"). When the model computes in fp32 the
 // master *is* the model's parameter; when it computes in bf16/fp16 (GPU) the master is a separate
-// fp32 copy, gradients are upcast before the reduction and the model is refreshed after each step.
+// fp32 copy, each micro-batch's gradients are added into fp32 buffers (never accumulated in the
+// compute dtype) and the model is refreshed after each step. `zero` shards the master, the AdamW
+// moments (1, 2) and the reduced gradients (2) over the ranks: core/train/master_weights.h.
 //
 // Failure: a non-finite loss or gradient norm stops the run before the update is applied; the last
 // checkpoint stays the newest one on disk (TrainingDiverged names it).
@@ -50,6 +52,7 @@ struct TrainConfig {
   int keep_checkpoints = 1;
   uint64_t seed = 0;
   int64_t pad_id = 0;
+  int zero = 0;                  // ZeRO stage: 0 replicated, 1 optimizer state sharded, 2 + gradients
   void validate(int world_size) const;
   nlohmann::json to_json() const;
 };
@@ -86,6 +89,8 @@ struct TrainResult {
   int64_t steps_done = 0;
   int64_t resumed_from = 0;
   std::vector<double> losses;  // this process's view of the global loss per step run
+  int64_t optimizer_state_bytes = 0;  // this rank's fp32 master copies + AdamW moments
+  int64_t gradient_buffer_bytes = 0;  // this rank's fp32 gradients kept across micro-batches
 };
 
 struct TrainingDiverged : std::runtime_error {

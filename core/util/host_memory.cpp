@@ -1,6 +1,9 @@
 #include "core/util/host_memory.h"
 
+#include <sys/statvfs.h>
 #include <unistd.h>
+
+#include <filesystem>
 
 #include <cmath>
 #include <cstdio>
@@ -38,6 +41,18 @@ void check_fits_host_memory(double bytes, const std::string& what) {
   if (have <= 0) return;  // unknown: nothing to compare with
   check_input(std::isfinite(bytes) && bytes <= double(have), what, " needs ", format_bytes(bytes),
               "; this machine has ", format_bytes(double(have)), " of memory");
+}
+
+void check_fits_disk(double bytes, const std::string& path, const std::string& what) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path dir = fs::absolute(path, ec);
+  while (!dir.empty() && !fs::exists(dir, ec) && dir != dir.parent_path()) dir = dir.parent_path();
+  struct statvfs st;
+  if (::statvfs(dir.c_str(), &st) != 0) return;  // unknown: the write itself will report
+  const double free_bytes = double(st.f_bavail) * double(st.f_frsize);
+  check_input(std::isfinite(bytes) && bytes <= free_bytes, what, " needs ", format_bytes(bytes), "; ",
+              dir.string(), " has ", format_bytes(free_bytes), " free");
 }
 
 }  // namespace ropelab

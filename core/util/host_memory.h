@@ -17,4 +17,8 @@ std::string format_bytes(double bytes);
 // physical memory. `bytes` is a double so that absurd requests (10^15 elements) do not overflow.
 void check_fits_host_memory(double bytes, const std::string& what);
 
+// Throws InputError "<what> needs <bytes>; <dir> has <free> free" when the file system that will
+// hold `path` (its nearest existing ancestor) has less free space than `bytes`.
+void check_fits_disk(double bytes, const std::string& path, const std::string& what);
+
 }  // namespace ropelab

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
 
 #include "core/io/h5.h"
 #include "core/io/safetensors.h"
@@ -39,6 +40,19 @@ std::vector<double> logged(const std::string& file, const std::string& run, cons
   auto f = ropelab::h5::H5File::open_read(file);
   return f.dataset("/train/" + run + "/" + series).read<double>().data;
 }
+
+// "rank R: optimizer state N bytes, fp32 gradient buffers G bytes" printed by each worker.
+std::pair<int64_t, int64_t> state_bytes(const std::string& output, int rank) {
+  const std::string key = "rank " + std::to_string(rank) + ": optimizer state ";
+  const auto at = output.find(key);
+  if (at == std::string::npos) return {-1, -1};
+  const auto g = output.find("gradient buffers ", at);
+  return {std::stoll(output.substr(at + key.size())), std::stoll(output.substr(g + 17))};
+}
+
+// Parameters of make_micro_model_dir's model, counted by hand: embed and lm_head 600 x 64 each;
+// per layer q, o 64 x 64, k, v 32 x 64, gate, up 128 x 64, down 64 x 128, two norms 64; final norm.
+constexpr int64_t kMicroParams = 2 * 600 * 64 + 2 * (2 * 4096 + 2 * 2048 + 3 * 8192 + 2 * 64) + 64;
 
 }  // namespace
 
@@ -119,6 +133,62 @@ TEST(FinetuneCli, TwoGlooProcessesMatchOneProcess) {
   for (size_t i = 0; i < l1.size(); ++i) EXPECT_NEAR(l1[i], l2[i], 1e-5);
 }
 
+TEST(FinetuneCli, ZeroShardsMatchTheReplicatedRunAndHalveTheOptimizerState) {
+  TempDir tmp;
+  const auto base = make_micro_model_dir(tmp);
+  write_sharegpt(tmp / "chat.json", 24);
+  // Global batch 8 over 2 ranks in micro-batches of 2: accumulation 2 per rank.
+  std::map<int, CommandResult> runs;
+  for (int z : {0, 1, 2}) {
+    const std::string out = tmp / ("z" + std::to_string(z));
+    runs[z] = run_cli(ft_args(base, tmp / "chat.json", out, " --nproc 2 --steps 6 --zero " + std::to_string(z)));
+    ASSERT_EQ(runs[z].exit_code, 0) << runs[z].output;
+    EXPECT_NE(runs[z].output.find("step 6/6"), std::string::npos) << runs[z].output;
+  }
+  EXPECT_LE(max_param_diff(tmp / "z0", tmp / "z1"), 1e-6);
+  EXPECT_LE(max_param_diff(tmp / "z0", tmp / "z2"), 1e-6);
+  EXPECT_GT(max_param_diff(base, tmp / "z0"), 1e-4);  // training moved the weights
+  for (int r : {0, 1}) {
+    // fp32 compute: the master is the model itself; AdamW keeps two fp32 moments (8 bytes per
+    // parameter), halved when each rank owns half of the flat parameter vector (P is even).
+    EXPECT_EQ(state_bytes(runs[0].output, r), std::make_pair(8 * kMicroParams, 4 * kMicroParams)) << runs[0].output;
+    EXPECT_EQ(state_bytes(runs[1].output, r), std::make_pair(4 * kMicroParams, 4 * kMicroParams)) << runs[1].output;
+    EXPECT_EQ(state_bytes(runs[2].output, r), std::make_pair(4 * kMicroParams, 2 * kMicroParams)) << runs[2].output;
+  }
+}
+
+TEST(FinetuneCli, ZeroResumeIsBitIdenticalAndAnotherShardingIsRefused) {
+  TempDir tmp;
+  const auto base = make_micro_model_dir(tmp);
+  write_sharegpt(tmp / "chat.json", 24);
+  const std::string z2 = " --nproc 2 --zero 2 --save-every 2";
+  ASSERT_EQ(run_cli(ft_args(base, tmp / "chat.json", tmp / "full", z2 + " --keep-checkpoints 3")).exit_code, 0);
+  const fs::path step2 = fs::path(tmp / "full") / "checkpoints/step-000002";
+  for (const char* f : {"master-rank-00000-of-00002.safetensors", "master-rank-00001-of-00002.safetensors",
+                        "optimizer-rank-00000-of-00002.safetensors", "optimizer-rank-00001-of-00002.safetensors"})
+    EXPECT_TRUE(fs::exists(step2 / f)) << f;
+  EXPECT_FALSE(fs::exists(step2 / "master.safetensors"));
+  auto interrupted = [&](const std::string& name) {
+    fs::create_directories(fs::path(tmp / name) / "checkpoints");
+    fs::copy(step2, fs::path(tmp / name) / "checkpoints/step-000002", fs::copy_options::recursive);
+    return tmp / name;
+  };
+  const auto part = interrupted("part");
+  auto r = run_cli(ft_args(base, tmp / "chat.json", part, z2 + " --resume " + part));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("resumed at step 2"), std::string::npos) << r.output;
+  EXPECT_EQ(ropelab::sha256_file(tmp / "full/model.safetensors"), ropelab::sha256_file(part + "/model.safetensors"));
+  // One rank, or another stage, cannot take over two ranks' shards.
+  for (const std::string& other : {std::string(" --zero 2"), std::string(" --nproc 2 --zero 1")}) {
+    const auto p = interrupted("other" + std::to_string(other.size()));
+    auto refused = run_cli(ft_args(base, tmp / "chat.json", p, other + " --resume " + p));
+    EXPECT_EQ(refused.exit_code, 2) << refused.output;
+    EXPECT_NE(refused.output.find("cannot resume: the state was written with --zero 2 as 2 shard(s)"), std::string::npos)
+        << refused.output;
+    EXPECT_NE(refused.output.find("Re-sharding optimizer state is not supported"), std::string::npos) << refused.output;
+  }
+}
+
 TEST(FinetuneCli, AMissingPeerFailsWithinTheTimeoutInsteadOfHanging) {
   TempDir tmp;
   const auto base = make_micro_model_dir(tmp);
@@ -151,6 +221,7 @@ TEST(FinetuneCli, BadInputGivesExitCode2AndAOneLineError) {
   const auto base = make_micro_model_dir(tmp);
   write_sharegpt(tmp / "chat.json", 8);
   std::ofstream(tmp / "notjson.txt") << "hello, world\n";
+  std::ofstream(tmp / "zero.ini") << "zero = 3\n";  // the INI files take --zero too
   struct Case {
     std::string args, expect;
   };
@@ -163,6 +234,7 @@ TEST(FinetuneCli, BadInputGivesExitCode2AndAOneLineError) {
       {ft_args(base, tmp / "chat.json", tmp / "o6", " --rope yarn --rope-factor 0.5"), "factor"},
       {ft_args(base, tmp / "chat.json", tmp / "o7", " --global-batch 16"), "fewer than one global batch"},
       {ft_args(base, tmp / "chat.json", tmp / "o8", " --overwrite --resume x"), "--overwrite and --resume exclude each other"},
+      {ft_args(base, tmp / "chat.json", tmp / "o9", " --config " + (tmp / "zero.ini")), "--zero (3) must be 0, 1 or 2"},
   };
   for (const auto& c : cases) {
     auto r = run_cli(c.args);
