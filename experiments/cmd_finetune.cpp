@@ -29,7 +29,7 @@ int run_finetune(const Args& args) {
   if (!parse("ropelab finetune --model DIR --data FILE --out DIR [options]", d, args, vm)) return 0;
   apply_threads(vm);
   const int nproc = requested_local_workers(vm);
-  prepare_output_dir(vm, dist_config_from_environment(vm).rank);
+  const auto out_lock = prepare_output_dir(vm, dist_config_from_environment(vm).rank);
   if (nproc > 1) return launch_local_workers("finetune", args, nproc, vm["threads"].as<int>());
   const bool main_rank = dist_config_from_environment(vm).rank == 0;
 

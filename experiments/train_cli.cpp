@@ -18,9 +18,15 @@
 #include "core/train/train_state.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
+#include "core/util/output_lock.h"
 #include "core/util/version.h"
 
 extern char** environ;
+
+namespace {
+// Set in the environment of `--nproc` workers: their launcher holds the output lock.
+constexpr const char* kLockHeldByLauncher = "ROPELAB_OUTPUT_LOCK_HELD";
+}  // namespace
 
 namespace ropelab::cli {
 
@@ -141,6 +147,7 @@ int launch_local_workers(const std::string& command, const Args& args, int n, in
     std::vector<std::string> env_s;
     for (char** e = environ; *e; ++e) env_s.emplace_back(*e);
     env_s.push_back("RANK=" + std::to_string(r));
+    env_s.push_back(std::string(kLockHeldByLauncher) + "=1");  // the launcher holds OUT's lock
     env_s.push_back("LOCAL_RANK=" + std::to_string(r));
     env_s.push_back("WORLD_SIZE=" + std::to_string(n));
     env_s.push_back("LOCAL_WORLD_SIZE=" + std::to_string(n));
@@ -192,23 +199,39 @@ DistConfig dist_config_from_environment(const po::variables_map& vm) {
   return d;
 }
 
-void prepare_output_dir(const po::variables_map& vm, int rank) {
+std::unique_ptr<OutputLock> prepare_output_dir(const po::variables_map& vm, int rank) {
   const fs::path out = vm["out"].as<std::string>();
   const bool overwrite = vm["overwrite"].as<bool>(), resume = vm.count("resume") > 0;
   check_input(!(overwrite && resume), "--overwrite and --resume exclude each other");
-  if (!fs::exists(out)) return;
+  // One job per OUT: rank 0 holds the lock (a `--nproc` launcher holds it for its workers).
+  std::unique_ptr<OutputLock> lock;
+  if (rank == 0 && !std::getenv(kLockHeldByLauncher)) {
+    check_writable_location(out);
+    lock = std::make_unique<OutputLock>(out);
+  }
+  if (!fs::exists(out)) return lock;
   check_input(fs::is_directory(out), "--out ", out.string(), " exists and is not a directory");
   if (overwrite) {
     if (rank == 0) fs::remove_all(out);
-    return;
+    return lock;
   }
   check_input(!fs::exists(out / "config.json"), "--out ", out.string(),
               " already holds a finished model; pass --overwrite to replace it");
-  if (resume) return;
   auto ckpt = find_checkpoint(out);
+  if (resume) {
+    // Killed before its first checkpoint: nothing to continue from, so the run starts over (what
+    // it had logged is for steps that will be redone).
+    const bool resume_is_out = fs::weakly_canonical(vm["resume"].as<std::string>()) == fs::weakly_canonical(out);
+    if (resume_is_out && !ckpt && rank == 0) {
+      std::cerr << "--resume " << out.string() << ": no checkpoint yet (stopped before the first); starting over\n";
+      fs::remove_all(out);
+    }
+    return lock;
+  }
   check_input(!ckpt && !fs::exists(out / "train.h5"), "--out ", out.string(), " holds an unfinished run",
               ckpt ? " (" + ckpt->filename().string() + ")" : std::string(), "; pass --resume ", out.string(),
               " to continue it or --overwrite to start over");
+  return lock;
 }
 
 namespace {
@@ -260,7 +283,12 @@ int run_train_job(const po::variables_map& vm, LlamaForCausalLM& model, TrainJob
                  {"data_sha256", data_sha},
                  {"data_summary", job.data_summary.dump()},
                  {"provenance", provenance_json().dump()}};
-  if (vm.count("resume")) o.resume_from = vm["resume"].as<std::string>();
+  if (vm.count("resume")) {
+    // prepare_output_dir() turned a resume of an OUT without any checkpoint into a fresh start.
+    const bool fresh = fs::weakly_canonical(vm["resume"].as<std::string>()) == fs::weakly_canonical(out) &&
+                       !find_checkpoint(out);
+    if (!fresh) o.resume_from = vm["resume"].as<std::string>();
+  }
   o.finalize = [&] {
     save_final_model(model, out, model_dir);
     std::cerr << "saved " << out.string() << " (config.json with rope " << model->config.rope.to_json().dump() << ")\n";

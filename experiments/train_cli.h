@@ -7,6 +7,9 @@
 // --resume or --overwrite is given. The final model files are written to OUT with config.json
 // last, so a directory with config.json is always a complete model.
 #pragma once
+#include <memory>
+
+#include "core/util/output_lock.h"
 #include <string>
 #include <vector>
 
@@ -28,8 +31,10 @@ int launch_local_workers(const std::string& command, const Args& args, int n, in
 // RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT (torchrun/srun); world 1 when unset.
 DistConfig dist_config_from_environment(const po::variables_map& vm);
 
-// Checks OUT against the policy above; with --overwrite an existing OUT is removed (rank 0).
-void prepare_output_dir(const po::variables_map& vm, int rank);
+// Checks OUT against the policy above; with --overwrite an existing OUT is removed (rank 0); a
+// `--resume OUT` whose OUT has no checkpoint yet starts over. Rank 0 locks OUT for the job's life
+// (keep the returned lock; null on other ranks) so that a second job into OUT is refused.
+std::unique_ptr<OutputLock> prepare_output_dir(const po::variables_map& vm, int rank);
 
 struct TrainJob {
   std::string kind;                 // "finetune" | "pretrain"

@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "core/util/error.h"
+#include "core/util/files.h"
 
 namespace ropelab {
 
@@ -166,21 +167,19 @@ void write_safetensors_streamed(const std::string& path, const std::vector<Tenso
   }
   std::string h = header.dump();
   while (h.size() % 8 != 0) h.push_back(' ');
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw std::runtime_error(path + ": cannot write");
+  SyncedFile out(path);  // errors name the file and errno's cause; a failed write leaves no file
   uint64_t n = h.size();
   char len[8];
   for (int i = 0; i < 8; ++i) len[i] = char((n >> (8 * i)) & 0xff);
   out.write(len, 8);
-  out.write(h.data(), std::streamsize(h.size()));
+  out.write(h.data(), h.size());
   for (size_t i = 0; i < specs.size(); ++i) {
     auto c = produce(i).detach().to(torch::kCPU, specs[i].dtype).contiguous();
     TORCH_CHECK(c.sizes() == c10::IntArrayRef(specs[i].shape), path, ": tensor '", specs[i].name, "' produced with shape ",
                 c.sizes(), ", declared ", c10::IntArrayRef(specs[i].shape));
-    out.write(static_cast<const char*>(c.data_ptr()), std::streamsize(sizes[i]));
+    out.write(c.data_ptr(), size_t(sizes[i]));
   }
-  out.flush();
-  if (!out) throw std::runtime_error(path + ": write failed (disk full?)");
+  out.close();
 }
 
 void write_safetensors(const std::string& path,

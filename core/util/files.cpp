@@ -35,34 +35,50 @@ nlohmann::json read_json_file(const fs::path& path) {
   }
 }
 
+SyncedFile::SyncedFile(fs::path path) : path_(std::move(path)) {
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    const int err = errno;
+    throw std::runtime_error(path_.string() + ": cannot write (" + std::strerror(err) + ")");
+  }
+}
+
+SyncedFile::~SyncedFile() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  ::unlink(path_.c_str());
+}
+
+void SyncedFile::write(const void* data, size_t n) {
+  const char* p = static_cast<const char*>(data);
+  while (n > 0) {
+    const ssize_t w = ::write(fd_, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) {
+      const int err = errno;
+      throw std::runtime_error(path_.string() + ": write failed (" + std::strerror(err) + ")");
+    }
+    p += w;
+    n -= size_t(w);
+  }
+}
+
+void SyncedFile::close() {
+  int err = ::fsync(fd_) == 0 ? 0 : errno;
+  if (::close(fd_) != 0 && err == 0) err = errno;
+  fd_ = -1;
+  if (err != 0) {
+    ::unlink(path_.c_str());
+    throw std::runtime_error(path_.string() + ": write failed (" + std::strerror(err) + ")");
+  }
+}
+
 void write_text_file_atomic(const fs::path& path, const std::string& text) {
   fs::path tmp = path;
   tmp += ".tmp-" + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) {
-    const int err = errno;
-    throw std::runtime_error(tmp.string() + ": cannot write (" + std::strerror(err) + ")");
-  }
-  // One write loop + fsync, so that a full disk is an error here and not a short file later.
-  const char* p = text.data();
-  size_t left = text.size();
-  int err = 0;
-  while (left > 0) {
-    const ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      err = errno;
-      break;
-    }
-    p += n;
-    left -= size_t(n);
-  }
-  if (err == 0 && ::fsync(fd) != 0) err = errno;
-  ::close(fd);
-  if (err != 0) {
-    ::unlink(tmp.c_str());
-    throw std::runtime_error(path.string() + ": write failed (" + std::strerror(err) + ")");
-  }
+  SyncedFile out(tmp);
+  out.write(text.data(), text.size());
+  out.close();
   fs::rename(tmp, path);
 }
 

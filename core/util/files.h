@@ -18,6 +18,23 @@ nlohmann::json read_json_file(const fs::path& path);         // InputError names
 void write_text_file_atomic(const fs::path& path, const std::string& text);  // temp + rename
 std::string sha256_file(const fs::path& path);               // hex digest
 
+// A file written front to back with errors that name the path and errno's cause ("No space left
+// on device"), synced to disk by close(). Destroyed without a successful close(), the partial file
+// is removed, so a full disk never leaves a short file behind.
+class SyncedFile {
+ public:
+  explicit SyncedFile(fs::path path);
+  ~SyncedFile();
+  SyncedFile(const SyncedFile&) = delete;
+  SyncedFile& operator=(const SyncedFile&) = delete;
+  void write(const void* data, size_t n);
+  void close();
+
+ private:
+  fs::path path_;
+  int fd_ = -1;
+};
+
 // Refuses to replace an existing output unless `overwrite`; the message names the option. Also
 // checks that the output's directory (or its nearest existing ancestor) can be written, so an
 // unwritable place is an error before any work starts.

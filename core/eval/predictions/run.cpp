@@ -10,6 +10,7 @@
 #include "core/eval/predictions/pred_file.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
+#include "core/util/output_lock.h"
 
 namespace ropelab::predictions {
 
@@ -63,8 +64,11 @@ RunSummary run_predictions(const RunPlan& plan, const fs::path& out_dir, const P
       if (plan.shard.owns(k)) owned[t].push_back(k);
   }
 
+  check_writable_location(out_dir / run_config_name(plan.shard));
   fs::create_directories(out_dir);
   const fs::path config_path = out_dir / run_config_name(plan.shard);
+  // One writer per shard of a folder (shards of one run may write the same folder in parallel).
+  const OutputLock lock(config_path);
   nlohmann::json record = {{"identity", identity}, {"provenance", plan.provenance}, {"tasks", nlohmann::json::object()}};
   if (fs::exists(config_path)) {
     const auto old = read_json_file(config_path);
