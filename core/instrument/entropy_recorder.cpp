@@ -138,7 +138,6 @@ torch::Tensor EntropyRecorder::stddev() const {
 }
 
 torch::Tensor EntropyRecorder::count() const { return n_[0].clone(); }
-torch::Tensor EntropyRecorder::layer_count() const { return n_.clone(); }
 torch::Tensor EntropyRecorder::logit_scale() const { return scale_.clone(); }
 
 std::map<int64_t, torch::Tensor> EntropyRecorder::probes() const {

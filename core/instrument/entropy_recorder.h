@@ -51,7 +51,6 @@ class EntropyRecorder : public AttentionObserver {
   torch::Tensor mean() const;         // (Lr, H, T) float64
   torch::Tensor stddev() const;       // (Lr, H, T) float64, population std
   torch::Tensor count() const;        // (T,) int64: documents per position (first recorded layer)
-  torch::Tensor layer_count() const;  // (Lr, T) int64
   torch::Tensor logit_scale() const;  // (Lr, T) float32; NaN where never observed
   // position -> (Lr, H, T) float32, the mean attention row over documents (keys past the query 0).
   std::map<int64_t, torch::Tensor> probes() const;

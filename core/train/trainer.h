@@ -1,7 +1,8 @@
 // The training loop shared by `finetune` and `pretrain`: one code path for a tiny model on a
 // laptop CPU and LLaMA-2-7B on GPUs.
 //
-// Batching: the examples are visited in a seeded order per epoch (shuffled_order(n, seed + epoch)).
+// Batching: the examples are visited in a seeded order per epoch (shuffled_order(n, epoch_seed(seed,
+// epoch)), a golden-ratio mix of seed and epoch so that nearby seeds give unrelated orders).
 // A step takes the next global_batch examples; the last partial batch of an epoch is dropped.
 // global_batch = micro_batch × accumulation × world_size; rank r takes the r-th contiguous slice
 // of the step's examples and runs it in micro-batches (right-padded; padding is never a target).

@@ -53,8 +53,8 @@ RunSummary run_longbench(LlamaForCausalLM& model, const Tokenizer& tok, const Pr
     w.go.max_new_tokens = prompts.maxlen_for(name);
     w.go.stop_ids = {tok.eos_id()};
     w.go.prefill_chunk = cfg.prefill_chunk;
-    if (name == "samsum") {  // pred.py: stop at the first newline, at least one new token
-      check_input(tok.newline_id() >= 0, tok.path(), ": the tokenizer has no newline token (needed for samsum)");
+    if (w.info->stop_at_newline) {  // pred.py: stop at the first newline, at least one new token
+      check_input(tok.newline_id() >= 0, tok.path(), ": the tokenizer has no newline token (needed for ", name, ")");
       w.go.stop_ids.push_back(tok.newline_id());
       w.go.min_new_tokens = 1;
     }

@@ -14,30 +14,30 @@ using L = Language;
 using C = Category;
 using M = MetricKind;
 
-// Values from the spec table (LongBench config/dataset2maxlen.json @ f77be4c, task.md).
+// Values from the spec table (LongBench task.md; the stop rule and trimming from pred.py / eval.py).
 const std::vector<TaskInfo> kTasks = {
-    // name                  lang   category            metric             maxnew  N   chat   trim   E
-    {"narrativeqa",          L::en, C::single_doc_qa,  M::qa_f1,          128, 200, true,  false, false},
-    {"qasper",               L::en, C::single_doc_qa,  M::qa_f1,          128, 200, true,  false, true},
-    {"multifieldqa_en",      L::en, C::single_doc_qa,  M::qa_f1,           64, 150, true,  false, true},
-    {"multifieldqa_zh",      L::zh, C::single_doc_qa,  M::qa_f1_zh,        64, 200, true,  false, false},
-    {"hotpotqa",             L::en, C::multi_doc_qa,   M::qa_f1,           32, 200, true,  false, true},
-    {"2wikimqa",             L::en, C::multi_doc_qa,   M::qa_f1,           32, 200, true,  false, true},
-    {"musique",              L::en, C::multi_doc_qa,   M::qa_f1,           32, 200, true,  false, false},
-    {"dureader",             L::zh, C::multi_doc_qa,   M::rouge_zh,       128, 200, true,  false, false},
-    {"gov_report",           L::en, C::summarization,  M::rouge,          512, 200, true,  false, true},
-    {"qmsum",                L::en, C::summarization,  M::rouge,          512, 200, true,  false, false},
-    {"multi_news",           L::en, C::summarization,  M::rouge,          512, 200, true,  false, true},
-    {"vcsum",                L::zh, C::summarization,  M::rouge_zh,       512, 200, true,  false, false},
-    {"trec",                 L::en, C::few_shot,       M::classification,  64, 200, false, true,  true},
-    {"triviaqa",             L::en, C::few_shot,       M::qa_f1,           32, 200, false, true,  true},
-    {"samsum",               L::en, C::few_shot,       M::rouge,          128, 200, false, true,  true},
-    {"lsht",                 L::zh, C::few_shot,       M::classification,  64, 200, false, true,  false},
-    {"passage_count",        L::en, C::synthetic,      M::count,           32, 200, true,  false, true},
-    {"passage_retrieval_en", L::en, C::synthetic,      M::retrieval,       32, 200, true,  false, true},
-    {"passage_retrieval_zh", L::zh, C::synthetic,      M::retrieval_zh,    32, 200, true,  false, false},
-    {"lcc",                  L::code, C::code,         M::code_sim,        64, 500, false, false, true},
-    {"repobench-p",          L::code, C::code,         M::code_sim,        64, 500, false, false, true},
+    // name                  lang      category         metric             nl-stop N   chat   trim   E
+    {"narrativeqa",          L::en,    C::single_doc_qa, M::qa_f1,          false, 200, true,  false, false},
+    {"qasper",               L::en,    C::single_doc_qa, M::qa_f1,          false, 200, true,  false, true},
+    {"multifieldqa_en",      L::en,    C::single_doc_qa, M::qa_f1,          false, 150, true,  false, true},
+    {"multifieldqa_zh",      L::zh,    C::single_doc_qa, M::qa_f1_zh,       false, 200, true,  false, false},
+    {"hotpotqa",             L::en,    C::multi_doc_qa,  M::qa_f1,          false, 200, true,  false, true},
+    {"2wikimqa",             L::en,    C::multi_doc_qa,  M::qa_f1,          false, 200, true,  false, true},
+    {"musique",              L::en,    C::multi_doc_qa,  M::qa_f1,          false, 200, true,  false, false},
+    {"dureader",             L::zh,    C::multi_doc_qa,  M::rouge_zh,       false, 200, true,  false, false},
+    {"gov_report",           L::en,    C::summarization, M::rouge,          false, 200, true,  false, true},
+    {"qmsum",                L::en,    C::summarization, M::rouge,          false, 200, true,  false, false},
+    {"multi_news",           L::en,    C::summarization, M::rouge,          false, 200, true,  false, true},
+    {"vcsum",                L::zh,    C::summarization, M::rouge_zh,       false, 200, true,  false, false},
+    {"trec",                 L::en,    C::few_shot,      M::classification, false, 200, false, true,  true},
+    {"triviaqa",             L::en,    C::few_shot,      M::qa_f1,          false, 200, false, true,  true},
+    {"samsum",               L::en,    C::few_shot,      M::rouge,          true,  200, false, true,  true},
+    {"lsht",                 L::zh,    C::few_shot,      M::classification, false, 200, false, true,  false},
+    {"passage_count",        L::en,    C::synthetic,     M::count,          false, 200, true,  false, true},
+    {"passage_retrieval_en", L::en,    C::synthetic,     M::retrieval,      false, 200, true,  false, true},
+    {"passage_retrieval_zh", L::zh,    C::synthetic,     M::retrieval_zh,   false, 200, true,  false, false},
+    {"lcc",                  L::code,  C::code,          M::code_sim,       false, 500, false, false, true},
+    {"repobench-p",          L::code,  C::code,          M::code_sim,       false, 500, false, false, true},
 };
 
 }  // namespace

@@ -34,7 +34,7 @@ struct TaskInfo {
   Language language;
   Category category;
   MetricKind metric;
-  int max_new_tokens;    // dataset2maxlen
+  bool stop_at_newline;  // pred.py: samsum stops at the first newline (after >= 1 new token)
   int num_samples;       // LongBench v1 test split
   bool chat_template;    // false for trec, triviaqa, samsum, lsht, lcc, repobench-p
   bool first_line_trim;  // eval.py keeps only the first line for trec, triviaqa, samsum, lsht
