@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/longbench_table.h"
+#include "test_util.h"
 #include "core/eval/longbench/scorer.h"
 #include "core/util/error.h"
 
