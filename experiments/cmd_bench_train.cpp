@@ -1,16 +1,20 @@
 // `ropelab bench train`: training throughput (tokens/s, forward + backward + AdamW) and peak
 // memory at several sequence lengths, with and without activation checkpointing — the real
-// trainer (train_model) on random tokens, one sequence per step.
+// trainer (train_model) on random tokens, one sequence per step. Peak tensor memory is counted
+// exactly (CPU: the counting allocator; CUDA: the caching allocator's peak) and shown beside the
+// memory plan's prediction for the same step (core/plan/memory_plan.h).
 #include <torch/torch.h>
 
 #include <iomanip>
 #include <iostream>
 
 #include "core/io/checkpoint.h"
+#include "core/plan/memory_plan.h"
 #include "core/train/trainer.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "core/util/memory.h"
+#include "core/util/tensor_memory.h"
 #include "core/util/version.h"
 #include "experiments/commands.h"
 
@@ -28,6 +32,7 @@ int run_bench_train(const cli::Args& args) {
   po::variables_map vm;
   if (!parse("ropelab bench train [--model DIR | --arch PRESET] --lengths 1024,4096", d, args, vm)) return 0;
   apply_threads(vm);
+  install_tensor_memory_counter();  // before any model: every tensor of a case is counted
   auto lengths = parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
   const int steps = vm["steps"].as<int>();
   check_input(steps >= 1 && steps <= 1000, "--steps (", steps, ") must be in [1, 1000]");
@@ -53,7 +58,8 @@ int run_bench_train(const cli::Args& args) {
   std::cout << "# " << version_text().substr(0, version_text().find('\n')) << ", " << at::get_num_threads()
             << " threads\n";
   std::cout << std::setw(8) << "T" << std::setw(14) << "checkpoint" << std::setw(14) << "tokens/s" << std::setw(12)
-            << "s/step" << std::setw(14) << "peak MiB" << "\n";
+            << "s/step" << std::setw(14) << "RSS MiB" << std::setw(14) << "tensor MiB" << std::setw(14) << "plan MiB"
+            << std::setw(9) << "plan/m" << "\n";
   for (int64_t T : lengths) {
     check_input(T >= 2, "--lengths: lengths must be >= 2");
     for (bool on : ckpt) {
@@ -75,13 +81,23 @@ int run_bench_train(const cli::Args& args) {
       o.out_dir = tmp.path();
       o.run_name = "bench";
       Communicator comm(DistConfig{}, model->device());
+      MemoryPlanConfig pc;
+      pc.model = model->config;
+      pc.seq_len = T;
+      pc.checkpoint_layers = on;
+      pc.compute_bytes = int64_t(c10::elementSize(model->dtype()));
+      const double planned = double(plan_memory(pc).peak_bytes) / (1 << 20);
       reset_peak_memory(model->device());
+      reset_tensor_bytes_peak();
       double best = 0;
       train_model(model, ex, cfg, o, comm, [&](const StepReport& r) { best = std::max(best, r.record.tokens_per_s); });
-      const double peak = double(peak_memory_bytes(model->device())) / (1 << 20);
+      const bool cpu = model->device().is_cpu();
+      const double peak = double(peak_memory_bytes(torch::Device(torch::kCPU))) / (1 << 20);  // host VmHWM
+      const double tensors = double(cpu ? tensor_bytes_peak() : peak_memory_bytes(model->device())) / (1 << 20);
       std::cout << std::setw(8) << T << std::setw(14) << (on ? "on" : "off") << std::setw(14) << std::fixed
                 << std::setprecision(1) << best << std::setw(12) << std::setprecision(3) << double(T) / best
-                << std::setw(14) << std::setprecision(1) << peak << "\n"
+                << std::setw(14) << std::setprecision(1) << peak << std::setw(14) << tensors << std::setw(14)
+                << planned << std::setw(9) << std::setprecision(3) << planned / tensors << "\n"
                 << std::flush;
     }
   }

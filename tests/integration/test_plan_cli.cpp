@@ -1,0 +1,100 @@
+// `ropelab plan` end to end: its predicted peak against the peak tensor memory that the counting
+// allocator measures in `ropelab bench train` (the real trainer) for the tiny presets, with and
+// without checkpointing; the 7B plan's state components against hand arithmetic; bad input.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include "test_util.h"
+
+using ropelab::testing::run_cli;
+
+namespace {
+
+// "peak: 1.23 GiB (1320702443 bytes) at ..." -> 1320702443
+int64_t plan_peak_bytes(const std::string& out) {
+  std::smatch m;
+  if (!std::regex_search(out, m, std::regex(R"(peak: .* \((\d+) bytes\))"))) return -1;
+  return std::stoll(m[1]);
+}
+
+// bench train rows: T, checkpoint, tokens/s, s/step, RSS MiB, tensor MiB, plan MiB, plan/m.
+std::map<std::pair<int64_t, std::string>, double> measured_tensor_mib(const std::string& out) {
+  std::map<std::pair<int64_t, std::string>, double> r;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream ls(line);
+    int64_t T;
+    std::string ck;
+    double tps, sps, rss, tensor;
+    if (ls >> T >> ck >> tps >> sps >> rss >> tensor && (ck == "on" || ck == "off")) r[{T, ck}] = tensor;
+  }
+  return r;
+}
+
+bool has(const std::string& out, const std::string& pattern) { return std::regex_search(out, std::regex(pattern)); }
+
+}  // namespace
+
+TEST(PlanCli, PredictsMeasuredPeakOfTinyPresetsWithinTenPercent) {
+  for (std::string arch : {"tiny", "tiny-gqa"}) {
+    SCOPED_TRACE(arch);
+    auto bench = run_cli("bench train --arch " + arch + " --lengths 512,1024 --checkpointing off,on --steps 1 --threads 2");
+    ASSERT_EQ(bench.exit_code, 0) << bench.output;
+    auto measured = measured_tensor_mib(bench.output);
+    ASSERT_EQ(measured.size(), 4u) << bench.output;
+    for (const auto& [key, mib] : measured) {
+      const auto& [T, ck] = key;
+      auto plan = run_cli("plan --arch " + arch + " --dtype fp32 --max-length " + std::to_string(T) +
+                          (ck == "on" ? " --checkpoint-layers" : ""));
+      ASSERT_EQ(plan.exit_code, 0) << plan.output;
+      const double predicted = double(plan_peak_bytes(plan.output)) / (1 << 20);
+      EXPECT_NEAR(predicted / mib, 1.0, 0.10) << "T " << T << " checkpointing " << ck << ": plan " << predicted
+                                              << " MiB, measured " << mib << " MiB\n" << plan.output << bench.output;
+    }
+    // Checkpointing must save memory at 1k, and both must grow with T.
+    EXPECT_LT(measured[{1024, "on"}], measured[{1024, "off"}]);
+    EXPECT_LT(measured[{512, "off"}], measured[{1024, "off"}]);
+  }
+}
+
+TEST(PlanCli, SevenBStateComponentsMatchHandArithmetic) {
+  auto r = run_cli("plan --arch llama2-7b --max-length 16384 --world-size 4 --zero 2 --checkpoint-layers "
+                   "--gpu-memory 80GB");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // LLaMA-2-7B: 32 × (4·4096² + 3·4096·11008 + 2·4096) + 2·32000·4096 + 4096 = 6,738,415,616.
+  EXPECT_NE(r.output.find("6738415616 parameters"), std::string::npos) << r.output;
+  // bf16 weights 2P = 13,476,831,232 B = 12.55 GiB; AdamW moments 2·4P / 4 ranks = 12.55 GiB;
+  // fp32 master 4P / 4 = 6.28 GiB (6,738,415,616 B); ZeRO-2 fp32 gradients 4P / 4 = 6.28 GiB.
+  EXPECT_TRUE(has(r.output, R"(weights \(16-bit\)\s+12\.55 GiB)")) << r.output;
+  EXPECT_TRUE(has(r.output, R"(AdamW moments \(fp32\)\s+12\.55 GiB)")) << r.output;
+  EXPECT_TRUE(has(r.output, R"(fp32 master weights\s+6\.28 GiB)")) << r.output;
+  EXPECT_TRUE(has(r.output, R"(gradients, fp32 \(reduced, to AdamW\)\s+6\.28 GiB)")) << r.output;
+  // 32 layer inputs of 16384 × 4096 bf16 = 4 GiB, plus the final norm's 16384 × 4096 × (4 + 2·2) B = 0.5 GiB.
+  EXPECT_TRUE(has(r.output, R"(saved activations\s+4\.50 GiB)")) << r.output;
+  EXPECT_NE(r.output.find("fits in 80GB"), std::string::npos) << r.output;
+  // Unsharded, the same run does not fit: 2P + 4P + 8P + 2P + 4P = 20P = 125.5 GiB of state alone.
+  auto z0 = run_cli("plan --arch llama2-7b --max-length 16384 --world-size 4 --zero 0 --checkpoint-layers --gpu-memory 80GB");
+  ASSERT_EQ(z0.exit_code, 0) << z0.output;
+  EXPECT_NE(z0.output.find("does NOT fit in 80GB"), std::string::npos) << z0.output;
+}
+
+TEST(PlanCli, BadInputIsOneLineExitTwo) {
+  auto z = run_cli("plan --arch tiny --zero 3");
+  EXPECT_EQ(z.exit_code, 2) << z.output;
+  EXPECT_NE(z.output.find("--zero (3) must be 0, 1 or 2"), std::string::npos) << z.output;
+  auto g = run_cli("plan --arch tiny --gpu-memory 80XB");
+  EXPECT_EQ(g.exit_code, 2) << g.output;
+  EXPECT_NE(g.output.find("--gpu-memory: unknown unit 'XB'"), std::string::npos) << g.output;
+  auto a = run_cli("plan --arch nope");
+  EXPECT_EQ(a.exit_code, 2) << a.output;
+  EXPECT_NE(a.output.find("--arch 'nope': not a preset"), std::string::npos) << a.output;
+  auto both = run_cli("plan");
+  EXPECT_EQ(both.exit_code, 2) << both.output;
+  auto t = run_cli("plan --arch tiny --max-length 1");
+  EXPECT_EQ(t.exit_code, 2) << t.output;
+  EXPECT_NE(t.output.find("--max-length (1) must be in [2, 2^24]"), std::string::npos) << t.output;
+}
