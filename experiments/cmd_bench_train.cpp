@@ -58,8 +58,8 @@ int run_bench_train(const cli::Args& args) {
   std::cout << "# " << version_text().substr(0, version_text().find('\n')) << ", " << at::get_num_threads()
             << " threads\n";
   std::cout << std::setw(8) << "T" << std::setw(14) << "checkpoint" << std::setw(14) << "tokens/s" << std::setw(12)
-            << "s/step" << std::setw(14) << "RSS MiB" << std::setw(14) << "tensor MiB" << std::setw(14) << "plan MiB"
-            << std::setw(9) << "plan/m" << "\n";
+            << "s/step" << std::setw(10) << "RSS MiB" << std::setw(12) << "fwd+bwd" << std::setw(10) << "plan"
+            << std::setw(12) << "step" << std::setw(10) << "plan" << "   (tensor MiB: counted / planned)\n";
   for (int64_t T : lengths) {
     check_input(T >= 2, "--lengths: lengths must be >= 2");
     for (bool on : ckpt) {
@@ -86,18 +86,31 @@ int run_bench_train(const cli::Args& args) {
       pc.seq_len = T;
       pc.checkpoint_layers = on;
       pc.compute_bytes = int64_t(c10::elementSize(model->dtype()));
-      const double planned = double(plan_memory(pc).peak_bytes) / (1 << 20);
+      const MemoryPlan plan = plan_memory(pc);
+      const bool cpu = model->device().is_cpu();
       reset_peak_memory(model->device());
       reset_tensor_bytes_peak();
+      // The embedding's weight gradient is the last one backward produces: the peak seen then is the
+      // forward + backward peak, before the optimizer step adds its fp32 gradient copies (CPU only).
+      int64_t fwd_bwd = 0, step_peak = 0;
+      auto hook = model->model->embed_tokens->weight.register_hook(
+          [&](const torch::Tensor&) { fwd_bwd = std::max(fwd_bwd, tensor_bytes_peak()); });
       double best = 0;
-      train_model(model, ex, cfg, o, comm, [&](const StepReport& r) { best = std::max(best, r.record.tokens_per_s); });
-      const bool cpu = model->device().is_cpu();
-      const double peak = double(peak_memory_bytes(torch::Device(torch::kCPU))) / (1 << 20);  // host VmHWM
-      const double tensors = double(cpu ? tensor_bytes_peak() : peak_memory_bytes(model->device())) / (1 << 20);
+      train_model(model, ex, cfg, o, comm, [&](const StepReport& r) {
+        best = std::max(best, r.record.tokens_per_s);
+        step_peak = std::max(step_peak, tensor_bytes_peak());
+        reset_tensor_bytes_peak();
+      });
+      model->model->embed_tokens->weight.remove_hook(hook);
+      const double mib = 1 << 20;
+      const double peak = double(peak_memory_bytes(torch::Device(torch::kCPU))) / mib;  // host VmHWM
+      const double tensors = double(cpu ? step_peak : peak_memory_bytes(model->device())) / mib;
+      const double planned = double(plan.peak_bytes) / mib;
       std::cout << std::setw(8) << T << std::setw(14) << (on ? "on" : "off") << std::setw(14) << std::fixed
                 << std::setprecision(1) << best << std::setw(12) << std::setprecision(3) << double(T) / best
-                << std::setw(14) << std::setprecision(1) << peak << std::setw(14) << tensors << std::setw(14)
-                << planned << std::setw(9) << std::setprecision(3) << planned / tensors << "\n"
+                << std::setw(10) << std::setprecision(0) << peak << std::setprecision(1) << std::setw(12)
+                << (cpu ? double(fwd_bwd) / mib : -1.0) << std::setw(10) << double(plan.fwd_bwd_peak_bytes) / mib
+                << std::setw(12) << tensors << std::setw(10) << planned << "\n"
                 << std::flush;
     }
   }

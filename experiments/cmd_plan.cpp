@@ -24,7 +24,7 @@ int run_plan(const Args& args) {
       "checkpoint-layers", po::bool_switch(), "activation checkpointing per decoder layer")(
       "dtype", po::value<std::string>()->default_value("auto"),
       "compute dtype: fp32, bf16, fp16, auto (the config's torch_dtype)")(
-      "gpu-memory", po::value<std::string>(), "memory per device (80GB = 80e9 B, 80GiB = 80 * 2^30 B): verdict");
+      "gpu-memory", po::value<std::string>(), "memory per device (80GB = 80e9 B, 80GiB = 80 * 2^30 B): prints whether the peak fits");
   po::variables_map vm;
   if (!parse("ropelab plan --arch llama2-7b --max-length 16384 --world-size 4 --zero 2 --checkpoint-layers "
              "--gpu-memory 80GB",
@@ -53,7 +53,8 @@ int run_plan(const Args& args) {
   pc.world_size = vm["world-size"].as<int64_t>();
   pc.zero_stage = vm["zero"].as<int>();
   pc.checkpoint_layers = vm["checkpoint-layers"].as<bool>();
-  const int64_t gpu = vm.count("gpu-memory") ? parse_bytes(vm["gpu-memory"].as<std::string>(), "--gpu-memory") : 0;
+  const int64_t gpu = vm.count("gpu-memory") ? parse_byte_size(vm["gpu-memory"].as<std::string>(), "--gpu-memory") : 0;
+  check_input(!vm.count("gpu-memory") || gpu > 0, "--gpu-memory must be a positive size");
   const MemoryPlan plan = plan_memory(pc);
 
   std::cout << "# training memory per rank: " << plan.parameters << " parameters, T = " << pc.seq_len
@@ -69,6 +70,8 @@ int run_plan(const Args& args) {
   for (const auto& p : plan.phases) row(p);
   std::cout << "peak: " << format_bytes(plan.peak_bytes) << " (" << plan.peak_bytes << " bytes) at \""
             << plan.peak_phase << "\"\n";
+  std::cout << "forward + backward peak: " << format_bytes(plan.fwd_bwd_peak_bytes) << " (" << plan.fwd_bwd_peak_bytes
+            << " bytes)\n";
   std::cout << "not included: CUDA context, allocator caching / fragmentation, communication buffers\n";
   if (gpu > 0) {
     const int64_t margin = gpu - plan.peak_bytes;

@@ -1,7 +1,6 @@
 #include "core/plan/memory_plan.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 
 #include "core/attention/blockwise_rows.h"
@@ -150,6 +149,7 @@ MemoryPlan plan_memory(const MemoryPlanConfig& cfg) {
   }
   add(plan.phases, "backward: a layer's MLP", mlp_peak, "state + logits + grads so far + saves + MLP grads");
   add(plan.phases, "backward: a layer's attention", attn_peak, "state + logits + grads so far + saves + attention grads");
+  for (const auto& p : plan.phases) plan.fwd_bwd_peak_bytes = std::max(plan.fwd_bwd_peak_bytes, p.bytes);
   add(plan.phases, "optimizer step", weights + master + moments + grads_model + grads_fp32 + opt_transient,
       "state + both gradients + AdamW temporaries");
   for (const auto& p : plan.phases)
@@ -165,27 +165,6 @@ std::string format_bytes(int64_t bytes) {
   else if (b >= 1024) std::snprintf(buf, sizeof buf, "%.1f KiB", b / 1024);
   else std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(bytes));
   return buf;
-}
-
-int64_t parse_bytes(const std::string& text, const std::string& option) {
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    fail_input(option, ": '", text, "' is not a size (examples: 80GB, 80GiB, 512MiB)");
-  }
-  const std::string unit = text.substr(used);
-  static const std::pair<const char*, double> kUnits[] = {
-      {"", 1},          {"B", 1},          {"KB", 1e3},         {"MB", 1e6},         {"GB", 1e9},
-      {"TB", 1e12},     {"KiB", 1024.0},   {"MiB", 1048576.0},  {"GiB", 1073741824.0}, {"TiB", 1099511627776.0}};
-  for (const auto& [name, mult] : kUnits)
-    if (unit == name) {
-      const double bytes = value * mult;
-      check_input(std::isfinite(bytes) && bytes > 0 && bytes < 9e18, option, ": '", text, "' must be a positive size");
-      return int64_t(std::llround(bytes));
-    }
-  fail_input(option, ": unknown unit '", unit, "' in '", text, "' (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)");
 }
 
 }  // namespace ropelab

@@ -39,15 +39,14 @@ struct MemoryPlan {
   int64_t parameters = 0;
   std::vector<PlanItem> components;  // what one rank holds; each tensor counted once
   std::vector<PlanItem> phases;      // live bytes at each candidate peak of a step
-  int64_t peak_bytes = 0;
+  int64_t peak_bytes = 0;          // the largest phase
   std::string peak_phase;
+  int64_t fwd_bwd_peak_bytes = 0;  // the largest phase before the optimizer step
 };
 
 MemoryPlan plan_memory(const MemoryPlanConfig& cfg);
 
 // "12.34 GiB" (binary units, two decimals; B / KiB / MiB below 1 GiB).
 std::string format_bytes(int64_t bytes);
-// "80GB" (10⁹), "80GiB" (2³⁰), "512MiB", "1.5TB", or a plain byte count; InputError names `option`.
-int64_t parse_bytes(const std::string& text, const std::string& option);
 
 }  // namespace ropelab

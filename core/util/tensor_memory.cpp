@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <unordered_map>
 
 namespace ropelab {
 
@@ -15,15 +16,32 @@ std::atomic<int64_t> g_live{0};
 std::atomic<int64_t> g_peak{0};
 
 // What a counted block remembers: the wrapped allocator's own DataPtr (freed with it) and size.
+// Blocks are found by their data pointer, which is also the DataPtr's context: LibTorch's
+// raw_allocate() (used by some kernels) requires context == data.
 struct CountedBlock {
   c10::DataPtr inner;
   int64_t bytes;
 };
 
-void free_counted(void* ctx) {
-  auto* block = static_cast<CountedBlock*>(ctx);
-  g_live.fetch_sub(block->bytes);
-  delete block;
+std::mutex& blocks_mutex() {
+  static std::mutex mu;
+  return mu;
+}
+std::unordered_map<void*, CountedBlock>& blocks() {
+  static auto* map = new std::unordered_map<void*, CountedBlock>();  // never destroyed: tensors outlive statics
+  return *map;
+}
+
+void free_counted(void* data) {
+  c10::DataPtr inner;  // freed after the lock is released
+  {
+    std::lock_guard<std::mutex> lock(blocks_mutex());
+    auto it = blocks().find(data);
+    if (it == blocks().end()) return;
+    g_live.fetch_sub(it->second.bytes);
+    inner = std::move(it->second.inner);
+    blocks().erase(it);
+  }
 }
 
 class CountingCpuAllocator final : public c10::Allocator {
@@ -33,14 +51,20 @@ class CountingCpuAllocator final : public c10::Allocator {
   c10::DataPtr allocate(size_t n) const override {
     c10::DataPtr d = inner_->allocate(n);
     void* data = d.get();
+    if (!data) return d;  // empty allocation: nothing to count
     const c10::Device device = d.device();
-    auto* block = new CountedBlock{std::move(d), int64_t(n)};
-    const int64_t now = g_live.fetch_add(block->bytes) + block->bytes;
+    {
+      std::lock_guard<std::mutex> lock(blocks_mutex());
+      blocks().emplace(data, CountedBlock{std::move(d), int64_t(n)});
+    }
+    const int64_t now = g_live.fetch_add(int64_t(n)) + int64_t(n);
     int64_t peak = g_peak.load();
     while (now > peak && !g_peak.compare_exchange_weak(peak, now)) {
     }
-    return {data, block, &free_counted, device};
+    return {data, data, &free_counted, device};
   }
+
+  c10::DeleterFnPtr raw_deleter() const override { return &free_counted; }
 
   // Pure virtual in LibTorch 2.x; a plain member in 1.13 (hence no `override`).
   void copy_data(void* dest, const void* src, std::size_t count) const { std::memcpy(dest, src, count); }

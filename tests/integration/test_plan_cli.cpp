@@ -13,24 +13,35 @@ using ropelab::testing::run_cli;
 
 namespace {
 
-// "peak: 1.23 GiB (1320702443 bytes) at ..." -> 1320702443
-int64_t plan_peak_bytes(const std::string& out) {
+// `ropelab plan` output: "peak: 1.23 GiB (1320702443 bytes) at ..." and
+// "forward + backward peak: ... (N bytes)".
+struct Predicted {
+  double step_mib = -1, fwd_bwd_mib = -1;
+};
+Predicted plan_peaks(const std::string& out) {
+  Predicted p;
   std::smatch m;
-  if (!std::regex_search(out, m, std::regex(R"(peak: .* \((\d+) bytes\))"))) return -1;
-  return std::stoll(m[1]);
+  if (std::regex_search(out, m, std::regex(R"(\npeak: [^\n]* \((\d+) bytes\))"))) p.step_mib = std::stod(m[1]) / (1 << 20);
+  if (std::regex_search(out, m, std::regex(R"(forward \+ backward peak: [^\n]* \((\d+) bytes\))")))
+    p.fwd_bwd_mib = std::stod(m[1]) / (1 << 20);
+  return p;
 }
 
-// bench train rows: T, checkpoint, tokens/s, s/step, RSS MiB, tensor MiB, plan MiB, plan/m.
-std::map<std::pair<int64_t, std::string>, double> measured_tensor_mib(const std::string& out) {
-  std::map<std::pair<int64_t, std::string>, double> r;
+struct Measured {
+  double fwd_bwd_mib, step_mib;
+};
+// bench train rows: T, checkpoint, tokens/s, s/step, RSS MiB, fwd+bwd MiB, its plan, step MiB, its plan.
+std::map<std::pair<int64_t, std::string>, Measured> measured_peaks(const std::string& out) {
+  std::map<std::pair<int64_t, std::string>, Measured> r;
   std::istringstream in(out);
   std::string line;
   while (std::getline(in, line)) {
     std::istringstream ls(line);
     int64_t T;
     std::string ck;
-    double tps, sps, rss, tensor;
-    if (ls >> T >> ck >> tps >> sps >> rss >> tensor && (ck == "on" || ck == "off")) r[{T, ck}] = tensor;
+    double tps, sps, rss, fb, fb_plan, step;
+    if (ls >> T >> ck >> tps >> sps >> rss >> fb >> fb_plan >> step && (ck == "on" || ck == "off"))
+      r[{T, ck}] = {fb, step};
   }
   return r;
 }
@@ -40,24 +51,26 @@ bool has(const std::string& out, const std::string& pattern) { return std::regex
 }  // namespace
 
 TEST(PlanCli, PredictsMeasuredPeakOfTinyPresetsWithinTenPercent) {
-  for (std::string arch : {"tiny", "tiny-gqa"}) {
+  for (auto [arch, lengths] : {std::pair<std::string, std::string>{"tiny", "512,1024"}, {"tiny-gqa", "1024"}}) {
     SCOPED_TRACE(arch);
-    auto bench = run_cli("bench train --arch " + arch + " --lengths 512,1024 --checkpointing off,on --steps 1 --threads 2");
+    auto bench = run_cli("bench train --arch " + arch + " --lengths " + lengths +
+                         " --checkpointing off,on --steps 1 --threads 2");
     ASSERT_EQ(bench.exit_code, 0) << bench.output;
-    auto measured = measured_tensor_mib(bench.output);
-    ASSERT_EQ(measured.size(), 4u) << bench.output;
-    for (const auto& [key, mib] : measured) {
+    auto measured = measured_peaks(bench.output);
+    ASSERT_EQ(measured.size(), arch == "tiny" ? 4u : 2u) << bench.output;
+    for (const auto& [key, m] : measured) {
       const auto& [T, ck] = key;
       auto plan = run_cli("plan --arch " + arch + " --dtype fp32 --max-length " + std::to_string(T) +
                           (ck == "on" ? " --checkpoint-layers" : ""));
       ASSERT_EQ(plan.exit_code, 0) << plan.output;
-      const double predicted = double(plan_peak_bytes(plan.output)) / (1 << 20);
-      EXPECT_NEAR(predicted / mib, 1.0, 0.10) << "T " << T << " checkpointing " << ck << ": plan " << predicted
-                                              << " MiB, measured " << mib << " MiB\n" << plan.output << bench.output;
+      const Predicted p = plan_peaks(plan.output);
+      const std::string where = "T " + std::to_string(T) + " checkpointing " + ck + "\n" + plan.output + bench.output;
+      EXPECT_NEAR(p.step_mib / m.step_mib, 1.0, 0.10) << "step peak: " << where;
+      EXPECT_NEAR(p.fwd_bwd_mib / m.fwd_bwd_mib, 1.0, 0.10) << "forward + backward peak: " << where;
     }
-    // Checkpointing must save memory at 1k, and both must grow with T.
-    EXPECT_LT(measured[{1024, "on"}], measured[{1024, "off"}]);
-    EXPECT_LT(measured[{512, "off"}], measured[{1024, "off"}]);
+    // Checkpointing must save memory at 1k.
+    const double on = measured[{1024, "on"}].fwd_bwd_mib, off = measured[{1024, "off"}].fwd_bwd_mib;
+    EXPECT_LT(on, off);
   }
 }
 
@@ -89,6 +102,9 @@ TEST(PlanCli, BadInputIsOneLineExitTwo) {
   auto g = run_cli("plan --arch tiny --gpu-memory 80XB");
   EXPECT_EQ(g.exit_code, 2) << g.output;
   EXPECT_NE(g.output.find("--gpu-memory: unknown unit 'XB'"), std::string::npos) << g.output;
+  auto g0 = run_cli("plan --arch tiny --gpu-memory 0");
+  EXPECT_EQ(g0.exit_code, 2) << g0.output;
+  EXPECT_NE(g0.output.find("--gpu-memory must be a positive size"), std::string::npos) << g0.output;
   auto a = run_cli("plan --arch nope");
   EXPECT_EQ(a.exit_code, 2) << a.output;
   EXPECT_NE(a.output.find("--arch 'nope': not a preset"), std::string::npos) << a.output;
