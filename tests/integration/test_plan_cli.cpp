@@ -3,6 +3,7 @@
 // without checkpointing; the 7B plan's state components against hand arithmetic; bad input.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -96,21 +97,18 @@ TEST(PlanCli, SevenBStateComponentsMatchHandArithmetic) {
 }
 
 TEST(PlanCli, BadInputIsOneLineExitTwo) {
-  auto z = run_cli("plan --arch tiny --zero 3");
-  EXPECT_EQ(z.exit_code, 2) << z.output;
-  EXPECT_NE(z.output.find("--zero (3) must be 0, 1 or 2"), std::string::npos) << z.output;
-  auto g = run_cli("plan --arch tiny --gpu-memory 80XB");
-  EXPECT_EQ(g.exit_code, 2) << g.output;
-  EXPECT_NE(g.output.find("--gpu-memory: unknown unit 'XB'"), std::string::npos) << g.output;
-  auto g0 = run_cli("plan --arch tiny --gpu-memory 0");
-  EXPECT_EQ(g0.exit_code, 2) << g0.output;
-  EXPECT_NE(g0.output.find("--gpu-memory must be a positive size"), std::string::npos) << g0.output;
-  auto a = run_cli("plan --arch nope");
-  EXPECT_EQ(a.exit_code, 2) << a.output;
-  EXPECT_NE(a.output.find("--arch 'nope': not a preset"), std::string::npos) << a.output;
-  auto both = run_cli("plan");
-  EXPECT_EQ(both.exit_code, 2) << both.output;
-  auto t = run_cli("plan --arch tiny --max-length 1");
-  EXPECT_EQ(t.exit_code, 2) << t.output;
-  EXPECT_NE(t.output.find("--max-length (1) must be in [2, 2^24]"), std::string::npos) << t.output;
+  const std::pair<std::string, std::string> cases[] = {
+      {"--arch tiny --zero 3", "--zero (3) must be 0, 1 or 2"},
+      {"--arch tiny --gpu-memory 80XB", "--gpu-memory: unknown unit 'XB'"},
+      {"--arch tiny --gpu-memory 0", "--gpu-memory must be a positive size"},
+      {"--arch nope", "--arch 'nope': not a preset"},
+      {"", "give exactly one of --arch"},
+      {"--arch tiny --max-length 1", "--max-length (1) must be in [2, 2^24]"},
+  };
+  for (const auto& [args, expect] : cases) {
+    auto r = run_cli("plan " + args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(expect), std::string::npos) << args << "\n" << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << args << "\n" << r.output;
+  }
 }
