@@ -87,30 +87,33 @@ int run_bench_train(const cli::Args& args) {
       pc.checkpoint_layers = on;
       pc.compute_bytes = int64_t(c10::elementSize(model->dtype()));
       const MemoryPlan plan = plan_memory(pc);
-      const bool cpu = model->device().is_cpu();
-      reset_peak_memory(model->device());
-      reset_tensor_bytes_peak();
+      const torch::Device device = model->device();
+      // Peak tensor bytes since the last reset: the counting allocator on CPU, the caching
+      // allocator's statistics on CUDA.
+      auto tensor_peak = [&] { return device.is_cpu() ? tensor_bytes_peak() : peak_memory_bytes(device); };
+      auto reset_tensor_peak = [&] { device.is_cpu() ? reset_tensor_bytes_peak() : reset_peak_memory(device); };
+      reset_peak_memory(torch::Device(torch::kCPU));
+      reset_tensor_peak();
       // The embedding's weight gradient is the last one backward produces: the peak seen then is the
-      // forward + backward peak, before the optimizer step adds its fp32 gradient copies (CPU only).
+      // forward + backward peak, before the optimizer step adds its fp32 gradient copies.
       int64_t fwd_bwd = 0, step_peak = 0;
       auto hook = model->model->embed_tokens->weight.register_hook(
-          [&](const torch::Tensor&) { fwd_bwd = std::max(fwd_bwd, tensor_bytes_peak()); });
+          [&](const torch::Tensor&) { fwd_bwd = std::max(fwd_bwd, tensor_peak()); });
       double best = 0;
       train_model(model, ex, cfg, o, comm, [&](const StepReport& r) {
         best = std::max(best, r.record.tokens_per_s);
-        step_peak = std::max(step_peak, tensor_bytes_peak());
-        reset_tensor_bytes_peak();
+        step_peak = std::max(step_peak, tensor_peak());
+        reset_tensor_peak();
       });
       model->model->embed_tokens->weight.remove_hook(hook);
       const double mib = 1 << 20;
       const double peak = double(peak_memory_bytes(torch::Device(torch::kCPU))) / mib;  // host VmHWM
-      const double tensors = double(cpu ? step_peak : peak_memory_bytes(model->device())) / mib;
       const double planned = double(plan.peak_bytes) / mib;
       std::cout << std::setw(8) << T << std::setw(14) << (on ? "on" : "off") << std::setw(14) << std::fixed
                 << std::setprecision(1) << best << std::setw(12) << std::setprecision(3) << double(T) / best
                 << std::setw(10) << std::setprecision(0) << peak << std::setprecision(1) << std::setw(12)
-                << (cpu ? double(fwd_bwd) / mib : -1.0) << std::setw(10) << double(plan.fwd_bwd_peak_bytes) / mib
-                << std::setw(12) << tensors << std::setw(10) << planned << "\n"
+                << double(fwd_bwd) / mib << std::setw(10) << double(plan.fwd_bwd_peak_bytes) / mib << std::setw(12)
+                << double(step_peak) / mib << std::setw(10) << planned << "\n"
                 << std::flush;
     }
   }
