@@ -1,16 +1,20 @@
 // `ropelab bench train`: training throughput (tokens/s, forward + backward + AdamW) and peak
 // memory at several sequence lengths, with and without activation checkpointing — the real
-// trainer (train_model) on random tokens, one sequence per step.
+// trainer (train_model) on random tokens, one sequence per step. Peak tensor memory is counted
+// exactly (CPU: the counting allocator; CUDA: the caching allocator's peak) and shown beside the
+// memory plan's prediction for the same step (core/plan/memory_plan.h).
 #include <torch/torch.h>
 
 #include <iomanip>
 #include <iostream>
 
 #include "core/io/checkpoint.h"
+#include "core/plan/memory_plan.h"
 #include "core/train/trainer.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "core/util/memory.h"
+#include "core/util/tensor_memory.h"
 #include "core/util/version.h"
 #include "experiments/commands.h"
 
@@ -28,6 +32,7 @@ int run_bench_train(const cli::Args& args) {
   po::variables_map vm;
   if (!parse("ropelab bench train [--model DIR | --arch PRESET] --lengths 1024,4096", d, args, vm)) return 0;
   apply_threads(vm);
+  install_tensor_memory_counter();  // before any model: every tensor of a case is counted
   auto lengths = parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
   const int steps = vm["steps"].as<int>();
   check_input(steps >= 1 && steps <= 1000, "--steps (", steps, ") must be in [1, 1000]");
@@ -53,7 +58,8 @@ int run_bench_train(const cli::Args& args) {
   std::cout << "# " << version_text().substr(0, version_text().find('\n')) << ", " << at::get_num_threads()
             << " threads\n";
   std::cout << std::setw(8) << "T" << std::setw(14) << "checkpoint" << std::setw(14) << "tokens/s" << std::setw(12)
-            << "s/step" << std::setw(14) << "peak MiB" << "\n";
+            << "s/step" << std::setw(10) << "RSS MiB" << std::setw(12) << "fwd+bwd" << std::setw(10) << "plan"
+            << std::setw(12) << "step" << std::setw(10) << "plan" << "   (tensor MiB: counted / planned)\n";
   for (int64_t T : lengths) {
     check_input(T >= 2, "--lengths: lengths must be >= 2");
     for (bool on : ckpt) {
@@ -75,13 +81,39 @@ int run_bench_train(const cli::Args& args) {
       o.out_dir = tmp.path();
       o.run_name = "bench";
       Communicator comm(DistConfig{}, model->device());
-      reset_peak_memory(model->device());
+      MemoryPlanConfig pc;
+      pc.model = model->config;
+      pc.seq_len = T;
+      pc.checkpoint_layers = on;
+      pc.compute_bytes = int64_t(c10::elementSize(model->dtype()));
+      const MemoryPlan plan = plan_memory(pc);
+      const torch::Device device = model->device();
+      // Peak tensor bytes since the last reset: the counting allocator on CPU, the caching
+      // allocator's statistics on CUDA.
+      auto tensor_peak = [&] { return device.is_cpu() ? tensor_bytes_peak() : peak_memory_bytes(device); };
+      auto reset_tensor_peak = [&] { device.is_cpu() ? reset_tensor_bytes_peak() : reset_peak_memory(device); };
+      reset_peak_memory(torch::Device(torch::kCPU));
+      reset_tensor_peak();
+      // The embedding's weight gradient is the last one backward produces: the peak seen then is the
+      // forward + backward peak, before the optimizer step adds its fp32 gradient copies.
+      int64_t fwd_bwd = 0, step_peak = 0;
+      auto hook = model->model->embed_tokens->weight.register_hook(
+          [&](const torch::Tensor&) { fwd_bwd = std::max(fwd_bwd, tensor_peak()); });
       double best = 0;
-      train_model(model, ex, cfg, o, comm, [&](const StepReport& r) { best = std::max(best, r.record.tokens_per_s); });
-      const double peak = double(peak_memory_bytes(model->device())) / (1 << 20);
+      train_model(model, ex, cfg, o, comm, [&](const StepReport& r) {
+        best = std::max(best, r.record.tokens_per_s);
+        step_peak = std::max(step_peak, tensor_peak());
+        reset_tensor_peak();
+      });
+      model->model->embed_tokens->weight.remove_hook(hook);
+      const double mib = 1 << 20;
+      const double peak = double(peak_memory_bytes(torch::Device(torch::kCPU))) / mib;  // host VmHWM
+      const double planned = double(plan.peak_bytes) / mib;
       std::cout << std::setw(8) << T << std::setw(14) << (on ? "on" : "off") << std::setw(14) << std::fixed
                 << std::setprecision(1) << best << std::setw(12) << std::setprecision(3) << double(T) / best
-                << std::setw(14) << std::setprecision(1) << peak << "\n"
+                << std::setw(10) << std::setprecision(0) << peak << std::setprecision(1) << std::setw(12)
+                << double(fwd_bwd) / mib << std::setw(10) << double(plan.fwd_bwd_peak_bytes) / mib << std::setw(12)
+                << double(step_peak) / mib << std::setw(10) << planned << "\n"
                 << std::flush;
     }
   }

@@ -21,6 +21,7 @@ int run_passkey(const Args& args);    // passkey retrieval accuracy -> HDF5 + CS
 int run_ppl(const Args& args);        // sliding-window perplexity -> HDF5 + CSV
 int run_sweep(const Args& args);      // LongBench (+ passkey) at several context windows
 int run_ruler(const Args& args);      // ruler run | merge | score
+int run_plan(const Args& args);       // training memory plan per rank (fits / does not fit)
 
 }  // namespace ropelab::cli
 

@@ -33,6 +33,7 @@ const std::map<std::string, Command>& commands() {
       {"entropy", {run_entropy, "attention entropy per layer, head and position over documents (HDF5)"}},
       {"finetune", {run_finetune, "supervised fine-tuning on ShareGPT conversations (resumable, data parallel)"}},
       {"pretrain", {run_pretrain, "causal-LM pre-training from documents (same trainer as finetune)"}},
+      {"plan", {run_plan, "training memory per rank: weights, optimizer state, gradients, activations; fits?"}},
       {"bench", {run_bench, "benchmarks: bench forward | entropy | train"}},
       {"data", {run_data, "data split | pretrain | conversations | longbench: synthetic data (mini study)"}},
       {"longbench", {run_longbench, "longbench run | merge | score: predictions (resumable, sharded) and the official scorer"}},

@@ -2,9 +2,11 @@
 
 #include <torch/torch.h>
 
-#include <algorithm>
+#include <iostream>
+#include <mutex>
 
-#include "core/attention/row_sums.h"
+#include "core/attention/blockwise.h"
+#include "core/attention/sdpa.h"
 
 namespace ropelab {
 
@@ -25,12 +27,42 @@ void check_contract(const torch::Tensor& q, const torch::Tensor& k, const torch:
   TORCH_CHECK(row_scale.dim() == 1 && row_scale.size(0) == q.size(2), "attend: row_scale must be (Tq,)");
 }
 
-int64_t choose_block_rows(int64_t batch, int64_t heads, int64_t tq, int64_t tk) {
-  // Keep one block's fp32 logits near 64 Mi elements (256 MiB): larger blocks make the
-  // products more efficient (7B shape at 8k on 2 cores: 7.6 s vs 9.0 s with 64 MiB blocks).
-  const int64_t budget = int64_t(1) << 26;
-  int64_t rows = budget / std::max<int64_t>(1, batch * heads * tk);
-  return std::clamp<int64_t>(rows, 16, std::max<int64_t>(tq, 1));
+// Training attention: forward keeps q, k, v, the output and the per-row log-sum-exp (plus the
+// positions and row scale), never a block's probabilities; backward recomputes them block by
+// block. Entropy and probes come out of the same forward pass through `side`.
+struct BlockwiseAttention : torch::autograd::Function<BlockwiseAttention> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& q, const torch::Tensor& k,
+                               const torch::Tensor& v, const torch::Tensor& q_pos, const torch::Tensor& k_pos,
+                               const torch::Tensor& row_scale, const AttendOptions* opts, AttendResult* side) {
+    auto f = blockwise::forward(q, k, v, q_pos, k_pos, row_scale, *opts);
+    side->entropy = f.entropy;
+    side->probes = std::move(f.probes);
+    ctx->save_for_backward({q, k, v, f.out, f.lse, q_pos, k_pos, row_scale});
+    ctx->saved_data["block_rows"] = opts->block_rows;
+    return f.out;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    auto s = ctx->get_saved_variables();
+    auto g = blockwise::backward(s[0], s[1], s[2], s[3], s[4], grads[0], s[5], s[6], s[7],
+                                 ctx->saved_data["block_rows"].toInt());
+    return {g.dq, g.dk, g.dv, torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor()};
+  }
+};
+
+// Which kernel trains is said once per process and kernel, on stderr: never a silent choice.
+void announce_training_kernel(bool fused) {
+  static std::once_flag fused_once, blockwise_once;
+  std::call_once(fused ? fused_once : blockwise_once, [fused] {
+    if (fused)
+      std::cerr << "ropelab: training attention uses at::scaled_dot_product_attention (no observer wants "
+                   "per-row statistics)\n";
+    else
+      std::cerr << "ropelab: training attention uses the blockwise kernel (O(T) memory, probabilities "
+                   "recomputed in backward; "
+                << sdpa_unavailable_reason() << ")\n";
+  });
 }
 
 }  // namespace
@@ -39,77 +71,24 @@ AttendResult attend(const torch::Tensor& q, const torch::Tensor& k, const torch:
                     const torch::Tensor& q_pos, const torch::Tensor& k_pos,
                     const torch::Tensor& row_scale, const AttendOptions& opts) {
   check_contract(q, k, v, q_pos, k_pos, row_scale);
-  const int64_t B = q.size(0), H = q.size(1), Tq = q.size(2), D = q.size(3);
-  const int64_t Hkv = k.size(1), Tk = k.size(2), G = H / Hkv;
-  const auto dev = q.device();
-
-  auto qpos_cpu = q_pos.to(torch::kCPU).contiguous();
-  auto kpos_cpu = k_pos.to(torch::kCPU).contiguous();
-  const int64_t* qp = qpos_cpu.data_ptr<int64_t>();
-  const int64_t* kp = kpos_cpu.data_ptr<int64_t>();
-  auto q_pos_d = q_pos.to(dev);
-  auto k_pos_d = k_pos.to(dev);
-  auto scale_d = row_scale.to(dev, torch::kFloat32);
-
-  const int64_t block = opts.block_rows > 0 ? opts.block_rows : choose_block_rows(B, H, Tq, Tk);
-  // Logits are formed in fp32 whatever the compute dtype: entropy and softmax then see exactly
-  // the products of the stored q and k (a bf16 q·kᵀ would round them), and on CPUs without bf16
-  // units the fp32 product is also the faster one. Keys are upcast once, not per block.
-  const bool upcast = q.scalar_type() != torch::kFloat32 && q.scalar_type() != torch::kFloat64;
-  auto kt = (upcast ? k.to(torch::kFloat32) : k).transpose(-1, -2);   // (B, Hkv, D, Tk)
-
   const bool track_grad =
       torch::GradMode::is_enabled() && (q.requires_grad() || k.requires_grad() || v.requires_grad());
-  std::vector<torch::Tensor> outs, ents;
   AttendResult res;
-  res.probes.resize(opts.probe_rows.size());
-  for (int64_t r0 = 0; r0 < Tq; r0 += block) {
-    const int64_t rows = std::min(block, Tq - r0);
-    // Keys past the block's last query are masked for every row: don't compute them.
-    int64_t qmax = *std::max_element(qp + r0, qp + r0 + rows);
-    int64_t kend = int64_t(std::upper_bound(kp, kp + Tk, qmax) - kp);
-    kend = std::max<int64_t>(kend, 1);
-    auto qb = q.narrow(2, r0, rows).reshape({B, Hkv, G * rows, D});    // (B, Hkv, G·rows, D)
-    auto kb = kt.narrow(-1, 0, kend);                                  // (B, Hkv, D, kend)
-    auto vb = v.narrow(2, 0, kend);                                    // (B, Hkv, kend, D)
-    if (upcast) qb = qb.to(torch::kFloat32);
-    auto x = torch::matmul(qb, kb).to(torch::kFloat32)                 // (B, Hkv, G·rows, kend)
-                 .view({B, Hkv, G, rows, kend});
-    auto row_scale_b = scale_d.narrow(0, r0, rows).view({rows, 1});
-    auto masked = k_pos_d.narrow(0, 0, kend).view({1, kend}) >
-                  q_pos_d.narrow(0, r0, rows).view({rows, 1});        // (rows, kend) bool
-    // Masked logits get the lowest finite float rather than −inf: exp() is exactly 0 there and
-    // (x − m)·e stays finite (−0), so the entropy needs no second masking pass.
-    constexpr float kMasked = std::numeric_limits<float>::lowest();
-    torch::Tensor p, l, xe;
-    if (track_grad) {  // out of place: autograd keeps the intermediates it needs
-      x = (x * row_scale_b).masked_fill(masked, kMasked);
-      auto shifted = x - std::get<0>(x.max(-1, /*keepdim=*/true));
-      auto e = shifted.exp();
-      l = e.sum(-1, /*keepdim=*/true);
-      if (opts.want_entropy) xe = (shifted * e).sum(-1, true);
-      p = e / l;
-    } else {  // in place: two block-sized buffers instead of seven (allocation dominates on CPU)
-      x.mul_(row_scale_b).masked_fill_(masked, kMasked);
-      x.sub_(std::get<0>(x.max(-1, /*keepdim=*/true)));                // x − m
-      auto e = x.exp();
-      auto sums = softmax_row_sums(x, e, opts.want_entropy);  // l (and Σ(x−m)e) in one pass
-      l = sums.l, xe = sums.xe;
-      p = e.div_(l);
-    }
-    if (opts.want_entropy) ents.push_back((l.log() - xe / l).view({B, H, rows}));  // H = ln l − Σ(x−m)e/l
-    for (size_t i = 0; i < opts.probe_rows.size(); ++i) {
-      int64_t row = opts.probe_rows[i];
-      if (row >= r0 && row < r0 + rows) {
-        auto pr = p.select(3, row - r0).reshape({B, H, kend});
-        res.probes[i] = torch::constant_pad_nd(pr, {0, Tk - kend}, 0.0).detach();
-      }
-    }
-    auto o = torch::matmul(p.to(v.scalar_type()).view({B, Hkv, G * rows, kend}), vb);
-    outs.push_back(o.view({B, H, rows, D}));
+  if (!track_grad) {
+    auto f = blockwise::forward(q, k, v, q_pos, k_pos, row_scale, opts);
+    res.out = f.out;
+    res.entropy = f.entropy;
+    res.probes = std::move(f.probes);
+    return res;
   }
-  res.out = outs.size() == 1 ? outs[0] : torch::cat(outs, 2);
-  if (opts.want_entropy) res.entropy = (ents.size() == 1 ? ents[0] : torch::cat(ents, 2)).detach();
+  const bool wants_rows = opts.want_entropy || !opts.probe_rows.empty();
+  if (!wants_rows && sdpa_unavailable_reason().empty()) {
+    announce_training_kernel(true);
+    res.out = attend_sdpa(q, k, v, q_pos, k_pos, row_scale);
+    return res;
+  }
+  announce_training_kernel(false);
+  res.out = BlockwiseAttention::apply(q, k, v, q_pos, k_pos, row_scale, &opts, &res);
   return res;
 }
 

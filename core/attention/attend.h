@@ -4,7 +4,14 @@
 // O(block · Tk) per head, linear in T. Per-row softmax statistics of each block (max m,
 // l = Σe^{x−m}, s' = Σ(x−m)·e^{x−m}) give the exact entropy H = ln l − s'/l for free, which is how
 // the entropy recorder observes attention without a second pass. Logits and softmax are fp32
-// whatever the compute dtype. Works unchanged on CUDA tensors and under autograd.
+// whatever the compute dtype. Works unchanged on CUDA tensors.
+//
+// Under autograd (training) the same blockwise forward runs inside one autograd function that keeps
+// only q, k, v, the output and the per-row log-sum-exp; backward recomputes each block's
+// probabilities (core/attention/blockwise.h), so training memory is O(T) per head as well. Entropy
+// and probes still come from that forward. On LibTorch >= 2.1, when nothing asks for per-row
+// statistics, training uses at::scaled_dot_product_attention instead (core/attention/sdpa.h). The
+// kernel used for training is printed once per process on stderr.
 #pragma once
 #include <torch/types.h>
 

@@ -15,44 +15,47 @@ namespace {
 std::atomic<int64_t> g_live{0};
 std::atomic<int64_t> g_peak{0};
 
-// Sizes of live counted blocks by data pointer. The DataPtr's context is the data pointer itself,
-// as c10::Allocator::raw_allocate requires (oneDNN's bf16 matmul allocates that way).
-std::mutex g_mutex;
-std::unordered_map<void*, int64_t>& g_sizes() {
-  static auto* m = new std::unordered_map<void*, int64_t>();  // never destroyed: frees may come late
-  return *m;
-}
-c10::DeleterFnPtr g_inner_deleter = nullptr;
+// What a counted block remembers: the wrapped allocator's own DataPtr (freed with it) and size.
+// Blocks are found by their data pointer, which is also the DataPtr's context: LibTorch's
+// raw_allocate() (used by some kernels) requires context == data.
+struct CountedBlock {
+  c10::DataPtr inner;
+  int64_t bytes;
+};
 
-void free_counted(void* ptr) {
-  if (!ptr) return;
+std::mutex& blocks_mutex() {
+  static std::mutex mu;
+  return mu;
+}
+std::unordered_map<void*, CountedBlock>& blocks() {
+  static auto* map = new std::unordered_map<void*, CountedBlock>();  // never destroyed: tensors outlive statics
+  return *map;
+}
+
+void free_counted(void* data) {
+  c10::DataPtr inner;  // freed after the lock is released
   {
-    std::lock_guard<std::mutex> lock(g_mutex);
-    auto it = g_sizes().find(ptr);
-    if (it != g_sizes().end()) {
-      g_live.fetch_sub(it->second);
-      g_sizes().erase(it);
-    }
+    std::lock_guard<std::mutex> lock(blocks_mutex());
+    auto it = blocks().find(data);
+    if (it == blocks().end()) return;
+    g_live.fetch_sub(it->second.bytes);
+    inner = std::move(it->second.inner);
+    blocks().erase(it);
   }
-  g_inner_deleter(ptr);
 }
 
 class CountingCpuAllocator final : public c10::Allocator {
  public:
-  explicit CountingCpuAllocator(c10::Allocator* inner) : inner_(inner) {
-    g_inner_deleter = inner_->raw_deleter();
-    TORCH_CHECK(g_inner_deleter, "tensor memory counter: the CPU allocator has no raw deleter");
-  }
+  explicit CountingCpuAllocator(c10::Allocator* inner) : inner_(inner) {}
 
   c10::DataPtr allocate(size_t n) const override {
     c10::DataPtr d = inner_->allocate(n);
-    TORCH_CHECK(d.get() == d.get_context() && d.get_deleter() == g_inner_deleter,
-                "tensor memory counter: unexpected CPU allocator context or deleter");
-    void* data = d.release_context();
+    void* data = d.get();
+    if (!data) return d;  // empty allocation: nothing to count
     const c10::Device device = d.device();
-    if (data) {
-      std::lock_guard<std::mutex> lock(g_mutex);
-      g_sizes()[data] = int64_t(n);
+    {
+      std::lock_guard<std::mutex> lock(blocks_mutex());
+      blocks().emplace(data, CountedBlock{std::move(d), int64_t(n)});
     }
     const int64_t now = g_live.fetch_add(int64_t(n)) + int64_t(n);
     int64_t peak = g_peak.load();

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <c10/core/CPUAllocator.h>
+
 #include "core/util/tensor_memory.h"
 
 using namespace ropelab;
@@ -26,4 +28,17 @@ TEST(TensorMemory, CountsLiveAndPeakBytesOfTensors) {
   EXPECT_EQ(tensor_bytes_peak() - before, int64_t(2) << 20);
   reset_tensor_bytes_peak();
   EXPECT_EQ(tensor_bytes_peak(), tensor_bytes_live());
+}
+
+TEST(TensorMemory, RawAllocateIsCountedAndFreed) {
+  // Some LibTorch kernels allocate through raw_allocate(), which needs the DataPtr's context to be
+  // its data pointer; the counting allocator must serve them (it used to fail an internal assert).
+  ropelab::install_tensor_memory_counter();
+  const int64_t before = ropelab::tensor_bytes_live();
+  c10::Allocator* alloc = c10::GetCPUAllocator();
+  void* p = alloc->raw_allocate(4096);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(ropelab::tensor_bytes_live() - before, 4096);
+  alloc->raw_deallocate(p);
+  EXPECT_EQ(ropelab::tensor_bytes_live(), before);
 }

@@ -1,0 +1,52 @@
+// The training memory plan: how many bytes of tensors one rank holds at the peak of a training
+// step of train_model() (core/train/trainer.cpp), component by component, from the model shape
+// alone. It follows what the trainer and LibTorch's autograd actually allocate (which tensors
+// each op saves for backward, the blockwise attention kernel's buffers, the trainer's fp32
+// gradient copies) and is checked against the counting allocator (core/util/tensor_memory.h)
+// by `ropelab bench train` and tests/integration/test_plan_cli.cpp.
+//
+// Not modelled: CUDA context, allocator fragmentation / caching, communication buffers.
+// ZeRO semantics (--zero): stage 1 shards the fp32 master weights and AdamW moments over the
+// ranks, stage 2 also the fp32 (reduced) gradients; the compute-dtype gradients autograd writes
+// are always full size.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/config/model_config.h"
+
+namespace ropelab {
+
+struct MemoryPlanConfig {
+  ModelConfig model;
+  int64_t seq_len = 4096;          // tokens per sequence (T)
+  int64_t micro_batch = 1;         // sequences per forward (B)
+  int64_t world_size = 1;          // data-parallel ranks
+  int zero_stage = 0;              // 0, 1, 2
+  bool checkpoint_layers = false;  // recompute each decoder layer in backward
+  int64_t compute_bytes = 4;       // 4 = fp32, 2 = bf16 / fp16
+  void validate() const;           // InputError naming the option
+};
+
+struct PlanItem {
+  std::string name;
+  int64_t bytes = 0;
+  std::string how;  // the arithmetic, for humans
+};
+
+struct MemoryPlan {
+  int64_t parameters = 0;
+  std::vector<PlanItem> components;  // what one rank holds; each tensor counted once
+  std::vector<PlanItem> phases;      // live bytes at each candidate peak of a step
+  int64_t peak_bytes = 0;          // the largest phase
+  std::string peak_phase;
+  int64_t fwd_bwd_peak_bytes = 0;  // the largest phase before the optimizer step
+};
+
+MemoryPlan plan_memory(const MemoryPlanConfig& cfg);
+
+// "12.34 GiB" (binary units, two decimals; B / KiB / MiB below 1 GiB).
+std::string format_bytes(int64_t bytes);
+
+}  // namespace ropelab
