@@ -157,14 +157,4 @@ MemoryPlan plan_memory(const MemoryPlanConfig& cfg) {
   return plan;
 }
 
-std::string format_bytes(int64_t bytes) {
-  char buf[64];
-  const double b = double(bytes);
-  if (b >= double(1 << 30)) std::snprintf(buf, sizeof buf, "%.2f GiB", b / double(1 << 30));
-  else if (b >= double(1 << 20)) std::snprintf(buf, sizeof buf, "%.1f MiB", b / double(1 << 20));
-  else if (b >= 1024) std::snprintf(buf, sizeof buf, "%.1f KiB", b / 1024);
-  else std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(bytes));
-  return buf;
-}
-
 }  // namespace ropelab

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/config/model_config.h"
+#include "core/util/host_memory.h"  // format_bytes
 
 namespace ropelab {
 
@@ -46,7 +47,5 @@ struct MemoryPlan {
 
 MemoryPlan plan_memory(const MemoryPlanConfig& cfg);
 
-// "12.34 GiB" (binary units, two decimals; B / KiB / MiB below 1 GiB).
-std::string format_bytes(int64_t bytes);
 
 }  // namespace ropelab

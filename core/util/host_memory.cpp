@@ -22,17 +22,15 @@ int64_t physical_memory_bytes() {
 std::string format_bytes(double bytes) {
   static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
   int u = 0;
-  while (std::fabs(bytes) >= 1024.0 && u < 6) {
-    bytes /= 1024.0;
+  double v = bytes;
+  while (std::fabs(v) >= 1024.0 && u < 6) {
+    v /= 1024.0;
     ++u;
   }
   char buf[64];
-  if (u == 0)
-    std::snprintf(buf, sizeof buf, "%.0f B", bytes);
-  else if (u == 6 && bytes >= 1024.0)
-    std::snprintf(buf, sizeof buf, "%.3g EiB", bytes);
-  else
-    std::snprintf(buf, sizeof buf, "%.3g %s", bytes, kUnits[u]);
+  if (u == 0) std::snprintf(buf, sizeof buf, "%.0f B", v);
+  else if (u < 3) std::snprintf(buf, sizeof buf, "%.1f %s", v, kUnits[u]);
+  else std::snprintf(buf, sizeof buf, "%.2f %s", v, kUnits[u]);
   return buf;
 }
 

@@ -10,7 +10,8 @@ namespace ropelab {
 // Physical memory of this machine in bytes (sysconf), or -1 when unknown.
 int64_t physical_memory_bytes();
 
-// "1.50 GiB", "3.2 TiB", "812 B": binary units, three significant figures.
+// "812 B", "1.5 KiB", "2.5 MiB", "12.34 GiB", "73.56 TiB", "3.55 PiB": binary units; two decimals
+// from GiB up (memory plans compare GiB), one below. A double, so absurd sizes print too.
 std::string format_bytes(double bytes);
 
 // Throws InputError "<what> needs <bytes>; this machine has <physical>" when `bytes` exceeds the

@@ -90,7 +90,7 @@ TEST(ModelConfigRefusals, AbsurdSizesAreRefusedWithTheirCount) {
 TEST(HostMemory, FormatsAndRefusesWhatCannotFit) {
   EXPECT_EQ(format_bytes(812), "812 B");
   EXPECT_EQ(format_bytes(1536), "1.5 KiB");
-  EXPECT_EQ(format_bytes(13.5 * 1024 * 1024 * 1024), "13.5 GiB");
+  EXPECT_EQ(format_bytes(13.5 * 1024 * 1024 * 1024), "13.50 GiB");
   ASSERT_GT(physical_memory_bytes(), 0);
   EXPECT_EQ(input_error_of([] { check_fits_host_memory(1024, "x"); }), "");
   const std::string msg = input_error_of([] { check_fits_host_memory(4e15, "--lengths 1e12"); });
