@@ -16,6 +16,28 @@
 
 namespace ropelab {
 
+double bench_train_tokens_per_s(LlamaForCausalLM& model, int64_t T, int steps, bool checkpointing) {
+  std::vector<TrainExample> ex(1);
+  auto ids = torch::randint(0, model->config.vocab_size, {T}, torch::kLong);
+  ex[0].ids.assign(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + T);
+  ex[0].mask.assign(size_t(T), 1);
+  ex[0].mask[0] = 0;
+  TrainConfig cfg;
+  cfg.global_batch = 1;
+  cfg.max_steps = steps;
+  cfg.lr = 1e-5;
+  cfg.checkpoint_layers = checkpointing;
+  cfg.clip_grad_norm = 0;
+  AtomicDir tmp(fs::temp_directory_path() / ("ropelab-bench-train-" + std::to_string(::getpid())), true);
+  TrainOutputs o;
+  o.out_dir = tmp.path();
+  o.run_name = "bench";
+  Communicator comm(DistConfig{}, model->device());
+  double best = 0;
+  train_model(model, ex, cfg, o, comm, [&](const StepReport& r) { best = std::max(best, r.record.tokens_per_s); });
+  return best;
+}
+
 int run_bench_train(const cli::Args& args) {
   using namespace cli;
   po::options_description d("ropelab bench train");
@@ -59,25 +81,8 @@ int run_bench_train(const cli::Args& args) {
     for (bool on : ckpt) {
       auto model = make_model();
       check_input(T <= model->config.max_position_embeddings * 64, "--lengths: ", T, " is far beyond the window");
-      std::vector<TrainExample> ex(1);
-      auto ids = torch::randint(0, model->config.vocab_size, {T}, torch::kLong);
-      ex[0].ids.assign(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + T);
-      ex[0].mask.assign(size_t(T), 1);
-      ex[0].mask[0] = 0;
-      TrainConfig cfg;
-      cfg.global_batch = 1;
-      cfg.max_steps = steps;
-      cfg.lr = 1e-5;
-      cfg.checkpoint_layers = on;
-      cfg.clip_grad_norm = 0;
-      AtomicDir tmp(fs::temp_directory_path() / ("ropelab-bench-train-" + std::to_string(::getpid())), true);
-      TrainOutputs o;
-      o.out_dir = tmp.path();
-      o.run_name = "bench";
-      Communicator comm(DistConfig{}, model->device());
       reset_peak_memory(model->device());
-      double best = 0;
-      train_model(model, ex, cfg, o, comm, [&](const StepReport& r) { best = std::max(best, r.record.tokens_per_s); });
+      const double best = bench_train_tokens_per_s(model, T, steps, on);
       const double peak = double(peak_memory_bytes(model->device())) / (1 << 20);
       std::cout << std::setw(8) << T << std::setw(14) << (on ? "on" : "off") << std::setw(14) << std::fixed
                 << std::setprecision(1) << best << std::setw(12) << std::setprecision(3) << double(T) / best

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 
+#include "core/io/pytorch_bin.h"
 #include "core/io/safetensors.h"
 #include "core/util/dtype.h"
 #include "core/util/error.h"
@@ -22,8 +23,8 @@ bool ignorable(const std::string& name, bool tied) {
 }
 
 struct ShardSet {
-  std::vector<std::unique_ptr<SafetensorsFile>> files;
-  std::map<std::string, SafetensorsFile*> where;
+  std::vector<std::unique_ptr<SafetensorsFile>> files;  // keeps the mapped views alive
+  CheckpointTensors where;
 };
 
 ShardSet open_shards(const fs::path& dir) {
@@ -47,12 +48,15 @@ ShardSet open_shards(const fs::path& dir) {
       auto* f = by_file[file];
       check_input(f->contains(it.key()), f->path(), ": missing tensor '", it.key(), "' (listed in ",
                   index.string(), ")");
-      s.where[it.key()] = f;
+      s.where[it.key()] = {f->path(), f->view(it.key())};
     }
+  } else if (auto bin = fs::exists(single) ? std::nullopt : read_pytorch_bin_dir(dir.string())) {
+    s.where = std::move(*bin);  // pytorch_model.bin (core/io/pytorch_bin.h)
   } else {
-    check_input(fs::exists(single), dir.string(), ": no model.safetensors or model.safetensors.index.json");
+    check_input(fs::exists(single), dir.string(),
+                ": no model.safetensors, model.safetensors.index.json, pytorch_model.bin or its index");
     s.files.push_back(std::make_unique<SafetensorsFile>(single.string()));
-    for (const auto& [name, e] : s.files.back()->entries()) s.where[name] = s.files.back().get();
+    for (const auto& [name, e] : s.files.back()->entries()) s.where[name] = {single.string(), s.files.back()->view(name)};
   }
   return s;
 }
@@ -108,10 +112,10 @@ LlamaForCausalLM load_model(const std::string& dir, const LoadOptions& opts) {
   for (auto& p : model->named_parameters()) {
     auto it = shards.where.find(p.key());
     check_input(it != shards.where.end(), dir, ": missing tensor '", p.key(), "'");
-    auto src = it->second->view(p.key());
-    check_input(src.sizes() == p.value().sizes(), it->second->path(), ": tensor '", p.key(), "' has shape ",
+    const auto& src = it->second.tensor;
+    check_input(src.sizes() == p.value().sizes(), it->second.file, ": tensor '", p.key(), "' has shape ",
                 src.sizes(), " but config.json implies ", p.value().sizes());
-    check_input(src.is_floating_point(), it->second->path(), ": tensor '", p.key(),
+    check_input(src.is_floating_point(), it->second.file, ": tensor '", p.key(),
                 "' has non-floating dtype ", src.scalar_type());
     p.value().copy_(src);  // converts dtype and device
     used.insert(p.key());
@@ -119,7 +123,7 @@ LlamaForCausalLM load_model(const std::string& dir, const LoadOptions& opts) {
   std::vector<std::string> ignored;
   for (const auto& [name, f] : shards.where) {
     if (used.count(name)) continue;
-    check_input(ignorable(name, cfg.tie_word_embeddings), f->path(), ": unexpected tensor '", name,
+    check_input(ignorable(name, cfg.tie_word_embeddings), f.file, ": unexpected tensor '", name,
                 "' (not part of a LLaMA model with this config)");
   }
   model->eval();

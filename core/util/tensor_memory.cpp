@@ -30,7 +30,14 @@ class CountingCpuAllocator final : public c10::Allocator {
  public:
   explicit CountingCpuAllocator(c10::Allocator* inner) : inner_(inner) {}
 
-  c10::DataPtr allocate(size_t n) const override {
+  // LibTorch 1.13 declares allocate() const, 2.x non-const: define both (each overrides one).
+  c10::DataPtr allocate(size_t n) const { return counted(n); }
+  c10::DataPtr allocate(size_t n) { return counted(n); }
+  // Pure virtual in LibTorch 2.x; a plain member in 1.13 (hence no `override`).
+  void copy_data(void* dest, const void* src, std::size_t count) const { std::memcpy(dest, src, count); }
+
+ private:
+  c10::DataPtr counted(size_t n) const {
     c10::DataPtr d = inner_->allocate(n);
     void* data = d.get();
     const c10::Device device = d.device();
@@ -42,10 +49,6 @@ class CountingCpuAllocator final : public c10::Allocator {
     return {data, block, &free_counted, device};
   }
 
-  // Pure virtual in LibTorch 2.x; a plain member in 1.13 (hence no `override`).
-  void copy_data(void* dest, const void* src, std::size_t count) const { std::memcpy(dest, src, count); }
-
- private:
   c10::Allocator* inner_;
 };
 
