@@ -62,6 +62,7 @@ plots:
 INTEROP_VENV  ?= $(HOME)/.cache/ropelab/venv-interop
 INTEROP_BUILD ?= build-torch2
 INTEROP_REQ   := tests/interop/requirements.txt
+INTEROP_REQ4  := tests/interop/requirements-hf4.txt
 INTEROP_PY    := $(INTEROP_VENV)/bin/python
 CUDA_NVCC     ?= /usr/local/cuda/bin/nvcc
 
@@ -71,6 +72,12 @@ interop-venv:
 	  python3 -m venv $(INTEROP_VENV) && \
 	  $(INTEROP_PY) -m pip install -q --disable-pip-version-check -r $(INTEROP_REQ) && \
 	  cp $(INTEROP_REQ) $(INTEROP_VENV)/requirements.installed; \
+	fi
+	@if ! cmp -s $(INTEROP_REQ4) $(INTEROP_VENV)/hf4/requirements.installed; then \
+	  echo "interop: installing the transformers 4.x overlay $(INTEROP_REQ4) into $(INTEROP_VENV)/hf4"; \
+	  rm -rf $(INTEROP_VENV)/hf4 && \
+	  $(INTEROP_PY) -m pip install -q --disable-pip-version-check --no-deps --target $(INTEROP_VENV)/hf4 \
+	    -r $(INTEROP_REQ4) && cp $(INTEROP_REQ4) $(INTEROP_VENV)/hf4/requirements.installed; \
 	fi
 
 interop-build: setup interop-venv

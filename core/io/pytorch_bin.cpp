@@ -15,6 +15,9 @@ namespace ropelab {
 
 namespace {
 
+// Third element of the triple a BUILD becomes (see PickleSanitizer).
+constexpr const char* kBuildMark = "__ropelab_dropped_build_state__";
+
 // Globals a tensor's pickle needs. Storage classes name the element type of a persistent id.
 bool allowed_global(const std::string& module, const std::string& name) {
   static const std::set<std::string> storages = {
@@ -28,9 +31,11 @@ bool allowed_global(const std::string& module, const std::string& name) {
 
 // Walks the opcodes of a protocol-2..4 pickle (what torch.save writes), copying them to the output
 // with two rewrites the LibTorch unpickler needs (it turns OrderedDict() into None, issue
-// pytorch#37213, and supports no BUILD):
-//   OrderedDict ... EMPTY_TUPLE REDUCE  ->  NONE ... POP EMPTY_DICT  (the memo keeps its numbering)
-//   BUILD (an object's state on a dict) ->  POP                      (state_dict()._metadata)
+// pytorch#37213, and has neither BUILD for dicts nor POP):
+//   GLOBAL collections.OrderedDict [memo put] EMPTY_TUPLE REDUCE -> EMPTY_DICT [memo put]
+//   BINGET <that memo slot> EMPTY_TUPLE REDUCE                   -> EMPTY_DICT (a fresh dict)
+//   <dict> <state> BUILD  (state_dict()._metadata)               -> (<dict>, <state>, kBuildMark)
+// and read_pytorch_bin() takes the dict back out of such a triple.
 class PickleSanitizer {
  public:
   PickleSanitizer(const std::string& in, const std::string& where) : in_(in), where_(where) {}
@@ -60,12 +65,16 @@ class PickleSanitizer {
         case 'q': memo_put(byte(), was_od); break;     // BINPUT
         case 'r': memo_put(u32(), was_od); break;      // LONG_BINPUT
         case 0x94: memo_put(next_memo_, was_od); break;  // MEMOIZE
-        case 'h': memo_get(byte()); break;             // BINGET
-        case 'j': memo_get(u32()); break;              // LONG_BINGET
+        case 'h': case 'j':                            // BINGET, LONG_BINGET
+          if (memo_get(op == 'h' ? byte() : u32())) {
+            out_ += '}';
+            continue;
+          }
+          break;
         case 'c': {                                    // GLOBAL module\nname\n
           const std::string module = line(), name = line();
           if (module == "collections" && name == "OrderedDict") {
-            out_ += 'N';
+            out_ += '}';
             od_on_top_ = true;
             continue;
           }
@@ -75,9 +84,14 @@ class PickleSanitizer {
         }
         case 'R':                                      // REDUCE of an allowed global
           break;
-        case 'b':                                      // BUILD: drop the state
-          out_ += '0';
+        case 'b': {                                    // BUILD -> TUPLE3 with the mark
+          const std::string mark = kBuildMark;
+          out_ += 'X';
+          for (int i = 0; i < 4; ++i) out_ += char((mark.size() >> (8 * i)) & 0xff);
+          out_ += mark;
+          out_ += '\x87';
           continue;
+        }
         case '.':                                      // STOP
           out_ += '.';
           return out_;
@@ -89,8 +103,7 @@ class PickleSanitizer {
         // OrderedDict must be called with no arguments: EMPTY_TUPLE then REDUCE.
         check_input(op == ')' && pos_ < in_.size() && in_[pos_] == 'R', where_,
                     ": collections.OrderedDict used other than as OrderedDict() (refused)");
-        ++pos_;
-        out_ += "0}";
+        ++pos_;  // the EMPTY_DICT already on the stack is the OrderedDict
         continue;
       }
       copy(start);
@@ -125,7 +138,7 @@ class PickleSanitizer {
     else od_ids_.erase(id);
     next_memo_ = std::max(next_memo_, id + 1);
   }
-  void memo_get(size_t id) { od_on_top_ = od_ids_.count(id) > 0; }
+  bool memo_get(size_t id) { return od_on_top_ = od_ids_.count(id) > 0; }
   static std::string hex(unsigned char c) {
     const char* d = "0123456789abcdef";
     return {d[c >> 4], d[c & 15]};
@@ -135,7 +148,7 @@ class PickleSanitizer {
   const std::string where_;
   size_t pos_ = 0;
   std::string out_;
-  bool od_on_top_ = false;    // the top of the stack is the OrderedDict class (a None placeholder)
+  bool od_on_top_ = false;    // the last opcode referred to the OrderedDict class (now an EMPTY_DICT)
   std::set<size_t> od_ids_;   // memo slots holding it
   size_t next_memo_ = 0;
 };
@@ -179,8 +192,16 @@ std::map<std::string, torch::Tensor> read_pytorch_bin(const std::string& path) {
     check_input(zip->hasRecord(name), path, ": storage '", key, "' missing from the archive");
     return std::get<0>(zip->getRecord(name));
   };
+  // Called for TorchScript classes (refused) and for the container type tags LibTorch's own
+  // pickler writes (restore_type_tag: "Dict[str, Tensor]", parsed as types, no code).
   auto no_classes = [&](const c10::QualifiedName& qn) -> c10::StrongTypePtr {
-    fail_input(path, ": refusing to unpickle class '", qn.qualifiedName(), "'");
+    const std::string name = qn.qualifiedName();
+    check_input(name.rfind("__torch__", 0) != 0, path, ": refusing to unpickle class '", name, "'");
+    try {
+      return c10::StrongTypePtr(nullptr, torch::jit::Unpickler::defaultTypeParser(name));
+    } catch (const c10::Error& e) {
+      fail_input(path, ": refusing to unpickle type '", name, "'");
+    }
   };
   c10::IValue value;
   try {
@@ -189,6 +210,10 @@ std::map<std::string, torch::Tensor> read_pytorch_bin(const std::string& path) {
     value = unpickler.parse_ivalue();
   } catch (const c10::Error& e) {
     fail_input(path, ": cannot unpickle: ", std::string(e.what_without_backtrace()));
+  }
+  if (value.isTuple()) {  // a BUILD on the top-level dict: (dict, state, kBuildMark)
+    const auto& e = value.toTupleRef().elements();
+    if (e.size() == 3 && e[2].isString() && e[2].toStringRef() == kBuildMark) value = e[0];
   }
   check_input(value.isGenericDict(), path, ": expected a dict of tensor name -> tensor, got ",
               value.tagKind());

@@ -17,9 +17,10 @@ from transformers import LlamaConfig, LlamaForCausalLM
 
 
 def status_mib(key):
-    for line in open("/proc/self/status"):
-        if line.startswith(key + ":"):
-            return int(line.split()[1]) / 1024.0
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024.0
     return -1.0
 
 
@@ -38,7 +39,8 @@ def main():
         opt = torch.optim.AdamW(model.parameters(), lr=1e-5, betas=(0.9, 0.95), weight_decay=0.1)
     else:
         model.eval()
-    open("/proc/self/clear_refs", "w").write("5")  # resets VmHWM to the current RSS
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # resets VmHWM to the current RSS
     base = status_mib("VmRSS")
     best = float("inf")
     for _ in range(repeats):
@@ -56,8 +58,9 @@ def main():
         else:
             with torch.no_grad():
                 out = model.model(ids, output_attentions=True)
-                ent = [-(p * torch.log(p.clamp_min(1e-30))).sum(-1) for p in out.attentions]  # (1, H, T) each
-                del out, ent
+                ent = torch.stack([-(p * torch.log(p.clamp_min(1e-30))).sum(-1) for p in out.attentions])  # (L, 1, H, T)
+                del out
+            assert torch.isfinite(ent).all()
         best = min(best, time.perf_counter() - t0)
     print(json.dumps({"secs": best, "peak_mib": status_mib("VmHWM"), "base_mib": base}))
 

@@ -29,7 +29,8 @@ class Collect(logging.Handler):
 
 def main():
     out, ids_file = sys.argv[1:3]
-    ids = [int(x) for x in open(ids_file).read().split()]
+    with open(ids_file) as f:
+        ids = [int(x) for x in f.read().split()]
     transformers.logging.set_verbosity_warning()
     collect = Collect()
     transformers.logging.get_logger("transformers").addHandler(collect)

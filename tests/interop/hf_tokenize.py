@@ -1,6 +1,7 @@
 """Tokenizes with the transformers on PYTHONPATH: the slow SentencePiece LlamaTokenizer of 4.x
 (the overlay) or the LlamaTokenizer 5.x converts from tokenizer.model. Both as LLaMA-2's
-tokenizer_config.json sets them (legacy=False, add_bos_token=True, add_eos_token=False).
+tokenizer_config.json sets them: add_bos_token=True, add_eos_token=False and no `legacy` key, which
+means legacy=True (the warning transformers prints for LLaMA-2).
 
   hf_tokenize.py REQUEST_JSON OUT_JSON
 REQUEST: {"model": tokenizer.model, "texts": [...], "chats": [[{"role", "content"}, ...], ...]}
@@ -30,7 +31,7 @@ LLAMA2_CHAT_TEMPLATE = (
 
 
 def load(model):
-    kw = {"legacy": False, "add_bos_token": True, "add_eos_token": False}
+    kw = {"legacy": True, "add_bos_token": True, "add_eos_token": False}
     if transformers.__version__.startswith("4."):
         return LlamaTokenizer(vocab_file=model, **kw)
     d = tempfile.mkdtemp()
@@ -45,7 +46,8 @@ def ids_of(x):
 
 
 def main():
-    req = json.load(open(sys.argv[1]))
+    with open(sys.argv[1]) as f:
+        req = json.load(f)
     tok = load(req["model"])
     out = {"transformers": transformers.__version__, "class": type(tok).__name__,
            "bos": [tok(t, add_special_tokens=True)["input_ids"] for t in req["texts"]],
@@ -54,7 +56,8 @@ def main():
                     for c in req["chats"]],
            "chat_text": [tok.apply_chat_template(c, chat_template=LLAMA2_CHAT_TEMPLATE, tokenize=False)
                          for c in req["chats"]]}
-    json.dump(out, open(sys.argv[2], "w"))
+    with open(sys.argv[2], "w") as f:
+        json.dump(out, f)
 
 
 if __name__ == "__main__":

@@ -47,7 +47,8 @@ class RegistryAgainstHf(unittest.TestCase):
             with self.subTest(rope_type=case):
                 d = os.path.join(self.tmp.name, f"rope-v5-{case}")
                 hf_save(d, rope_kw(case), seed=7, dtype="fp32")
-                c = json.load(open(os.path.join(d, "config.json")))
+                with open(os.path.join(d, "config.json")) as f:
+                    c = json.load(f)
                 self.assertIn("rope_parameters", c)
                 self.assertNotIn("rope_scaling", c)
                 self.assertEqual(c["rope_parameters"]["rope_type"], case)
@@ -79,7 +80,8 @@ class RegistryAgainstHf(unittest.TestCase):
         with torch.no_grad():
             ref = m(torch.tensor([self.ids])).logits[0].numpy()
         tok = os.path.join(self.tmp.name, "ids.txt")
-        open(tok, "w").write(" ".join(map(str, self.ids)))
+        with open(tok, "w") as f:
+            f.write(" ".join(map(str, self.ids)))
         p = ropelab("forward", "--model", d, "--tokens-file", tok, "--out", os.path.join(self.tmp.name, "m.h5"),
                     check=False)
         if p.returncode == 2:
@@ -125,7 +127,8 @@ class RegistryAgainstHf(unittest.TestCase):
         for hf4 in (False, True):
             for (name, d), (logits, rep) in zip(dirs.items(), hf_logits_many(list(dirs.values()), ids, hf4=hf4)):
                 with self.subTest(method=name, transformers=rep["transformers"]):
-                    c = json.load(open(os.path.join(d, "config.json")))
+                    with open(os.path.join(d, "config.json")) as f:
+                        c = json.load(f)
                     hf_rope = c.get("rope_parameters") or c["rope_scaling"]
                     self.assertEqual(hf_rope["original_max_position_embeddings"], WINDOW, hf_rope)
                     self.assertEqual(float(hf_rope["factor"]), 4.0)

@@ -37,14 +37,15 @@ METHODS = {
 
 
 def shared_setup(tmp):
-    """tokenizer (vocab 600) -> `ropelab init` (window 64) -> `pretrain`; returns (tok, init, pre, chat)."""
+    """tokenizer (vocab 600) -> `ropelab init` (window 64; 3 layers, as EABF leaves the first 2 unscaled)
+    -> `pretrain`; returns (tok, init, pre, chat)."""
     tok = os.path.join(tmp, "tok", "tokenizer.model")
     os.makedirs(os.path.dirname(tok))
     ropelab("tokenizer", "train", "--input", CORPUS, "--out", tok, "--vocab-size", "600", "--threads", "1")
     arch = os.path.join(tmp, "tiny.json")
     with open(arch, "w") as f:
         f.write('{"architectures":["LlamaForCausalLM"],"model_type":"llama","vocab_size":600,"hidden_size":64,'
-                '"intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":4,"num_key_value_heads":2,'
+                '"intermediate_size":128,"num_hidden_layers":3,"num_attention_heads":4,"num_key_value_heads":2,'
                 '"max_position_embeddings":%d,"rms_norm_eps":1e-5,"rope_theta":10000.0,"torch_dtype":"float32"}'
                 % WINDOW)
     init = os.path.join(tmp, "init")

@@ -12,12 +12,14 @@
 #include "core/io/pytorch_bin.h"
 #include "core/io/safetensors.h"
 #include "core/util/error.h"
+#include "core/util/files.h"
 #include "test_util.h"
 
 using namespace ropelab;
 using ropelab::testing::input_error_of;
 using ropelab::testing::micro_config;
 using ropelab::testing::TempDir;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -57,9 +59,11 @@ TEST(PytorchBin, RefusesCodeNestedAndLegacyFiles) {
 }
 
 TEST(PytorchBin, SanitizerRewritesOrderedDictAndRefusesOtherGlobals) {
-  // Protocol 2: OrderedDict() memoized in slot 0, a second OrderedDict() through BINGET 0, STOP.
-  const std::string od = std::string("\x80\x02" "ccollections\nOrderedDict\nq\x00)R", 31) + "h\x00)R" + "\x86.";
-  EXPECT_EQ(sanitize_checkpoint_pickle(od, "x"), std::string("\x80\x02" "Nq\x00" "0}" "h\x00" "0}" "\x86.", 13));
+  // Protocol 2: OrderedDict() (the class memoized in slot 0), a second one through BINGET 0, TUPLE2,
+  // STOP -> two fresh EMPTY_DICTs.
+  const std::string od = std::string("\x80\x02" "ccollections\nOrderedDict\nq\x00)R", 31) +
+                         std::string("h\x00)R", 4) + "\x86.";
+  EXPECT_EQ(sanitize_checkpoint_pickle(od, "x"), std::string("\x80\x02" "}q\x00" "}" "\x86.", 8));
   auto e = input_error_of([] { sanitize_checkpoint_pickle("\x80\x02" "cbuiltins\neval\n.", "f.bin"); });
   EXPECT_NE(e.find("f.bin: refusing to unpickle global 'builtins.eval'"), std::string::npos) << e;
   auto e2 = input_error_of([] { sanitize_checkpoint_pickle("\x80\x02" "ccollections\nOrderedDict\nK\x01.", "g"); });
