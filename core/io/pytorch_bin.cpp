@@ -35,7 +35,10 @@ bool allowed_global(const std::string& module, const std::string& name) {
 //   GLOBAL collections.OrderedDict [memo put] EMPTY_TUPLE REDUCE -> EMPTY_DICT [memo put]
 //   BINGET <that memo slot> EMPTY_TUPLE REDUCE                   -> EMPTY_DICT (a fresh dict)
 //   <dict> <state> BUILD  (state_dict()._metadata)               -> (<dict>, <state>, kBuildMark)
-// and read_pytorch_bin() takes the dict back out of such a triple.
+// and read_pytorch_bin() takes the dict back out of such a triple. LibTorch 1.13 also lacks the
+// single-item SETITEM and APPEND (Python writes them for one-item batches): a MARK is inserted
+// where their key (item) starts — the walker keeps the output offset where each stack value
+// begins — and they become SETITEMS / APPENDS.
 class PickleSanitizer {
  public:
   PickleSanitizer(const std::string& in, const std::string& where) : in_(in), where_(where) {}
@@ -43,7 +46,7 @@ class PickleSanitizer {
   std::string run() {
     while (true) {
       check_input(pos_ < in_.size(), where_, ": truncated pickle (no STOP opcode)");
-      const size_t start = pos_;
+      const size_t start = pos_, out_start = out_.size();
       const unsigned char op = byte();
       const bool was_od = od_on_top_;
       od_on_top_ = false;
@@ -51,7 +54,7 @@ class PickleSanitizer {
         case 0x80: skip(1); break;                     // PROTO
         case 0x95: skip(8); copy(start); continue;     // FRAME (a hint; kept)
         case '(': case ']': case '}': case ')': case 't': case 0x85: case 0x86: case 0x87:
-        case 's': case 'u': case 'a': case 'e': case 'N': case 0x88: case 0x89: case '0':
+        case 'u': case 'e': case 'N': case 0x88: case 0x89:
         case 'Q':  // BINPERSID: ('storage', <Type>Storage, key, location, numel) -> a storage
           break;
         case 'J': skip(4); break;                      // BININT
@@ -68,6 +71,7 @@ class PickleSanitizer {
         case 'h': case 'j':                            // BINGET, LONG_BINGET
           if (memo_get(op == 'h' ? byte() : u32())) {
             out_ += '}';
+            push(out_start);
             continue;
           }
           break;
@@ -75,6 +79,7 @@ class PickleSanitizer {
           const std::string module = line(), name = line();
           if (module == "collections" && name == "OrderedDict") {
             out_ += '}';
+            push(out_start);
             od_on_top_ = true;
             continue;
           }
@@ -90,6 +95,16 @@ class PickleSanitizer {
           for (int i = 0; i < 4; ++i) out_ += char((mark.size() >> (8 * i)) & 0xff);
           out_ += mark;
           out_ += '\x87';
+          const size_t obj = item(2);
+          pop(2);
+          push(obj);
+          continue;
+        }
+        case 's': case 'a': {                          // SETITEM / APPEND -> MARK ... SETITEMS / APPENDS
+          const size_t first = item(op == 's' ? 2 : 1);
+          out_.insert(first, 1, '(');
+          out_ += op == 's' ? 'u' : 'e';
+          pop(op == 's' ? 2 : 1);
           continue;
         }
         case '.':                                      // STOP
@@ -107,6 +122,7 @@ class PickleSanitizer {
         continue;
       }
       copy(start);
+      track(op, out_start);
       if (op == 'q' || op == 'r' || op == 0x94) od_on_top_ = was_od;  // a memo put keeps the top
     }
   }
@@ -133,6 +149,43 @@ class PickleSanitizer {
     return s;
   }
   void copy(size_t start) { out_.append(in_, start, pos_ - start); }
+
+  // The stack: for each value (or MARK) the output offset where it begins.
+  void push(size_t out_start) { stack_.push_back({out_start, false}); }
+  size_t item(size_t depth) {  // offset of the value `depth` from the top (1 = top); no MARK between
+    check_input(stack_.size() >= depth, where_, ": malformed pickle (stack underflow)");
+    for (size_t k = stack_.size() - depth; k < stack_.size(); ++k)
+      check_input(!stack_[k].mark, where_, ": malformed pickle (MARK where a value is expected)");
+    return stack_[stack_.size() - depth].offset;
+  }
+  void pop(size_t n) {
+    item(n);
+    stack_.resize(stack_.size() - n);
+  }
+  size_t pop_to_mark() {  // offset of the MARK
+    while (!stack_.empty() && !stack_.back().mark) stack_.pop_back();
+    check_input(!stack_.empty(), where_, ": malformed pickle (no MARK)");
+    const size_t at = stack_.back().offset;
+    stack_.pop_back();
+    return at;
+  }
+  // Stack effect of an opcode copied unchanged, which begins at output offset out_start.
+  void track(unsigned char op, size_t out_start) {
+    switch (op) {
+      case 0x80: case 'q': case 'r': case 0x94: return;
+      case '(': stack_.push_back({out_start, true}); return;
+      case 't': push(pop_to_mark()); return;
+      case 0x85: case 0x86: case 0x87: case 'R': case 'Q': {
+        const size_t n = op == 0x85 || op == 'Q' ? 1 : op == 0x86 || op == 'R' ? 2 : 3;
+        const size_t first = item(n);
+        pop(n);
+        push(first);
+        return;
+      }
+      case 'u': case 'e': pop_to_mark(); item(1); return;  // the dict / list stays
+      default: push(out_start); return;                   // every other allowed opcode pushes one value
+    }
+  }
   void memo_put(size_t id, bool od) {
     if (od) od_ids_.insert(id);
     else od_ids_.erase(id);
@@ -151,6 +204,11 @@ class PickleSanitizer {
   bool od_on_top_ = false;    // the last opcode referred to the OrderedDict class (now an EMPTY_DICT)
   std::set<size_t> od_ids_;   // memo slots holding it
   size_t next_memo_ = 0;
+  struct Slot {
+    size_t offset;
+    bool mark;
+  };
+  std::vector<Slot> stack_;
 };
 
 }  // namespace

@@ -54,9 +54,9 @@ def hf_logits(model, ids):
         return model(torch.tensor([ids])).logits[0].float().numpy()
 
 
-def tiny_config(gqa=True, tied=False, vocab=128, window=WINDOW, **kw):
-    """A tiny LLaMA config (2 layers, hidden 64, head_dim 16) in transformers' own defaults."""
-    return LlamaConfig(vocab_size=vocab, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+def tiny_config(gqa=True, tied=False, vocab=128, window=WINDOW, layers=2, **kw):
+    """A tiny LLaMA config (hidden 64, head_dim 16) in transformers' own defaults."""
+    return LlamaConfig(vocab_size=vocab, hidden_size=64, intermediate_size=128, num_hidden_layers=layers,
                        num_attention_heads=4, num_key_value_heads=2 if gqa else 4,
                        max_position_embeddings=window, rms_norm_eps=1e-6, tie_word_embeddings=tied,
                        bos_token_id=1, eos_token_id=2, pad_token_id=None, **kw)

@@ -94,7 +94,7 @@ class RegistryAgainstHf(unittest.TestCase):
     def test_paper_released_rope_scaling_form_is_eabf(self):
         d = os.path.join(self.tmp.name, "paper-eabf")
         layers = 3
-        hf_save(d, {"num_hidden_layers": layers, "rope_theta": 500000.0}, seed=13, dtype="bf16")
+        hf_save(d, {"layers": layers, "rope_theta": 500000.0}, seed=13, dtype="bf16")
 
         def paper_form(c):
             c.pop("rope_parameters", None)
@@ -105,7 +105,7 @@ class RegistryAgainstHf(unittest.TestCase):
         self.assertEqual(rope["rope_type"], "eabf")
         # Reference: transformers' Llama with base 500,000 and the query scale on layers >= 2.
         ref_dir = os.path.join(self.tmp.name, "paper-eabf-ref")
-        hf_save(ref_dir, {"num_hidden_layers": layers, "rope_theta": 500000.0}, seed=13, dtype="bf16")
+        hf_save(ref_dir, {"layers": layers, "rope_theta": 500000.0}, seed=13, dtype="bf16")
         m = hf_model(ref_dir)
         c_window = c["max_position_embeddings"]
         pos = torch.arange(len(self.ids), dtype=torch.float64)

@@ -64,6 +64,9 @@ TEST(PytorchBin, SanitizerRewritesOrderedDictAndRefusesOtherGlobals) {
   const std::string od = std::string("\x80\x02" "ccollections\nOrderedDict\nq\x00)R", 31) +
                          std::string("h\x00)R", 4) + "\x86.";
   EXPECT_EQ(sanitize_checkpoint_pickle(od, "x"), std::string("\x80\x02" "}q\x00" "}" "\x86.", 8));
+  // {"a": 1} with the single-item SETITEM -> MARK inserted before the key, SETITEMS.
+  EXPECT_EQ(sanitize_checkpoint_pickle(std::string("\x80\x02}X\x01\x00\x00\x00" "aK\x01s.", 13), "x"),
+            std::string("\x80\x02}(X\x01\x00\x00\x00" "aK\x01u.", 14));
   auto e = input_error_of([] { sanitize_checkpoint_pickle("\x80\x02" "cbuiltins\neval\n.", "f.bin"); });
   EXPECT_NE(e.find("f.bin: refusing to unpickle global 'builtins.eval'"), std::string::npos) << e;
   auto e2 = input_error_of([] { sanitize_checkpoint_pickle("\x80\x02" "ccollections\nOrderedDict\nK\x01.", "g"); });
