@@ -9,7 +9,7 @@ PACKAGES = cmake g++ make pkg-config libtorch-dev libhdf5-dev libboost-program-o
            libsentencepiece-dev nlohmann-json3-dev libopenblas0-pthread googletest libgtest-dev \
            libgloo-dev libicu-dev libssl-dev python3-matplotlib python3-h5py python3-numpy
 
-.PHONY: all setup configure build bin test test-unit demo reproduce-mini plots clean format
+.PHONY: all setup configure build bin test test-unit test-interop interop-venv interop-build demo reproduce-mini plots clean format
 
 all: build
 
@@ -53,6 +53,44 @@ reproduce-mini: bin
 plots:
 	/usr/bin/python3 plots/study_figures.py out/demo
 	bash plots/run_all.sh out/demo
+
+# --- Held against Hugging Face transformers (README "Interoperability with Hugging Face
+# transformers"). A virtual environment with the pinned reference stack (created once, kept
+# outside the work tree so that fresh clones reuse it; reinstalled when the requirements change),
+# a second build against its CUDA LibTorch 2.x, that build's unit tests, then the `interop` tests.
+# Nothing else needs the environment: it is a test and benchmark reference only.
+INTEROP_VENV  ?= $(HOME)/.cache/ropelab/venv-interop
+INTEROP_BUILD ?= build-torch2
+INTEROP_REQ   := tests/interop/requirements.txt
+INTEROP_REQ4  := tests/interop/requirements-hf4.txt
+INTEROP_PY    := $(INTEROP_VENV)/bin/python
+CUDA_NVCC     ?= /usr/local/cuda/bin/nvcc
+
+interop-venv:
+	@if ! cmp -s $(INTEROP_REQ) $(INTEROP_VENV)/requirements.installed; then \
+	  echo "interop: installing $(INTEROP_REQ) into $(INTEROP_VENV)"; \
+	  python3 -m venv $(INTEROP_VENV) && \
+	  $(INTEROP_PY) -m pip install -q --disable-pip-version-check -r $(INTEROP_REQ) && \
+	  cp $(INTEROP_REQ) $(INTEROP_VENV)/requirements.installed; \
+	fi
+	@if ! cmp -s $(INTEROP_REQ4) $(INTEROP_VENV)/hf4/requirements.installed; then \
+	  echo "interop: installing the transformers 4.x overlay $(INTEROP_REQ4) into $(INTEROP_VENV)/hf4"; \
+	  rm -rf $(INTEROP_VENV)/hf4 && \
+	  $(INTEROP_PY) -m pip install -q --disable-pip-version-check --no-deps --target $(INTEROP_VENV)/hf4 \
+	    -r $(INTEROP_REQ4) && cp $(INTEROP_REQ4) $(INTEROP_VENV)/hf4/requirements.installed; \
+	fi
+
+interop-build: setup interop-venv
+	@if [ ! -f $(INTEROP_BUILD)/CMakeCache.txt ]; then \
+	  cuda=; [ -x $(CUDA_NVCC) ] && cuda="-DCMAKE_CUDA_COMPILER=$(CUDA_NVCC)"; \
+	  TORCH_CUDA_ARCH_LIST="8.0;9.0" cmake -S . -B $(INTEROP_BUILD) $(CMAKE_FLAGS) $$cuda \
+	    -DCMAKE_PREFIX_PATH="$$($(INTEROP_PY) -c 'import torch; print(torch.utils.cmake_prefix_path)')" \
+	    -DROPELAB_INTEROP_PYTHON=$(INTEROP_PY); \
+	fi
+	cmake --build $(INTEROP_BUILD) -j $(JOBS) --target ropelab unit_tests
+
+test-interop: interop-build
+	cd $(INTEROP_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'unit|interop' $(CTEST_FLAGS)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h' '*.cc')

@@ -57,16 +57,8 @@ int bench_forward(const Args& args) {
             << "peak MiB" << "\n";
   for (int64_t T : lengths) {
     check_input(T >= 1, "--lengths: lengths must be >= 1");
-    auto ids = torch::randint(0, model->config.vocab_size, {1, T}, torch::kLong);
-    double best = 1e30;
     reset_peak_memory(model->device());
-    for (int r = 0; r < repeats; ++r) {
-      auto t0 = std::chrono::steady_clock::now();
-      auto h = model->hidden_states(ids);
-      auto last = model->logits_from_hidden(h.narrow(1, T - 1, 1));
-      if (model->device().is_cuda()) torch::cuda::synchronize();
-      best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    }
+    const double best = bench_prefill_seconds(model, T, repeats);
     int64_t peak = peak_memory_bytes(model->device());
     std::cout << std::setw(8) << T << std::setw(14) << std::fixed << std::setprecision(1) << double(T) / best
               << std::setw(12) << best * 1e3 << std::setw(16) << double(peak) / (1 << 20) << "\n";
@@ -76,8 +68,22 @@ int bench_forward(const Args& args) {
 
 }  // namespace
 
+double bench_prefill_seconds(LlamaForCausalLM& model, int64_t T, int repeats) {
+  torch::NoGradGuard ng;
+  auto ids = torch::randint(0, model->config.vocab_size, {1, T}, torch::kLong).to(model->device());
+  double best = 1e30;
+  for (int r = 0; r < repeats; ++r) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto h = model->hidden_states(ids);
+    auto last = model->logits_from_hidden(h.narrow(1, T - 1, 1));
+    if (model->device().is_cuda()) torch::cuda::synchronize();
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return best;
+}
+
 int run_bench(const Args& args) {
-  return dispatch_action("bench", args, {{"forward", bench_forward}, {"entropy", run_bench_entropy}, {"train", run_bench_train}});
+  return dispatch_action("bench", args, {{"forward", bench_forward}, {"entropy", run_bench_entropy}, {"train", run_bench_train}, {"hf", run_bench_hf}});
 }
 
 }  // namespace ropelab::cli

@@ -20,6 +20,28 @@
 
 namespace ropelab {
 
+double bench_train_tokens_per_s(LlamaForCausalLM& model, int64_t T, int steps, bool checkpointing) {
+  std::vector<TrainExample> ex(1);
+  auto ids = torch::randint(0, model->config.vocab_size, {T}, torch::kLong);
+  ex[0].ids.assign(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + T);
+  ex[0].mask.assign(size_t(T), 1);
+  ex[0].mask[0] = 0;
+  TrainConfig cfg;
+  cfg.global_batch = 1;
+  cfg.max_steps = steps;
+  cfg.lr = 1e-5;
+  cfg.checkpoint_layers = checkpointing;
+  cfg.clip_grad_norm = 0;
+  AtomicDir tmp(fs::temp_directory_path() / ("ropelab-bench-train-" + std::to_string(::getpid())), true);
+  TrainOutputs o;
+  o.out_dir = tmp.path();
+  o.run_name = "bench";
+  Communicator comm(DistConfig{}, model->device());
+  double best = 0;
+  train_model(model, ex, cfg, o, comm, [&](const StepReport& r) { best = std::max(best, r.record.tokens_per_s); });
+  return best;
+}
+
 int run_bench_train(const cli::Args& args) {
   using namespace cli;
   po::options_description d("ropelab bench train");

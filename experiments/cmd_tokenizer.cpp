@@ -1,10 +1,11 @@
-// `ropelab tokenizer train|encode|decode`.
+// `ropelab tokenizer train|encode|decode|chat`.
 #include <filesystem>
 #include <iostream>
 #include <sstream>
 
 #include "core/io/documents.h"
 #include "core/text/tokenizer.h"
+#include "core/train/sharegpt.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "experiments/commands.h"
@@ -123,10 +124,33 @@ int decode(const Args& args) {
   return 0;
 }
 
+
+// The token ids fine-tuning trains on: each ShareGPT conversation in the LLaMA-2 chat format
+// (core/text/chat_template.h), one JSON line {"id", "ids", "assistant"} per conversation, where
+// "assistant" is the loss mask (1 = an answer token or its EOS). For comparisons with other
+// implementations of the template (tests/interop/test_tokenizer_chat.py).
+int chat(const Args& args) {
+  po::options_description d("ropelab tokenizer chat");
+  add_common_options(d);
+  d.add_options()("tokenizer", po::value<std::string>(), "tokenizer.model")("model", po::value<std::string>(),
+                                                                         "model directory with tokenizer.model")(
+      "data", po::value<std::string>()->required(), "ShareGPT conversations (JSON array or JSON Lines)");
+  po::variables_map vm;
+  if (!parse("ropelab tokenizer chat --tokenizer FILE --data sharegpt.json", d, args, vm)) return 0;
+  auto tok = open_tokenizer_or_model(vm);
+  ShareGptStats stats;
+  for (const auto& c : read_sharegpt(vm["data"].as<std::string>(), stats)) {
+    auto t = llama2_chat_tokens(tok, c.turns, c.system);
+    std::cout << nlohmann::json{{"id", c.id}, {"ids", t.ids}, {"assistant", t.is_assistant}}.dump() << "\n";
+  }
+  std::cerr << stats.summary() << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int run_tokenizer(const Args& args) {
-  return dispatch_action("tokenizer", args, {{"train", train}, {"encode", encode}, {"decode", decode}});
+  return dispatch_action("tokenizer", args, {{"train", train}, {"encode", encode}, {"decode", decode}, {"chat", chat}});
 }
 
 }  // namespace ropelab::cli

@@ -22,6 +22,8 @@ int run_ppl(const Args& args);        // sliding-window perplexity -> HDF5 + CSV
 int run_sweep(const Args& args);      // LongBench (+ passkey) at several context windows
 int run_ruler(const Args& args);      // ruler run | merge | score
 int run_plan(const Args& args);       // training memory plan per rank (fits / does not fit)
+// Best seconds of `repeats` prefills (last position's logits) of one random sequence of T tokens.
+double bench_prefill_seconds(LlamaForCausalLM& model, int64_t T, int repeats);
 
 }  // namespace ropelab::cli
 
@@ -34,4 +36,7 @@ int run_report_entropy(const cli::Args& args);
 int run_report_ruler(const cli::Args& args);
 int run_bench_entropy(const cli::Args& args);
 int run_bench_train(const cli::Args& args);
+int run_bench_hf(const cli::Args& args);
+// Best tokens/s of `steps` optimizer steps of the real trainer on one random sequence of T tokens.
+double bench_train_tokens_per_s(LlamaForCausalLM& model, int64_t T, int steps, bool checkpointing);
 }  // namespace ropelab

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "core/io/pytorch_bin.h"
 #include "core/io/safetensors.h"
 #include "core/io/tensor_source.h"
 #include "core/util/dtype.h"
@@ -22,6 +23,24 @@ namespace {
 bool ignorable(const std::string& name, bool tied) {
   return name.find("rotary_emb.inv_freq") != std::string::npos || (tied && name == "lm_head.weight");
 }
+
+// pytorch_model.bin (single or sharded, core/io/pytorch_bin.h): the tensors are unpickled up front.
+class PytorchBinSource final : public TensorSource {
+ public:
+  explicit PytorchBinSource(CheckpointTensors t) : t_(std::move(t)) {}
+  std::vector<std::string> names() const override {
+    std::vector<std::string> n;
+    for (const auto& [name, e] : t_) n.push_back(name);
+    return n;
+  }
+  bool contains(const std::string& name) const override { return t_.count(name) > 0; }
+  std::string where(const std::string& name) const override { return t_.at(name).file; }
+  torch::Tensor read(const std::string& name) override { return t_.at(name).tensor; }
+  void release(const std::string& name) override { t_.at(name).tensor = torch::Tensor(); }
+
+ private:
+  CheckpointTensors t_;
+};
 
 }  // namespace
 
@@ -62,7 +81,8 @@ ModelConfig read_checkpoint_config(const std::string& dir) {
 
 std::unique_ptr<TensorSource> open_tensor_source(const std::string& dir) {
   if (auto s = open_safetensors_source(dir)) return s;
-  fail_input(dir, ": no model.safetensors or model.safetensors.index.json");
+  if (auto bin = read_pytorch_bin_dir(dir)) return std::make_unique<PytorchBinSource>(std::move(*bin));
+  fail_input(dir, ": no model.safetensors, model.safetensors.index.json, pytorch_model.bin or its index");
 }
 
 LlamaForCausalLM load_model(const std::string& dir, const LoadOptions& opts) {

@@ -41,7 +41,8 @@ int64_t peak_memory_bytes(c10::Device device) {
   if (device.is_cuda()) {
 #ifdef ROPELAB_CUDA
     auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
-    return stats.allocated_bytes[size_t(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE)].peak;
+    // Index 0 is StatType::AGGREGATE (the enum moved namespaces between LibTorch 2.x releases).
+    return stats.allocated_bytes[0].peak;
 #else
     return -1;
 #endif

@@ -48,7 +48,15 @@ class CountingCpuAllocator final : public c10::Allocator {
  public:
   explicit CountingCpuAllocator(c10::Allocator* inner) : inner_(inner) {}
 
-  c10::DataPtr allocate(size_t n) const override {
+  // LibTorch 1.13 declares allocate() const, 2.x non-const: define both (each overrides one).
+  c10::DataPtr allocate(size_t n) const { return counted(n); }
+  c10::DataPtr allocate(size_t n) { return counted(n); }
+  // Pure virtual in LibTorch 2.x; a plain member in 1.13 (hence no `override`).
+  void copy_data(void* dest, const void* src, std::size_t count) const { std::memcpy(dest, src, count); }
+  c10::DeleterFnPtr raw_deleter() const override { return &free_counted; }
+
+ private:
+  c10::DataPtr counted(size_t n) const {
     c10::DataPtr d = inner_->allocate(n);
     void* data = d.get();
     if (!data) return d;  // empty allocation: nothing to count
@@ -64,12 +72,6 @@ class CountingCpuAllocator final : public c10::Allocator {
     return {data, data, &free_counted, device};
   }
 
-  c10::DeleterFnPtr raw_deleter() const override { return &free_counted; }
-
-  // Pure virtual in LibTorch 2.x; a plain member in 1.13 (hence no `override`).
-  void copy_data(void* dest, const void* src, std::size_t count) const { std::memcpy(dest, src, count); }
-
- private:
   c10::Allocator* inner_;
 };
 
