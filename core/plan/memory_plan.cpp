@@ -66,7 +66,10 @@ MemoryPlan plan_memory(const MemoryPlanConfig& cfg) {
   // --- gradients: autograd's .grad in the compute dtype (always full), then the trainer's fp32
   // copies that are all-reduced, clipped and handed to AdamW.
   const int64_t grads_model = m.params * s;
-  const int64_t grads_fp32 = shard(m.params * f, zero2);
+  // The trainer's fp32 gradients (core/train/master_weights.h): a bf16/fp16 model accumulates into
+  // fp32 buffers (stage 2: of its range only); an fp32 model accumulates in its own .grad, so only
+  // stage 2 keeps a separate (range-sized) fp32 sum.
+  const int64_t grads_fp32 = (s == 4 && !zero2) ? 0 : shard(m.params * f, zero2);
 
   // --- activations saved for backward, bytes per token of one decoder layer -------------------
   // RMSNorm: its input in fp32 (x itself when fp32: pow() saves it), x·rsqrt (saved by the weight
@@ -118,7 +121,8 @@ MemoryPlan plan_memory(const MemoryPlanConfig& cfg) {
       s == 4 ? "the fp32 weights themselves" : P + " x 4 B" + (zero1 ? shard_note : ""));
   add(plan.components, "AdamW moments (fp32)", moments, "2 x " + P + " x 4 B" + (zero1 ? shard_note : ""));
   add(plan.components, "gradients, compute dtype (autograd)", grads_model, P + " x " + std::to_string(s) + " B");
-  add(plan.components, "gradients, fp32 (reduced, to AdamW)", grads_fp32, P + " x 4 B" + (zero2 ? shard_note : ""));
+  add(plan.components, "gradients, fp32 (reduced, to AdamW)", grads_fp32,
+      grads_fp32 == 0 ? "the fp32 model's own gradients" : P + " x 4 B" + (zero2 ? shard_note : ""));
   add(plan.components, "saved activations", saved,
       std::to_string(m.L) + (cfg.checkpoint_layers ? " layer inputs" : " layers x " + std::to_string(layer_tok) + " B/token") +
           " + final norm, " + std::to_string(BT) + " tokens");

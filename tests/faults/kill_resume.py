@@ -289,7 +289,11 @@ def main():
                         failures.append(f"{job.name} kill@{at:.2f}s: reader accepted an incomplete output "
                                         f"(exit {r.returncode}): {r.stdout.strip()[-300:]}")
                 resume = job.resume(out) if job.resume else ""
-                r = sh(f"{job.command(out)} {resume}", out, check=False)
+                # Finished before the kill landed (or between its last write and its exit): the
+                # output is complete and a rerun is refused by design (nothing is overwritten).
+                # Otherwise the same command (+ --resume) must finish the work.
+                r = (subprocess.CompletedProcess("", 0, "") if state is True
+                     else sh(f"{job.command(out)} {resume}", out, check=False))
                 if r.returncode != 0:
                     failures.append(f"{job.name} kill@{at:.2f}s (killed={killed}): rerun failed "
                                     f"({r.returncode}): {r.stdout.strip()[-400:]}")
