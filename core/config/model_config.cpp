@@ -19,7 +19,7 @@ const std::set<std::string> kKnownKeys = {
     "model_type", "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
     "num_attention_heads", "num_key_value_heads", "head_dim", "rms_norm_eps",
     "max_position_embeddings", "tie_word_embeddings", "bos_token_id", "eos_token_id",
-    "torch_dtype", "rope_theta", "rope_scaling", "rope_parameters", kRopelabRopeKey};
+    "torch_dtype", "dtype", "rope_theta", "rope_scaling", "rope_parameters", kRopelabRopeKey};
 
 // Integer fields: JSON numbers that are not integers in int64's range are refused as themselves
 // (nlohmann's get<int64_t>() would convert 1e30 to INT64_MIN). Integral floats (4096.0) pass.
@@ -78,9 +78,12 @@ void refuse_unsupported_architecture(const nlohmann::json& j, const std::string&
     return it == j.end() || it->is_null() || (it->is_boolean() && !it->get<bool>());
   };
   const std::string type = j.value("model_type", std::string("llama"));
-  check_input(type == "llama" || type == "mistral", where, ": model_type '", type,
-              "' is not supported (this toolkit computes LLaMA-family decoders: llama, or mistral "
-              "without a sliding window)");
+  // Mistral and Ministral-3 are LLaMA's decoder (Ministral-3's position-dependent query scale is
+  // the llama4 logit-scale policy, read from its rope_parameters); their sliding window is refused
+  // below.
+  check_input(type == "llama" || type == "mistral" || type == "ministral3", where, ": model_type '", type,
+              "' is not supported (this toolkit computes LLaMA-family decoders: llama, or mistral / "
+              "ministral3 without a sliding window)");
   if (auto it = j.find("hidden_act"); it != j.end() && !it->is_null()) {
     const std::string act = it->is_string() ? it->get<std::string>() : it->dump();
     check_input(act == "silu" || act == "swish", where, ": hidden_act '", act,
@@ -176,7 +179,8 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& j, const std::string& w
   c.tie_word_embeddings = get_field<bool>(j, "tie_word_embeddings", false, where);
   c.bos_token_id = get_token_id(j, "bos_token_id", c.bos_token_id, where);
   c.eos_token_id = get_token_id(j, "eos_token_id", c.eos_token_id, where);
-  c.torch_dtype = get_field<std::string>(j, "torch_dtype", c.torch_dtype, where);
+  // transformers 5.x writes `dtype` where 4.x wrote `torch_dtype`; both name the stored dtype.
+  c.torch_dtype = get_field<std::string>(j, "torch_dtype", get_field<std::string>(j, "dtype", c.torch_dtype, where), where);
   for (auto it = j.begin(); it != j.end(); ++it)
     if (!kKnownKeys.count(it.key())) c.extra[it.key()] = it.value();
   if (j.contains("eos_token_id") && j["eos_token_id"].is_array())

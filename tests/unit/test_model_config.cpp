@@ -39,6 +39,14 @@ TEST(ModelConfigRefusals, PlainLlamaConfigIsAccepted) {
   EXPECT_DOUBLE_EQ(c.parameter_count(), 97.0 * 64 * 2 + 2 * layer + 64);
 }
 
+TEST(ModelConfigRefusals, Transformers5DtypeKeyNamesTheStoredDtype) {
+  auto j = llama_json();
+  j["dtype"] = "bfloat16";  // transformers 5.x's name for torch_dtype
+  EXPECT_EQ(ModelConfig::from_json(j, "c").torch_dtype, "bfloat16");
+  j["dtype"] = "int8";
+  EXPECT_NE(input_error_of([&] { ModelConfig::from_json(j, "c"); }).find("torch_dtype 'int8'"), std::string::npos);
+}
+
 TEST(ModelConfigRefusals, KeysThatChangeTheModelAreNamed) {
   EXPECT_NE(error_with("hidden_act", "gelu").find("m/config.json: hidden_act 'gelu'"), std::string::npos);
   EXPECT_NE(error_with("sliding_window", 4096).find("sliding_window (4096)"), std::string::npos);
