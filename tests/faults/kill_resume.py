@@ -214,27 +214,36 @@ def run_killed(cmd, cwd, at_s):
 
 
 def lock_refuses_second_writer(job, folder, want):
-    """Starts the job, then the same command into the same place while the first runs: the second
-    must be refused (exit 2, 'being written by another process') and the first must finish with
-    the reference's result. Returns an error string or None."""
+    """The job's lock, deterministically: the job runs once (it must create its hidden `.NAME.lock`
+    beside the output and finish with the reference's result); then the harness holds that same
+    lock file with flock(2), as a running writer would, and starts the same command into the same
+    place: it must be refused (exit 2, 'being written by another process'). A race between two real
+    processes would depend on the machine's speed. Returns an error string or None."""
+    import fcntl
     os.makedirs(folder)
-    first = subprocess.Popen(job.command(folder), cwd=folder, shell=True, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.time() + 30
-    # Wait until the first holds its lock (a hidden .NAME.lock appears beside the output).
-    while time.time() < deadline and first.poll() is None:
-        if any(n.endswith(".lock") for _, _, files in os.walk(folder) for n in files):
-            break
-        time.sleep(0.05)
-    second = sh(job.command(folder), folder, check=False)
-    first_rc = first.wait()
-    if first_rc != 0:
-        return f"the first writer failed ({first_rc}) while a second one was refused"
+    r = sh(job.command(folder), folder, check=False)
+    if r.returncode != 0:
+        return f"the first writer failed ({r.returncode})"
+    if job.digest(folder) != want:
+        return "the first writer's output differs from the reference"
+    locks = [os.path.join(d, n) for d, _, files in os.walk(folder) for n in files if n.endswith(".lock")]
+    if not locks:
+        return "the job took no output lock (no .NAME.lock beside its output)"
+    held = []
+    try:
+        for path in locks:
+            f = open(path, "r+")
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held.append(f)
+        second = sh(job.command(folder), folder, check=False)
+    finally:
+        for f in held:
+            f.close()
     if second.returncode != 2 or "being written by another process" not in second.stdout:
         return (f"a second writer into the same output was not refused (exit {second.returncode}): "
                 f"{second.stdout.strip()[-300:]}")
     if job.digest(folder) != want:
-        return "the first writer's output differs from the reference after a refused second writer"
+        return "a refused second writer changed the first writer's output"
     return None
 
 
