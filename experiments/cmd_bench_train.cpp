@@ -5,6 +5,8 @@
 // memory plan's prediction for the same step (core/plan/memory_plan.h).
 #include <torch/torch.h>
 
+#include <functional>
+
 #include <iomanip>
 #include <iostream>
 
@@ -20,7 +22,8 @@
 
 namespace ropelab {
 
-double bench_train_tokens_per_s(LlamaForCausalLM& model, int64_t T, int steps, bool checkpointing) {
+double bench_train_tokens_per_s(LlamaForCausalLM& model, int64_t T, int steps, bool checkpointing,
+                                const std::function<void()>& after_step) {
   std::vector<TrainExample> ex(1);
   auto ids = torch::randint(0, model->config.vocab_size, {T}, torch::kLong);
   ex[0].ids.assign(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + T);
@@ -38,7 +41,10 @@ double bench_train_tokens_per_s(LlamaForCausalLM& model, int64_t T, int steps, b
   o.run_name = "bench";
   Communicator comm(DistConfig{}, model->device());
   double best = 0;
-  train_model(model, ex, cfg, o, comm, [&](const StepReport& r) { best = std::max(best, r.record.tokens_per_s); });
+  train_model(model, ex, cfg, o, comm, [&](const StepReport& r) {
+    best = std::max(best, r.record.tokens_per_s);
+    if (after_step) after_step();
+  });
   return best;
 }
 
@@ -87,22 +93,6 @@ int run_bench_train(const cli::Args& args) {
     for (bool on : ckpt) {
       auto model = make_model();
       check_input(T <= model->config.max_position_embeddings * 64, "--lengths: ", T, " is far beyond the window");
-      std::vector<TrainExample> ex(1);
-      auto ids = torch::randint(0, model->config.vocab_size, {T}, torch::kLong);
-      ex[0].ids.assign(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + T);
-      ex[0].mask.assign(size_t(T), 1);
-      ex[0].mask[0] = 0;
-      TrainConfig cfg;
-      cfg.global_batch = 1;
-      cfg.max_steps = steps;
-      cfg.lr = 1e-5;
-      cfg.checkpoint_layers = on;
-      cfg.clip_grad_norm = 0;
-      AtomicDir tmp(fs::temp_directory_path() / ("ropelab-bench-train-" + std::to_string(::getpid())), true);
-      TrainOutputs o;
-      o.out_dir = tmp.path();
-      o.run_name = "bench";
-      Communicator comm(DistConfig{}, model->device());
       MemoryPlanConfig pc;
       pc.model = model->config;
       pc.seq_len = T;
@@ -121,9 +111,7 @@ int run_bench_train(const cli::Args& args) {
       int64_t fwd_bwd = 0, step_peak = 0;
       auto hook = model->model->embed_tokens->weight.register_hook(
           [&](const torch::Tensor&) { fwd_bwd = std::max(fwd_bwd, tensor_peak()); });
-      double best = 0;
-      train_model(model, ex, cfg, o, comm, [&](const StepReport& r) {
-        best = std::max(best, r.record.tokens_per_s);
+      const double best = bench_train_tokens_per_s(model, T, steps, on, [&] {
         step_peak = std::max(step_peak, tensor_peak());
         reset_tensor_peak();
       });

@@ -1,5 +1,6 @@
 // Every `ropelab` subcommand, one function each (one file each in experiments/).
 #pragma once
+#include <functional>
 #include "experiments/cli.h"
 
 namespace ropelab::cli {
@@ -38,5 +39,8 @@ int run_bench_entropy(const cli::Args& args);
 int run_bench_train(const cli::Args& args);
 int run_bench_hf(const cli::Args& args);
 // Best tokens/s of `steps` optimizer steps of the real trainer on one random sequence of T tokens.
-double bench_train_tokens_per_s(LlamaForCausalLM& model, int64_t T, int steps, bool checkpointing);
+// Best tokens/s of `steps` training steps on one random sequence of T tokens; after_step runs after
+// each step (bench train reads its memory peaks there).
+double bench_train_tokens_per_s(LlamaForCausalLM& model, int64_t T, int steps, bool checkpointing,
+                                const std::function<void()>& after_step = {});
 }  // namespace ropelab

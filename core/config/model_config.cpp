@@ -100,7 +100,7 @@ void refuse_unsupported_architecture(const nlohmann::json& j, const std::string&
                 "projections have no bias)");
   if (auto it = j.find("attention_dropout"); it != j.end() && !it->is_null())
     check_input(it->is_number() && it->get<double>() == 0.0, where, ": attention_dropout (",
-                it->dump(), ") must be 0 (dropout is not implemented)");
+                it->dump(), ") must be 0 (training here uses no attention dropout)");
   check_input(!j.contains("quantization_config"), where,
               ": quantization_config is not supported (weights must be fp32, bf16 or fp16)");
 }
