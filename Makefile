@@ -9,7 +9,7 @@ PACKAGES = cmake g++ make pkg-config libtorch-dev libhdf5-dev libboost-program-o
            libsentencepiece-dev nlohmann-json3-dev libopenblas0-pthread googletest libgtest-dev \
            libgloo-dev libicu-dev libssl-dev python3-matplotlib python3-h5py python3-numpy
 
-.PHONY: all setup configure build bin test test-unit test-interop interop-venv interop-build demo reproduce-mini plots clean format
+.PHONY: all setup configure build bin test test-unit test-interop interop-venv interop-build demo reproduce-mini plots clean format fuzz-setup fuzz-build fuzz fuzz-replay
 
 all: build
 
@@ -97,3 +97,31 @@ format:
 
 clean:
 	rm -rf $(BUILD)
+
+# --- Fuzzing (README "Fuzzing"): a clang build with AddressSanitizer + UndefinedBehaviorSanitizer
+# and libFuzzer (Debian's clang and libclang-rt-14-dev), one executable per fuzz/targets/ file.
+# `make fuzz` runs the campaign (FUZZ_MINUTES CPU-minutes per target, resumable: the log
+# fuzz/campaign.jsonl counts what each target has had); `make fuzz-replay` runs the kept corpora
+# and regression inputs once through the sanitized executables (quick, deterministic; CI).
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_MINUTES ?= 30
+FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-sanitize=vptr -fno-sanitize-recover=undefined
+FUZZ_PACKAGES = clang libclang-rt-14-dev
+
+fuzz-setup:
+	@$(MAKE) --no-print-directory setup PACKAGES="$(PACKAGES) $(FUZZ_PACKAGES)"
+
+fuzz-build: fuzz-setup
+	@if [ ! -f $(FUZZ_BUILD)/CMakeCache.txt ]; then \
+	  CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROPELAB_FUZZ=ON \
+	    -DCMAKE_C_FLAGS="$(FUZZ_FLAGS)" -DCMAKE_CXX_FLAGS="$(FUZZ_FLAGS)" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="" \
+	    -DCMAKE_C_FLAGS_RELWITHDEBINFO=""; \
+	fi
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_all
+
+fuzz: fuzz-build
+	python3 fuzz/campaign.py --build $(FUZZ_BUILD) --minutes $(FUZZ_MINUTES) --jobs $(JOBS)
+
+fuzz-replay: fuzz-build
+	python3 fuzz/campaign.py --build $(FUZZ_BUILD) --replay

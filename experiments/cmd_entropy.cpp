@@ -15,6 +15,8 @@
 #include <memory>
 #include <sstream>
 
+#include "core/io/checkpoint.h"
+#include "core/plan/memory_plan.h"
 #include "core/util/output_lock.h"
 #include "core/instrument/entropy_recorder.h"
 #include "core/instrument/entropy_writer.h"
@@ -111,6 +113,8 @@ int run_entropy(const Args& args) {
     check_input(!from_tokens || T <= int64_t(token_seq.size()), "--lengths: ", T, " exceeds the ", token_seq.size(),
                 " ids of ", data_path);
   }
+  check_lengths_fit_memory(read_checkpoint_config(vm["model"].as<std::string>()), lengths, /*all_logits=*/false,
+                           "--lengths");
   auto run_name = [&](int64_t T) { return lengths.size() == 1 ? run : run + "@" + std::to_string(T); };
   const OutputLock lock(out);  // one writer per file: a second entropy job into it is refused
   for (int64_t T : lengths) check_entropy_run_writable(out, run_name(T), overwrite);

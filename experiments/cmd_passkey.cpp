@@ -6,6 +6,8 @@
 #include <iomanip>
 #include <iostream>
 
+#include "core/io/checkpoint.h"
+#include "core/plan/memory_plan.h"
 #include "core/util/output_lock.h"
 #include "core/eval/eval_output.h"
 #include "core/eval/passkey.h"
@@ -46,6 +48,8 @@ int run_passkey(const Args& args) {
   cfg.max_new_tokens = vm["max-new-tokens"].as<int64_t>();
   cfg.prefill_chunk = vm["prefill-chunk"].as<int64_t>();
   cfg.validate();
+  check_lengths_fit_memory(read_checkpoint_config(vm["model"].as<std::string>()), cfg.lengths,
+                           /*all_logits=*/false, "--lengths");
   const std::string out = vm["out"].as<std::string>(), run = vm["run"].as<std::string>();
   const bool overwrite = vm["overwrite"].as<bool>();
   const OutputLock lock(out);  // one writer per file (passkey and ppl share eval.h5)

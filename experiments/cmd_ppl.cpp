@@ -12,6 +12,8 @@
 #include <iomanip>
 #include <iostream>
 
+#include "core/io/checkpoint.h"
+#include "core/plan/memory_plan.h"
 #include "core/util/output_lock.h"
 #include "core/eval/eval_output.h"
 #include "core/eval/perplexity.h"
@@ -55,6 +57,8 @@ int run_ppl(const Args& args) {
               ") must be >= 0");
   cfg.trained_window = 1;  // validated again once the model is known
   cfg.validate();
+  check_lengths_fit_memory(read_checkpoint_config(vm["model"].as<std::string>()), cfg.lengths,
+                           /*all_logits=*/true, "--lengths");
   const std::string out = vm["out"].as<std::string>(), run = vm["run"].as<std::string>();
   const bool overwrite = vm["overwrite"].as<bool>();
   const OutputLock lock(out);  // one writer per file (passkey and ppl share eval.h5)

@@ -13,6 +13,8 @@
 
 #include <iostream>
 
+#include "core/io/checkpoint.h"
+#include "core/plan/memory_plan.h"
 #include "core/util/output_lock.h"
 #include "core/eval/eval_output.h"
 #include "core/eval/longbench/runner.h"
@@ -54,6 +56,8 @@ int run_sweep(const Args& args) {
     return 0;
   apply_threads(vm);
   const auto windows = parse_int_list(vm["windows"].as<std::string>(), "--windows");
+  check_lengths_fit_memory(read_checkpoint_config(vm["model"].as<std::string>()), windows, /*all_logits=*/false,
+                           "--windows");
   const int64_t reserve = vm["reserve"].as<int64_t>();
   check_input(reserve >= 0, "--reserve (", reserve, ") must be >= 0");
   for (int64_t W : windows)

@@ -161,4 +161,20 @@ MemoryPlan plan_memory(const MemoryPlanConfig& cfg) {
   return plan;
 }
 
+double inference_bytes_lower_bound(const ModelConfig& model, int64_t seq_len, bool all_logits) {
+  const double T = double(seq_len);
+  const double kv = 2.0 * double(model.num_hidden_layers) * double(model.num_key_value_heads) *
+                    double(model.head_dim()) * T * 2.0;
+  const double logits = double(model.vocab_size) * 4.0 * (all_logits ? T : 1.0);
+  return kv + logits;
+}
+
+void check_lengths_fit_memory(const ModelConfig& model, const std::vector<int64_t>& lengths, bool all_logits,
+                              const std::string& option) {
+  for (const int64_t T : lengths)
+    check_fits_host_memory(inference_bytes_lower_bound(model, T, all_logits),
+                           option + " " + std::to_string(T) + " (the KV cache" +
+                               (all_logits ? " and every position's logits" : "") + " of one sequence)");
+}
+
 }  // namespace ropelab

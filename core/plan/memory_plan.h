@@ -47,5 +47,17 @@ struct MemoryPlan {
 
 MemoryPlan plan_memory(const MemoryPlanConfig& cfg);
 
+// Inference: a lower bound on the bytes one forward pass over a sequence of `seq_len` tokens
+// holds, whatever the dtype (counted at 2 bytes per element): the KV cache of every layer
+// (2 · layers · kv_heads · head_dim · T) plus the logits (vocab · T in fp32 when every position's
+// are kept, as perplexity does; vocab alone otherwise). Used to refuse absurd lengths (10^12
+// tokens) before anything is allocated; passing it does not promise the run fits.
+double inference_bytes_lower_bound(const ModelConfig& model, int64_t seq_len, bool all_logits);
+
+// InputError "<option> <T>: a forward pass over T tokens needs at least <bytes>; this machine
+// has <physical>" for the first length that cannot fit in this machine's physical memory.
+void check_lengths_fit_memory(const ModelConfig& model, const std::vector<int64_t>& lengths, bool all_logits,
+                              const std::string& option);
+
 
 }  // namespace ropelab

@@ -46,7 +46,13 @@ const SpmApi& spm() {
     std::string errors;
     for (const auto& c : candidates) {
       if (!fs::exists(c)) continue;
+#ifdef ROPELAB_SPM_NO_DEEPBIND
+      // The fuzz build of the tokenizer target: no LibTorch in the process, and AddressSanitizer
+      // refuses RTLD_DEEPBIND.
+      h = ::dlopen(c.c_str(), RTLD_NOW | RTLD_LOCAL);
+#else
       h = ::dlopen(c.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+#endif
       if (h) break;
       errors += std::string(" ") + ::dlerror();
     }

@@ -153,6 +153,12 @@ def make_jobs(bin_, fx):
             lambda o: jsonl_lines(f"{o}/pred"),
             lambda o: None,  # completeness of predictions is judged by the line count on rerun
             reader=None),
+        Job("ruler",
+            lambda o: f"{bin_} ruler run --model {m} --data-dir {fx['ruler']}/384 --tasks {fx['ruler_tasks']} "
+                      f"--tokens-to-generate {fx['ruler']}/tokens_to_generate.json --out {o}/rp {t}",
+            lambda o: jsonl_lines(f"{o}/rp"),
+            lambda o: None,  # as longbench: the line count on rerun judges completeness
+            reader=None),
         Job("finetune",
             lambda o: f"{bin_} finetune --model {m} --data {conv} --samples 16 --epochs 1 --global-batch 4 "
                       f"--lr 1e-3 --max-length 320 --save-every 1 --seed 0 --out {o}/ft {t}",
@@ -195,8 +201,11 @@ def fixtures(bin_, work):
     sh(f"{bin_} data longbench --tokenizer {tok} --docs {d}/data/eval.jsonl --lengths 128,256 --per-length 2 "
        f"--seed 0 --out {d}/lb", d)
     tasks = ",".join(sorted(n[:-6] for n in os.listdir(f"{d}/lb") if n.endswith(".jsonl"))[:2])
+    sh(f"{bin_} data ruler --tokenizer {tok} --docs {d}/data/eval.jsonl --lengths 384 --num-samples 3 "
+       f"--tasks niah_single_1,vt,qa_1,cwe --tokens-to-generate niah_single_1=8,vt=8,qa_1=8,cwe=8 "
+       f"--seed 0 --out {d}/ruler", d)
     return {"model": f"{d}/model", "tok": tok, "docs": f"{d}/long.jsonl", "conv": f"{d}/sharegpt.json",
-            "lb": f"{d}/lb", "tasks": tasks}
+            "lb": f"{d}/lb", "tasks": tasks, "ruler": f"{d}/ruler", "ruler_tasks": "niah_single_1,vt,qa_1,cwe"}
 
 
 def run_killed(cmd, cwd, at_s):
