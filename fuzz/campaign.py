@@ -31,6 +31,7 @@ LIMITS = ["-timeout=10", "-rss_limit_mb=4096", "-malloc_limit_mb=2048"]
 ENV = dict(os.environ,
            ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=0:detect_odr_violation=0:abort_on_error=0",
            UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1",
+           LSAN_OPTIONS="suppressions=" + os.path.join(ROOT, "fuzz", "lsan.supp") + ":print_suppressions=0",
            OMP_NUM_THREADS="1")
 
 
@@ -190,6 +191,36 @@ def replay(a):
     return 1 if bad else 0
 
 
+def report(a):
+    """A markdown table per target from the log: CPU-minutes, executions, final coverage, findings."""
+    rows = {}
+    if os.path.exists(LOG):
+        with open(LOG) as f:
+            for line in f:
+                r = json.loads(line)
+                t = rows.setdefault(r["target"], {"cpu": 0.0, "execs": 0, "sessions": 0, "findings": 0, "cov": None,
+                                                  "ft": None, "corpus": None})
+                t["cpu"] += r["cpu_s"]
+                t["execs"] += r.get("execs") or 0
+                t["sessions"] += 1
+                t["findings"] += r["outcome"] != "ok"
+                for k in ("cov", "ft"):
+                    if r.get(k) is not None:
+                        t[k] = max(t[k] or 0, r[k])
+    print("| target | CPU-min | executions | sessions | findings | edges (cov) | features (ft) | kept corpus | regressions |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n in a.targets or targets():
+        t = rows.get(n, {"cpu": 0, "execs": 0, "sessions": 0, "findings": 0, "cov": None, "ft": None})
+        kept = len(os.listdir(os.path.join(ROOT, "fuzz", "corpus", n))) if os.path.isdir(
+            os.path.join(ROOT, "fuzz", "corpus", n)) else 0
+        reg = os.path.join(ROOT, "fuzz", "regressions", n)
+        nreg = len(os.listdir(reg)) if os.path.isdir(reg) else 0
+        print("| `%s` | %.1f | %s | %d | %d | %s | %s | %d | %d |" % (
+            n, t["cpu"] / 60, "{:,}".format(t["execs"]), t["sessions"], t["findings"], t["cov"] or "–",
+            t["ft"] or "–", kept, nreg))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", default="build-fuzz")
@@ -197,9 +228,12 @@ def main():
     ap.add_argument("--session-minutes", type=float, default=10)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--replay", action="store_true")
+    ap.add_argument("--report", action="store_true", help="print the campaign table (README) and exit")
     ap.add_argument("targets", nargs="*")
     a = ap.parse_args()
     a.build = os.path.abspath(a.build)
+    if a.report:
+        return report(a)
     return replay(a) if a.replay else campaign(a)
 
 

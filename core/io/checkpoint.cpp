@@ -1,5 +1,6 @@
 #include "core/io/checkpoint.h"
 
+#include <cctype>
 #include <torch/torch.h>
 
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "core/io/tensor_source.h"
 #include "core/util/dtype.h"
 #include "core/util/error.h"
+#include "core/util/numbers.h"
 #include "core/util/files.h"
 
 namespace ropelab {
@@ -115,14 +117,12 @@ LlamaForCausalLM load_model(const std::string& dir, const LoadOptions& opts) {
 }
 
 int64_t parse_byte_size(const std::string& s, const std::string& option) {
-  size_t pos = 0;
-  double v = 0;
-  try {
-    v = std::stod(s, &pos);
-  } catch (...) {
-    fail_input(option, ": cannot parse size '", s, "' (examples: 2GB, 500MB, 1048576)");
-  }
-  std::string unit = s.substr(pos);
+  // NUMBER[UNIT]: the unit is the trailing letters ("2.5GB", "1e9", "512MiB").
+  size_t split = s.size();
+  while (split > 0 && std::isalpha(static_cast<unsigned char>(s[split - 1]))) --split;
+  const std::string unit = s.substr(split);
+  const auto v = parse_double(std::string_view(s).substr(0, split));
+  check_input(v.has_value(), option, ": cannot parse size '", s, "' (examples: 2GB, 500MB, 1048576)");
   double mult = 1;
   if (unit == "" || unit == "B") mult = 1;
   else if (unit == "KB" || unit == "K") mult = 1e3;
@@ -132,8 +132,11 @@ int64_t parse_byte_size(const std::string& s, const std::string& option) {
   else if (unit == "MiB") mult = 1024.0 * 1024;
   else if (unit == "GiB") mult = 1024.0 * 1024 * 1024;
   else fail_input(option, ": unknown unit '", unit, "' (B, KB, MB, GB, KiB, MiB, GiB)");
-  check_input(v >= 0, option, ": size must be >= 0");
-  return int64_t(v * mult);
+  check_input(*v >= 0, option, ": size must be >= 0");
+  const double bytes = *v * mult;
+  // 2^62: far beyond any memory, and exactly representable, so the conversion below is defined.
+  check_input(bytes <= 4611686018427387904.0, option, ": size '", s, "' is out of range (at most 4 EiB)");
+  return int64_t(bytes);
 }
 
 void save_model_streamed(ModelConfig cfg, const ParamMaker& make, const std::string& dir, const SaveOptions& opts) {

@@ -82,6 +82,8 @@ bool JsonlReader::next(size_t& line, nlohmann::json& value) {
       value = nlohmann::json::parse(v);
     } catch (const nlohmann::json::parse_error& e) {
       fail_input(path_, ":", line_, ": invalid JSON (", parse_detail(e, true), ")");
+    } catch (const nlohmann::json::out_of_range& e) {  // 406: a number too large for a double
+      fail_input(path_, ":", line_, ": invalid JSON (", e.what(), ")");
     }
     line = line_;
     return true;
@@ -116,6 +118,8 @@ std::vector<JsonRecord> read_json_records(const std::string& path) {
     array = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     fail_input(path, ": invalid JSON at byte ", e.byte, " (", parse_detail(e, false), ")");
+  } catch (const nlohmann::json::out_of_range& e) {  // 406: a number too large for a double
+    fail_input(path, ": invalid JSON (", e.what(), ")");
   }
   std::vector<JsonRecord> records;
   records.reserve(array.size());

@@ -76,7 +76,7 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
   try {
     header = nlohmann::json::parse(reinterpret_cast<const char*>(bytes + 8),
                                    reinterpret_cast<const char*>(bytes + 8 + n));
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range.406 ("1e999")
     fail_input(path, ": header is not valid JSON (", e.what(), ")");
   }
   check_input(header.is_object(), path, ": header must be a JSON object");

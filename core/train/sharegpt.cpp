@@ -180,7 +180,7 @@ std::vector<Conversation> read_sharegpt(const std::string& path, ShareGptStats& 
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(r.text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range.406 ("1e999")
       // A JSON Lines file with a broken line is not JSON: fail with the position.
       fail_input(path, ":", r.line, ": invalid JSON (", e.what(), ")");
     }

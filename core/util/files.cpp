@@ -32,6 +32,8 @@ nlohmann::json read_json_file(const fs::path& path) {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     fail_input(path.string(), ": invalid JSON at byte ", e.byte, ": ", e.what());
+  } catch (const nlohmann::json::out_of_range& e) {  // 406: a number too large for a double
+    fail_input(path.string(), ": invalid JSON: ", e.what());
   }
 }
 

@@ -77,4 +77,40 @@ TEST(ConfigRefusalsCli, UnsignedOptionsRefuseNegativeValues) {
   EXPECT_NE(r.output.find("o.ini: --seed (-3) must be a non-negative integer"), std::string::npos) << r.output;
 }
 
+// Found by fuzz/targets/cli_inputs.cpp: Boost.Program_options' error message for an option name
+// holding "%canonical_option%" never finished building (an endless placeholder loop).
+TEST(ConfigRefusalsCli, IniKeysWithPlaceholdersAreRefusedNotHung) {
+  TempDir tmp;
+  ASSERT_EQ(run_cli("init --config tiny --out " + (tmp / "m")).exit_code, 0);
+  std::ofstream(tmp / "bad.ini") << "x%canonical_option%r = 1\n";
+  auto r = run_cli("passkey --model " + (tmp / "m") + " --config " + (tmp / "bad.ini") + " --lengths 64 --out " +
+                   (tmp / "e.h5"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("bad.ini: unrecognised option"), std::string::npos) << r.output;
+  r = run_cli("passkey --model " + (tmp / "m") + " --lengths 64 --out " + (tmp / "e.h5") + " --%value%=1");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("unrecognised option"), std::string::npos) << r.output;
+}
+
+// A length whose KV cache alone exceeds the machine's memory is refused before the model loads.
+TEST(ConfigRefusalsCli, AbsurdLengthsAreRefusedWithTheirSize) {
+  TempDir tmp;
+  ASSERT_EQ(run_cli("init --config tiny --out " + (tmp / "m")).exit_code, 0);
+  std::ofstream(tmp / "docs.txt") << "A short document.\n";
+  for (const std::string cmd : {"passkey --lengths 64,1000000000000", "entropy --data DOCS --lengths 1000000000000"}) {
+    std::string c = cmd;
+    if (auto at = c.find("DOCS"); at != std::string::npos) c.replace(at, 4, tmp / "docs.txt");
+    auto r = run_cli(c + " --model " + (tmp / "m") + " --out " + (tmp / "e.h5") + " --run r");
+    EXPECT_EQ(r.exit_code, 2) << c << "\n" << r.output;
+    EXPECT_NE(r.output.find("--lengths 1000000000000 (the KV cache of one sequence) needs "), std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("this machine has"), std::string::npos) << r.output;
+  }
+  auto r = run_cli("ppl --model " + (tmp / "m") + " --data " + (tmp / "docs.txt") +
+                   " --lengths 1000000000000 --out " + (tmp / "e.h5"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("(the KV cache and every position's logits of one sequence) needs "), std::string::npos)
+      << r.output;
+}
+
 }  // namespace

@@ -48,7 +48,7 @@ Prediction parse_line(std::string_view text, const fs::path& path, size_t line,
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range.406 ("1e999")
     fail_input(path.string(), ":", line, ": invalid JSON (", e.what(), ")");
   }
   if (!j.is_object()) fail_input(path.string(), ":", line, ": expected a JSON object, got ", j.type_name());

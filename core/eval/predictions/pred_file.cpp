@@ -18,7 +18,7 @@ nlohmann::json parse_prediction_line(const std::string& line, const std::filesys
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(line);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range.406 ("1e999")
     fail_input(path.string(), ":", lineno, ": not valid JSON (", e.what(),
                "); this is not a prediction file ropelab can resume — move it away or pass --overwrite");
   }

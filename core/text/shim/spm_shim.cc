@@ -28,35 +28,52 @@ char* dup(const std::string& s) {
 
 extern "C" {
 
+// Nothing may unwind through this C interface: SentencePiece throws on some malformed models
+// (darts_clone's "zero-length key", found by fuzz/targets/tokenizer_model.cpp), so every entry
+// that parses or allocates turns an exception into its error return. catch (...) is deliberate at
+// an extern "C" boundary.
 void* ropelab_spm_load(const char* path, char* err, size_t errlen) {
-  auto* p = new sentencepiece::SentencePieceProcessor();
-  auto st = p->Load(path);
-  if (!st.ok()) {
+  sentencepiece::SentencePieceProcessor* p = nullptr;
+  try {
+    p = new sentencepiece::SentencePieceProcessor();
+    auto st = p->Load(path);
+    if (st.ok()) return p;
     set_err(err, errlen, st.ToString());
-    delete p;
-    return nullptr;
+  } catch (const std::exception& e) {
+    set_err(err, errlen, std::string("SentencePiece failed: ") + e.what());
+  } catch (...) {
+    set_err(err, errlen, "SentencePiece failed with a non-standard exception");
   }
-  return p;
+  delete p;
+  return nullptr;
 }
 
 void ropelab_spm_free(void* h) { delete sp(h); }
 
 int ropelab_spm_encode(void* h, const char* text, size_t len, int** out, size_t* n) {
-  std::vector<int> ids;
-  auto st = sp(h)->Encode(std::string(text, len), &ids);
-  if (!st.ok()) return 1;
-  *n = ids.size();
-  *out = static_cast<int*>(std::malloc(sizeof(int) * (ids.size() ? ids.size() : 1)));
-  if (!ids.empty()) std::memcpy(*out, ids.data(), sizeof(int) * ids.size());
-  return 0;
+  try {
+    std::vector<int> ids;
+    auto st = sp(h)->Encode(std::string(text, len), &ids);
+    if (!st.ok()) return 1;
+    *n = ids.size();
+    *out = static_cast<int*>(std::malloc(sizeof(int) * (ids.size() ? ids.size() : 1)));
+    if (!ids.empty()) std::memcpy(*out, ids.data(), sizeof(int) * ids.size());
+    return 0;
+  } catch (...) {  // see ropelab_spm_load
+    return 1;
+  }
 }
 
 char* ropelab_spm_decode(void* h, const int* ids, size_t n, size_t* len) {
-  std::string text;
-  auto st = sp(h)->Decode(std::vector<int>(ids, ids + n), &text);
-  if (!st.ok()) return nullptr;
-  *len = text.size();
-  return dup(text);
+  try {
+    std::string text;
+    auto st = sp(h)->Decode(std::vector<int>(ids, ids + n), &text);
+    if (!st.ok()) return nullptr;
+    *len = text.size();
+    return dup(text);
+  } catch (...) {  // see ropelab_spm_load
+    return nullptr;
+  }
 }
 
 char* ropelab_spm_id_to_piece(void* h, int id) { return dup(sp(h)->IdToPiece(id)); }
@@ -69,11 +86,15 @@ int ropelab_spm_is_control(void* h, int id) { return sp(h)->IsControl(id) ? 1 : 
 void ropelab_spm_free_buf(void* p) { std::free(p); }
 
 int ropelab_spm_train(const char* args, char* err, size_t errlen) {
-  auto st = sentencepiece::SentencePieceTrainer::Train(args);
-  if (!st.ok()) {
+  try {
+    auto st = sentencepiece::SentencePieceTrainer::Train(args);
+    if (st.ok()) return 0;
     set_err(err, errlen, st.ToString());
-    return 1;
+  } catch (const std::exception& e) {  // see ropelab_spm_load
+    set_err(err, errlen, std::string("SentencePiece training failed: ") + e.what());
+  } catch (...) {
+    set_err(err, errlen, "SentencePiece training failed with a non-standard exception");
   }
-  return 0;
+  return 1;
 }
 }
