@@ -1,6 +1,6 @@
 // Shared pieces of every `ropelab` subcommand: option groups, parsing (command line first, then
 // an INI file given by --config; unknown options are errors), threads, device/dtype, RoPE
-// overrides, model loading and progress printing.
+// overrides and model loading. Progress lines: core/util/progress.h.
 //
 // A subcommand is a function `int run_xxx(const std::vector<std::string>& args)` registered in
 // main.cpp. It throws InputError for bad input (exit 2); main prints one line.

@@ -17,6 +17,7 @@
 
 #include "core/io/checkpoint.h"
 #include "core/plan/memory_plan.h"
+#include "core/util/progress.h"
 #include "core/util/output_lock.h"
 #include "core/instrument/entropy_recorder.h"
 #include "core/instrument/entropy_writer.h"
@@ -33,16 +34,6 @@ namespace {
 
 std::string method_name(const RopeSpec& r) {
   return r.method_label();
-}
-
-std::string fmt_secs(double s) {
-  if (!std::isfinite(s) || s < 0) return "?";
-  int64_t t = int64_t(s + 0.5);
-  std::ostringstream os;
-  if (t >= 3600) os << t / 3600 << "h";
-  if (t >= 60) os << (t / 60) % 60 << "m";
-  os << t % 60 << "s";
-  return os.str();
 }
 
 // Probe spec "last,4095" -> absolute positions for length T (positions >= T are an error).
@@ -119,16 +110,11 @@ int run_entropy(const Args& args) {
   const OutputLock lock(out);  // one writer per file: a second entropy job into it is refused
   for (int64_t T : lengths) check_entropy_run_writable(out, run_name(T), overwrite);
 
-  std::unique_ptr<Tokenizer> tok;
-  if (!from_tokens) tok = std::make_unique<Tokenizer>(tokenizer_path_in(dir, "--data"));
   auto model = load_model_from_options(vm);
   const auto& cfg = model->config;
-  if (tok)
-    check_input(tok->vocab_size() <= cfg.vocab_size, dir, ": tokenizer has ", tok->vocab_size(),
-                " pieces but the model's vocab_size is ", cfg.vocab_size);
-  for (int64_t id : token_seq)
-    check_input(id < cfg.vocab_size, data_path, ": token id ", id, " outside the model's vocabulary [0, ",
-                cfg.vocab_size, ")");
+  std::unique_ptr<Tokenizer> tok;
+  if (!from_tokens) tok = std::make_unique<Tokenizer>(open_model_tokenizer(dir, cfg.vocab_size, "--data"));
+  check_token_ids(token_seq, cfg.vocab_size, data_path);
   std::vector<int64_t> layers;
   if (vm.count("layers")) layers = parse_int_list(vm["layers"].as<std::string>(), "--layers");
 
@@ -172,7 +158,7 @@ int run_entropy(const Args& args) {
     auto positions = torch::arange(T, torch::kLong);
     torch::Tensor logits;
     int64_t skipped = 0;
-    const auto t0 = std::chrono::steady_clock::now();
+    const ProgressLine progress("tokens");
     for (size_t k = 0; k < order.size() && rec.n_docs() < max_docs; ++k) {
       const auto& ids = tokens_of(order[k]);
       if (int64_t(ids.size()) < T) {
@@ -183,13 +169,11 @@ int run_entropy(const Args& args) {
       if (save_logits) logits = model->forward(x, positions, fo).squeeze(0).to(torch::kCPU, torch::kFloat32);
       else model->hidden_states(x, positions, fo);
       rec.end_batch(1);
-      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const int64_t n = rec.n_docs(), target = std::min<int64_t>(max_docs, int64_t(order.size()));
-      std::cerr << "\r[T=" << T << "] docs " << n << "/" << target << ", " << std::fixed << std::setprecision(0)
-                << double(n * T) / std::max(secs, 1e-9) << " tokens/s, ETA "
-                << fmt_secs(secs / double(n) * double(target - n)) << ", skipped " << skipped << "   " << std::flush;
+      progress.print("[T=" + std::to_string(T) + "] docs ", n, target, double(n * T),
+                     ", skipped " + std::to_string(skipped));
     }
-    std::cerr << "\n";
+    ProgressLine::finish();
     check_input(rec.n_docs() > 0, data_path, ": no document has ", T, " tokens or more (", skipped,
                 " shorter ones skipped); lower --lengths");
     info.seq_len = T;

@@ -44,7 +44,8 @@ int run_finetune(const Args& args) {
   const std::string data = vm["data"].as<std::string>();
   ShareGptStats rs;
   auto convs = read_sharegpt(data, rs);
-  Tokenizer tok(tokenizer_path_in(vm["model"].as<std::string>(), "finetune"));
+  const Tokenizer tok = open_model_tokenizer(vm["model"].as<std::string>(),
+                                             read_checkpoint_config(vm["model"].as<std::string>()).vocab_size, "finetune");
   SftDataStats ss;
   auto examples = build_sft_examples(convs, tok, dc, ss);
   if (main_rank) std::cerr << "data " << data << ": " << rs.summary() << "\n" << "examples: " << ss.summary() << "\n";

@@ -36,9 +36,7 @@ int run_forward(const Args& args) {
   check_output_path(out, vm["overwrite"].as<bool>());
   const auto ids = read_token_file(vm["tokens-file"].as<std::string>());
   auto model = load_model_from_options(vm);
-  for (int64_t id : ids)
-    check_input(id < model->config.vocab_size, vm["tokens-file"].as<std::string>(), ": token id ", id,
-                " outside the model's vocabulary [0, ", model->config.vocab_size, ")");
+  check_token_ids(ids, model->config.vocab_size, vm["tokens-file"].as<std::string>());
   const int64_t T = int64_t(ids.size());
   torch::NoGradGuard ng;
   auto positions = torch::arange(T, torch::kLong);

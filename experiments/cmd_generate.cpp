@@ -30,12 +30,10 @@ int run_generate(const Args& args) {
   check_input(vm.count("prompt") + vm.count("tokens-file") == 1, "give exactly one of --prompt or --tokens-file");
 
   const std::string dir = vm["model"].as<std::string>();
-  std::unique_ptr<Tokenizer> tok;
-  if (vm.count("prompt")) tok = std::make_unique<Tokenizer>(tokenizer_path_in(dir, "--prompt"));
   auto model = load_model_from_options(vm);
-  if (tok)
-    check_input(tok->vocab_size() <= model->config.vocab_size, dir, ": tokenizer has ", tok->vocab_size(),
-                " pieces but the model's vocab_size is ", model->config.vocab_size);
+  std::unique_ptr<Tokenizer> tok;
+  if (vm.count("prompt"))
+    tok = std::make_unique<Tokenizer>(open_model_tokenizer(dir, model->config.vocab_size, "--prompt"));
 
   std::vector<int64_t> prompt;
   if (tok) {
@@ -44,6 +42,7 @@ int run_generate(const Args& args) {
     prompt = tok->encode(text, /*bos=*/true);
   } else {
     prompt = read_token_file(vm["tokens-file"].as<std::string>());
+    check_token_ids(prompt, model->config.vocab_size, vm["tokens-file"].as<std::string>());
   }
   GenerateOptions go;
   go.max_new_tokens = vm["max-new-tokens"].as<int64_t>();

@@ -43,7 +43,7 @@ int run_longbench_run(const cli::Args& args) {
   cfg.data_dir = inputs.data_dir;
 
   auto model = cli::load_model_from_options(vm);
-  const auto tok = cli::model_tokenizer(vm["model"].as<std::string>(), model, "longbench run");
+  const auto tok = open_model_tokenizer(vm["model"].as<std::string>(), model->config.vocab_size, "longbench run");
   const auto rec = cli::prediction_record(vm, model);
   const fs::path out = vm["out"].as<std::string>();
   const auto sum = lb::run_longbench(model, tok, inputs.prompts, cfg, out, rec.identity, rec.provenance);

@@ -8,6 +8,7 @@
 
 #include "core/io/checkpoint.h"
 #include "core/plan/memory_plan.h"
+#include "core/util/progress.h"
 #include "core/util/output_lock.h"
 #include "core/eval/eval_output.h"
 #include "core/eval/passkey.h"
@@ -57,15 +58,12 @@ int run_passkey(const Args& args) {
   if (vm.count("csv")) check_output_path(vm["csv"].as<std::string>(), overwrite);
 
   auto model = load_model_from_options(vm);
-  const auto tok = model_tokenizer(vm["model"].as<std::string>(), model, "passkey");
-  const auto t0 = std::chrono::steady_clock::now();
+  const auto tok = open_model_tokenizer(vm["model"].as<std::string>(), model->config.vocab_size, "passkey");
+  const ProgressLine progress("trials", 2);
   const auto r = ropelab::run_passkey(model, tok, cfg, [&](int64_t done, int64_t total) {
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::cerr << "\rtrials " << done << "/" << total << ", " << std::fixed << std::setprecision(2)
-              << double(done) / std::max(secs, 1e-9) << " trials/s, ETA "
-              << fmt_duration(secs / double(done) * double(total - done)) << "   " << std::flush;
+    progress.print("trials ", done, total, double(done));
   });
-  std::cerr << "\n";
+  ProgressLine::finish();
   write_passkey_run(out, run, eval_run_info(vm, model), r, overwrite);
   const std::string csv = passkey_csv(r);
   if (vm.count("csv")) write_text_file_atomic(vm["csv"].as<std::string>(), csv);

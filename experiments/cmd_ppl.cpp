@@ -14,6 +14,7 @@
 
 #include "core/io/checkpoint.h"
 #include "core/plan/memory_plan.h"
+#include "core/util/progress.h"
 #include "core/util/output_lock.h"
 #include "core/eval/eval_output.h"
 #include "core/eval/perplexity.h"
@@ -69,7 +70,7 @@ int run_ppl(const Args& args) {
   auto docs = read_documents(data_path);
   if (max_docs > 0 && int64_t(docs.size()) > max_docs) docs.resize(size_t(max_docs));
   auto model = load_model_from_options(vm);
-  const auto tok = model_tokenizer(vm["model"].as<std::string>(), model, "ppl");
+  const auto tok = open_model_tokenizer(vm["model"].as<std::string>(), model->config.vocab_size, "ppl");
   cfg.trained_window = vm["trained-window"].as<int64_t>() > 0 ? vm["trained-window"].as<int64_t>()
                                                               : model->config.rope.original_max_position;
   std::vector<int64_t> stream;
@@ -88,14 +89,11 @@ int run_ppl(const Args& args) {
   data.n_docs = int64_t(docs.size());
   data.n_tokens = int64_t(stream.size());
   for (int64_t T : cfg.lengths) {
-    const auto t0 = std::chrono::steady_clock::now();
+    const ProgressLine progress("tokens");
     data.results.push_back(perplexity_at_length(model, stream, T, cfg, [&](int64_t done, int64_t total) {
-      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::cerr << "\r[T=" << T << "] windows " << done << "/" << total << ", " << std::fixed << std::setprecision(0)
-                << double(done * T) / std::max(secs, 1e-9) << " tokens/s, ETA "
-                << fmt_duration(secs / double(done) * double(total - done)) << "   " << std::flush;
+      progress.print("[T=" + std::to_string(T) + "] windows ", done, total, double(done * T));
     }));
-    std::cerr << "\n";
+    ProgressLine::finish();
   }
   write_ppl_run(out, run, eval_run_info(vm, model), data, overwrite);
   const std::string csv = ppl_csv(data);

@@ -39,7 +39,7 @@ int run_pretrain(const Args& args) {
   check_input(window >= 2, "--window (", window, ") must be >= 2");
   const std::string data = vm["data"].as<std::string>();
   auto docs = read_documents(data);
-  Tokenizer tok(tokenizer_path_in(vm["model"].as<std::string>(), "pretrain"));
+  const Tokenizer tok = open_model_tokenizer(vm["model"].as<std::string>(), model->config.vocab_size, "pretrain");
   auto examples = pack_documents(docs, tok, window);
   int64_t tokens = 0;
   for (const auto& e : examples) tokens += int64_t(e.ids.size());

@@ -73,7 +73,7 @@ int ruler_run(const cli::Args& args) {
   for (const auto& t : cfg.tasks) ruler::read_manifest(ruler::manifest_path(cfg.data_dir, t));  // fail before loading
 
   auto model = cli::load_model_from_options(vm);
-  const auto tok = cli::model_tokenizer(vm["model"].as<std::string>(), model, "ruler run");
+  const auto tok = open_model_tokenizer(vm["model"].as<std::string>(), model->config.vocab_size, "ruler run");
   auto rec = cli::prediction_record(vm, model);
   rec.provenance["task_table"] = table.source();
   const fs::path out = vm["out"].as<std::string>();

@@ -87,7 +87,7 @@ int run_sweep(const Args& args) {
   const OutputLock lock(out);  // one sweep per folder
 
   auto model = load_model_from_options(vm);
-  const auto tok = model_tokenizer(vm["model"].as<std::string>(), model, "sweep");
+  const auto tok = open_model_tokenizer(vm["model"].as<std::string>(), model->config.vocab_size, "sweep");
   const auto info = eval_run_info(vm, model);
   nlohmann::json prov = provenance_json();
   prov["command_line"] = info.command_line;

@@ -7,6 +7,7 @@
 #include "core/text/tokenizer.h"
 #include "core/train/sharegpt.h"
 #include "core/util/error.h"
+#include "core/util/numbers.h"
 #include "core/util/files.h"
 #include "experiments/commands.h"
 
@@ -110,15 +111,9 @@ int decode(const Args& args) {
   std::vector<int64_t> ids;
   std::string t;
   while (in >> t) {
-    size_t pos = 0;
-    int64_t v = -1;
-    try {
-      v = std::stoll(t, &pos);
-    } catch (...) {
-      pos = 0;
-    }
-    check_input(pos == t.size(), "--ids: '", t, "' is not an integer token id");
-    ids.push_back(v);
+    const auto v = parse_int64(t);
+    check_input(v.has_value(), "--ids: '", t, "' is not an integer token id");
+    ids.push_back(*v);
   }
   std::cout << tok.decode(ids) << "\n";
   return 0;

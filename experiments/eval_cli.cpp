@@ -132,20 +132,4 @@ void write_table_output(const po::variables_map& vm, const std::string& table) {
   std::cerr << "wrote " << out.string() << "\n";
 }
 
-Tokenizer model_tokenizer(const std::string& model_dir, const LlamaForCausalLM& model, const std::string& command) {
-  Tokenizer tok(tokenizer_path_in(model_dir, command));
-  check_input(tok.vocab_size() <= model->config.vocab_size, model_dir, ": tokenizer has ", tok.vocab_size(),
-              " pieces but the model's vocab_size is ", model->config.vocab_size);
-  return tok;
-}
-
-std::string fmt_duration(double s) {
-  if (!std::isfinite(s) || s < 0) return "?";
-  const long long t = (long long)(s + 0.5);
-  char buf[64];
-  if (t >= 3600) std::snprintf(buf, sizeof buf, "%lldh%02lldm", t / 3600, t / 60 % 60);
-  else std::snprintf(buf, sizeof buf, "%lldm%02llds", t / 60, t % 60);
-  return buf;
-}
-
 }  // namespace ropelab::cli

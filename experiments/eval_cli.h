@@ -52,10 +52,6 @@ int run_prediction_merge(const std::string& command, const Args& args);
 void add_table_output_options(po::options_description& d);
 void write_table_output(const po::variables_map& vm, const std::string& table);
 
-// The model directory's tokenizer, checked against the model's vocabulary.
-Tokenizer model_tokenizer(const std::string& model_dir, const LlamaForCausalLM& model, const std::string& command);
 
-// "1m05s" / "2h03m"; "?" when unknown.
-std::string fmt_duration(double seconds);
 
 }  // namespace ropelab::cli

@@ -16,6 +16,7 @@
 
 #include "core/io/checkpoint.h"
 #include "core/train/train_state.h"
+#include "core/util/progress.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "core/util/output_lock.h"
@@ -108,13 +109,6 @@ int free_local_port() {
   return port;
 }
 
-std::string hms(double s) {
-  if (!std::isfinite(s) || s < 0) return "?";
-  long t = long(s + 0.5);
-  char b[32];
-  std::snprintf(b, sizeof b, "%ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
-  return b;
-}
 
 }  // namespace
 
@@ -303,7 +297,7 @@ int run_train_job(const po::variables_map& vm, LlamaForCausalLM& model, TrainJob
                   "[%s%s] step %lld/%lld | loss %.4f | lr %.3g | grad norm %.3g | %.0f tok/s | elapsed %s | ETA %s\n",
                   std::string(size_t(filled), '=').c_str(), std::string(size_t(width - filled), ' ').c_str(),
                   static_cast<long long>(r.step), static_cast<long long>(r.total_steps), r.record.loss, r.record.lr,
-                  r.record.grad_norm, r.record.tokens_per_s, hms(r.elapsed_s).c_str(), hms(eta).c_str());
+                  r.record.grad_norm, r.record.tokens_per_s, format_duration(r.elapsed_s).c_str(), format_duration(eta).c_str());
     std::cerr << line << std::flush;
   };
   try {

@@ -6,6 +6,7 @@
 #include "core/data/tasks.h"
 #include "core/text/chat_template.h"
 #include "core/util/error.h"
+#include "core/util/numbers.h"
 
 namespace ropelab::data {
 
@@ -23,15 +24,9 @@ void ConversationConfig::validate() const {
 std::pair<int, int> parse_turns(const std::string& s) {
   auto dash = s.find('-');
   auto num = [&](const std::string& x) {
-    size_t pos = 0;
-    int v = 0;
-    try {
-      v = std::stoi(x, &pos);
-    } catch (...) {
-      pos = 0;
-    }
-    check_input(pos > 0 && pos == x.size(), "--turns: '", s, "' is not N or MIN-MAX (e.g. 2-4)");
-    return v;
+    const auto v = parse_int64(x);
+    check_input(v && *v >= INT32_MIN && *v <= INT32_MAX, "--turns: '", s, "' is not N or MIN-MAX (e.g. 2-4)");
+    return int(*v);
   };
   if (dash == std::string::npos) {
     int v = num(s);

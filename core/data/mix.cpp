@@ -6,6 +6,7 @@
 #include "core/data/split.h"
 #include "core/io/documents.h"
 #include "core/util/error.h"
+#include "core/util/numbers.h"
 
 namespace ropelab::data {
 
@@ -28,14 +29,10 @@ std::vector<MixEntry> parse_mix(const std::string& spec, const std::string& opti
     }
     for (const auto& m : mix) check_input(m.key != e.key, option, ": key '", e.key, "' given twice");
     std::string w = item.substr(eq + 1);
-    size_t pos = 0;
-    try {
-      e.weight = std::stod(w, &pos);
-    } catch (...) {
-      pos = 0;
-    }
-    check_input(pos > 0 && pos == w.size() && std::isfinite(e.weight) && e.weight >= 0, option, ": weight '",
-                w, "' of '", e.key, "' is not a number >= 0");
+    const auto weight = parse_double(w);
+    e.weight = weight.value_or(-1);
+    check_input(weight && std::isfinite(e.weight) && e.weight >= 0, option, ": weight '", w, "' of '", e.key,
+                "' is not a number >= 0");
     sum += e.weight;
     mix.push_back(e);
   }

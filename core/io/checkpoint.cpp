@@ -51,15 +51,13 @@ torch::Device parse_device(const std::string& s) {
   if (s == "cuda" || s.rfind("cuda:", 0) == 0) {
     check_input(torch::cuda::is_available(), "--device ", s,
                 ": CUDA is not available in this build or on this machine (use --device cpu)");
-    int idx = 0;
+    int64_t idx = 0;
     if (s.size() > 5) {
-      try {
-        idx = std::stoi(s.substr(5));
-      } catch (...) {
-        fail_input("--device ", s, ": expected cpu, cuda or cuda:N");
-      }
-      check_input(idx >= 0 && idx < int(torch::cuda::device_count()), "--device ", s,
-                  ": only ", torch::cuda::device_count(), " CUDA devices");
+      const auto n = parse_int64(std::string_view(s).substr(5));
+      check_input(n.has_value(), "--device ", s, ": expected cpu, cuda or cuda:N");
+      idx = *n;
+      check_input(idx >= 0 && idx < int64_t(torch::cuda::device_count()), "--device ", s, ": only ",
+                  torch::cuda::device_count(), " CUDA devices");
     }
     return torch::Device(torch::kCUDA, c10::DeviceIndex(idx));
   }

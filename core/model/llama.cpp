@@ -104,9 +104,7 @@ torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor& ids, torch::Ten
 
 torch::Tensor initial_parameter(const std::string& name, const std::vector<int64_t>& shape, at::Generator& gen,
                                 double std) {
-  const bool norm_weight = name.size() >= 6 && name.compare(name.size() - 6, 6, "weight") == 0 &&
-                           name.find("norm") != std::string::npos;
-  if (norm_weight) return torch::ones(shape, torch::kFloat32);
+  if (is_norm_weight(name)) return torch::ones(shape, torch::kFloat32);
   return at::normal(0.0, std, shape, gen, torch::TensorOptions().dtype(torch::kFloat32));
 }
 

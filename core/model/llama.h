@@ -78,6 +78,12 @@ TORCH_MODULE(LlamaForCausalLM);
 using ParamShapes = std::vector<std::pair<std::string, std::vector<int64_t>>>;
 ParamShapes llama_parameter_shapes(const ModelConfig& c);
 
+// An RMSNorm weight ("model.norm.weight", "model.layers.N.input_layernorm.weight", ...): initialised
+// to ones and exempt from weight decay; every other parameter is a matrix or an embedding.
+inline bool is_norm_weight(const std::string& name) {
+  return name.size() >= 6 && name.compare(name.size() - 6, 6, "weight") == 0 && name.find("norm") != std::string::npos;
+}
+
 // Builds the model with each parameter's tensor taken from make(name, shape), already in its final
 // dtype and device: no full-size random initialisation, no intermediate fp32 copy (loading a 7B
 // checkpoint holds the model plus what `make` keeps, not 27 GB of random fp32 first).

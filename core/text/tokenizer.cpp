@@ -184,4 +184,17 @@ std::string tokenizer_path_in(const std::string& model_dir, const std::string& n
   return p.string();
 }
 
+Tokenizer open_model_tokenizer(const std::string& model_dir, int64_t model_vocab_size, const std::string& needed_for) {
+  Tokenizer tok(tokenizer_path_in(model_dir, needed_for));
+  check_input(tok.vocab_size() <= model_vocab_size, model_dir, ": tokenizer has ", tok.vocab_size(),
+              " pieces but the model's vocab_size is ", model_vocab_size);
+  return tok;
+}
+
+void check_token_ids(const std::vector<int64_t>& ids, int64_t vocab_size, const std::string& where) {
+  for (size_t i = 0; i < ids.size(); ++i)
+    check_input(ids[i] >= 0 && ids[i] < vocab_size, where, ": token ", i + 1, " (id ", ids[i],
+                ") is outside the model's vocabulary [0, ", vocab_size, ")");
+}
+
 }  // namespace ropelab

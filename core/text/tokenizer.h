@@ -42,6 +42,15 @@ struct TokenizerTrainOptions {
 
 void train_tokenizer(const TokenizerTrainOptions& opts);
 
+// A model directory's tokenizer.model checked against the model's vocabulary: every id it can
+// produce must be a row of the embedding (InputError naming the directory otherwise). Every
+// command that tokenizes for a model opens its tokenizer through this.
+Tokenizer open_model_tokenizer(const std::string& model_dir, int64_t model_vocab_size, const std::string& needed_for);
+
+// Ids given by the user (a --tokens-file) must be rows of the embedding: InputError naming
+// `where` and the first id outside [0, vocab_size).
+void check_token_ids(const std::vector<int64_t>& ids, int64_t vocab_size, const std::string& where);
+
 // Path of DIR/tokenizer.model; a clear InputError when absent (`needed_for` names the command).
 std::string tokenizer_path_in(const std::string& model_dir, const std::string& needed_for);
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/model/llama.h"
 #include "core/util/error.h"
 #include "core/util/tensor_memory.h"
 
@@ -12,7 +13,7 @@ namespace ropelab {
 
 namespace {
 
-bool decays(const std::string& name) { return name.find("norm") == std::string::npos; }
+bool decays(const std::string& name) { return !is_norm_weight(name); }
 
 // Elements per rank and all-gather round: 16 MB of fp32 per rank.
 constexpr int64_t kGatherChunk = int64_t(1) << 22;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/io/jsonl.h"  // valid_utf8
 #include "core/util/error.h"
 #include "core/util/files.h"
 
@@ -14,30 +15,6 @@ struct RecordText {
   std::string_view text;
   int64_t line;  // 1-based line where the record starts
 };
-
-bool valid_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = s[i];
-    int n;  // continuation bytes
-    uint32_t cp;
-    if (c < 0x80) n = 0, cp = c;
-    else if ((c >> 5) == 0x6) n = 1, cp = c & 0x1F;
-    else if ((c >> 4) == 0xE) n = 2, cp = c & 0x0F;
-    else if ((c >> 3) == 0x1E) n = 3, cp = c & 0x07;
-    else return false;
-    if (i + n >= s.size() + (n == 0)) return false;
-    for (int k = 1; k <= n; ++k) {
-      const unsigned char d = s[i + k];
-      if ((d & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3F);
-    }
-    static const uint32_t kMin[4] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;  // overlong/surrogate
-    i += n + 1;
-  }
-  return true;
-}
 
 std::pair<int64_t, int64_t> line_col(std::string_view text, size_t offset) {
   int64_t line = 1, col = 1;

@@ -113,4 +113,27 @@ TEST(ConfigRefusalsCli, AbsurdLengthsAreRefusedWithTheirSize) {
       << r.output;
 }
 
+// Every command that tokenizes for a model checks the tokenizer against the model's vocabulary
+// (finetune and pretrain did not), and user-given ids against the embedding (generate did not).
+TEST(ConfigRefusalsCli, TokenizerAndIdsMustFitTheModelVocabulary) {
+  TempDir tmp;
+  ASSERT_EQ(run_cli("tokenizer train --input " + std::string(ROPELAB_DATA_DIR) +
+                    "/corpus/fortunes-min.txt --vocab-size 400 --out " + (tmp / "tok.model"))
+                .exit_code,
+            0);
+  ASSERT_EQ(run_cli("init --config tiny --tokenizer " + (tmp / "tok.model") + " --out " + (tmp / "m")).exit_code, 0);
+  edit_config(tmp / "m", [](nlohmann::json& j) { j["vocab_size"] = 300; });
+  std::ofstream(tmp / "c.json") << R"([{"id": "a", "conversations": [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "yo"}]}])";
+  auto r = run_cli("finetune --model " + (tmp / "m") + " --data " + (tmp / "c.json") + " --out " + (tmp / "ft"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(" pieces but the model's vocab_size is 300"), std::string::npos)
+      << r.output;
+  ASSERT_EQ(run_cli("init --config tiny --out " + (tmp / "g")).exit_code, 0);
+  std::ofstream(tmp / "ids.txt") << "1 999999 3\n";
+  r = run_cli("generate --model " + (tmp / "g") + " --tokens-file " + (tmp / "ids.txt") + " --max-new-tokens 2");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("ids.txt: token 2 (id 999999) is outside the model's vocabulary [0, "), std::string::npos)
+      << r.output;
+}
+
 }  // namespace

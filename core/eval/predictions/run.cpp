@@ -8,6 +8,7 @@
 #include <map>
 
 #include "core/eval/predictions/pred_file.h"
+#include "core/util/progress.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "core/util/output_lock.h"
@@ -21,15 +22,6 @@ std::string run_config_name(const Shard& shard) {
 }
 
 namespace {
-
-std::string eta_text(double s) {
-  if (!std::isfinite(s) || s < 0) return "?";
-  const int64_t t = int64_t(s + 0.5);
-  char buf[64];
-  if (t >= 3600) std::snprintf(buf, sizeof buf, "%lldh%02lldm", (long long)(t / 3600), (long long)(t / 60 % 60));
-  else std::snprintf(buf, sizeof buf, "%lldm%02llds", (long long)(t / 60), (long long)(t % 60));
-  return buf;
-}
 
 // A rerun must have been started with the same identity; a task's data hash counts only when
 // both runs include the task.
@@ -103,7 +95,7 @@ RunSummary run_predictions(const RunPlan& plan, const fs::path& out_dir, const P
   size_t total = 0;
   for (const auto& o : owned) total += o.size();
   RunSummary sum;
-  const auto t0 = std::chrono::steady_clock::now();
+  const ProgressLine progress("samples", 2);
   for (size_t t = 0; t < plan.tasks.size(); ++t) {
     const auto& task = plan.tasks[t];
     const auto pred_path = out_dir / prediction_file_name(task.name, plan.shard);
@@ -117,17 +109,14 @@ RunSummary run_predictions(const RunPlan& plan, const fs::path& out_dir, const P
     for (size_t j = app.done(); j < owned[t].size(); ++j) {
       app.append(predict(t, owned[t][j]));
       ++sum.generated;
-      if (verbose) {
-        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        const double rate = double(sum.generated) / std::max(secs, 1e-9);
-        const size_t left = total - sum.generated - sum.skipped;
-        std::cerr << "\r[" << task.name << "] " << j + 1 << "/" << owned[t].size() << "  all tasks "
-                  << sum.generated + sum.skipped << "/" << total << ", " << std::fixed << std::setprecision(2) << rate
-                  << " samples/s, ETA " << eta_text(double(left) / rate) << "   " << std::flush;
-      }
+      if (verbose)
+        progress.print("[" + task.name + "] " + std::to_string(j + 1) + "/" + std::to_string(owned[t].size()) +
+                           "  all tasks ",
+                       int64_t(sum.generated + sum.skipped), int64_t(total), double(sum.generated), "",
+                       int64_t(sum.generated));
     }
   }
-  if (verbose) std::cerr << "\n";
+  if (verbose) ProgressLine::finish();
   return sum;
 }
 

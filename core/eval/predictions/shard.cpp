@@ -4,6 +4,7 @@
 
 #include "core/eval/predictions/pred_file.h"
 #include "core/util/error.h"
+#include "core/util/numbers.h"
 #include "core/util/files.h"
 
 namespace ropelab::predictions {
@@ -11,15 +12,9 @@ namespace ropelab::predictions {
 Shard Shard::parse(const std::string& spec) {
   const size_t slash = spec.find('/');
   auto number = [&](const std::string& s) -> int64_t {
-    size_t pos = 0;
-    int64_t v = -1;
-    try {
-      v = std::stoll(s, &pos);
-    } catch (...) {
-      pos = 0;
-    }
-    check_input(!s.empty() && pos == s.size(), "--shard: '", spec, "' must be i/n with integers, e.g. 0/4");
-    return v;
+    const auto v = parse_int64(s);
+    check_input(v.has_value(), "--shard: '", spec, "' must be i/n with integers, e.g. 0/4");
+    return *v;
   };
   check_input(slash != std::string::npos, "--shard: '", spec, "' must be i/n (0-based), e.g. 0/4");
   Shard s{number(spec.substr(0, slash)), number(spec.substr(slash + 1))};

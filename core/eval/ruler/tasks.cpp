@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/util/error.h"
+#include "core/util/numbers.h"
 #include "core/util/files.h"
 #include "core/util/strings.h"
 
@@ -176,16 +177,9 @@ std::map<std::string, int64_t> parse_tokens_to_generate(const std::string& spec)
     const std::string where = "--tokens-to-generate '" + item + "'";
     const size_t eq = item.find('=');
     check_input(eq != std::string::npos, where, ": expected task=N (or a JSON file)");
-    int64_t v = 0;
-    size_t pos = 0;
-    const std::string num = item.substr(eq + 1);
-    try {
-      v = std::stoll(num, &pos);
-    } catch (...) {
-      pos = 0;
-    }
-    check_input(!num.empty() && pos == num.size(), where, ": N must be an integer");
-    put(trim_ascii(item.substr(0, eq)), v, where);
+    const auto v = parse_int64(item.substr(eq + 1));
+    check_input(v.has_value(), where, ": N must be an integer");
+    put(trim_ascii(item.substr(0, eq)), *v, where);
   }
   return out;
 }
