@@ -59,7 +59,8 @@ def mark_windows(ax, c):
 
 def versus_window(M, methods, values_of, windows, c, ylabel, title, out, stem):
     fig, ax = plt.subplots(figsize=(5.6, 3.8))
-    present = [m for m in methods if m in M]
+    # A method with no value at any window (e.g. its passkey run was interrupted) is left out of the legend.
+    present = [m for m in methods if m in M and any(values_of(M, m, w) for w in windows)]
     drawn = 0
     for i, m in enumerate(present):
         ms = [mean_std(values_of(M, m, w)) for w in windows]
