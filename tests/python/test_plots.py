@@ -26,8 +26,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 PLOTS = os.path.join(ROOT, "plots")
 sys.path.insert(0, HERE)
-from toolkit_outputs import (C, SUITE_TASKS, WINDOWS, build_study, write_entropy_run, write_passkey,  # noqa: E402
-                             write_ppl, write_result, write_ruler_csv, write_sweep)
+from toolkit_outputs import (C, build_study, write_entropy_run, write_passkey, write_ppl, write_result,  # noqa: E402
+                             write_ruler_csv, write_sweep)
 
 PAPER12 = ["narrativeqa", "qasper", "multifieldqa_en", "hotpotqa", "2wikimqa", "musique",
            "gov_report", "qmsum", "multi_news", "trec", "triviaqa", "samsum"]
@@ -80,6 +80,14 @@ class PlotTest(unittest.TestCase):
         for frag in fragments:
             self.assertIn(frag, lines[-1])
         return p
+
+    def remove(self, file, name, attr=None):
+        """Deletes object `name` (or its attribute `attr`) from an HDF5 file: a malformed input."""
+        with h5py.File(file, "a") as f:
+            if attr:
+                del f[name].attrs[attr]
+            else:
+                del f[name]
 
     def line(self, ax, label):
         hits = [l for l in ax["lines"] if l["label"] == label]
@@ -155,7 +163,8 @@ class Entropy(PlotTest):
         ax = figs["entropy_vs_position_base.png"]["axes"][0]
         self.assertEqual([l["label"] for l in ax["lines"] if l["label"].startswith("layer ")], ["layer 0", "layer 7"])
         ax = figs["methods_layer2.png"]["axes"][0]
-        self.assertEqual(sorted(l["label"] for l in ax["lines"]), ["base (default)", "uniform (ln n)", "yarn@64 (yarn)"])
+        self.assertEqual(sorted(l["label"] for l in ax["lines"]),
+                         ["base (default)", "uniform (ln n)", "yarn@64 (yarn)"])
 
     def test_bad_input(self):
         out = ["--out", self.fig]
@@ -167,8 +176,7 @@ class Entropy(PlotTest):
                    "--layers: layer(s) 1 not recorded in run yarn@64")
         self.fails("entropy.py", [self.file, *out, "--layers", "x"], "--layers")
         self.fails("entropy.py", [self.file, *out, "--compare-layer", "12"], "--compare-layer", "12")
-        with h5py.File(self.file, "a") as f:
-            del f["runs/yarn@64/entropy_mean"]
+        self.remove(self.file, "runs/yarn@64/entropy_mean")
         self.fails("entropy.py", [self.file, *out], "/runs/yarn@64/entropy_mean is missing")
         with h5py.File(self.file, "a") as f:
             f.attrs["schema_version"] = np.int64(2)
@@ -212,8 +220,7 @@ class PasskeyHeatmap(PlotTest):
             del f["eval/base-s0/passkey/depths"]
             f["eval/base-s0/passkey/depths"] = np.array([0.0, 1.0])
         self.fails("passkey_heatmap.py", [self.file, *out], "accuracy is 3x3, not lengths x depths = 3x2")
-        with h5py.File(self.file, "a") as f:
-            del f["eval/base-s0/passkey/accuracy"]
+        self.remove(self.file, "eval/base-s0/passkey/accuracy")
         self.fails("passkey_heatmap.py", [self.file, *out], "/eval/base-s0/passkey/accuracy is missing")
 
 
@@ -258,11 +265,9 @@ class PplVsPosition(PlotTest):
         with h5py.File(self.path("passkey-only.h5"), "w") as f:
             write_passkey(f, "base", [[1.0]], lengths=[32], depths=[0.5])
         self.fails("ppl_vs_position.py", [self.path("passkey-only.h5"), *out], "no complete ppl runs")
-        with h5py.File(self.file, "a") as f:
-            del f["eval/yarn/ppl"].attrs["trained_window"]
+        self.remove(self.file, "eval/yarn/ppl", attr="trained_window")
         self.fails("ppl_vs_position.py", [self.file, *out], "/eval/yarn/ppl has no attribute trained_window")
-        with h5py.File(self.file, "a") as f:
-            del f["eval/base/ppl/nll_by_position"]
+        self.remove(self.file, "eval/base/ppl/nll_by_position")
         self.fails("ppl_vs_position.py", [self.file, *out], "/eval/base/ppl/nll_by_position is missing")
 
 
@@ -295,7 +300,8 @@ class LongbenchCategories(PlotTest):
         self.fails("longbench_categories.py", [self.pi, *out, "--labels", "a,b"], "--labels")
         bad = self.path("pred", "bad", "result.json")
         os.makedirs(os.path.dirname(bad))
-        for content, fragment in (("{not json", "not valid JSON"), ('{"qasper": "high"}', "qasper: 'high' is not a number"),
+        for content, fragment in (("{not json", "not valid JSON"),
+                                  ('{"qasper": "high"}', "qasper: 'high' is not a number"),
                                   ('{"qasper": {"0-4k": 1, "4-8k": 2, "8k+": 3}}', "LongBench-E"),
                                   ('[1, 2]', "not a `longbench score` result.json"),
                                   ('{"unknown_task": 3}', "no LongBench task scores")):
@@ -482,8 +488,7 @@ class RunAll(PlotTest):
 
     def test_failures_are_not_swallowed(self):
         self.write_eval()
-        with h5py.File(self.path("eval.h5"), "a") as f:
-            del f["eval/base-s0/passkey/accuracy"]
+        self.remove(self.path("eval.h5"), "eval/base-s0/passkey/accuracy")
         p = self.run_all(self.d)
         self.assertEqual(p.returncode, 2, p.stdout)
         self.assertIn("passkey_heatmap.py: " + self.path("eval.h5") + ": /eval/base-s0/passkey/accuracy is missing",
