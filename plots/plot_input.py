@@ -17,18 +17,6 @@ def fail(message):
     sys.exit(2)
 
 
-def read_json(path):
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except FileNotFoundError:
-        fail(f"{path}: no such file")
-    except (OSError, UnicodeDecodeError) as e:
-        fail(f"{path}: cannot read ({e})")
-    except json.JSONDecodeError as e:
-        fail(f"{path}: not valid JSON ({e})")
-
-
 def read_text(path):
     try:
         with open(path, newline="") as f:
@@ -37,6 +25,13 @@ def read_text(path):
         fail(f"{path}: no such file")
     except (OSError, UnicodeDecodeError) as e:
         fail(f"{path}: cannot read ({e})")
+
+
+def read_json(path):
+    try:
+        return json.loads(read_text(path))
+    except json.JSONDecodeError as e:
+        fail(f"{path}: not valid JSON ({e})")
 
 
 def open_h5(path):
