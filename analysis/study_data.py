@@ -60,43 +60,70 @@ def finite(values):
     return [float(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
 
 
+class StudyInputError(ValueError):
+    """A malformed file of the study folder; the message names the file and what is wrong."""
+
+
+def _h5(path):
+    try:
+        return h5py.File(path, "r")
+    except OSError as e:
+        raise StudyInputError(f"{path}: not a readable HDF5 file ({e})") from None
+
+
+def _get(g, name, path):
+    if name not in g:
+        raise StudyInputError(f"{path}: {g.name.rstrip('/')}/{name} is missing")
+    return g[name][()]
+
+
 def load(out, runs):
     """{run: {longbench: {W: {task: score}}, passkey: {W: %}, ppl: {W: (all, inside, beyond)},
-    train: {...} | None, entropy: [layer, position] head-mean array | None}}"""
+    train: {...} | None, entropy: [layer, position] head-mean array | None}}
+    StudyInputError on a malformed file."""
     data = {}
     ev = os.path.join(out, "eval.h5")
     ent = os.path.join(out, "entropy.h5")
-    evf = h5py.File(ev, "r") if os.path.exists(ev) else None
-    entf = h5py.File(ent, "r") if os.path.exists(ent) else None
+    evf = _h5(ev) if os.path.exists(ev) else None
+    entf = _h5(ent) if os.path.exists(ent) else None
     try:
         for run in runs:
             d = {"longbench": {}, "passkey": {}, "ppl": {}, "train": None, "entropy": None}
             sweep = os.path.join(out, "sweeps", run, "sweep.json")
             if os.path.exists(sweep):
-                with open(sweep) as f:
-                    s = json.load(f)
-                for w, row in s.get("longbench", {}).items():
-                    d["longbench"][int(w)] = row.get("scores", {})
+                try:
+                    with open(sweep) as f:
+                        s = json.load(f)
+                    for w, row in s.get("longbench", {}).items():
+                        d["longbench"][int(w)] = row.get("scores", {})
+                except (ValueError, AttributeError) as e:
+                    raise StudyInputError(f"{sweep}: not a `ropelab sweep` summary ({e})") from None
             if evf is not None:
                 g = evf.get(f"eval/{run}/passkey")
                 if g is not None and bool(g.attrs.get("complete", False)):
-                    acc = g["accuracy"][()]
-                    for i, length in enumerate(g["lengths"][()]):
+                    acc = _get(g, "accuracy", ev)
+                    for i, length in enumerate(_get(g, "lengths", ev)):
                         d["passkey"][int(length)] = float(np.mean(acc[i])) * 100
                 g = evf.get(f"eval/{run}/ppl")
                 if g is not None and bool(g.attrs.get("complete", False)):
-                    for i, length in enumerate(g["lengths"][()]):
-                        d["ppl"][int(length)] = (float(g["ppl"][i]), float(g["ppl_inside"][i]),
-                                                 float(g["ppl_beyond"][i]))
+                    ppl, inside, beyond = (_get(g, k, ev) for k in ("ppl", "ppl_inside", "ppl_beyond"))
+                    for i, length in enumerate(_get(g, "lengths", ev)):
+                        d["ppl"][int(length)] = (float(ppl[i]), float(inside[i]), float(beyond[i]))
             if entf is not None:
                 g = entf.get(f"runs/{run}")
                 if g is not None and bool(g.attrs.get("complete", False)):
-                    d["entropy"] = g["entropy_mean"][()].mean(axis=1)  # [layer, head, pos] -> [layer, pos]
+                    H = _get(g, "entropy_mean", ent)
+                    if H.ndim != 3:
+                        raise StudyInputError(f"{ent}: {g.name}/entropy_mean must be [layer, head, position]")
+                    d["entropy"] = H.mean(axis=1)  # [layer, head, pos] -> [layer, pos]
             tr = os.path.join(out, "models", run, "train.h5")
             if os.path.exists(tr):
-                with h5py.File(tr, "r") as f:
+                with _h5(tr) as f:
+                    if "train" not in f or not f["train"].keys():
+                        raise StudyInputError(f"{tr}: /train holds no run")
                     g = f[f"train/{run}"] if f"train/{run}" in f else next(iter(f["train"].values()))
-                    d["train"] = {"loss": g["loss"][()].tolist(), "tokens_per_s": g["tokens_per_s"][()].tolist()}
+                    d["train"] = {"loss": _get(g, "loss", tr).tolist(),
+                                  "tokens_per_s": _get(g, "tokens_per_s", tr).tolist()}
             data[run] = d
     finally:
         for f in (evf, entf):

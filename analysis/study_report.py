@@ -8,12 +8,13 @@ import argparse
 import math
 import os
 import subprocess
+import sys
 
 import numpy as np
 
 from ruler_study import section as ruler_section
-from study_data import (ABLATIONS, HEADLINE, LABEL, TASK_LABEL, by_method, data_efficiency_runs, finite, load,
-                        mean_std, passkey_values, split_run, suite_by_seed, suite_values)
+from study_data import (ABLATIONS, HEADLINE, LABEL, TASK_LABEL, StudyInputError, by_method, data_efficiency_runs,
+                        finite, load, mean_std, passkey_values, split_run, suite_by_seed, suite_values)
 
 FLOOR = 5.0  # suite averages below this are at the floor: no claim about keeping a score is judged on them
 
@@ -67,7 +68,11 @@ def main():
     a = ap.parse_args()
     c = a.window
     windows = [c, 2 * c, 4 * c, 8 * c]
-    data = load(a.out, a.runs)
+    try:
+        data = load(a.out, a.runs)
+    except StudyInputError as e:
+        print(f"study_report: {e}", file=sys.stderr)
+        sys.exit(2)
     M = by_method(data)
     seeds = sorted({split_run(r)[1] for r in a.runs})
 

@@ -136,14 +136,15 @@ for run in $RUNS; do
 done
 $BIN report ruler $RULER_SPECS --format md --out $OUT/ruler/ruler.md --overwrite
 $BIN report ruler $RULER_SPECS --format csv --out $OUT/ruler/ruler.csv --overwrite
-mkdir -p $OUT/figures
-/usr/bin/python3 plots/ruler.py $OUT/ruler/ruler.csv $OUT/figures/ruler.png --title "RULER, miniature" || true
 
-# --- 5. report and figures ------------------------------------------------------------------------
-stage "report"
+# --- 5. figures and report ------------------------------------------------------------------------
+# Figures first: report.md links the ones that exist (figures/ruler.png among them). A figure that
+# cannot be drawn stops the study with the plot script's error (set -e).
+stage "figures"
 PY=/usr/bin/python3
-$PY analysis/study_report.py --out $OUT --mode $MODE --runs $RUNS
-# Study-level figures (seeds aggregated) referenced from report.md, then every run's own figures.
+# Study-level figures (seeds aggregated), then every run's own figures (RULER's included).
 $PY plots/study_figures.py "$OUT" --runs $RUNS --window $C
-bash plots/run_all.sh "$OUT" || echo "(some per-run figures skipped: $?)"
+bash plots/run_all.sh "$OUT"
+stage "report"
+$PY analysis/study_report.py --out $OUT --mode $MODE --runs $RUNS
 stage "done: $OUT/report.md"

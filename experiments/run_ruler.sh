@@ -57,5 +57,10 @@ for spec in "${RUNS[@]}"; do
 done
 "$BIN" report ruler "${SPECS[@]}" --format md --out "$OUT/ruler.md" --overwrite
 "$BIN" report ruler "${SPECS[@]}" --format csv --out "$OUT/ruler.csv" --overwrite
-/usr/bin/python3 plots/ruler.py "$OUT/ruler.csv" "$OUT/ruler.png" || echo "(plot skipped: needs matplotlib)"
+# The figure is skipped (said so) only without matplotlib; a figure that fails stops the script.
+if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
+  /usr/bin/python3 plots/ruler.py "$OUT/ruler.csv" "$OUT/ruler.png"
+else
+  echo "(RULER figure skipped: /usr/bin/python3 has no matplotlib; apt-get install python3-matplotlib)"
+fi
 echo "RULER: $OUT/ruler.md (per-length averages, effective length), $OUT/ruler.png"

@@ -15,31 +15,42 @@ import os
 import re
 import sys
 
-import h5py
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from plot_input import array, attr, fail, open_h5  # noqa: E402
+
+
+def json_attr(g, name, path):
+    try:
+        return json.loads(attr(g, name, path))
+    except (TypeError, ValueError) as e:
+        fail(f"{path}: {g.name} attribute {name} is not JSON ({e})")
 
 
 def load_runs(path):
     runs = []
-    with h5py.File(path, "r") as f:
+    with open_h5(path) as f:
         if int(f.attrs.get("schema_version", -1)) != 1:
-            sys.exit(f"{path}: not an entropy file of schema v1")
+            fail(f"{path}: not an entropy file of schema v1")
         for name, g in f.get("runs", {}).items():
             if not bool(g.attrs.get("complete", False)):
                 print(f"{path}: run {name} is incomplete; skipped", file=sys.stderr)
                 continue
-            rope = json.loads(g.attrs["rope_json"])
-            model = json.loads(g.attrs["model_json"])
+            rope = json_attr(g, "rope_json", path)
+            model = json_attr(g, "model_json", path)
             window = rope.get("original_max_position_embeddings", model.get("max_position_embeddings"))
-            runs.append(dict(name=name, method=g.attrs["method"], layers=g["layer"][:],
-                             mean=g["entropy_mean"][:].mean(axis=1),  # [layer, position] head mean
-                             n_docs=int(g.attrs["n_docs"]), window=window))
+            layers = array(g, "layer", path, 1)
+            H = array(g, "entropy_mean", path, 3)  # [layer, head, position]
+            if H.shape[0] != len(layers):
+                fail(f"{path}: {g.name}/entropy_mean has {H.shape[0]} layers, {g.name}/layer {len(layers)}")
+            runs.append(dict(name=name, method=str(attr(g, "method", path)), layers=layers,
+                             mean=H.mean(axis=1),  # [layer, position] head mean
+                             n_docs=int(attr(g, "n_docs", path)), window=window))
     if not runs:
-        sys.exit(f"{path}: no complete runs")
+        fail(f"{path}: no complete runs")
     return runs
 
 
@@ -53,9 +64,13 @@ def save(fig, out, stem):
     plt.close(fig)
 
 
-def pick_layers(layers, wanted):
+def pick_layers(run, wanted):
+    layers = run["layers"]
     if wanted:
-        return [l for l in wanted if l in set(layers.tolist())]
+        missing = [l for l in wanted if l not in set(layers.tolist())]
+        if missing:
+            fail(f"--layers: layer(s) {','.join(map(str, missing))} not recorded in run {run['name']}")
+        return wanted
     if len(layers) <= 6:
         return layers.tolist()
     idx = np.unique(np.linspace(0, len(layers) - 1, 6).round().astype(int))
@@ -119,9 +134,12 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     runs = load_runs(a.file)
-    wanted = [int(x) for x in a.layers.split(",") if x.strip()]
+    try:
+        wanted = [int(x) for x in a.layers.split(",") if x.strip()]
+    except ValueError:
+        fail(f"--layers: '{a.layers}' is not a comma-separated list of layer indices")
     for k, r in enumerate(runs):
-        layers = pick_layers(r["layers"], wanted)
+        layers = pick_layers(r, wanted)
         figure1(r, layers, a.out, f"entropy_vs_position_{safe(r['name'])}")
         if k == 0:
             figure1(r, layers, a.out, "entropy_vs_position")
@@ -130,6 +148,8 @@ def main():
     for r in runs[1:]:
         common &= set(r["layers"].tolist())
     layer = a.compare_layer if a.compare_layer is not None else (max(common) if common else int(runs[0]["layers"][-1]))
+    if not any(layer in r["layers"].tolist() for r in runs):
+        fail(f"--compare-layer: layer {layer} is recorded in no run")
     methods(runs, layer, a.out)
     print(f"wrote figures for {len(runs)} run(s) to {a.out}")
 

@@ -8,7 +8,6 @@ A method's label is its prediction folder's name (as in `ropelab report longbenc
 number present is printed; LongBench-E files are refused). Writes longbench_categories.{png,pdf}.
 """
 import argparse
-import json
 import os
 import sys
 
@@ -17,6 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from plot_input import fail, read_json, score  # noqa: E402
 
 CATEGORIES = [  # LongBench's categories (docs/longbench-scoring.md §6), paper's four first
     ("Single-Doc QA", ["narrativeqa", "qasper", "multifieldqa_en"]),
@@ -29,13 +29,14 @@ CATEGORIES = [  # LongBench's categories (docs/longbench-scoring.md §6), paper'
 
 
 def category_scores(path):
-    with open(path) as f:
-        res = json.load(f)
+    res = read_json(path)
+    if not isinstance(res, dict):
+        fail(f"{path}: not a `longbench score` result.json (an object of task: score)")
     if any(isinstance(v, dict) for v in res.values()):
-        sys.exit(f"{path}: LongBench-E buckets; plot a plain result.json")
+        fail(f"{path}: LongBench-E buckets; plot a plain result.json")
     out = {}
     for cat, tasks in CATEGORIES:
-        vals = [res[t] for t in tasks if t in res and res[t] is not None]
+        vals = [v for v in (score(res[t], f"{path}: {t}") for t in tasks if t in res) if v is not None]
         if vals:
             out[cat] = (float(np.mean(vals)), len(vals), len(tasks))
     return out
@@ -50,11 +51,11 @@ def main():
     labels = a.labels.split(",") if a.labels else [
         os.path.basename(os.path.dirname(os.path.abspath(p))) for p in a.results]
     if len(labels) != len(a.results):
-        sys.exit("--labels: one label per result.json")
+        fail("--labels: one label per result.json")
     scores = [category_scores(p) for p in a.results]
     cats = [c for c, _ in CATEGORIES if any(c in s for s in scores)]
     if not cats:
-        sys.exit("no LongBench task scores in the given files")
+        fail("no LongBench task scores in the given files")
     os.makedirs(a.out, exist_ok=True)
     fig, ax = plt.subplots(figsize=(1.6 + 1.3 * len(cats), 3.6))
     width = 0.8 / len(scores)

@@ -9,31 +9,38 @@ present, and the axis label says which. A method's label is the folder's name un
 Writes longbench_macro_vs_window.{png,pdf}.
 """
 import argparse
-import json
 import os
-import sys
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from plot_input import fail, read_json, score  # noqa: E402
 
 PAPER12 = ["narrativeqa", "qasper", "multifieldqa_en", "hotpotqa", "2wikimqa", "musique",
            "gov_report", "qmsum", "multi_news", "trec", "triviaqa", "samsum"]
 
 
 def series(folder):
-    with open(os.path.join(folder, "sweep.json")) as f:
-        sw = json.load(f)
+    path = os.path.join(folder, "sweep.json")
+    sw = read_json(path)
+    windows = sw.get("windows") if isinstance(sw, dict) else None
+    if not isinstance(windows, list) or not windows or not all(isinstance(w, int) and w > 0 for w in windows):
+        fail(f"{path}: not a `ropelab sweep` summary (no list of positive integer windows)")
     xs, ys, full = [], [], True
-    for w in sw["windows"]:
-        with open(os.path.join(folder, "longbench", str(w), "result.json")) as f:
-            res = json.load(f)
+    for w in windows:
+        rpath = os.path.join(folder, "longbench", str(w), "result.json")
+        res = read_json(rpath)
+        if not isinstance(res, dict) or not res:
+            fail(f"{rpath}: not a `longbench score` result.json (an object of task: score)")
         tasks = [t for t in PAPER12 if t in res] or list(res)
+        vals = [score(res[t], f"{rpath}: {t}") for t in tasks]
+        if None in vals:
+            fail(f"{rpath}: {tasks[vals.index(None)]} has no score")
         full &= len(tasks) == len(PAPER12)
-        xs.append(int(w))
-        ys.append(float(np.mean([res[t] for t in tasks])))
+        xs.append(w)
+        ys.append(float(np.mean(vals)))
     return xs, ys, full
 
 
@@ -45,7 +52,7 @@ def main():
     a = ap.parse_args()
     labels = a.labels.split(",") if a.labels else [os.path.basename(os.path.abspath(p)) for p in a.sweeps]
     if len(labels) != len(a.sweeps):
-        sys.exit("--labels: one label per sweep folder")
+        fail("--labels: one label per sweep folder")
     os.makedirs(a.out, exist_ok=True)
     fig, ax = plt.subplots(figsize=(5, 3.6))
     all_full = True

@@ -11,11 +11,11 @@ import os
 import re
 import sys
 
-import h5py
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from plot_input import array, attr, fail, open_h5  # noqa: E402
 
 
 def main():
@@ -25,7 +25,7 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     n = 0
-    with h5py.File(a.file, "r") as f:
+    with open_h5(a.file) as f:
         for run, g in f.get("eval", {}).items():
             if "passkey" not in g:
                 continue
@@ -33,7 +33,12 @@ def main():
             if not bool(p.attrs.get("complete", False)):
                 print(f"{a.file}: /eval/{run}/passkey is incomplete; skipped", file=sys.stderr)
                 continue
-            acc, lengths, depths = p["accuracy"][:], p["lengths"][:], p["depths"][:]
+            acc = array(p, "accuracy", a.file, 2)  # [length, depth]
+            lengths, depths = array(p, "lengths", a.file, 1), array(p, "depths", a.file, 1)
+            if acc.shape != (len(lengths), len(depths)):
+                fail(f"{a.file}: {p.name}/accuracy is {acc.shape[0]}x{acc.shape[1]}, "
+                     f"not lengths x depths = {len(lengths)}x{len(depths)}")
+            trials = int(attr(p, "trials", a.file))
             fig, ax = plt.subplots(figsize=(1.2 + 0.7 * len(lengths), 1.2 + 0.5 * len(depths)))
             im = ax.imshow(acc.T, vmin=0, vmax=1, cmap="RdYlGn", aspect="auto", origin="upper")
             ax.set_xticks(range(len(lengths)))
@@ -42,7 +47,7 @@ def main():
             ax.set_yticklabels([f"{d:g}" for d in depths])
             ax.set_xlabel("prompt length (tokens)")
             ax.set_ylabel("key depth")
-            ax.set_title(f"passkey accuracy: {run} ({int(p.attrs['trials'])} trials)")
+            ax.set_title(f"passkey accuracy: {run} ({trials} trials)")
             fig.colorbar(im, ax=ax)
             stem = "passkey_" + re.sub(r"[^A-Za-z0-9_.@-]+", "_", run)
             for ext in ("png", "pdf"):
@@ -50,7 +55,7 @@ def main():
             plt.close(fig)
             n += 1
     if not n:
-        sys.exit(f"{a.file}: no complete passkey runs")
+        fail(f"{a.file}: no complete passkey runs")
     print(f"wrote {n} passkey heat map(s) into {a.out}")
 
 

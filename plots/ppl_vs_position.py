@@ -11,12 +11,12 @@ import argparse
 import os
 import sys
 
-import h5py
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from plot_input import array, attr, fail, member, open_h5  # noqa: E402
 
 
 def smooth(x, k):
@@ -31,11 +31,13 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--smooth", type=int, default=32)
     a = ap.parse_args()
+    if a.smooth < 1:
+        fail(f"--smooth: {a.smooth} must be at least 1")
     os.makedirs(a.out, exist_ok=True)
     fig, ax = plt.subplots(figsize=(6, 3.8))
     windows = set()
     n = 0
-    with h5py.File(a.file, "r") as f:
+    with open_h5(a.file) as f:
         for run, g in f.get("eval", {}).items():
             if "ppl" not in g:
                 continue
@@ -43,14 +45,20 @@ def main():
             if not bool(p.attrs.get("complete", False)):
                 print(f"{a.file}: /eval/{run}/ppl is incomplete; skipped", file=sys.stderr)
                 continue
-            windows.add(int(p.attrs["trained_window"]))
-            for name in sorted(p["nll_by_position"], key=int):
-                nll = smooth(p["nll_by_position"][name][:], a.smooth)
-                x = np.arange(len(nll)) + (min(a.smooth, len(nll)) - 1) / 2
+            windows.add(int(attr(p, "trained_window", a.file)))
+            by_position = member(p, "nll_by_position", a.file)
+            names = list(by_position.keys()) if hasattr(by_position, "keys") else []
+            if not names or not all(nm.isdigit() for nm in names):
+                fail(f"{a.file}: {by_position.name} must hold one dataset per length, named by the length")
+            for name in sorted(by_position, key=int):
+                raw = array(by_position, name, a.file, 1)
+                k = a.smooth if len(raw) >= a.smooth else 1  # too short to smooth: drawn as it is
+                nll = smooth(raw, k)
+                x = np.arange(len(nll)) + (k - 1) / 2  # a mean over positions i..i+k-1 sits at their centre
                 ax.plot(x, np.exp(nll), lw=1, label=f"{run} T={name}")
                 n += 1
     if not n:
-        sys.exit(f"{a.file}: no complete ppl runs")
+        fail(f"{a.file}: no complete ppl runs")
     for w in sorted(windows):
         ax.axvline(w, color="k", ls="--", lw=0.8)
     ax.set_yscale("log")

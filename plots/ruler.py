@@ -9,26 +9,39 @@ without a score at some length has a gap there. Writes OUT.png and OUT.pdf.
 """
 import argparse
 import csv
+import io
 import os
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from plot_input import fail, read_text  # noqa: E402
 
 
 def read_table(path):
-    with open(path, newline="") as f:
-        rows = list(csv.reader(f))
+    rows = [r for r in csv.reader(io.StringIO(read_text(path))) if r]
+    bad = f"{path}: not a `ropelab report ruler --format csv` table"
+    if len(rows) < 2 or len(rows[0]) < 4 or rows[0][0] != "run" or rows[0][-2:] != ["effective_length", "threshold"]:
+        fail(f"{bad} (header run,<length>...,effective_length,threshold and one row per run)")
     head = rows[0]
-    if head[0] != "run" or head[-2:] != ["effective_length", "threshold"]:
-        raise SystemExit(f"{path}: not a `ropelab report ruler --format csv` table")
+    if not all(x.isdigit() and int(x) > 0 for x in head[1:-2]):
+        fail(f"{bad}: lengths {','.join(head[1:-2])} are not positive integers")
     lengths = [int(x) for x in head[1:-2]]
-    runs = []
-    for r in rows[1:]:
-        scores = [float(x) if x else None for x in r[1:-2]]
-        runs.append((r[0], scores, int(r[-2]) if r[-2] else None))
-    return lengths, runs, float(rows[1][-1]) if len(rows) > 1 else 85.6
+    runs, thresholds = [], set()
+    for i, r in enumerate(rows[1:], start=2):
+        if len(r) != len(head):
+            fail(f"{path}: line {i} has {len(r)} fields, the header {len(head)}")
+        try:
+            scores = [float(x) if x else None for x in r[1:-2]]
+            thresholds.add(float(r[-1]))
+            eff = int(r[-2]) if r[-2] else None
+        except ValueError:
+            fail(f"{path}: line {i}: a score, effective length or threshold is not a number")
+        runs.append((r[0], scores, eff))
+    if len(thresholds) != 1:
+        fail(f"{path}: rows disagree on the threshold ({', '.join(map(str, sorted(thresholds)))})")
+    return lengths, runs, thresholds.pop()
 
 
 def main():

@@ -25,8 +25,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "analysis"))
-from study_data import (ABLATIONS, HEADLINE, LABEL, TASK_LABEL, by_method, data_efficiency_runs, load,  # noqa: E402
-                        mean_std, passkey_values, suite_values)
+from study_data import (ABLATIONS, HEADLINE, LABEL, TASK_LABEL, StudyInputError, by_method,  # noqa: E402
+                        data_efficiency_runs, load, mean_std, passkey_values, suite_values)
 
 
 def errors(ms):
@@ -59,7 +59,8 @@ def mark_windows(ax, c):
 
 def versus_window(M, methods, values_of, windows, c, ylabel, title, out, stem):
     fig, ax = plt.subplots(figsize=(5.6, 3.8))
-    present = [m for m in methods if m in M]
+    # A method with no value at any window (e.g. its passkey run was interrupted) is left out of the legend.
+    present = [m for m in methods if m in M and any(values_of(M, m, w) for w in windows)]
     drawn = 0
     for i, m in enumerate(present):
         ms = [mean_std(values_of(M, m, w)) for w in windows]
@@ -195,7 +196,11 @@ def main():
     windows = [c, 2 * c, 4 * c, 8 * c]
     fig_dir = os.path.join(a.out, "figures")
     os.makedirs(fig_dir, exist_ok=True)
-    M = by_method(load(a.out, runs))
+    try:
+        M = by_method(load(a.out, runs))
+    except StudyInputError as e:
+        print(f"study_figures: {e}", file=sys.stderr)
+        sys.exit(2)
     versus_window(M, HEADLINE, suite_values, windows, c, "suite average (×100)",
                   "Suite average vs window (Figure 3 analogue)", fig_dir, "study_suite_vs_window")
     versus_window(M, HEADLINE, passkey_values, windows, c, "passkey accuracy (%)",

@@ -1,10 +1,9 @@
 #!/usr/bin/python3
-"""The miniature study's report (analysis/study_report.py) and study figures (plots/study_figures.py)
-on a hand-made study folder whose numbers are chosen so that every expected cell is known by hand:
-seeds are averaged with a sample std, the data-efficiency and ablation sections appear only when
-their runs exist, incomplete HDF5 groups are ignored. Exit 77 (CTest: skipped) without h5py and
-matplotlib."""
-import json
+"""The miniature study's report (analysis/study_report.py) on a hand-made study folder whose numbers
+are chosen so that every expected cell is known by hand: seeds are averaged with a sample std, the
+data-efficiency and ablation sections appear only when their runs exist, incomplete HDF5 groups are
+ignored, a malformed file is refused with its path. Exit 77 (CTest: skipped) without h5py and
+matplotlib. The study figures are tested in test_plots.py."""
 import os
 import subprocess
 import sys
@@ -12,7 +11,7 @@ import tempfile
 import unittest
 
 try:
-    import h5py
+    import h5py  # noqa: F401
     import matplotlib  # noqa: F401
     import numpy as np
 except ImportError:
@@ -20,63 +19,15 @@ except ImportError:
     sys.exit(77)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-TASKS = ["multifieldqa_en", "hotpotqa", "trec", "passage_retrieval_en"]
-C = 128
-WINDOWS = [C, 2 * C, 4 * C, 8 * C]
-
-
-def write_sweep(out, run, suite_by_window):
-    """Every task scores `value` at a window, so the suite average at that window is `value`."""
-    d = os.path.join(out, "sweeps", run)
-    os.makedirs(d, exist_ok=True)
-    lb = {str(w): {"scores": {t: v for t in TASKS}} for w, v in suite_by_window.items()}
-    with open(os.path.join(d, "sweep.json"), "w") as f:
-        json.dump({"longbench": lb, "windows": list(suite_by_window)}, f)
-    for w, v in suite_by_window.items():
-        os.makedirs(os.path.join(d, "longbench", str(w)), exist_ok=True)
-        with open(os.path.join(d, "longbench", str(w), "result.json"), "w") as f:
-            json.dump({t: v for t in TASKS}, f)
-
-
-def write_passkey(f, run, accuracy_by_window, complete=True):
-    g = f.create_group(f"eval/{run}/passkey")
-    g.attrs["complete"] = complete
-    g["lengths"] = np.array(WINDOWS)
-    g["accuracy"] = np.array([[accuracy_by_window[w]] * 5 for w in WINDOWS])  # [length, depth]
-
-
-def write_entropy(f, run, layer0_rise, later_rise):
-    """Entropy [layer, head, position]: flat at 1 inside c, then layers 0-1 step up by layer0_rise
-    and layers 2-5 by later_rise in the second half of the 8c window."""
-    T = 8 * C
-    h = np.ones((6, 2, T))
-    h[:2, :, T // 2:] += layer0_rise
-    h[2:, :, T // 2:] += later_rise
-    g = f.create_group(f"runs/{run}")
-    g.attrs["complete"] = True
-    g["entropy_mean"] = h
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from toolkit_outputs import WINDOWS, build_study, write_sweep  # noqa: E402
 
 
 class StudyReport(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
         self.out = self.tmp.name
-        # base: suite 20 everywhere; EABF seeds 10 and 30 at 4c (mean 20.0, sample std 14.1);
-        # PI: 5 everywhere; EABF on 32 conversations: 8 at 4c; one ablation: 12 at 4c.
-        write_sweep(self.out, "base-s0", {w: 20.0 for w in WINDOWS})
-        write_sweep(self.out, "pi-s0", {w: 5.0 for w in WINDOWS})
-        write_sweep(self.out, "eabf-s0", {C: 4.0, 2 * C: 6.0, 4 * C: 10.0, 8 * C: 9.0})
-        write_sweep(self.out, "eabf-s1", {C: 6.0, 2 * C: 8.0, 4 * C: 30.0, 8 * C: 11.0})
-        write_sweep(self.out, "eabf-n32-s0", {w: 8.0 for w in WINDOWS})
-        write_sweep(self.out, "eabf-all-layers-s0", {w: 12.0 for w in WINDOWS})
-        with h5py.File(os.path.join(self.out, "eval.h5"), "w") as f:
-            write_passkey(f, "base-s0", {C: 0.95, 2 * C: 0.15, 4 * C: 0.0, 8 * C: 0.15})
-            write_passkey(f, "eabf-s0", {C: 0.5, 2 * C: 0.2, 4 * C: 0.0, 8 * C: 0.0})
-            write_passkey(f, "eabf-s1", {C: 0.7, 2 * C: 0.4, 4 * C: 0.0, 8 * C: 0.0})
-            write_passkey(f, "pi-s0", {w: 1.0 for w in WINDOWS}, complete=False)  # interrupted: not read
-        with h5py.File(os.path.join(self.out, "entropy.h5"), "w") as f:
-            write_entropy(f, "base-s0", layer0_rise=2.0, later_rise=0.5)
-        self.runs = ["base-s0", "pi-s0", "eabf-s0", "eabf-s1", "eabf-n32-s0", "eabf-all-layers-s0"]
+        self.runs = build_study(self.out)  # numbers: toolkit_outputs.build_study
 
     def tearDown(self):
         self.tmp.cleanup()
@@ -153,19 +104,15 @@ class StudyReport(unittest.TestCase):
         self.assertIn("EABF − strongest rival Δ 2.0 ± 2.3 | inconclusive: within seed noise |", claims)
         self.assertIn("weakest method − base Δ 13.0 ± 3.5 | replicates |", claims)
 
-    def test_figures(self):
-        p = self.run_script("plots/study_figures.py", self.out, "--runs", *self.runs, "--window", str(C))
-        for stem in ("study_suite_vs_window", "study_passkey_vs_window", "study_tasks_4c", "study_ablations",
-                     "study_suite_vs_samples", "study_entropy_base", "study_entropy_methods"):
-            path = os.path.join(self.out, "figures", stem + ".png")
-            self.assertTrue(os.path.getsize(path) > 10000, f"{stem}.png missing or empty\n{p.stdout}")
 
-    def test_figures_refuse_an_empty_folder(self):
-        p = subprocess.run([sys.executable, "plots/study_figures.py", os.path.join(self.out, "nothing")],
+    def test_malformed_file_refused(self):
+        with open(os.path.join(self.out, "eval.h5"), "w") as f:
+            f.write("not HDF5\n")
+        p = subprocess.run([sys.executable, "analysis/study_report.py", "--out", self.out, "--runs", *self.runs],
                            capture_output=True, text=True, cwd=ROOT)
         self.assertEqual(p.returncode, 2, p.stderr)
-        self.assertIn("no runs", p.stderr)
-
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+        self.assertIn(os.path.join(self.out, "eval.h5") + ": not a readable HDF5 file", p.stderr)
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,0 +1,89 @@
+#!/usr/bin/python3
+"""Input reading shared by the plot scripts: a missing or malformed input ends the script with one
+line on stderr naming the file and what is wrong, and exit status 2 (the toolkit's convention for
+bad input) — never a traceback, never a figure drawn from half an input.
+
+As a command, `plot_input.py eval-kinds FILE.h5` prints the result kinds (passkey, ppl) that some
+run of a `ropelab passkey` / `ropelab ppl` file holds, one per line; plots/run_all.sh uses it to
+choose the figures of a folder without hiding a broken file.
+"""
+import json
+import os
+import sys
+
+
+def fail(message):
+    print(f"{os.path.basename(sys.argv[0])}: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def read_text(path):
+    try:
+        with open(path, newline="") as f:
+            return f.read()
+    except FileNotFoundError:
+        fail(f"{path}: no such file")
+    except (OSError, UnicodeDecodeError) as e:
+        fail(f"{path}: cannot read ({e})")
+
+
+def read_json(path):
+    try:
+        return json.loads(read_text(path))
+    except json.JSONDecodeError as e:
+        fail(f"{path}: not valid JSON ({e})")
+
+
+def open_h5(path):
+    import h5py
+
+    if not os.path.isfile(path):
+        fail(f"{path}: no such file")
+    try:
+        return h5py.File(path, "r")
+    except OSError as e:
+        fail(f"{path}: not a readable HDF5 file ({e})")
+
+
+def member(group, name, path):
+    """group[name] (a dataset or subgroup), or fail naming the file and the missing object."""
+    if name not in group:
+        fail(f"{path}: {group.name.rstrip('/')}/{name} is missing")
+    return group[name]
+
+
+def array(group, name, path, ndim):
+    """The whole dataset group[name] as a numpy array of `ndim` dimensions."""
+    d = member(group, name, path)
+    if not hasattr(d, "shape") or len(d.shape) != ndim:
+        fail(f"{path}: {d.name} must be a {ndim}-D dataset")
+    return d[()]
+
+
+def attr(obj, name, path):
+    if name not in obj.attrs:
+        fail(f"{path}: {obj.name} has no attribute {name}")
+    return obj.attrs[name]
+
+
+def score(value, where):
+    """A score from a JSON file: a number, or None (a task the scorer could not score)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        fail(f"{where}: {value!r} is not a number")
+    return float(value)
+
+
+def eval_kinds(path):
+    import h5py
+
+    with open_h5(path) as f:
+        runs = [g for g in f["eval"].values() if isinstance(g, h5py.Group)] if "eval" in f else []
+        return sorted({k for g in runs for k in ("passkey", "ppl") if k in g})
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] != "eval-kinds":
+        fail("usage: plot_input.py eval-kinds FILE.h5")
+    print("\n".join(eval_kinds(sys.argv[2])))
