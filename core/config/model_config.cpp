@@ -77,7 +77,9 @@ void refuse_unsupported_architecture(const nlohmann::json& j, const std::string&
     auto it = j.find(key);
     return it == j.end() || it->is_null() || (it->is_boolean() && !it->get<bool>());
   };
-  const std::string type = j.value("model_type", std::string("llama"));
+  // get_field, not j.value(): a non-string model_type is an InputError, not a json type_error
+  // (found by fuzz/targets/model_config.cpp).
+  const std::string type = get_field<std::string>(j, "model_type", std::string("llama"), where);
   // Mistral and Ministral-3 are LLaMA's decoder (Ministral-3's position-dependent query scale is
   // the llama4 logit-scale policy, read from its rope_parameters); their sliding window is refused
   // below.

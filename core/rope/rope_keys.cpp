@@ -35,8 +35,10 @@ int64_t RopeKeys::integer(const std::string& key, int64_t fallback) {
   known_.insert(key);
   if (!has(key)) return fallback;
   const auto& v = at(key);
-  check_input(v.is_number() && std::floor(v.get<double>()) == v.get<double>(), where_, ": key '",
-              key, "' must be an integer, got ", v.dump());
+  // |v| <= 2^53: beyond, a double holds no exact integer and the cast to int64 may be undefined.
+  check_input(v.is_number() && std::floor(v.get<double>()) == v.get<double>() &&
+                  std::fabs(v.get<double>()) <= 9007199254740992.0,
+              where_, ": key '", key, "' must be an integer (|value| <= 2^53), got ", v.dump());
   return static_cast<int64_t>(v.get<double>());
 }
 

@@ -118,10 +118,10 @@ TEST(ConfigRefusalsCli, AbsurdLengthsAreRefusedWithTheirSize) {
 TEST(ConfigRefusalsCli, TokenizerAndIdsMustFitTheModelVocabulary) {
   TempDir tmp;
   ASSERT_EQ(run_cli("tokenizer train --input " + std::string(ROPELAB_DATA_DIR) +
-                    "/corpus/fortunes-min.txt --vocab-size 400 --out " + (tmp / "tok.model"))
+                    "/corpus/fortunes-min.txt --vocab-size 400 --out " + (tmp / "tok/tokenizer.model"))
                 .exit_code,
             0);
-  ASSERT_EQ(run_cli("init --config tiny --tokenizer " + (tmp / "tok.model") + " --out " + (tmp / "m")).exit_code, 0);
+  ASSERT_EQ(run_cli("init --config tiny --tokenizer " + (tmp / "tok/tokenizer.model") + " --out " + (tmp / "m")).exit_code, 0);
   edit_config(tmp / "m", [](nlohmann::json& j) { j["vocab_size"] = 300; });
   std::ofstream(tmp / "c.json") << R"([{"id": "a", "conversations": [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "yo"}]}])";
   auto r = run_cli("finetune --model " + (tmp / "m") + " --data " + (tmp / "c.json") + " --out " + (tmp / "ft"));
