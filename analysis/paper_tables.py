@@ -16,7 +16,8 @@ import json
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+import paper_numbers
+
 METHODS = [("pi", "PI"), ("ntk_by_parts", "NTK-by-parts"), ("yarn", "YaRN"), ("abf", "ABF"), ("eabf", "EABF")]
 SHORT = ["NQA", "QAPR", "MFQA", "HPQA", "WMQA", "MSQ", "GR", "QMSM", "MNWS", "TREC", "TRVQA", "SMSM"]
 
@@ -93,8 +94,7 @@ def main():
     a = ap.parse_args()
     if not os.path.isdir(os.path.join(a.out, "eval")):
         fail(f"{a.out}: no eval/ folder (run experiments/run_paper.sh first)")
-    with open(os.path.join(HERE, "paper_numbers.json")) as f:
-        paper = json.load(f)
+    paper = paper_numbers.load()
     text = tables(a.out, paper)
     print(text)
     if a.write:

@@ -2,8 +2,11 @@
 """The miniature study's report (analysis/study_report.py) on a hand-made study folder whose numbers
 are chosen so that every expected cell is known by hand: seeds are averaged with a sample std, the
 data-efficiency and ablation sections appear only when their runs exist, incomplete HDF5 groups are
-ignored, a malformed file is refused with its path. Exit 77 (CTest: skipped) without h5py and
-matplotlib. The study figures are tested in test_plots.py."""
+ignored, a malformed file is refused with its path. What the report says about the study (window c,
+model, recipes, git SHA) is what the folder's inputs recorded, and the paper's side of each claim is
+analysis/paper_numbers.json: folders that record other values report them. Exit 77 (CTest: skipped)
+without h5py and matplotlib. The study figures are tested in test_plots.py."""
+import json
 import os
 import subprocess
 import sys
@@ -20,7 +23,7 @@ except ImportError:
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from toolkit_outputs import WINDOWS, build_study, write_sweep  # noqa: E402
+from toolkit_outputs import WINDOWS, build_study, rope_record, write_entropy_run, write_sweep  # noqa: E402
 
 
 class StudyReport(unittest.TestCase):
@@ -93,7 +96,7 @@ class StudyReport(unittest.TestCase):
         out = os.path.join(self.out, "three-seeds")
         runs = []
         for seed, (e, p) in enumerate([(10.0, 12.0), (20.0, 18.0), (30.0, 24.0)]):
-            write_sweep(out, f"base-s{seed}", {w: 5.0 for w in WINDOWS})
+            write_sweep(out, f"base-s{seed}", {w: 5.0 for w in WINDOWS}, rope=rope_record())
             write_sweep(out, f"eabf-s{seed}", {w: e for w in WINDOWS})
             write_sweep(out, f"pi-s{seed}", {w: p for w in WINDOWS})
             runs += [f"base-s{seed}", f"eabf-s{seed}", f"pi-s{seed}"]
