@@ -13,6 +13,7 @@ experiments/configs/mini/ and follows the configs when they change:
 A fact no input records is None (the report leaves it out); inputs that disagree on a fact the
 report needs are a StudyInputError naming them.
 """
+from provenance import sha_line
 from study_data import HEADLINE, StudyInputError, split_run
 
 
@@ -79,23 +80,5 @@ def extension(data):
 
 
 def git_sha(data):
-    """The report's provenance line: the git SHA its inputs recorded, or each SHA with the inputs that
-    recorded it when they disagree."""
-    by_sha = {}
-    for d in data.values():
-        for r in d["recorded"]:
-            if r.get("git_sha"):
-                by_sha.setdefault(r["git_sha"], []).append(r["source"])
-    if not by_sha:
-        return "git SHA not recorded by its inputs"
-    if len(by_sha) == 1:
-        sha, sources = next(iter(by_sha.items()))
-        return f"git {sha} (as recorded by its {count(sources)})"
-    def inputs(s):  # a full study has hundreds of inputs: name a few
-        return ", ".join(s[:3]) + (", …" if len(s) > 3 else "")
-    return "inputs recorded different git SHAs: " + "; ".join(
-        f"{sha} ({count(s)}: {inputs(s)})" for sha, s in sorted(by_sha.items()))
-
-
-def count(sources):
-    return f"{len(sources)} input" + ("s" if len(sources) != 1 else "")
+    """The report's provenance line: the git SHA its inputs recorded (provenance.sha_line)."""
+    return sha_line([(r["source"], r.get("git_sha")) for d in data.values() for r in d["recorded"]])
