@@ -222,16 +222,16 @@ def study_entropy(layer0_rise, later_rise, layers=6, heads=2, c=C):
     return h
 
 
-def build_study(out, c=C, git_sha=None, samples=100, epochs=2, global_batch=32):
+def build_study(out, c=C, git_sha=None, samples=100, epochs=2, global_batch=32, model=None):
     """The miniature-study folder of test_study_report.py; returns its run names. base: suite 20
     everywhere; EABF seeds 10 and 30 at 4c (mean 20.0, sample std 14.1); PI: 5 everywhere; EABF on 32
     conversations: 8 at 4c; one ablation: 12. Passkey of PI is an interrupted (incomplete) group;
     base's perplexity is e (NLL 1) at every window. Every input records window c (the model's and the
     RoPE record's), git_sha, and each run has a finished training log: base pre-trained for 40 steps
     at c, the extensions on `samples` conversations (eabf-n32: 32) of 4c tokens, `epochs` epochs of
-    `global_batch`."""
+    `global_batch`; model: the base model's config (default model_config(c))."""
     windows = [c, 2 * c, 4 * c, 8 * c]
-    model, base_rope = model_config(c), rope_record(c)
+    model, base_rope = model or model_config(c), rope_record(c)
     ext_model = dict(model, max_position_embeddings=4 * c)
     runs = {"base-s0": [20.0] * 4, "pi-s0": [5.0] * 4, "eabf-s0": [4.0, 6.0, 10.0, 9.0],
             "eabf-s1": [6.0, 8.0, 30.0, 11.0], "eabf-n32-s0": [8.0] * 4, "eabf-all-layers-s0": [12.0] * 4}
