@@ -138,7 +138,7 @@ $BIN report ruler $RULER_SPECS --format csv --out $OUT/ruler/ruler.csv --overwri
 # cannot be drawn stops the study with the plot script's error (set -e).
 stage "figures"
 # Study-level figures (seeds aggregated), then every run's own figures (RULER's included).
-$PY plots/study_figures.py "$OUT" --runs $RUNS --window $C
+$PY plots/study_figures.py "$OUT" --runs $RUNS  # c as the outputs recorded it
 bash plots/run_all.sh "$OUT"
 stage "report"
 $PY analysis/study_report.py --out $OUT --mode $MODE --runs $RUNS
