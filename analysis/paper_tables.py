@@ -7,7 +7,8 @@ the output folder of experiments/run_paper.sh:
   OUT/eval/base/sweep.json            the un-extended LLaMA-2-7B-Chat at 4k
 
 A cell reads "measured (paper)"; "–" where the run is missing or did not score all 12 tasks.
-The paper's numbers are in analysis/paper_numbers.json (docs/method.md §6).
+The paper's numbers and windows are in analysis/paper_numbers.json (docs/method.md §6); the tables
+carry the git SHA their sweep summaries recorded.
 
 usage: paper_tables.py OUT [--write OUT/paper_tables.md]
 """
@@ -16,7 +17,9 @@ import json
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+import paper_numbers
+from provenance import sha_line
+
 METHODS = [("pi", "PI"), ("ntk_by_parts", "NTK-by-parts"), ("yarn", "YaRN"), ("abf", "ABF"), ("eabf", "EABF")]
 SHORT = ["NQA", "QAPR", "MFQA", "HPQA", "WMQA", "MSQ", "GR", "QMSM", "MNWS", "TREC", "TRVQA", "SMSM"]
 
@@ -27,16 +30,20 @@ def fail(message):
     sys.exit(2)
 
 
-def read_sweep(out, run):
-    """{window: {"scores": {task: score}, "macro": float | None}} of OUT/eval/RUN, or {}."""
+def read_sweep(out, run, shas=None):
+    """{window: {"scores": {task: score}, "macro": float | None}} of OUT/eval/RUN, or {}; appends
+    (path, recorded git SHA) to `shas`."""
     path = os.path.join(out, "eval", run, "sweep.json")
     if not os.path.exists(path):
         return {}
     try:
         with open(path) as f:
             sweep = json.load(f)
-        return {int(w): {"scores": row.get("scores", {}), "macro": row.get("paper_macro")}
+        rows = {int(w): {"scores": row.get("scores", {}), "macro": row.get("paper_macro")}
                 for w, row in sweep.get("longbench", {}).items()}
+        if shas is not None:
+            shas.append((os.path.relpath(path, out), sweep.get("provenance", {}).get("git_sha")))
+        return rows
     except (ValueError, AttributeError) as e:
         fail(f"{path}: not a `ropelab sweep` summary ({e})")
 
@@ -47,39 +54,43 @@ def cell(measured, paper):
 
 
 def tables(out, paper):
+    tasks, train, base_window = paper["tasks"], paper["train_window"], paper["base_window"]
+    full = paper["table5_samples"][-1]  # Tables 2 and 4 train on the whole set: runs <method>-3.5k
+    shas = []
+    sweeps = {run: read_sweep(out, run, shas) for run in
+              [f"{key}-{n}" for key, _ in METHODS for n in paper["table5_samples"]] + ["base"]}
     L = ["# The paper's tables: measured (paper)\n",
-         f"From `{out}`; the paper's numbers in parentheses ({paper['source']})\n"]
-    tasks = paper["tasks"]
+         f"From `{out}` ({sha_line(shas)}); the paper's numbers in parentheses ({paper['source']})\n"]
 
-    L.append("## Table 2 — 3.5k conversations, 16k window, per task\n")
+    L.append(f"## Table 2 — {full} conversations, {train // 1024}k window, per task\n")
     L.append("| method | " + " | ".join(SHORT) + " | Macro |")
     L.append("|---|" + "---|" * (len(SHORT) + 1))
     for key, label in METHODS:
-        row = read_sweep(out, f"{key}-3.5k").get(16384, {})
+        row = sweeps[f"{key}-{full}"].get(train, {})
         scores = row.get("scores", {})
         ref = paper["table2"][key]
         L.append(f"| {label} | " + " | ".join(cell(scores.get(t), ref[i]) for i, t in enumerate(tasks)) +
                  f" | **{cell(row.get('macro'), ref[-1])}** |")
-    base = read_sweep(out, "base").get(4096, {})
-    L.append("| LLaMA-2-7B-Chat (4k, not extended) | " + " | ".join("" for _ in tasks) +
+    base = sweeps["base"].get(base_window, {})
+    L.append(f"| LLaMA-2-7B-Chat ({base_window // 1024}k, not extended) | " + " | ".join("" for _ in tasks) +
              f" | {cell(base.get('macro'), paper['table2_base_macro'])} |\n")
 
     windows = paper["table4_windows"]
-    L.append("## Table 4 / Figure 3 — Macro vs evaluation window (trained at 16k on 3.5k conversations)\n")
+    L.append(f"## Table 4 / Figure 3 — Macro vs evaluation window (trained at {train // 1024}k on {full} conversations)\n")
     L.append("| method | " + " | ".join(f"{w // 1024}k" for w in windows) + " |")
     L.append("|---|" + "---|" * len(windows))
     for key, label in METHODS:
-        sweep = read_sweep(out, f"{key}-3.5k")
+        sweep = sweeps[f"{key}-{full}"]
         L.append(f"| {label} | " + " | ".join(cell(sweep.get(w, {}).get("macro"), p)
                                              for w, p in zip(windows, paper["table4"][key])) + " |")
     L.append("")
 
     sizes = paper["table5_samples"]
-    L.append("## Table 5 / Figure 2 — Macro at 16k vs training conversations\n")
+    L.append(f"## Table 5 / Figure 2 — Macro at {train // 1024}k vs training conversations\n")
     L.append("| method | " + " | ".join(sizes) + " |")
     L.append("|---|" + "---|" * len(sizes))
     for key, label in METHODS:
-        cells = [cell(read_sweep(out, f"{key}-{n}").get(16384, {}).get("macro"), p)
+        cells = [cell(sweeps[f"{key}-{n}"].get(train, {}).get("macro"), p)
                  for n, p in zip(sizes, paper["table5"][key])]
         L.append(f"| {label} | " + " | ".join(cells) + " |")
     L.append("")
@@ -93,8 +104,7 @@ def main():
     a = ap.parse_args()
     if not os.path.isdir(os.path.join(a.out, "eval")):
         fail(f"{a.out}: no eval/ folder (run experiments/run_paper.sh first)")
-    with open(os.path.join(HERE, "paper_numbers.json")) as f:
-        paper = json.load(f)
+    paper = paper_numbers.load()
     text = tables(a.out, paper)
     print(text)
     if a.write:

@@ -49,7 +49,7 @@ def section(out, runs, methods, split_run, label, cell, c):
         m = split_run(run)[0]
         for n, s in per.items():
             by.setdefault(m, {}).setdefault(n, []).append(average(s))
-    L = ["## RULER (13 synthetic tasks, `ropelab data ruler` → `ruler run` → `ruler score`)\n",
+    L = [f"## RULER ({len(tasks)} synthetic tasks, `ropelab data ruler` → `ruler run` → `ruler score`)\n",
          f"RULER-format tasks generated with the miniature's tokenizer (our templates; {len(tasks)} tasks), "
          "predictions and scores exactly as RULER's evaluate.py computes them; *average* = mean of the task "
          f"scores. The effective length (longest length whose average, and every shorter one's, is ≥ {THRESHOLD}) "

@@ -8,7 +8,9 @@ Shared by analysis/study_report.py (report.md) and plots/study_figures.py (its f
   OUT/models/<run>/train.h5:/train/<run>                     training log
 
 Run names are <method>-s<seed> (base-s0, eabf-s1, eabf-n32-s0, ...). Only complete HDF5 groups are
-read (an interrupted evaluation is absent, never half-counted).
+read (an interrupted evaluation is absent, never half-counted). Each run also keeps what its inputs
+recorded about how they were made (`recorded`: git SHA, model and RoPE configs, training recipe),
+from which study_facts.py derives the facts the report states.
 """
 import json
 import math
@@ -18,6 +20,8 @@ from collections import defaultdict
 
 import h5py
 import numpy as np
+
+from h5_complete import CompletenessError, group_complete
 
 LABEL = {"base": "Base (not extended)", "pi": "PI", "ntk_by_parts": "NTK-by-parts", "yarn": "YaRN", "abf": "ABF",
          "eabf": "EABF", "eabf-all-layers": "EABF, all layers scaled", "eabf-no-floor": "EABF, no floor",
@@ -33,21 +37,19 @@ def split_run(run):
     return (m.group(1), int(m.group(2))) if m else (run, 0)
 
 
-DEFAULT_SAMPLES = 100  # the headline runs' training conversations; other sizes run as eabf-n<N>
-
-
 def sample_sizes(methods):
     """Training-set sizes of the data-efficiency runs (eabf-n<N>) among the method names."""
     return sorted({int(m.split("-n")[1]) for m in methods if re.match(r"eabf-n\d+$", m)})
 
 
-def data_efficiency_runs(methods):
-    """[(conversations, method name)] of EABF by training-set size, the headline run at 100 included;
-    empty when no eabf-n<N> run exists."""
+def data_efficiency_runs(methods, headline_samples):
+    """[(conversations, method name)] of EABF by training-set size, the headline run (trained on
+    `headline_samples` conversations; other sizes run as eabf-n<N>) included; empty when no eabf-n<N>
+    run exists or the headline run's size is unknown (None)."""
     sizes = sample_sizes(methods)
-    if not sizes:
+    if not sizes or headline_samples is None:
         return []
-    return [(n, "eabf" if n == DEFAULT_SAMPLES else f"eabf-n{n}") for n in sorted(set(sizes + [DEFAULT_SAMPLES]))]
+    return [(n, "eabf" if n == headline_samples else f"eabf-n{n}") for n in sorted(set(sizes + [headline_samples]))]
 
 
 def suite_score(scores):
@@ -77,6 +79,39 @@ def _get(g, name, path):
     return g[name][()]
 
 
+def _complete(g):
+    try:
+        return g is not None and group_complete(g)
+    except CompletenessError as e:
+        raise StudyInputError(str(e)) from None
+
+
+def _json(text, where):
+    """A JSON attribute (model_json, rope_json, config_json, ...) as a dict; {} when not recorded."""
+    if text is None:
+        return {}
+    try:
+        v = json.loads(text.decode() if isinstance(text, bytes) else text)
+    except ValueError as e:
+        raise StudyInputError(f"{where}: not JSON ({e})") from None
+    if not isinstance(v, dict):
+        raise StudyInputError(f"{where}: not a JSON object")
+    return v
+
+
+def _attr(g, name):
+    v = g.attrs.get(name)
+    return v.decode() if isinstance(v, bytes) else v
+
+
+def _recorded(g, path, out):
+    """What an HDF5 run group says about how it was made: {source, git_sha, model, rope}."""
+    where = f"{os.path.relpath(path, out)}:{g.name}"
+    return {"source": where, "git_sha": _attr(g, "git_sha"),
+            "model": _json(_attr(g, "model_json"), f"{where} model_json"),
+            "rope": _json(_attr(g, "rope_json"), f"{where} rope_json")}
+
+
 def load(out, runs):
     """{run: {longbench: {W: {task: score}}, passkey: {W: %}, ppl: {W: (all, inside, beyond)},
     train: {...} | None, entropy: [layer, position] head-mean array | None}}
@@ -88,7 +123,8 @@ def load(out, runs):
     entf = _h5(ent) if os.path.exists(ent) else None
     try:
         for run in runs:
-            d = {"longbench": {}, "passkey": {}, "ppl": {}, "train": None, "entropy": None}
+            d = {"longbench": {}, "passkey": {}, "ppl": {}, "train": None, "entropy": None, "recorded": [],
+                 "passkey_depths": None}
             sweep = os.path.join(out, "sweeps", run, "sweep.json")
             if os.path.exists(sweep):
                 try:
@@ -96,26 +132,38 @@ def load(out, runs):
                         s = json.load(f)
                     for w, row in s.get("longbench", {}).items():
                         d["longbench"][int(w)] = row.get("scores", {})
+                    prov = s.get("provenance", {})
+                    where = os.path.relpath(sweep, out)
+                    d["recorded"].append({"source": where, "git_sha": prov.get("git_sha"),
+                                          "model": _json(prov.get("model_json"), f"{where} model_json"),
+                                          "rope": _json(s.get("rope_json"), f"{where} rope_json")})
                 except (ValueError, AttributeError) as e:
                     raise StudyInputError(f"{sweep}: not a `ropelab sweep` summary ({e})") from None
             if evf is not None:
                 g = evf.get(f"eval/{run}/passkey")
-                if g is not None and bool(g.attrs.get("complete", False)):
-                    acc = _get(g, "accuracy", ev)
+                if _complete(g):
+                    acc = _get(g, "accuracy", ev)  # [length, depth]
                     for i, length in enumerate(_get(g, "lengths", ev)):
                         d["passkey"][int(length)] = float(np.mean(acc[i])) * 100
+                    d["passkey_depths"] = int(acc.shape[1])
+                    d["recorded"].append(_recorded(g, ev, out))
                 g = evf.get(f"eval/{run}/ppl")
-                if g is not None and bool(g.attrs.get("complete", False)):
+                if _complete(g):
                     ppl, inside, beyond = (_get(g, k, ev) for k in ("ppl", "ppl_inside", "ppl_beyond"))
                     for i, length in enumerate(_get(g, "lengths", ev)):
                         d["ppl"][int(length)] = (float(ppl[i]), float(inside[i]), float(beyond[i]))
+                    r = _recorded(g, ev, out)
+                    if "trained_window" in g.attrs:  # the window `ropelab ppl` split inside/beyond at
+                        r["trained_window"] = int(g.attrs["trained_window"])
+                    d["recorded"].append(r)
             if entf is not None:
                 g = entf.get(f"runs/{run}")
-                if g is not None and bool(g.attrs.get("complete", False)):
+                if _complete(g):
                     H = _get(g, "entropy_mean", ent)
                     if H.ndim != 3:
                         raise StudyInputError(f"{ent}: {g.name}/entropy_mean must be [layer, head, position]")
                     d["entropy"] = H.mean(axis=1)  # [layer, head, pos] -> [layer, pos]
+                    d["recorded"].append(_recorded(g, ent, out))
             tr = os.path.join(out, "models", run, "train.h5")
             if os.path.exists(tr):
                 with _h5(tr) as f:
@@ -124,6 +172,15 @@ def load(out, runs):
                     g = f[f"train/{run}"] if f"train/{run}" in f else next(iter(f["train"].values()))
                     d["train"] = {"loss": _get(g, "loss", tr).tolist(),
                                   "tokens_per_s": _get(g, "tokens_per_s", tr).tolist()}
+                    if _complete(g):  # the recipe of a finished training run (core/train/trainer.cpp)
+                        r = _recorded(g, tr, out)
+                        # The log keeps its versions in a `provenance` JSON attribute, the file's root too.
+                        prov = _json(_attr(g, "provenance"), f"{r['source']} provenance")
+                        r["git_sha"] = prov.get("git_sha", _attr(f, "git_sha"))
+                        r["train"] = {"kind": _attr(g, "kind"), "total_steps": g.attrs.get("total_steps"),
+                                      "config": _json(_attr(g, "config_json"), f"{r['source']} config_json"),
+                                      "data": _json(_attr(g, "data_summary"), f"{r['source']} data_summary")}
+                        d["recorded"].append(r)
             data[run] = d
     finally:
         for f in (evf, entf):

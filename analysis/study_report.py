@@ -3,15 +3,20 @@
 layout is read by study_data.py. Numbers are printed as measured; with several seeds a cell is
 mean ± sample std over seeds. The figures it references are drawn by plots/study_figures.py (study
 level, seeds aggregated) and plots/run_all.sh (one run each) into OUT/figures/.
+
+What the report says about the study itself (window c, model, recipes, git SHA) is what its inputs
+recorded (study_facts.py), and the paper's numbers come from paper_numbers.json: the report holds no
+copy of either.
 """
 import argparse
 import math
 import os
-import subprocess
 import sys
 
 import numpy as np
 
+import paper_numbers
+import study_facts
 from ruler_study import section as ruler_section
 from study_data import (ABLATIONS, HEADLINE, LABEL, TASK_LABEL, StudyInputError, by_method, data_efficiency_runs,
                         finite, load, mean_std, passkey_values, split_run, suite_by_seed, suite_values)
@@ -59,20 +64,37 @@ def mean_or_none(values):
     return float(np.mean(values)) if values else None
 
 
+def description(c, model, pretraining, extension):
+    """The study in one sentence, from the recorded configs; what no input recorded is left out."""
+    what = (f"A {model['num_hidden_layers']}-layer `{model['model_type']}` model (hidden {model['hidden_size']}, "
+            f"{model['num_attention_heads']} heads)" if model else "The base model")
+    steps = f" for {pretraining['steps']} steps" if pretraining else ""
+    s = f"{what} pre-trained by `ropelab pretrain` at c = {c} tokens{steps}, extended"
+    if extension and extension["max_length"]:
+        s += f" to {extension['max_length']} tokens ({extension['max_length'] / c:g}c)"
+    s += " with each RoPE method by `ropelab finetune`"
+    if extension:
+        s += (f" on {extension['samples']} synthetic long conversations ({extension['epochs']} epochs, global batch "
+              f"{extension['global_batch']} = {extension['steps']} steps)")
+    return s + ", evaluated at c, 2c, 4c, 8c."
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--mode", default="demo")
     ap.add_argument("--runs", nargs="+", required=True)
-    ap.add_argument("--window", type=int, default=128)
     a = ap.parse_args()
-    c = a.window
-    windows = [c, 2 * c, 4 * c, 8 * c]
     try:
         data = load(a.out, a.runs)
+        c = study_facts.window(data)
+        model, pretraining = study_facts.model(data), study_facts.pretraining(data)
+        extension = study_facts.extension(data)
     except StudyInputError as e:
         print(f"study_report: {e}", file=sys.stderr)
         sys.exit(2)
+    paper = paper_numbers.load()
+    windows = [c, 2 * c, 4 * c, 8 * c]
     M = by_method(data)
     seeds = sorted({split_run(r)[1] for r in a.runs})
 
@@ -81,16 +103,15 @@ def main():
 
     L = []
     L.append("# ropelab — the paper in miniature\n")
-    sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    L.append(f"Mode `{a.mode}`, seeds {seeds}, git {sha}. A 6-layer LLaMA (hidden 128) pre-trained by `ropelab "
-             f"pretrain` at c = {c} tokens, extended to 4c = {4 * c} with each RoPE method by `ropelab finetune` on "
-             f"100 synthetic long conversations (2 epochs, global batch 32 = 6 steps), evaluated at c, 2c, 4c, 8c. "
+    L.append(f"Mode `{a.mode}`, seeds {seeds}, {study_facts.git_sha(data)}. "
+             f"{description(c, model, pretraining, extension)} "
              "Configurations: `experiments/configs/mini/`. All numbers below are measured by this run; "
              "cells with several seeds are mean ± sample std.\n")
 
     L.append("## Table 2 analogue — LongBench-format suite at the training window 4c\n")
     L.append("Scores ×100 with LongBench's metrics (qa_f1 for the QA tasks, classification, retrieval). "
-             "*Suite avg* = mean of the four tasks (the analogue of the paper's 12-task Macro).\n")
+             f"*Suite avg* = mean of the {len(TASK_LABEL)} tasks (the analogue of the paper's "
+             f"{len(paper['tasks'])}-task Macro).\n")
     L.append("| method | " + " | ".join(TASK_LABEL.values()) + " | Suite avg |")
     L.append("|---|" + "---|" * (len(TASK_LABEL) + 1))
     for m in HEADLINE:
@@ -107,7 +128,9 @@ def main():
             L.append(f"| {LABEL[m]} | " + " | ".join(cell(lb(m, w)) for w in windows) + " |")
     L.append("\n![Suite average vs window](figures/study_suite_vs_window.png)\n")
 
-    L.append("## Passkey retrieval (accuracy %, mean over 5 depths)\n")
+    depths = sorted({d["passkey_depths"] for d in data.values() if d["passkey_depths"]})
+    L.append("## Passkey retrieval (accuracy %" + (f", mean over {'/'.join(map(str, depths))} depths" if depths else "")
+             + ")\n")
     L.append("| method | " + " | ".join(f"{w // c}c" for w in windows) + " |")
     L.append("|---|" + "---|" * len(windows))
     for m in HEADLINE + [x for x in ABLATIONS if x != "eabf"]:
@@ -143,7 +166,7 @@ def main():
                 L.append(f"| {LABEL[m]} | " + " | ".join(cell(lb(m, w)) for w in windows) + " |")
         L.append("\n![Ablations vs window](figures/study_ablations.png)\n")
 
-    efficiency = data_efficiency_runs(M)
+    efficiency = data_efficiency_runs(M, extension["samples"] if extension else None)
     if efficiency:
         L.append("## Table 5 / Figure 2 analogue — EABF vs number of training conversations (suite avg at 4c)\n")
         L.append("| samples | " + " | ".join(str(n) for n, _ in efficiency) + " |")
@@ -180,13 +203,23 @@ def main():
                 "One seed: a verdict is the sign of the difference, with no estimate of seed noise.\n"))
     L.append("| paper's claim | miniature measurement | verdict |")
     L.append("|---|---|---|")
+    # The paper's side of each claim (paper_numbers.json): Macro (the last column of Table 2) at its
+    # training window, Table 4 at that window and twice it, Table 5 by training conversations.
+    macro = {m: v[-1] for m, v in paper["table2"].items()}
+    rivals = max(v for m, v in macro.items() if m != "eabf")
+    at = paper["table4_windows"].index(paper["train_window"])
+    at2 = paper["table4_windows"].index(2 * paper["train_window"])
+    interp = ("pi", "ntk_by_parts", "yarn")
+    interp_drop = (np.mean([paper["table4"][m][at] for m in interp]), np.mean([paper["table4"][m][at2] for m in interp]))
+    sizes = [(n, v) for n, v in zip(paper["table5_samples"], paper["table5"]["eabf"]) if n.isdigit()]
     at4 = {m: val(m, 4 * c) for m in HEADLINE if m in M}
     ext = {m: v for m, v in at4.items() if m != "base" and v is not None}
     if "eabf" in ext and len(ext) > 1:
         best = max(ext, key=ext.get)
         gaps = [paired(per_seed("eabf", 4 * c), per_seed(m, 4 * c)) for m in ext if m != "eabf"]
         strongest = min(gaps, key=lambda g: g[0])
-        L.append(f"| EABF has the best Macro at the training window (39.1 vs ≤ 38.6) | best at 4c: {LABEL[best]} "
+        L.append(f"| EABF has the best Macro at the training window ({macro['eabf']:.1f} vs ≤ {rivals:.1f}) | "
+                 f"best at 4c: {LABEL[best]} "
                  f"({ext[best]:.1f}); EABF {ext['eabf']:.1f}; EABF − strongest rival Δ {delta(strongest)} | "
                  f"{judge(gaps)} |")
     if "eabf" in M:
@@ -199,8 +232,10 @@ def main():
                                        for m in others]) for k in seeds}
             g = paired(drop_o_seed, drop_e_seed)
             floor = max(e4, e8) < FLOOR
-            L.append(f"| EABF keeps its score at 2× the training window (39.1 → 39.1) while PI/NTK-by-parts/YaRN drop "
-                     f"(≈ 36 → 28.5) | EABF {e4:.1f} → {e8:.1f}; PI/NTK-by-parts/YaRN drop {drop_o:.1f} on average; "
+            L.append(f"| EABF keeps its score at 2× the training window ({paper['table4']['eabf'][at]:.1f} → "
+                     f"{paper['table4']['eabf'][at2]:.1f}) while PI/NTK-by-parts/YaRN drop ({interp_drop[0]:.1f} → "
+                     f"{interp_drop[1]:.1f} on average) | EABF {e4:.1f} → {e8:.1f}; PI/NTK-by-parts/YaRN drop "
+                     f"{drop_o:.1f} on average; "
                      f"their drop − EABF's Δ {delta(g)} | "
                      f"{'inconclusive: EABF scores at the floor' if floor else judge([g])} |")
     fam_abf = [m for m in ext if m in ("abf", "eabf")]
@@ -214,16 +249,19 @@ def main():
                  f"Δ {delta(g)} | {judge([g])} |")
     if "base" in at4 and at4["base"] is not None and ext:
         gaps = [paired(per_seed(m, 4 * c), per_seed("base", 4 * c)) for m in ext]
-        L.append(f"| 100 samples / 6 steps extend the window (every method beats the un-extended model at 4c) | "
+        recipe = f"{extension['samples']} samples / {extension['steps']} steps" if extension else "The extension"
+        L.append(f"| {recipe} extend the window (every method beats the un-extended model at 4c) | "
                  f"base {at4['base']:.1f}; methods {min(ext.values()):.1f}–{max(ext.values()):.1f}; "
                  f"weakest method − base Δ {delta(min(gaps, key=lambda g: g[0]))} | {judge(gaps)} |")
     # Figure 1's two observations on the base model, per seed: (a) layers 0-1 sit near ln n (their gap
     # below ln n over the second half of 8c is smaller than that of layers 2+); (b) later layers keep
-    # their entropy nearly constant inside the window, between c/4 and c/2 context tokens (the paper:
-    # 1,024 and 2,048 of 4,096) -- taken as rising by less than half of ln n's rise (ln 2).
+    # their entropy nearly constant inside the window, between the same fractions of c as the paper's
+    # positions of its window (paper_numbers.json figure1: 1,024 and 2,048 of 4,096) -- taken as rising
+    # by less than half of ln n's rise.
     fig1 = {}  # seed -> (gap 0-1, gap 2+, rise 2+, rise of ln n)
     band = max(1, c // 16)
-    quarter, half = slice(c // 4 - band - 1, c // 4 + band), slice(c // 2 - band - 1, c // 2 + band)
+    p_lo, p_hi = (c * p // paper["figure1"]["window"] for p in paper["figure1"]["flat_between"])
+    quarter, half = slice(p_lo - band - 1, p_lo + band), slice(p_hi - band - 1, p_hi + band)
     T = None
     for seed, d in M.get("base", {}).items():
         if d["entropy"] is not None:
@@ -240,8 +278,10 @@ def main():
         L.append(f"| Layers 0–1 attend almost uniformly: their entropy stays near ln n at every position "
                  f"(Figure 1) | base model, positions {T // 2}–{T}: below ln n by {g01:.2f} nats (layers 0–1) and "
                  f"{g2:.2f} nats (layers 2+); Δ {delta(near, 2)} | {judge([near])} |")
-        L.append(f"| Later layers keep their entropy nearly constant between 1,024 and 2,048 tokens of a 4k "
-                 f"window (Figure 1) | base model, rise from positions {c // 4} to {c // 2} (± {band}): layers 2+ "
+        f1 = paper["figure1"]
+        L.append(f"| Later layers keep their entropy nearly constant between {f1['flat_between'][0]:,} and "
+                 f"{f1['flat_between'][1]:,} tokens of a {f1['window']:,}-token window (Figure 1) | base model, rise "
+                 f"from positions {p_lo} to {p_hi} (± {band}): layers 2+ "
                  f"{r2:.2f} nats, ln n {ru:.2f} nats; half of ln n's rise − theirs Δ {delta(keep, 2)} | "
                  f"{judge([keep])} |")
     if efficiency:
@@ -249,7 +289,8 @@ def main():
         if all(v is not None for v in vs):
             (n_lo, m_lo), (n_hi, m_hi) = efficiency[0], efficiency[-1]
             g = paired(per_seed(m_hi, 4 * c), per_seed(m_lo, 4 * c))
-            L.append("| More data helps, with diminishing returns (EABF 31.3 / 37.4 / 38.3 for 32 / 100 / 1k) | "
+            L.append("| More data helps, with diminishing returns (EABF " + " / ".join(f"{v:.1f}" for _, v in sizes) +
+                     " for " + " / ".join(n for n, _ in sizes) + ") | "
                      + " / ".join(f"{v:.1f}" for v in vs) + f"; {n_hi} − {n_lo} samples Δ {delta(g)} | "
                      f"{judge([g])} |")
     L.append("")

@@ -29,6 +29,15 @@ mkdir -p "$OUT"
 T0=$(date +%s)
 stage() { echo; echo "=== [$(( $(date +%s) - T0 ))s] $*"; }
 have() { [ -e "$1" ]; }
+PY=/usr/bin/python3  # Debian's, with h5py, numpy and matplotlib (what `make test` uses)
+# An evaluation is reused when its HDF5 run group says `complete` (written last by every writer);
+# an interrupted one is redone with --overwrite. A file that is not HDF5 stops the study.
+complete() {  # FILE GROUP
+  local rc=0
+  $PY analysis/h5_complete.py "$1" "$2" || rc=$?
+  [ $rc -le 1 ] || exit $rc
+  return $rc
+}
 
 # --- 1. data and tokenizer ------------------------------------------------------------------------
 D=$OUT/data
@@ -53,15 +62,7 @@ have $D/longbench/dataset2prompt.json || $BIN data longbench --config $CFG/data-
 # Long held-out documents for perplexity and entropy at 8c: windows of 40 consecutive evaluation
 # documents, starting every 4th document (the evaluation split is small: overlapping windows put
 # the same text at different positions, so position-wise means average over more than one text).
-if ! have $D/eval-long.jsonl; then
-  /usr/bin/python3 -c "
-import json, sys
-docs = [json.loads(l)['text'] for l in open('$D/eval.jsonl') if l.strip()]
-with open('$D/eval-long.jsonl.tmp', 'w') as f:
-    for i in range(0, len(docs) - 39, 4): f.write(json.dumps({'text': '\\n'.join(docs[i:i + 40])}) + '\\n')
-"
-  mv $D/eval-long.jsonl.tmp $D/eval-long.jsonl
-fi
+have $D/eval-long.jsonl || $PY experiments/long_documents.py $D/eval.jsonl $D/eval-long.jsonl --per 40 --step 4
 TASKS=$(cd $D/longbench && ls *.jsonl | sed 's/\.jsonl$//' | paste -sd, -)
 
 # --- 2. base model --------------------------------------------------------------------------------
@@ -98,22 +99,17 @@ done
 # suite per window), eval.h5 (/eval/<run>/passkey, /eval/<run>/ppl), entropy.h5 (/runs/<run>).
 for run in $RUNS; do
   stage "evaluate $run at windows $WINDOWS: LongBench-format suite, passkey, perplexity, entropy"
+  # The sweep resumes itself (finished predictions are kept, scores recomputed): rerunning it is cheap.
   $BIN sweep --model $M/$run --windows $WINDOWS --reserve $RESERVE --longbench-dir $D/longbench --tasks $TASKS \
     --out $OUT/sweeps/$run
-  if ! have $OUT/.done/passkey-$run; then
+  complete $OUT/eval.h5 /eval/$run/passkey ||
     $BIN passkey --model $M/$run --lengths $WINDOWS --depths 0,0.25,0.5,0.75,1 --trials 4 --seed 0 \
       --out $OUT/eval.h5 --run $run --overwrite
-    mkdir -p $OUT/.done && touch $OUT/.done/passkey-$run
-  fi
-  if ! have $OUT/.done/ppl-$run; then
+  complete $OUT/eval.h5 /eval/$run/ppl ||
     $BIN ppl --model $M/$run --data $D/eval-long.jsonl --lengths $WINDOWS --out $OUT/eval.h5 --run $run --overwrite
-    mkdir -p $OUT/.done && touch $OUT/.done/ppl-$run
-  fi
-  if ! have $OUT/.done/entropy-$run; then
+  complete $OUT/entropy.h5 /runs/$run ||
     $BIN entropy --model $M/$run --data $D/eval-long.jsonl --lengths $((8 * C)) --max-docs 8 --seed 0 \
       --out $OUT/entropy.h5 --run $run --overwrite
-    mkdir -p $OUT/.done && touch $OUT/.done/entropy-$run
-  fi
 done
 
 # --- 4b. RULER at 4c and 8c (at c and 2c the multi-needle tasks and cwe do not fit) -----------------
@@ -141,9 +137,8 @@ $BIN report ruler $RULER_SPECS --format csv --out $OUT/ruler/ruler.csv --overwri
 # Figures first: report.md links the ones that exist (figures/ruler.png among them). A figure that
 # cannot be drawn stops the study with the plot script's error (set -e).
 stage "figures"
-PY=/usr/bin/python3
 # Study-level figures (seeds aggregated), then every run's own figures (RULER's included).
-$PY plots/study_figures.py "$OUT" --runs $RUNS --window $C
+$PY plots/study_figures.py "$OUT" --runs $RUNS  # c as the outputs recorded it
 bash plots/run_all.sh "$OUT"
 stage "report"
 $PY analysis/study_report.py --out $OUT --mode $MODE --runs $RUNS

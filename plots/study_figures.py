@@ -12,7 +12,8 @@ analysis/study_data.py; writes into OUT/figures/, each as PNG and PDF:
   study_entropy_methods    entropy vs position of the first and last layer, per method
 
 usage: study_figures.py OUT [--runs base-s0 eabf-s0 ...] [--window C]
-(--runs defaults to every folder in OUT/sweeps).
+(--runs defaults to every folder in OUT/sweeps; --window to the base model's window c as its
+outputs recorded it, analysis/study_facts.py).
 """
 import argparse
 import os
@@ -25,6 +26,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "analysis"))
+import study_facts  # noqa: E402
 from study_data import (ABLATIONS, HEADLINE, LABEL, TASK_LABEL, StudyInputError, by_method,  # noqa: E402
                         data_efficiency_runs, load, mean_std, passkey_values, suite_values)
 
@@ -102,8 +104,8 @@ def tasks_at(M, window, out):
     save(fig, out, "study_tasks_4c")
 
 
-def versus_samples(M, c, out):
-    runs = data_efficiency_runs(M)
+def versus_samples(M, c, headline_samples, out):
+    runs = data_efficiency_runs(M, headline_samples)
     if not runs or "eabf" not in M:
         return
     pts = [n for n, _ in runs]
@@ -183,7 +185,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out", help="study folder, e.g. out/demo")
     ap.add_argument("--runs", nargs="*", default=None)
-    ap.add_argument("--window", type=int, default=128, help="the base model's window c")
+    ap.add_argument("--window", type=int, default=None, help="the base model's window c (default: as recorded)")
     a = ap.parse_args()
     runs = a.runs
     if not runs:
@@ -192,15 +194,17 @@ def main():
     if not runs:
         print(f"study_figures: {a.out}: no runs (no --runs and no {a.out}/sweeps/*)", file=sys.stderr)
         sys.exit(2)
-    c = a.window
-    windows = [c, 2 * c, 4 * c, 8 * c]
-    fig_dir = os.path.join(a.out, "figures")
-    os.makedirs(fig_dir, exist_ok=True)
     try:
-        M = by_method(load(a.out, runs))
+        data = load(a.out, runs)
+        c = a.window or study_facts.window(data)
+        extension = study_facts.extension(data)
     except StudyInputError as e:
         print(f"study_figures: {e}", file=sys.stderr)
         sys.exit(2)
+    M = by_method(data)
+    windows = [c, 2 * c, 4 * c, 8 * c]
+    fig_dir = os.path.join(a.out, "figures")
+    os.makedirs(fig_dir, exist_ok=True)
     versus_window(M, HEADLINE, suite_values, windows, c, "suite average (×100)",
                   "Suite average vs window (Figure 3 analogue)", fig_dir, "study_suite_vs_window")
     versus_window(M, HEADLINE, passkey_values, windows, c, "passkey accuracy (%)",
@@ -209,7 +213,7 @@ def main():
     if any(m in M for m in ABLATIONS[1:]):
         versus_window(M, ABLATIONS, suite_values, windows, c, "suite average (×100)",
                       "EABF ablations vs window", fig_dir, "study_ablations")
-    versus_samples(M, c, fig_dir)
+    versus_samples(M, c, extension["samples"] if extension else None, fig_dir)
     entropy_base(M, c, fig_dir)
     entropy_methods(M, c, fig_dir)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """analysis/paper_tables.py on a hand-made run_paper.sh output folder: cells read "measured (paper)",
-missing runs read "–", the paper's numbers come from analysis/paper_numbers.json, a malformed sweep
-summary is refused with its path."""
+missing runs read "–", the paper's numbers come from analysis/paper_numbers.json, the tables carry
+the git SHA their inputs recorded, a malformed sweep summary is refused with its path."""
 import json
 import os
 import subprocess
@@ -14,11 +14,12 @@ TASKS = ["narrativeqa", "qasper", "multifieldqa_en", "hotpotqa", "2wikimqa", "mu
          "gov_report", "qmsum", "multi_news", "trec", "triviaqa", "samsum"]
 
 
-def write_sweep(out, run, rows):
+def write_sweep(out, run, rows, git_sha=None):
     d = os.path.join(out, "eval", run)
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "sweep.json"), "w") as f:
-        json.dump({"longbench": {str(w): r for w, r in rows.items()}}, f)
+        json.dump({"longbench": {str(w): r for w, r in rows.items()},
+                   "provenance": {"git_sha": git_sha} if git_sha else {}}, f)
 
 
 class PaperTables(unittest.TestCase):
@@ -28,7 +29,7 @@ class PaperTables(unittest.TestCase):
         scores = {t: float(i) for i, t in enumerate(TASKS)}  # 0..11, mean 5.5
         write_sweep(self.out, "eabf-3.5k", {16384: {"scores": scores, "paper_macro": 5.5},
                                             32768: {"scores": {}, "paper_macro": 4.0}})
-        write_sweep(self.out, "pi-100", {16384: {"scores": {}, "paper_macro": 30.0}})
+        write_sweep(self.out, "pi-100", {16384: {"scores": {}, "paper_macro": 30.0}}, git_sha="abc1234")
         write_sweep(self.out, "base", {4096: {"scores": {}, "paper_macro": 32.95}})
 
     def tearDown(self):
@@ -49,6 +50,8 @@ class PaperTables(unittest.TestCase):
         with open(os.path.join(self.out, "t.md")) as f:
             text = f.read()
         self.assertEqual(text.strip(), p.stdout.strip())
+        # The SHA the inputs recorded (one of the three sweep summaries records one).
+        self.assertIn(f"From `{self.out}` (git abc1234, as recorded by its 1 input);", text)
         eabf2 = self.row(text, "## Table 2", "EABF")
         self.assertTrue(eabf2.startswith("| EABF | 0.0 (21.9) | 1.0 (31.0) | 2.0 (47.1) |"), eabf2)
         self.assertTrue(eabf2.endswith("| 11.0 (42.0) | **5.5 (39.1)** |"), eabf2)

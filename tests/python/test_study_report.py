@@ -2,16 +2,20 @@
 """The miniature study's report (analysis/study_report.py) on a hand-made study folder whose numbers
 are chosen so that every expected cell is known by hand: seeds are averaged with a sample std, the
 data-efficiency and ablation sections appear only when their runs exist, incomplete HDF5 groups are
-ignored, a malformed file is refused with its path. Exit 77 (CTest: skipped) without h5py and
-matplotlib. The study figures are tested in test_plots.py."""
+ignored, a malformed file is refused with its path. What the report says about the study (window c,
+model, recipes, git SHA) is what the folder's inputs recorded, and the paper's side of each claim is
+analysis/paper_numbers.json: folders that record other values report them. Exit 77 (CTest: skipped)
+without h5py and matplotlib. The study figures are tested in test_plots.py."""
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import unittest
 
 try:
-    import h5py  # noqa: F401
+    import h5py
     import matplotlib  # noqa: F401
     import numpy as np
 except ImportError:
@@ -20,7 +24,8 @@ except ImportError:
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from toolkit_outputs import WINDOWS, build_study, write_sweep  # noqa: E402
+from toolkit_outputs import (WINDOWS, build_study, model_config, rope_record, study_entropy,  # noqa: E402
+                             write_entropy_run, write_sweep)
 
 
 class StudyReport(unittest.TestCase):
@@ -37,10 +42,19 @@ class StudyReport(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         return p
 
-    def report(self):
-        self.run_script("analysis/study_report.py", "--out", self.out, "--mode", "full", "--runs", *self.runs)
-        with open(os.path.join(self.out, "report.md")) as f:
+    def report(self, out=None, runs=None, script="analysis/study_report.py"):
+        out = out or self.out
+        self.run_script(script, "--out", out, "--mode", "full", "--runs", *(runs or self.runs))
+        with open(os.path.join(out, "report.md")) as f:
             return f.read()
+
+    def refused(self, out=None):
+        """study_report's exit 2 and its one-line message."""
+        p = subprocess.run([sys.executable, "analysis/study_report.py", "--out", out or self.out, "--runs", *self.runs],
+                           capture_output=True, text=True, cwd=ROOT)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+        return p.stderr.strip()
 
     def row(self, text, section, label):
         part = text.split(section, 1)[1]
@@ -93,7 +107,7 @@ class StudyReport(unittest.TestCase):
         out = os.path.join(self.out, "three-seeds")
         runs = []
         for seed, (e, p) in enumerate([(10.0, 12.0), (20.0, 18.0), (30.0, 24.0)]):
-            write_sweep(out, f"base-s{seed}", {w: 5.0 for w in WINDOWS})
+            write_sweep(out, f"base-s{seed}", {w: 5.0 for w in WINDOWS}, rope=rope_record())
             write_sweep(out, f"eabf-s{seed}", {w: e for w in WINDOWS})
             write_sweep(out, f"pi-s{seed}", {w: p for w in WINDOWS})
             runs += [f"base-s{seed}", f"eabf-s{seed}", f"pi-s{seed}"]
@@ -104,6 +118,98 @@ class StudyReport(unittest.TestCase):
         self.assertIn("EABF − strongest rival Δ 2.0 ± 2.3 | inconclusive: within seed noise |", claims)
         self.assertIn("weakest method − base Δ 13.0 ± 3.5 | replicates |", claims)
 
+
+    # --- what the report says about the study comes from what its inputs recorded -----------------
+
+    def test_description_from_recorded_configs(self):
+        text = self.report()
+        self.assertIn("A 6-layer `llama` model (hidden 128, 4 heads) pre-trained by `ropelab pretrain` at c = 128 "
+                      "tokens for 40 steps, extended to 512 tokens (4c) with each RoPE method by `ropelab finetune` "
+                      "on 100 synthetic long conversations (2 epochs, global batch 32 = 6 steps), evaluated at c, "
+                      "2c, 4c, 8c.", text)
+        self.assertIn("mean over 5 depths", text)
+        self.assertEqual(self.row(text, "## Training", "base-s0"), "| base-s0 | 40 | 5.000 | 2.000 | 1000 |")
+        self.assertEqual(self.row(text, "## Perplexity", "Base (not extended)"),
+                         "| Base (not extended) | 2.7 | 2.7 | 2.7 | 2.7 |")  # e^1: NLL 1 everywhere
+
+    def test_other_recorded_model_and_recipe(self):
+        out = os.path.join(self.out, "other")
+        os.makedirs(out)
+        # 100 conversations / global batch 25 = 4 steps per epoch x 3 epochs = 12 steps
+        build_study(out, epochs=3, global_batch=25, model=model_config(layers=3, hidden=96, heads=2))
+        text = self.report(out)
+        self.assertIn("A 3-layer `llama` model (hidden 96, 2 heads) pre-trained", text)
+        self.assertIn("on 100 synthetic long conversations (3 epochs, global batch 25 = 12 steps)", text)
+        self.assertIn("| 100 samples / 12 steps extend the window", text)
+
+    def test_recorded_window_256(self):
+        out = os.path.join(self.out, "c256")
+        os.makedirs(out)
+        build_study(out, c=256)
+        text = self.report(out)
+        self.assertIn("at c = 256 tokens for 40 steps, extended to 1024 tokens (4c)", text)
+        self.assertIn("| method | 256 (1c) | 512 (2c) | 1024 (4c) | 2048 (8c) |", text)
+        self.assertEqual(self.row(text, "## Table 4", "EABF"), "| EABF | 5.0 ± 1.4 | 7.0 ± 1.4 | 20.0 ± 14.1 | 10.0 ± 1.4 |")
+        self.assertEqual(self.row(text, "## Passkey", "EABF"), "| EABF | 60 ± 14 | 30 ± 14 | 0 ± 0 | 0 ± 0 |")
+        # Figure 1's band: the paper's 1,024 and 2,048 of 4,096 are c/4 = 64 and c/2 = 128, ± c/16 = 16;
+        # the second half of 8c = 2048 is positions 1024-2048.
+        self.assertIn("rise from positions 64 to 128 (± 16)", text)
+        self.assertIn("base model, positions 1024–2048:", text)
+
+    def test_recorded_git_sha(self):
+        out = os.path.join(self.out, "sha")
+        os.makedirs(out)
+        build_study(out, git_sha="abc1234")
+        # 6 sweeps, 3 complete passkey groups, 1 ppl, 1 entropy run, 6 training logs
+        self.assertIn("Mode `full`, seeds [0, 1], git abc1234, as recorded by its 17 inputs. ", self.report(out))
+
+    def test_disagreeing_git_shas_are_named(self):
+        write_sweep(self.out, "pi-s0", {w: 5.0 for w in WINDOWS}, rope=rope_record(), git_sha="fedcba9")
+        text = self.report()
+        self.assertIn("inputs recorded different git SHAs: 0000000 (16 inputs: ", text)
+        self.assertIn("; fedcba9 (1 input: sweeps/pi-s0/sweep.json). ", text)
+
+    def test_disagreeing_windows_refused(self):
+        with h5py.File(os.path.join(self.out, "entropy.h5"), "w") as f:
+            write_entropy_run(f, "base-s0", study_entropy(2.0, 0.5), rope=rope_record(256), model=model_config())
+        msg = self.refused()
+        self.assertTrue(msg.startswith("study_report: inputs disagree on the trained window c: 128 (sweeps/base-s0/"
+                                       "sweep.json rope_json, "), msg)
+        self.assertTrue(msg.endswith("; 256 (entropy.h5:/runs/base-s0 rope_json)"), msg)
+
+    def test_unrecorded_window_refused(self):
+        out = os.path.join(self.out, "bare")
+        for run in self.runs:
+            write_sweep(out, run, {w: 5.0 for w in WINDOWS})  # sweep.json without a RoPE record
+        self.assertIn("no input of a base-s<seed> run records the trained window c", self.refused(out))
+
+    def test_paper_numbers_from_json(self):
+        # With the real paper_numbers.json (values of docs/method.md §6, by hand: Table 2 Macro EABF 39.1,
+        # best rival ABF 38.6; Table 4 at 16k / 32k: EABF 39.1 / 39.1, PI/NTK-by-parts/YaRN mean
+        # (36.3 + 34.7 + 35.7) / 3 = 35.6 and (28.4 + 28.5 + 28.6) / 3 = 28.5; Table 5 EABF 31.3 / 37.4 / 38.3).
+        text = self.report()
+        self.assertIn("| EABF has the best Macro at the training window (39.1 vs ≤ 38.6) |", text)
+        self.assertIn("(39.1 → 39.1) while PI/NTK-by-parts/YaRN drop (35.6 → 28.5 on average) |", text)
+        self.assertIn("(EABF 31.3 / 37.4 / 38.3 for 32 / 100 / 1000) |", text)
+        self.assertIn("(the analogue of the paper's 12-task Macro)", text)
+        # A copy of analysis/ with other paper numbers reports those.
+        copy = os.path.join(self.out, "analysis")
+        shutil.copytree(os.path.join(ROOT, "analysis"), copy)
+        with open(os.path.join(copy, "paper_numbers.json")) as f:
+            paper = json.load(f)
+        paper["table2"]["eabf"][-1], paper["table2"]["abf"][-1] = 41.5, 40.25
+        paper["table4"]["eabf"][2:] = [41.5, 30.0]
+        paper["table5"]["eabf"] = [10.0, 20.0, 30.0, 40.0]
+        paper["figure1"] = {"window": 4096, "flat_between": [2048, 3072]}
+        with open(os.path.join(copy, "paper_numbers.json"), "w") as f:
+            json.dump(paper, f)
+        text = self.report(script=os.path.join(copy, "study_report.py"))
+        self.assertIn("| EABF has the best Macro at the training window (41.5 vs ≤ 40.2) |", text)  # 40.25 -> 40.2
+        self.assertIn("(41.5 → 30.0) while", text)
+        self.assertIn("(EABF 10.0 / 20.0 / 30.0 for 32 / 100 / 1000) |", text)
+        # c/2 = 64 and 3c/4 = 96 of c = 128
+        self.assertIn("between 2,048 and 3,072 tokens of a 4,096-token window (Figure 1) | base model, rise from "
+                      "positions 64 to 96 (± 8)", text)
 
     def test_malformed_file_refused(self):
         with open(os.path.join(self.out, "eval.h5"), "w") as f:

@@ -6,12 +6,15 @@ C++ writers use, so that the readers under test see what `ropelab` would leave:
                  count, logit_scale and the layer/head/position dimension scales
   eval file      core/eval/eval_output.h: root eval_schema_version 1, /eval/<run>/passkey and
                  /eval/<run>/ppl with their datasets, scales and attributes
-  sweep folder   experiments/cmd_sweep.cpp: sweep.json + longbench/<W>/result.json
+  sweep folder   experiments/cmd_sweep.cpp: sweep.json (with its provenance) + longbench/<W>/result.json
+  training log   core/train/train_log.cpp + trainer.cpp: root schema_version 1, /train/<run> with the
+                 step series and the recipe attributes (config_json, data_summary, total_steps, ...)
   result.json    core/eval/longbench/scorer.cpp result_json(): {task: score | null}
   RULER table    analysis/ruler_table.cpp, `report ruler --format csv`
 
 plus build_study(), the miniature-study folder shared by test_study_report.py and test_plots.py.
-`complete` is written False first and True last, as h5::begin_run / mark_complete do.
+`complete` is written False first and True last, as h5::begin_run / mark_complete do. Writers take
+the git SHA, model config (config.json form) and resolved RoPE record they store as provenance.
 """
 import csv
 import json
@@ -27,6 +30,18 @@ C = 128
 WINDOWS = [C, 2 * C, 4 * C, 8 * C]
 
 
+def model_config(c=C, layers=6, hidden=128, heads=4):
+    """A model_json of the miniature's shape (experiments/configs/mini/model.json) with window c."""
+    return {"model_type": "llama", "num_hidden_layers": layers, "hidden_size": hidden, "num_attention_heads": heads,
+            "num_key_value_heads": heads, "vocab_size": 1024, "max_position_embeddings": c, "rope_theta": 10000.0}
+
+
+def rope_record(c=C, rope_type="default", **extra):
+    """A resolved RoPE record (RopeSpec::to_json, the rope_json attribute) anchored on window c."""
+    return {"rope_type": rope_type, "rope_theta": 10000.0, "original_max_position_embeddings": c,
+            "exempt_layers": 0, **extra}
+
+
 def _root(f, version_attr):
     if version_attr not in f.attrs:
         f.attrs[version_attr] = np.int64(1)
@@ -34,11 +49,13 @@ def _root(f, version_attr):
             f.attrs[k] = v
 
 
-def _begin(parent, name):
+def _begin(parent, name, git_sha=None):
     g = parent.create_group(name)
     g.attrs["complete"] = np.bool_(False)
     for k in ("command_line", "created_utc", "git_sha"):
         g.attrs[k] = PROVENANCE[k]
+    if git_sha is not None:
+        g.attrs["git_sha"] = git_sha
     return g
 
 
@@ -53,12 +70,13 @@ def _attach(d, *scales):
         d.dims[i].attach_scale(s)
 
 
-def write_entropy_run(f, run, H, layers=None, method="default", rope=None, model=None, n_docs=1, complete=True):
+def write_entropy_run(f, run, H, layers=None, method="default", rope=None, model=None, n_docs=1, complete=True,
+                      git_sha=None):
     """/runs/<run> of an entropy file open for writing. H: [layer, head, position] head entropies (nats)."""
     _root(f, "schema_version")
     H = np.asarray(H, dtype=np.float32)
     L, nh, T = H.shape
-    g = _begin(f.require_group("runs"), run)
+    g = _begin(f.require_group("runs"), run, git_sha)
     attrs = {"method": method, "rope_json": json.dumps(rope or {"rope_type": "default"}),
              "model_json": json.dumps(model or {"max_position_embeddings": C}), "model_path": "models/" + run,
              "data_path": "eval-long.jsonl", "data_sha256": "0" * 64, "n_docs": np.int64(n_docs),
@@ -79,20 +97,24 @@ def write_entropy_run(f, run, H, layers=None, method="default", rope=None, model
     return g
 
 
-def _eval_run(f, run, kind):
+def _eval_run(f, run, kind, model=None, rope=None, git_sha=None):
     _root(f, "eval_schema_version")
-    g = _begin(f.require_group(f"eval/{run}"), kind)
+    g = _begin(f.require_group(f"eval/{run}"), kind, git_sha)
     for k in ("model_path", "model_json", "rope_json", "dtype", "config_json"):
         g.attrs[k] = {"model_path": "models/" + run, "dtype": "fp32"}.get(k, "{}")
+    for k, v in (("model_json", model), ("rope_json", rope)):
+        if v is not None:
+            g.attrs[k] = json.dumps(v)
     return g
 
 
-def write_passkey(f, run, accuracy, lengths=None, depths=None, trials=4, complete=True):
+def write_passkey(f, run, accuracy, lengths=None, depths=None, trials=4, complete=True, model=None, rope=None,
+                  git_sha=None):
     """/eval/<run>/passkey. accuracy: [length, depth] fractions correct; correct/keys/... derived from it."""
     acc = np.asarray(accuracy, dtype=np.float64)
     lengths = np.asarray(lengths if lengths is not None else WINDOWS, dtype=np.int64)
     depths = np.asarray(depths if depths is not None else np.linspace(0, 1, acc.shape[1]), dtype=np.float64)
-    g = _eval_run(f, run, "passkey")
+    g = _eval_run(f, run, "passkey", model, rope, git_sha)
     g.attrs["trials"], g.attrs["seed"], g.attrs["max_new_tokens"] = np.int64(trials), np.int64(0), np.int64(8)
     sl, sd, st = _scale(g, "lengths", lengths), _scale(g, "depths", depths), _scale(g, "trial", np.arange(trials))
     _attach(g.create_dataset("accuracy", data=acc), sl, sd)
@@ -105,10 +127,10 @@ def write_passkey(f, run, accuracy, lengths=None, depths=None, trials=4, complet
     return g
 
 
-def write_ppl(f, run, nll_by_position, trained_window, complete=True):
+def write_ppl(f, run, nll_by_position, trained_window, complete=True, model=None, rope=None, git_sha=None):
     """/eval/<run>/ppl. nll_by_position: {T: [T-1] mean NLL at each query position}; the per-length
     summaries (nll, ppl, inside/beyond the trained window) are computed from it."""
-    g = _eval_run(f, run, "ppl")
+    g = _eval_run(f, run, "ppl", model, rope, git_sha)
     for k, v in (("trained_window", trained_window), ("stride", 0), ("n_docs", 2), ("n_tokens", 1000)):
         g.attrs[k] = np.int64(v)
     g.attrs["data_path"], g.attrs["data_sha256"] = "eval-long.jsonl", "0" * 64
@@ -140,9 +162,9 @@ def write_result(path, scores):
         json.dump(scores, f, indent=2)
 
 
-def write_sweep(out, run, by_window):
+def write_sweep(out, run, by_window, model=None, rope=None, git_sha=None):
     """OUT/sweeps/<run>: by_window {W: score} (every suite task scores it, so the suite average at W is
-    that score) or {W: {task: score}}."""
+    that score) or {W: {task: score}}; model/rope/git_sha: the provenance sweep.json records."""
     d = os.path.join(out, "sweeps", run)
     rows = {w: (v if isinstance(v, dict) else {t: v for t in SUITE_TASKS}) for w, v in by_window.items()}
     for w, scores in rows.items():
@@ -150,8 +172,34 @@ def write_sweep(out, run, by_window):
     lb = {str(w): {"result": os.path.join(d, "longbench", str(w), "result.json"), "scores": s}
           for w, s in rows.items()}
     with open(os.path.join(d, "sweep.json"), "w") as f:
-        json.dump({"windows": list(rows), "reserve": 32, "rope_json": "{}", "model_path": "models/" + run,
-                   "provenance": {}, "longbench": lb}, f, indent=2)
+        prov = {"ropelab_version": PROVENANCE["ropelab_version"], "git_sha": git_sha or PROVENANCE["git_sha"],
+                "model_json": json.dumps(model or {}), "command_line": PROVENANCE["command_line"]}
+        json.dump({"windows": list(rows), "reserve": 32, "rope_json": json.dumps(rope or {}),
+                   "model_path": "models/" + run, "provenance": prov, "longbench": lb}, f, indent=2)
+
+
+def write_train_log(path, run, kind, loss, config, data_summary, total_steps, model=None, rope=None, git_sha=None,
+                    complete=True):
+    """OUT/models/<run>/train.h5 of `ropelab pretrain|finetune`: loss per step (tokens_per_s 1000 each),
+    config: TrainConfig::to_json fields (epochs, global_batch, ...), data_summary: the command's counts
+    (pretrain: window; finetune: samples, max_length)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with h5py.File(path, "w") as f:
+        _root(f, "schema_version")
+        g = f.require_group("train").create_group(run)
+        g.attrs["complete"] = np.bool_(False)
+        n = len(loss)
+        for name, v in (("loss", loss), ("lr", [1e-3] * n), ("grad_norm", [1.0] * n), ("tokens_per_s", [1000.0] * n)):
+            g.create_dataset(name, data=np.asarray(v, dtype=np.float64), maxshape=(None,), chunks=(256,))
+        prov = {"ropelab_version": PROVENANCE["ropelab_version"], "git_sha": git_sha or PROVENANCE["git_sha"]}
+        for k, v in (("kind", kind), ("model_path", "models/init"), ("model_json", json.dumps(model or {})),
+                     ("rope_json", json.dumps(rope or {})), ("data_path", "data.jsonl"), ("data_sha256", "0" * 64),
+                     ("data_summary", json.dumps(data_summary)), ("provenance", json.dumps(prov)),
+                     ("config_json", json.dumps(config)), ("n_examples", np.int64(data_summary.get("samples", 1))),
+                     ("total_steps", np.int64(total_steps)), ("step_arithmetic", "hand-made"),
+                     ("world_size", np.int64(1))):
+            g.attrs[k] = v
+        g.attrs["complete"] = np.bool_(complete)
 
 
 def write_ruler_csv(path, lengths, runs, threshold=85.6):
@@ -164,35 +212,56 @@ def write_ruler_csv(path, lengths, runs, threshold=85.6):
             w.writerow([name, *["" if s is None else s for s in scores], "" if eff is None else eff, threshold])
 
 
-def study_entropy(layer0_rise, later_rise, layers=6, heads=2):
+def study_entropy(layer0_rise, later_rise, layers=6, heads=2, c=C):
     """[layer, head, position] over 8c: flat at 1 in the first half, then layers 0-1 step up by
     layer0_rise and layers 2+ by later_rise."""
-    T = 8 * C
+    T = 8 * c
     h = np.ones((layers, heads, T))
     h[:2, :, T // 2:] += layer0_rise
     h[2:, :, T // 2:] += later_rise
     return h
 
 
-def build_study(out):
+def build_study(out, c=C, git_sha=None, samples=100, epochs=2, global_batch=32, model=None):
     """The miniature-study folder of test_study_report.py; returns its run names. base: suite 20
     everywhere; EABF seeds 10 and 30 at 4c (mean 20.0, sample std 14.1); PI: 5 everywhere; EABF on 32
-    conversations: 8 at 4c; one ablation: 12. Passkey of PI is an interrupted (incomplete) group."""
-    write_sweep(out, "base-s0", {w: 20.0 for w in WINDOWS})
-    write_sweep(out, "pi-s0", {w: 5.0 for w in WINDOWS})
-    write_sweep(out, "eabf-s0", {C: 4.0, 2 * C: 6.0, 4 * C: 10.0, 8 * C: 9.0})
-    write_sweep(out, "eabf-s1", {C: 6.0, 2 * C: 8.0, 4 * C: 30.0, 8 * C: 11.0})
-    write_sweep(out, "eabf-n32-s0", {w: 8.0 for w in WINDOWS})
-    write_sweep(out, "eabf-all-layers-s0", {w: 12.0 for w in WINDOWS})
+    conversations: 8 at 4c; one ablation: 12. Passkey of PI is an interrupted (incomplete) group;
+    base's perplexity is e (NLL 1) at every window. Every input records window c (the model's and the
+    RoPE record's), git_sha, and each run has a finished training log: base pre-trained for 40 steps
+    at c, the extensions on `samples` conversations (eabf-n32: 32) of 4c tokens, `epochs` epochs of
+    `global_batch`; model: the base model's config (default model_config(c))."""
+    windows = [c, 2 * c, 4 * c, 8 * c]
+    model, base_rope = model or model_config(c), rope_record(c)
+    ext_model = dict(model, max_position_embeddings=4 * c)
+    runs = {"base-s0": [20.0] * 4, "pi-s0": [5.0] * 4, "eabf-s0": [4.0, 6.0, 10.0, 9.0],
+            "eabf-s1": [6.0, 8.0, 30.0, 11.0], "eabf-n32-s0": [8.0] * 4, "eabf-all-layers-s0": [12.0] * 4}
+    prov = {}  # run -> the provenance keyword arguments of its writers
+    for run, scores in runs.items():
+        base = run.startswith("base")
+        prov[run] = {"model": model if base else ext_model, "git_sha": git_sha,
+                     "rope": base_rope if base else rope_record(c, "eabf" if "eabf" in run else "linear", factor=4.0)}
+        write_sweep(out, run, dict(zip(windows, scores)), **prov[run])
+        n = 32 if "-n32" in run else samples
+        if base:
+            write_train_log(os.path.join(out, "models", run, "train.h5"), run, "pretrain", np.linspace(5, 2, 40),
+                            {"epochs": 1, "max_steps": 40, "global_batch": 8}, {"window": c, "documents": 10}, 40,
+                            **prov[run])
+        else:
+            steps = n // global_batch * epochs
+            write_train_log(os.path.join(out, "models", run, "train.h5"), run, "finetune",
+                            np.linspace(2, 1.5, steps), {"epochs": epochs, "max_steps": 0, "global_batch": global_batch},
+                            {"samples": n, "max_length": 4 * c}, steps, **prov[run])
 
     def passkey(f, run, by_window, complete=True):
-        write_passkey(f, run, [[by_window[w]] * 5 for w in WINDOWS], complete=complete)
+        write_passkey(f, run, [[by_window[w]] * 5 for w in windows], lengths=windows, complete=complete, **prov[run])
 
     with h5py.File(os.path.join(out, "eval.h5"), "w") as f:
-        passkey(f, "base-s0", {C: 0.95, 2 * C: 0.15, 4 * C: 0.0, 8 * C: 0.15})
-        passkey(f, "eabf-s0", {C: 0.5, 2 * C: 0.2, 4 * C: 0.0, 8 * C: 0.0})
-        passkey(f, "eabf-s1", {C: 0.7, 2 * C: 0.4, 4 * C: 0.0, 8 * C: 0.0})
-        passkey(f, "pi-s0", {w: 1.0 for w in WINDOWS}, complete=False)  # interrupted: not read
+        passkey(f, "base-s0", dict(zip(windows, (0.95, 0.15, 0.0, 0.15))))
+        passkey(f, "eabf-s0", dict(zip(windows, (0.5, 0.2, 0.0, 0.0))))
+        passkey(f, "eabf-s1", dict(zip(windows, (0.7, 0.4, 0.0, 0.0))))
+        passkey(f, "pi-s0", {w: 1.0 for w in windows}, complete=False)  # interrupted: not read
+        write_ppl(f, "base-s0", {w: np.ones(w - 1) for w in windows}, trained_window=c, **prov["base-s0"])
     with h5py.File(os.path.join(out, "entropy.h5"), "w") as f:
-        write_entropy_run(f, "base-s0", study_entropy(layer0_rise=2.0, later_rise=0.5), n_docs=8)
-    return ["base-s0", "pi-s0", "eabf-s0", "eabf-s1", "eabf-n32-s0", "eabf-all-layers-s0"]
+        write_entropy_run(f, "base-s0", study_entropy(layer0_rise=2.0, later_rise=0.5, c=c), n_docs=8,
+                          **prov["base-s0"])
+    return list(runs)
