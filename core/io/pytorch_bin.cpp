@@ -234,9 +234,14 @@ std::map<std::string, torch::Tensor> read_pytorch_bin(const std::string& path) {
     fail_input(path, ": unreadable torch.save archive: ", std::string(e.what_without_backtrace()));
   }
   check_input(zip->hasRecord("data.pkl"), path, ": torch.save archive without data.pkl");
-  auto [pkl_ptr, pkl_size] = zip->getRecord("data.pkl");
-  const std::string pickle = sanitize_checkpoint_pickle(
-      std::string(static_cast<const char*>(pkl_ptr.get()), pkl_size), path);
+  std::string raw_pickle;
+  try {  // a corrupt entry fails here, not at open (found by fuzz/targets/weights.cpp)
+    auto [pkl_ptr, pkl_size] = zip->getRecord("data.pkl");
+    raw_pickle.assign(static_cast<const char*>(pkl_ptr.get()), pkl_size);
+  } catch (const c10::Error& e) {
+    fail_input(path, ": unreadable data.pkl in the torch.save archive: ", std::string(e.what_without_backtrace()));
+  }
+  const std::string pickle = sanitize_checkpoint_pickle(raw_pickle, path);
 
   size_t pos = 0;
   auto reader = [&](char* buf, size_t n) {
