@@ -70,6 +70,8 @@ def read_pins(path):
     for key in PACKAGES + ["sha256"]:
         if key not in pins:
             fail(f"{path}: no line \"pin: {key} {'HEX' if key == 'sha256' else 'VERSION'}\"")
+    if not re.fullmatch(r"[0-9a-f]{64}", pins["sha256"]):
+        fail(f"{path}: \"pin: sha256 {pins['sha256']}\": not 64 lowercase hex digits")
     return pins
 
 
