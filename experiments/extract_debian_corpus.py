@@ -2,7 +2,7 @@
 """The miniature's pre-training corpus: long English documents from Debian packages, as JSON Lines.
 
 Reads what `make setup` installs and writes {"text": ..., "source": ...} per line, one document per
-book or manual chapter, in this order:
+book, chapter or manual, in this order:
   bible-kjv-text       the King James Bible, one document per book ("bible-kjv-text:Genesis"), read
                        with the `bible` program of bible-kjv; chapter headings kept, verse numbers not
   debian-reference-en  the Debian Reference's plain-text edition, one document per chapter
