@@ -230,7 +230,9 @@ def lock_refuses_second_writer(job, folder, want):
     processes would depend on the machine's speed. Returns an error string or None."""
     import fcntl
     os.makedirs(folder)
+    t0 = time.time()
     r = sh(job.command(folder), folder, check=False)
+    lock_refuses_second_writer.wall = time.time() - t0
     if r.returncode != 0:
         return f"the first writer failed ({r.returncode})"
     if job.digest(folder) != want:
@@ -267,7 +269,7 @@ def main():
     bin_ = os.path.abspath(a.bin)
     rng = random.Random(a.seed)
     work = tempfile.mkdtemp(prefix="ropelab-kill-")
-    failures, tried, failed_checks = [], 0, 0
+    failures, tried, failed_checks, landed = [], 0, 0, 0
     try:
         fx = fixtures(bin_, work)
         for job in make_jobs(bin_, fx):
@@ -288,13 +290,24 @@ def main():
                     failures.append(f"{job.name}: {err}")
                     failed_checks += 1
                 print(f"[{job.name}] second writer {'refused' if not err else 'NOT refused'}", flush=True)
+                # The reference ran with cold caches; the warm rerun is the pace the kills meet.
+                wall = min(wall, getattr(lock_refuses_second_writer, "wall", wall))
             # The first moment falls in the job's start-up (before any checkpoint or result).
             moments = [rng.uniform(0.05, 0.25) * wall] + [rng.uniform(0.25, 0.95) * wall for _ in range(a.kills - 1)]
             for k, at in enumerate(moments):
                 out = os.path.join(work, job.name, f"kill{k}")
-                os.makedirs(out)
-                killed = run_killed(job.command(out), out, at)
+                # A shared machine's pace varies several-fold between runs: when the job finished
+                # before its moment, the moment is halved and the job rerun in a fresh folder (at
+                # most 4 times), so that the kills land.
+                for _ in range(5):
+                    shutil.rmtree(out, ignore_errors=True)
+                    os.makedirs(out)
+                    killed = run_killed(job.command(out), out, at)
+                    if killed or at < 0.2:
+                        break
+                    at /= 2
                 tried += 1
+                landed += killed
                 before = len(failures)
                 state = job.complete(out)
                 if killed and state is True:
@@ -333,7 +346,7 @@ def main():
             print("kept", work)
     for f in failures:
         print("FAIL:", f)
-    print(f"{tried - failed_checks} passed, {failed_checks} failed")
+    print(f"{tried - failed_checks} passed, {failed_checks} failed; {landed} kills landed before their job ended")
     sys.exit(1 if failures else 0)
 
 

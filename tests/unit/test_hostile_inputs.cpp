@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "core/config/model_config.h"
 #include "core/io/checkpoint.h"
 #include "core/io/jsonl.h"
 #include "core/io/safetensors.h"
@@ -43,6 +44,21 @@ TEST(HostileInputs, JsonNumbersBeyondDoubleAreInputErrors) {
   std::ofstream(tmp / "e.json") << "[1, 3e999]";
   EXPECT_NE(input_error_of([&] { read_json_records(tmp / "e.json"); }).find("e.json: invalid JSON ("),
             std::string::npos);
+}
+
+// model_config: a mistyped model_type raised nlohmann's type_error; RoPE integers beyond 2^53 were
+// cast to int64 unchecked.
+TEST(HostileInputs, MistypedConfigFieldsAreInputErrors) {
+  TempDir tmp;
+  std::ofstream(tmp / "config.json") << R"({"model_type": 12})";
+  EXPECT_NE(input_error_of([&] { load_model_config(tmp / "config.json"); })
+                .find("field 'model_type' has the wrong type (12)"),
+            std::string::npos);
+  std::ofstream(tmp / "config.json", std::ios::trunc)
+      << R"({"rope_scaling": {"rope_type": "yarn", "factor": 4, "original_max_position_embeddings": 1e30}})";
+  EXPECT_NE(input_error_of([&] { load_model_config(tmp / "config.json"); }).find("(|value| <= 2^53)"),
+            std::string::npos)
+      << input_error_of([&] { load_model_config(tmp / "config.json"); });
 }
 
 // A header claiming 10^18 elements is refused from its arithmetic, before anything is mapped
