@@ -143,11 +143,19 @@ def merge_back(build, name):
 def campaign(a):
     names = a.targets or targets()
     goal = a.minutes * 60
-    queue = [n for n in names if spent(n) < goal]
+    # Least-fuzzed first, so that an interrupted campaign leaves the targets even.
+    queue = sorted((n for n in names if spent(n) < goal), key=spent)
     for n in names:
         print("fuzz %-16s %6.1f of %d CPU-min done" % (n, spent(n) / 60, a.minutes), flush=True)
     running, stopped = [], []
+    # BUILD/STOP ends the campaign gracefully: running sessions finish and are logged, no new
+    # ones start (make fuzz resumes later from the log).
+    stop_file = os.path.join(a.build, "STOP")
+    if os.path.exists(stop_file):
+        os.remove(stop_file)
     while queue or running:
+        if os.path.exists(stop_file):
+            queue = []
         while queue and len(running) < a.jobs:
             n = queue.pop(0)
             left = goal - spent(n)

@@ -66,6 +66,20 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
     map_ = nullptr;
     fail_input(path, ": cannot memory-map file");
   }
+  // A constructor that throws runs no destructor: a refused file must unmap here, or every
+  // refusal leaks a mapping (found by fuzz/targets/weights.cpp: after ~10^5 refused inputs the
+  // process ran out of mappings).
+  try {
+    validate_header();
+  } catch (...) {
+    ::munmap(map_, size_);
+    map_ = nullptr;
+    throw;
+  }
+}
+
+void SafetensorsFile::validate_header() {
+  const std::string& path = path_;
   const auto* bytes = static_cast<const uint8_t*>(map_);
   uint64_t n = 0;
   for (int i = 7; i >= 0; --i) n = (n << 8) | bytes[i];
@@ -100,7 +114,9 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
     for (const auto& d : v["shape"]) {
       check_input(d.is_number_integer() && d.get<int64_t>() >= 0, where, ": shape must hold non-negative integers");
       e.shape.push_back(d.get<int64_t>());
-      numel *= uint64_t(d.get<int64_t>());
+      // An overflowing product could wrap to a size the offsets match ([2^32, 2^32] -> 0).
+      check_input(!__builtin_mul_overflow(numel, uint64_t(d.get<int64_t>()), &numel), where, ": shape ",
+                  v["shape"].dump(), " has more elements than 2^64");
     }
     const auto& off = v["data_offsets"];
     check_input(off.is_array() && off.size() == 2 && off[0].is_number_unsigned() && off[1].is_number_unsigned(),
@@ -110,7 +126,9 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
     check_input(e.begin <= e.end, where, ": data_offsets begin ", e.begin, " > end ", e.end);
     check_input(e.end <= data_size, where, ": data_offsets end ", e.end, " exceeds the data section (",
                 data_size, " bytes; file truncated?)");
-    const uint64_t expect = numel * uint64_t(c10::elementSize(st_type));
+    uint64_t expect = 0;
+    check_input(!__builtin_mul_overflow(numel, uint64_t(c10::elementSize(st_type)), &expect), where, ": shape ",
+                v["shape"].dump(), " needs more than 2^64 bytes");
     check_input(e.end - e.begin == expect, where, ": holds ", e.end - e.begin, " bytes but ", e.dtype,
                 " × shape needs ", expect);
     spans.emplace_back(e.begin, it.key());

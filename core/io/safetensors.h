@@ -42,6 +42,8 @@ class SafetensorsFile {
   void release(const std::string& name) const;
 
  private:
+  void validate_header();  // parses and checks the mapped header; InputError naming the tensor
+
   std::string path_;
   void* map_ = nullptr;
   size_t size_ = 0;

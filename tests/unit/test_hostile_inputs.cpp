@@ -3,7 +3,9 @@
 // undefined behaviour.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 
 #include "core/config/model_config.h"
 #include "core/io/checkpoint.h"
@@ -78,6 +80,30 @@ TEST(HostileInputs, SafetensorsHeaderClaimingAbsurdShapesIsRefusedWithItsSize) {
   EXPECT_NE(input_error_of([&] { SafetensorsFile f(tmp / "model.safetensors"); })
                 .find("data_offsets end 4000000000000000 exceeds the data section (8 bytes"),
             std::string::npos);
+}
+
+// A refused file used to keep its memory mapping (the constructor threw after mmap): 10^5 refused
+// inputs exhausted the process's mappings under the fuzzer. Counted from /proc/self/maps.
+TEST(HostileInputs, RefusedSafetensorsFilesLeaveNoMapping) {
+  TempDir tmp;
+  {
+    std::ofstream f(tmp / "model.safetensors", std::ios::binary);
+    const std::string header = R"({"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}})";
+    const uint64_t n = header.size();
+    f.write(reinterpret_cast<const char*>(&n), 8);
+    f << header;
+  }
+  auto mappings = [] {
+    std::ifstream maps("/proc/self/maps");
+    return std::count(std::istreambuf_iterator<char>(maps), std::istreambuf_iterator<char>(), '\n');
+  };
+  // The shape's 2^64 elements used to wrap to 0 and match the empty data_offsets.
+  EXPECT_NE(input_error_of([&] { SafetensorsFile f(tmp / "model.safetensors"); })
+                .find(": shape [4294967296,4294967296] has more elements than 2^64"),
+            std::string::npos);
+  const auto before = mappings();
+  for (int i = 0; i < 200; ++i) (void)input_error_of([&] { SafetensorsFile f(tmp / "model.safetensors"); });
+  EXPECT_LE(mappings(), before + 2);  // + slack for an allocator arena
 }
 
 }  // namespace
