@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/util/error.h"
+#include "core/util/numbers.h"
 #include "core/util/files.h"
 #include "core/util/strings.h"
 
@@ -81,7 +82,9 @@ RulerRun read_ruler_run(const std::string& spec) {
     fs::path csv = e.path() / "summary.csv";
     if (!fs::exists(csv)) csv = e.path() / "pred" / "summary.csv";
     check_input(fs::exists(csv), e.path().string(), ": no summary.csv (nor pred/summary.csv); run `ropelab ruler score` there");
-    run.by_length[std::stoll(n)] = read_ruler_summary(csv);
+    const auto length = parse_int64(n);
+    check_input(length.has_value(), e.path().string(), ": length folder name is out of range");
+    run.by_length[*length] = read_ruler_summary(csv);
   }
   check_input(!run.by_length.empty(), "--run ", spec, ": no length folders (DIR/<length>/summary.csv) in ", dir.string());
   return run;

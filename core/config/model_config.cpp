@@ -130,6 +130,9 @@ void ModelConfig::validate(const std::string& where) const {
               num_attention_heads, ") must be divisible by num_key_value_heads (",
               num_key_value_heads, ")");
   check_input(head_dim() % 2 == 0, where, ": head_dim (", head_dim(), ") must be even for RoPE");
+  // Real models use 64-256; a head_dim of 10^8 passes the element-count bound below with a small
+  // hidden size but makes every RoPE table 10^8 long (a 10 s "hang", found by fuzzing).
+  check_input(head_dim() <= 65536, where, ": head_dim (", head_dim(), ") is implausible (at most 65536)");
   // Every tensor's element count must fit an int64 (and LibTorch's indexing) before anything is
   // allocated; 2^53 keeps the double count exact.
   const double largest = std::max({double(vocab_size) * double(hidden_size),

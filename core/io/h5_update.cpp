@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/util/error.h"
+#include "core/util/numbers.h"
 
 namespace ropelab::h5 {
 
@@ -28,7 +29,9 @@ void remove_stale_temporaries(const fs::path& target) {
     if (name.rfind(prefix, 0) != 0) continue;
     const std::string pid = name.substr(prefix.size());
     if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    const long p = std::stol(pid);
+    const auto parsed = parse_int64(pid);  // all digits, but maybe beyond a pid (std::stol threw)
+    if (!parsed || *parsed > INT32_MAX) continue;
+    const long p = long(*parsed);
     if (p != long(::getpid()) && ::kill(pid_t(p), 0) != 0 && errno == ESRCH) fs::remove(e.path(), ec);
   }
 }

@@ -61,6 +61,12 @@ TEST(HostileInputs, MistypedConfigFieldsAreInputErrors) {
   EXPECT_NE(input_error_of([&] { load_model_config(tmp / "config.json"); }).find("(|value| <= 2^53)"),
             std::string::npos)
       << input_error_of([&] { load_model_config(tmp / "config.json"); });
+  // head_dim 10^8 with the default hidden size passed the element-count bound; every RoPE table
+  // then had 5·10^7 pairs (a 10 s stall under the fuzzer).
+  std::ofstream(tmp / "config.json", std::ios::trunc) << R"({"head_dim": 118446746})";
+  EXPECT_NE(input_error_of([&] { load_model_config(tmp / "config.json"); })
+                .find("head_dim (118446746) is implausible (at most 65536)"),
+            std::string::npos);
 }
 
 // A header claiming 10^18 elements is refused from its arithmetic, before anything is mapped

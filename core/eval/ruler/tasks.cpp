@@ -74,7 +74,11 @@ std::map<BaseTask, int64_t> read_data_constants(const fs::path& path) {
     if (!std::regex_search(text, m, key_re)) continue;
     const auto from = m.suffix().first;
     std::smatch t;
-    if (std::regex_search(from, text.cend(), t, tokens_re)) out[b] = std::stoll(t[1].str());
+    if (!std::regex_search(from, text.cend(), t, tokens_re)) continue;
+    // [0-9]+ can still overflow int64 (std::stoll threw out_of_range; found by fuzzing).
+    const auto v = parse_int64(t[1].str());
+    check_input(v.has_value(), path.string(), ": tokens_to_generate ", t[1].str(), " of '", name, "' is out of range");
+    out[b] = *v;
   }
   check_input(!out.empty(), path.string(), ": no 'tokens_to_generate' of any base task found");
   return out;
