@@ -6,6 +6,7 @@
 #include <cctype>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -48,7 +49,9 @@ const std::string& command_line() { return command_line_storage(); }
 
 void add_common_options(po::options_description& d) {
   d.add_options()("help,h", "show this help")(
-      "config", po::value<std::string>(), "INI file with options of this subcommand (key = value)")(
+      "config", po::value<std::vector<std::string>>()->composing(),
+      "INI file with options of this subcommand (key = value); repeatable: a base file plus a method file, "
+      "each key set in one file only, the command line overriding both")(
       "threads", po::value<int>()->default_value(int(std::max(1u, std::thread::hardware_concurrency()))),
       "CPU threads for LibTorch");
 }
@@ -112,6 +115,33 @@ bool has_percent(const Args& args) {
   return false;
 }
 
+// --config files, in order. A study states each fact once: a key set by two files is refused
+// (naming both) rather than one silently winning; the command line, stored first, overrides them.
+void store_config_files(const std::vector<std::string>& paths, const po::options_description& d,
+                        po::variables_map& vm, bool& percent) {
+  std::map<std::string, std::string> set_by;  // key -> the file that set it
+  for (const std::string& path : paths) {
+    check_input(std::ifstream(path).good(), "--config ", path, ": cannot open file");
+    const std::string text = read_text_file(path);
+    percent = percent || text.find('%') != std::string::npos;
+    std::istringstream in(text);
+    try {
+      const po::parsed_options parsed = po::parse_config_file(in, d, /*allow_unregistered=*/false);
+      refuse_negative_unsigned(parsed, d, "--config " + path + ": ");
+      for (const auto& opt : parsed.options) {
+        check_input(opt.string_key != "config", "--config ", path,
+                    ": a config file cannot name another one (give each with its own --config)");
+        auto [it, fresh] = set_by.emplace(opt.string_key, path);
+        check_input(fresh || it->second == path, "--config ", path, ": '", opt.string_key, "' is already set by ",
+                    it->second, " (set each key in one file; the command line overrides both)");
+      }
+      po::store(parsed, vm);
+    } catch (const po::error& e) {
+      fail_input("--config ", path, ": ", po_message(e, percent));
+    }
+  }
+}
+
 }  // namespace
 
 bool parse(const std::string& usage, const po::options_description& d, const Args& args,
@@ -127,20 +157,7 @@ bool parse(const std::string& usage, const po::options_description& d, const Arg
       std::cout << "usage: " << usage << "\n\n" << d << "\n";
       return false;
     }
-    if (vm.count("config")) {
-      const std::string path = vm["config"].as<std::string>();
-      check_input(std::ifstream(path).good(), "--config ", path, ": cannot open file");
-      const std::string text = read_text_file(path);
-      percent = percent || text.find('%') != std::string::npos;
-      std::istringstream in(text);
-      try {
-        const po::parsed_options parsed = po::parse_config_file(in, d, /*allow_unregistered=*/false);
-        refuse_negative_unsigned(parsed, d, "--config " + path + ": ");
-        po::store(parsed, vm);
-      } catch (const po::error& e) {
-        fail_input("--config ", path, ": ", po_message(e, percent));
-      }
-    }
+    if (vm.count("config")) store_config_files(vm["config"].as<std::vector<std::string>>(), d, vm, percent);
     po::notify(vm);
   } catch (const po::error& e) {
     fail_input(po_message(e, percent), " (see --help)");

@@ -20,7 +20,7 @@ namespace po = boost::program_options;
 
 using Args = std::vector<std::string>;
 
-// --help, --config FILE (INI), --threads N.
+// --help, --config FILE (INI; repeatable, a key in one file only), --threads N.
 void add_common_options(po::options_description& d);
 // --model DIR, --device, --dtype.
 void add_model_options(po::options_description& d, bool model_required = true);

@@ -79,19 +79,19 @@ for seed in $SEEDS; do
 done
 
 # --- 3. extension: 100 samples, 6 steps, one RoPE method each -------------------------------------
-finetune() {  # name ini seed samples
+finetune() {  # name method seed samples: the shared recipe plus one method file
   local out=$M/$1
   have $out/config.json && return 0
   local resume=""; [ -d $out ] && resume="--resume $out"
   stage "extend: $1 (4c = $((4 * C)), $4 samples)"
-  $BIN finetune --config $CFG/$2.ini --model $M/base-s$3 --data $D/sharegpt.json --samples $4 --seed $3 \
+  $BIN finetune --config $CFG/finetune.ini --config $CFG/methods/$2.ini --model $M/base-s$3 --data $D/sharegpt.json --samples $4 --seed $3 \
     --nproc $NPROC --out $out $resume
 }
 RUNS=""
 for seed in $SEEDS; do
   RUNS="$RUNS base-s$seed"
-  for m in $METHODS $ABLATIONS; do finetune $m-s$seed finetune-$m $seed 100; RUNS="$RUNS $m-s$seed"; done
-  for n in $SIZES; do finetune eabf-n$n-s$seed finetune-eabf $seed $n; RUNS="$RUNS eabf-n$n-s$seed"; done
+  for m in $METHODS $ABLATIONS; do finetune $m-s$seed $m $seed 100; RUNS="$RUNS $m-s$seed"; done
+  for n in $SIZES; do finetune eabf-n$n-s$seed eabf $seed $n; RUNS="$RUNS eabf-n$n-s$seed"; done
 done
 
 # --- 4. evaluation at c, 2c, 4c, 8c ---------------------------------------------------------------

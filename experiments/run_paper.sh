@@ -41,11 +41,11 @@ mkdir -p "$OUT"
 METHODS="pi ntk_by_parts yarn abf eabf"
 LBOPTS="--longbench-dir $LB --prompt-config $LBCFG/dataset2prompt.json --maxlen-config $LBCFG/dataset2maxlen.json"
 
-finetune() {  # ini out [extra...]
-  local ini=$1 out=$2; shift 2
+finetune() {  # recipe method out [extra...]: a table's recipe plus one method file
+  local recipe=$1 method=$2 out=$3; shift 3
   [ -f "$out/config.json" ] && return 0
   local resume=""; [ -d "$out" ] && resume="--resume $out"
-  "$BIN" finetune --config "$ini" --model "$MODEL" --data "$DATA" --out "$out" --nproc "$NPROC" $resume "$@"
+  "$BIN" finetune --config $CFG/$recipe.ini --config $CFG/methods/$method.ini --model "$MODEL" --data "$DATA" --out "$out" --nproc "$NPROC" $resume "$@"
 }
 sweep() {  # model out [windows]
   "$BIN" sweep --config $CFG/eval-sweep.ini --model "$1" --out "$2" $LBOPTS ${3:+--windows $3}
@@ -53,7 +53,7 @@ sweep() {  # model out [windows]
 
 if want 2 || want 4; then  # Table 2 (3.5k samples, 16k) and Table 4 (the same models at 4k..32k)
   for m in $METHODS; do
-    finetune $CFG/table2-$m.ini "$OUT/models/$m-3.5k"
+    finetune table2 $m "$OUT/models/$m-3.5k"
     if want 4; then sweep "$OUT/models/$m-3.5k" "$OUT/eval/$m-3.5k"; else sweep "$OUT/models/$m-3.5k" "$OUT/eval/$m-3.5k" 16384; fi
   done
   sweep "$MODEL" "$OUT/eval/base" 4096
@@ -61,7 +61,7 @@ fi
 if want 5; then  # Table 5 / Figure 2: 32 / 100 / 1k samples, 16k
   for m in $METHODS; do
     for n in 32 100 1000; do
-      finetune $CFG/table5-$m.ini "$OUT/models/$m-$n" --samples $n
+      finetune table5 $m "$OUT/models/$m-$n" --samples $n
       sweep "$OUT/models/$m-$n" "$OUT/eval/$m-$n" 16384
     done
   done
@@ -70,9 +70,16 @@ if want fig1 && [ -n "${DOCS:-}" ]; then  # Figure 1: entropy of the chat model 
   for run in base $(for m in $METHODS; do echo $m-100; done); do
     model=$MODEL; [ $run != base ] && model=$OUT/models/$run
     [ -d "$model" ] || continue
-    [ -f "$OUT/entropy-$run.done" ] && continue
+    # Reused when both lengths' HDF5 runs say `complete` (written last); otherwise redone.
+    done_all=1
+    for T in 4096 16384; do
+      rc=0; python3 analysis/h5_complete.py "$OUT/entropy.h5" "/runs/$run@$T" || rc=$?
+      [ $rc -le 1 ] || exit $rc
+      [ $rc = 0 ] || done_all=0
+    done
+    [ $done_all = 1 ] && continue
     "$BIN" entropy --config $CFG/figure1-entropy.ini --model "$model" --data "$DOCS" --out "$OUT/entropy.h5" \
-      --run $run --overwrite && touch "$OUT/entropy-$run.done"
+      --run $run --overwrite
   done
 fi
 if want ruler && [ -n "${RULER_DATA:-}" ]; then  # RULER: effective length of every Table-2 method
