@@ -5,9 +5,13 @@ Used by the golden tests to check `ropelab forward`: it reads the same HF-layout
 (config.json + model.safetensors, F32/BF16/F16) and the token ids, computes logits from the
 formulas in shared docs rope-methods.md, and compares with the HDF5 written by the toolkit.
 
-usage: reference_forward.py MODEL_DIR TOKENS_FILE OUT.h5 ROPE_JSON [TOL]
+usage: reference_forward.py MODEL_DIR TOKENS_FILE OUT.h5 ROPE_JSON TOL
+       reference_forward.py --entropy MODEL_DIR TOKENS_FILE ROPE_JSON OUT.txt
 ROPE_JSON is the HF-style rope_scaling object given to `--rope-json` ("null" = checkpoint's).
-Exit 0 when max |logits - reference| <= TOL (default 2e-3), else 1.
+Logits: exit 0 when max |logits - reference| <= TOL, else 1 (the caller sets TOL from the error it
+measured for its compute dtype). --entropy writes the attention entropy -sum p ln p (nats) of every
+layer, query head and position, one number per line in (layer, head, position) order, for the
+entropy recorder's tests (tests/unit/test_entropy.cpp).
 """
 import json
 import math
@@ -129,7 +133,8 @@ def rms(x, w, eps):
     return w * (x / np.sqrt((x * x).mean(-1, keepdims=True) + eps))
 
 
-def forward(cfg, W, ids, rs):
+def forward(cfg, W, ids, rs, entropy=None):
+    """Logits (T, vocab); appends each layer's attention entropy (H, T) to `entropy` when given."""
     H, Hkv = cfg["num_attention_heads"], cfg.get("num_key_value_heads", cfg["num_attention_heads"])
     C = cfg["hidden_size"]
     d = cfg.get("head_dim") or C // H
@@ -160,6 +165,8 @@ def forward(cfg, W, ids, rs):
         s[:, mask] = -np.inf
         s = np.exp(s - s.max(-1, keepdims=True))
         s /= s.sum(-1, keepdims=True)
+        if entropy is not None:
+            entropy.append(-(s * np.log(np.where(s > 0, s, 1.0))).sum(-1))
         o = (s @ v).transpose(1, 0, 2).reshape(T, H * d)
         x = x + o @ W[p + "self_attn.o_proj.weight"].T
         h = rms(x, W[p + "post_attention_layernorm.weight"], eps)
@@ -171,13 +178,25 @@ def forward(cfg, W, ids, rs):
     return x @ head.T
 
 
-def main():
-    model_dir, tokens_file, out_h5, rope_json = sys.argv[1:5]
-    tol = float(sys.argv[5]) if len(sys.argv) > 5 else 2e-3
+def load(model_dir, tokens_file, rope_json):
     cfg = json.load(open(f"{model_dir}/config.json"))
     rs = json.loads(rope_json) if rope_json != "null" else cfg.get("rope_scaling")
     W = load_safetensors(f"{model_dir}/model.safetensors")
     ids = np.array([int(t) for t in open(tokens_file).read().split()])
+    return cfg, rs, W, ids
+
+
+def main():
+    if sys.argv[1] == "--entropy":
+        model_dir, tokens_file, rope_json, out_txt = sys.argv[2:6]
+        cfg, rs, W, ids = load(model_dir, tokens_file, rope_json)
+        ent = []
+        forward(cfg, W, ids, rs, ent)
+        np.savetxt(out_txt, np.stack(ent).reshape(-1), fmt="%.17g")
+        return
+    model_dir, tokens_file, out_h5, rope_json, tol = sys.argv[1:6]
+    tol = float(tol)
+    cfg, rs, W, ids = load(model_dir, tokens_file, rope_json)
     ref = forward(cfg, W, ids, rs)
     with h5py.File(out_h5, "r") as f:
         got = f["logits"][()]
