@@ -10,7 +10,7 @@ PACKAGES = cmake g++ make pkg-config libtorch-dev libhdf5-dev libboost-program-o
            libgloo-dev libicu-dev libssl-dev python3-matplotlib python3-h5py python3-numpy \
            bible-kjv bible-kjv-text debian-reference-en gnu-standards
 
-.PHONY: all setup configure build bin test test-unit test-interop interop-venv interop-build demo reproduce-mini plots clean format fuzz-setup fuzz-build fuzz fuzz-replay
+.PHONY: all setup configure build bin test test-unit test-interop interop-venv interop-build demo reproduce-mini plots clean format format-setup format-check fuzz-setup fuzz-build fuzz fuzz-replay
 
 all: build
 
@@ -93,8 +93,19 @@ interop-build: setup interop-venv
 test-interop: interop-build
 	cd $(INTEROP_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'unit|interop' $(CTEST_FLAGS)
 
-format:
-	clang-format -i $$(git ls-files '*.cpp' '*.h' '*.cc')
+# C++ style (.clang-format), pinned to Debian 12's clang-format 14 (versions format differently).
+# `make format` rewrites the sources; `make format-check` (run by .ci/run) fails on any difference.
+FORMAT_PACKAGES = clang-format-14
+FORMAT_SOURCES = $$(git ls-files '*.cpp' '*.h' '*.cc')
+format-setup:
+	@$(MAKE) --no-print-directory setup PACKAGES="$(FORMAT_PACKAGES)"
+
+format: format-setup
+	clang-format-14 -i $(FORMAT_SOURCES)
+
+format-check: format-setup
+	clang-format-14 --dry-run --Werror $(FORMAT_SOURCES)
+	@echo "format-check: $$(git ls-files '*.cpp' '*.h' '*.cc' | wc -l) files match .clang-format"
 
 clean:
 	rm -rf $(BUILD)

@@ -64,6 +64,12 @@ def mean_or_none(values):
     return float(np.mean(values)) if values else None
 
 
+def method_table(M, columns, methods, row):
+    """Markdown table lines: one row per method of `methods` that has runs in M, its cells row(m)."""
+    lines = ["| method | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns)]
+    return lines + [f"| {LABEL.get(m, m)} | " + " | ".join(row(m)) + " |" for m in methods if m in M]
+
+
 def description(c, model, pretraining, extension):
     """The study in one sentence, from the recorded configs; what no input recorded is left out."""
     what = (f"A {model['num_hidden_layers']}-layer `{model['model_type']}` model (hidden {model['hidden_size']}, "
@@ -112,41 +118,25 @@ def main():
     L.append("Scores ×100 with LongBench's metrics (qa_f1 for the QA tasks, classification, retrieval). "
              f"*Suite avg* = mean of the {len(TASK_LABEL)} tasks (the analogue of the paper's "
              f"{len(paper['tasks'])}-task Macro).\n")
-    L.append("| method | " + " | ".join(TASK_LABEL.values()) + " | Suite avg |")
-    L.append("|---|" + "---|" * (len(TASK_LABEL) + 1))
-    for m in HEADLINE:
-        if m in M:
-            L.append(f"| {LABEL[m]} | " + " | ".join(cell(lb(m, 4 * c, t)) for t in TASK_LABEL) +
-                     f" | **{cell(lb(m, 4 * c))}** |")
+    L += method_table(M, list(TASK_LABEL.values()) + ["Suite avg"], HEADLINE,
+                      lambda m: [cell(lb(m, 4 * c, t)) for t in TASK_LABEL] + [f"**{cell(lb(m, 4 * c))}**"])
     L.append("\n![Tasks at 4c](figures/study_tasks_4c.png)\n")
 
     L.append("## Table 4 / Figure 3 analogue — suite average vs evaluation window\n")
-    L.append("| method | " + " | ".join(f"{w} ({w // c}c)" for w in windows) + " |")
-    L.append("|---|" + "---|" * len(windows))
-    for m in HEADLINE:
-        if m in M:
-            L.append(f"| {LABEL[m]} | " + " | ".join(cell(lb(m, w)) for w in windows) + " |")
+    L += method_table(M, [f"{w} ({w // c}c)" for w in windows], HEADLINE, lambda m: [cell(lb(m, w)) for w in windows])
     L.append("\n![Suite average vs window](figures/study_suite_vs_window.png)\n")
 
     depths = sorted({d["passkey_depths"] for d in data.values() if d["passkey_depths"]})
     L.append("## Passkey retrieval (accuracy %" + (f", mean over {'/'.join(map(str, depths))} depths" if depths else "")
              + ")\n")
-    L.append("| method | " + " | ".join(f"{w // c}c" for w in windows) + " |")
-    L.append("|---|" + "---|" * len(windows))
-    for m in HEADLINE + [x for x in ABLATIONS if x != "eabf"]:
-        if m in M:
-            L.append(f"| {LABEL.get(m, m)} | " +
-                     " | ".join(cell(passkey_values(M, m, w), 0) for w in windows) + " |")
+    L += method_table(M, [f"{w // c}c" for w in windows], HEADLINE + [x for x in ABLATIONS if x != "eabf"],
+                      lambda m: [cell(passkey_values(M, m, w), 0) for w in windows])
     L.append("\n![Passkey vs window](figures/study_passkey_vs_window.png)\n")
     L.append("![Passkey by depth, EABF](figures/passkey_eabf-s0.png)\n")
 
     L.append("## Perplexity on held-out text (whole window; inside / beyond c)\n")
-    L.append("| method | " + " | ".join(f"{w // c}c" for w in windows) + " |")
-    L.append("|---|" + "---|" * len(windows))
-    for m in HEADLINE:
-        if m in M:
-            L.append(f"| {LABEL[m]} | " + " | ".join(
-                cell([d["ppl"].get(w, (None,))[0] for d in M[m].values()]) for w in windows) + " |")
+    L += method_table(M, [f"{w // c}c" for w in windows], HEADLINE,
+                      lambda m: [cell([d["ppl"].get(w, (None,))[0] for d in M[m].values()]) for w in windows])
     L.append("")
 
     L += ruler_section(a.out, a.runs, HEADLINE, split_run, LABEL, cell, c)

@@ -89,6 +89,21 @@ void add_rope_options(po::options_description& d) {
       "HF-style rope_scaling object as JSON (rope_theta may appear inside); excludes --rope*");
 }
 
+void add_eval_run_options(po::options_description& d, const std::string& kind, const std::string& csv_what) {
+  d.add_options()("out", po::value<std::string>()->required(), "HDF5 file (runs are added to it)")(
+      "run", po::value<std::string>()->default_value(kind), ("run name: /eval/<run>/" + kind).c_str())(
+      "csv", po::value<std::string>(), ("also write " + csv_what + " as CSV").c_str())(
+      "overwrite", po::bool_switch(), "replace an existing run / CSV");
+}
+
+po::options_description model_command_options(const std::string& title, bool model_required) {
+  po::options_description d(title);
+  add_common_options(d);
+  add_model_options(d, model_required);
+  add_rope_options(d);
+  return d;
+}
+
 namespace {
 
 // Boost.Program_options builds an error's message by replacing placeholders such as
@@ -162,6 +177,7 @@ bool parse(const std::string& usage, const po::options_description& d, const Arg
   } catch (const po::error& e) {
     fail_input(po_message(e, percent), " (see --help)");
   }
+  if (vm.count("threads")) apply_threads(vm);
   return true;
 }
 

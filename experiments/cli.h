@@ -26,9 +26,15 @@ void add_common_options(po::options_description& d);
 void add_model_options(po::options_description& d, bool model_required = true);
 // --rope METHOD, --rope-factor, --rope-theta, --rope-original-max-position, ..., --rope-json.
 void add_rope_options(po::options_description& d);
+// Where an evaluation writes: --out FILE.h5 (runs are added to it), --run NAME (/eval/<run>/<kind>,
+// default `kind`), --csv FILE (csv_what: what the CSV holds), --overwrite.
+void add_eval_run_options(po::options_description& d, const std::string& kind, const std::string& csv_what);
+// The options of a subcommand that runs a model: common + model + RoPE options, under `title`.
+po::options_description model_command_options(const std::string& title, bool model_required = true);
 
-// Parses args into vm. Returns false when --help was printed (the caller returns 0).
-// `usage` is the one-line synopsis shown with --help.
+// Parses args into vm (command line, then the --config files), then sets LibTorch's threads from
+// --threads. Returns false when --help was printed (the caller returns 0). `usage` is the one-line
+// synopsis shown with --help.
 bool parse(const std::string& usage, const po::options_description& d, const Args& args,
            po::variables_map& vm, const po::positional_options_description* pos = nullptr);
 

@@ -113,7 +113,6 @@ int run_bench_entropy(const cli::Args& args) {
       "skip the naive case (c) above this T (it is minutes per case at 16k on a CPU)");
   po::variables_map vm;
   if (!cli::parse("ropelab bench entropy [--shapes 7b,tiny] [--lengths 1024,...,16384]", d, args, vm)) return 0;
-  cli::apply_threads(vm);
   const int repeats = vm["repeats"].as<int>();
   check_input(repeats >= 1, "--repeats must be >= 1");
   const auto lengths = cli::parse_int_list(vm["lengths"].as<std::string>(), "--lengths");

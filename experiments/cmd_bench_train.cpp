@@ -59,7 +59,6 @@ int run_bench_train(const cli::Args& args) {
       "checkpointing", po::value<std::string>()->default_value("off,on"), "activation checkpointing settings");
   po::variables_map vm;
   if (!parse("ropelab bench train [--model DIR | --arch PRESET] --lengths 1024,4096", d, args, vm)) return 0;
-  apply_threads(vm);
   install_tensor_memory_counter();  // before any model: every tensor of a case is counted
   auto lengths = parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
   const int steps = vm["steps"].as<int>();

@@ -38,17 +38,31 @@ void add_seed_overwrite(po::options_description& d) {
                                                                 "replace existing outputs");
 }
 
-void add_tokenizer_docs(po::options_description& d) {
+// The options of a generator that sizes text with a tokenizer and fills with documents.
+po::options_description tokenized_data_options(const std::string& title) {
+  po::options_description d(title);
+  add_common_options(d);
   d.add_options()("tokenizer", po::value<std::string>()->required(),
                   "SentencePiece tokenizer.model (measures lengths)")(
       "docs", po::value<std::string>()->required(),
       "filler documents (JSONL {\"text\"} or blank-line separated)");
+  return d;
 }
 
 Tokenizer open_tokenizer_option(const po::variables_map& vm) {
   const auto path = vm["tokenizer"].as<std::string>();
   check_input(fs::is_regular_file(path), "--tokenizer ", path, ": file not found");
   return Tokenizer(path);
+}
+
+// --tokenizer and --docs of a tokenized_data_options() command, opened.
+struct TokenizedInputs {
+  Tokenizer tok;
+  std::vector<std::string> docs;
+};
+TokenizedInputs open_tokenized_inputs(const po::variables_map& vm) {
+  Tokenizer tok = open_tokenizer_option(vm);
+  return {std::move(tok), read_documents(vm["docs"].as<std::string>())};
 }
 
 void make_parent(const fs::path& p) {
@@ -98,9 +112,7 @@ int split(const Args& args) {
 }
 
 int pretrain(const Args& args) {
-  po::options_description d("ropelab data pretrain");
-  add_common_options(d);
-  add_tokenizer_docs(d);
+  po::options_description d = tokenized_data_options("ropelab data pretrain");
   d.add_options()("window", po::value<int64_t>()->default_value(256),
                   "tokens per document at most (BOS+EOS counted)")("count", po::value<size_t>()->required(),
                                                                    "number of documents")(
@@ -129,8 +141,7 @@ int pretrain(const Args& args) {
   cfg.validate();
   const std::string out = vm["out"].as<std::string>();
   check_output_path(out, vm["overwrite"].as<bool>());
-  auto tok = open_tokenizer_option(vm);
-  auto docs = read_documents(vm["docs"].as<std::string>());
+  const auto [tok, docs] = open_tokenized_inputs(vm);
   std::cout << "pretrain data: " << cfg.count << " documents <= " << cfg.window << " tokens, mix "
             << data::mix_to_string(cfg.mix) << ", seed " << cfg.seed << ", " << docs.size()
             << " filler documents\n";
@@ -147,9 +158,7 @@ int pretrain(const Args& args) {
 }
 
 int conversations(const Args& args) {
-  po::options_description d("ropelab data conversations");
-  add_common_options(d);
-  add_tokenizer_docs(d);
+  po::options_description d = tokenized_data_options("ropelab data conversations");
   d.add_options()("length", po::value<int64_t>()->default_value(1024),
                   "tokens per conversation at most, in the LLaMA-2 chat format")(
       "count", po::value<size_t>()->default_value(100), "number of conversations")(
@@ -174,8 +183,7 @@ int conversations(const Args& args) {
   cfg.validate();
   const std::string out = vm["out"].as<std::string>();
   check_output_path(out, vm["overwrite"].as<bool>());
-  auto tok = open_tokenizer_option(vm);
-  auto docs = read_documents(vm["docs"].as<std::string>());
+  const auto [tok, docs] = open_tokenized_inputs(vm);
   std::cout << "conversations: " << cfg.count << " x <= " << cfg.length << " tokens, turns " << cfg.min_turns
             << "-" << cfg.max_turns << ", mix " << data::mix_to_string(cfg.mix) << ", seed " << cfg.seed
             << "\n";
@@ -191,9 +199,7 @@ int conversations(const Args& args) {
 }
 
 int longbench(const Args& args) {
-  po::options_description d("ropelab data longbench");
-  add_common_options(d);
-  add_tokenizer_docs(d);
+  po::options_description d = tokenized_data_options("ropelab data longbench");
   d.add_options()("lengths", po::value<std::string>()->default_value("256,512,1024,2048"),
                   "context lengths in tokens")("per-length", po::value<size_t>()->default_value(50),
                                                "instances per length and dataset")(
@@ -210,8 +216,7 @@ int longbench(const Args& args) {
   cfg.seed = vm["seed"].as<uint64_t>();
   cfg.validate();
   AtomicDir dir(vm["out"].as<std::string>(), vm["overwrite"].as<bool>());
-  auto tok = open_tokenizer_option(vm);
-  auto docs = read_documents(vm["docs"].as<std::string>());
+  const auto [tok, docs] = open_tokenized_inputs(vm);
   std::cout << "longbench suite: lengths " << vm["lengths"].as<std::string>() << ", " << cfg.per_length
             << " per length and dataset, seed " << cfg.seed << "\n";
   auto t0 = Clock::now();

@@ -58,10 +58,7 @@ std::vector<int64_t> resolve_probes(const std::string& spec, int64_t T) {
 }  // namespace
 
 int run_entropy(const Args& args) {
-  po::options_description d("ropelab entropy");
-  add_common_options(d);
-  add_model_options(d);
-  add_rope_options(d);
+  po::options_description d = model_command_options("ropelab entropy");
   d.add_options()("data", po::value<std::string>(), "JSONL with a \"text\" field, or plain text (blank-line separated)")(
       "tokens-file", po::value<std::string>(), "one sequence of whitespace-separated token ids instead of --data")(
       "lengths", po::value<std::string>(), "sequence lengths, e.g. 1024,2048 (default with --tokens-file: its length)")(
@@ -78,7 +75,6 @@ int run_entropy(const Args& args) {
   if (!parse("ropelab entropy --model DIR (--data FILE | --tokens-file FILE) --lengths 1024,2048 --out FILE.h5 --run NAME",
              d, args, vm))
     return 0;
-  apply_threads(vm);
   check_input(vm.count("data") + vm.count("tokens-file") == 1, "give exactly one of --data or --tokens-file");
   const bool from_tokens = vm.count("tokens-file") > 0;
   const bool save_logits = vm["save-logits"].as<bool>();

@@ -16,22 +16,16 @@
 namespace ropelab::cli {
 
 int run_finetune(const Args& args) {
-  po::options_description d("ropelab finetune");
-  add_common_options(d);
-  add_model_options(d);
-  add_rope_options(d);
+  po::options_description d = model_command_options("ropelab finetune");
   add_train_options(d);
   d.add_options()("data", po::value<std::string>()->required(), "ShareGPT conversations (JSON array or JSONL)")(
       "samples", po::value<int64_t>()->default_value(0), "draw N training chunks by --seed (0 = all)")(
       "max-length", po::value<int64_t>()->default_value(16384), "tokens per chunk; longer conversations split at turns")(
       "min-tokens", po::value<int64_t>()->default_value(0), "drop conversations shorter than this (paper: 10000)");
   po::variables_map vm;
-  if (!parse("ropelab finetune --model DIR --data FILE --out DIR [options]", d, args, vm)) return 0;
-  apply_threads(vm);
-  const int nproc = requested_local_workers(vm);
-  const auto out_lock = prepare_output_dir(vm, dist_config_from_environment(vm).rank);
-  if (nproc > 1) return launch_local_workers("finetune", args, nproc, vm["threads"].as<int>());
-  const bool main_rank = dist_config_from_environment(vm).rank == 0;
+  const TrainStart start = start_training_command("finetune", "ropelab finetune --model DIR --data FILE --out DIR [options]", d, args, vm);
+  if (start.exit_code) return *start.exit_code;
+  const bool main_rank = start.main_rank();
 
   SftDataConfig dc;
   dc.max_length = vm["max-length"].as<int64_t>();
@@ -39,7 +33,7 @@ int run_finetune(const Args& args) {
   dc.samples = vm["samples"].as<int64_t>();
   dc.seed = vm["seed"].as<uint64_t>();
   dc.validate();
-  train_config_from(vm).validate(dist_config_from_environment(vm).world_size);
+  train_config_from(vm).validate(start.dist.world_size);
 
   const std::string data = vm["data"].as<std::string>();
   ShareGptStats rs;

@@ -22,16 +22,12 @@
 namespace ropelab::cli {
 
 int run_forward(const Args& args) {
-  po::options_description d("ropelab forward");
-  add_common_options(d);
-  add_model_options(d);
-  add_rope_options(d);
+  po::options_description d = model_command_options("ropelab forward");
   d.add_options()("tokens-file", po::value<std::string>()->required(), "whitespace-separated token ids")(
       "out", po::value<std::string>()->required(), "output HDF5 file")(
       "overwrite", po::bool_switch(), "replace an existing output file");
   po::variables_map vm;
   if (!parse("ropelab forward --model DIR --tokens-file FILE [--rope ...] --out OUT.h5", d, args, vm)) return 0;
-  apply_threads(vm);
   const std::string out = vm["out"].as<std::string>();
   check_output_path(out, vm["overwrite"].as<bool>());
   const auto ids = read_token_file(vm["tokens-file"].as<std::string>());

@@ -12,10 +12,7 @@
 namespace ropelab::cli {
 
 int run_generate(const Args& args) {
-  po::options_description d("ropelab generate");
-  add_common_options(d);
-  add_model_options(d);
-  add_rope_options(d);
+  po::options_description d = model_command_options("ropelab generate");
   d.add_options()("prompt", po::value<std::string>(), "prompt text (needs tokenizer.model)")(
       "tokens-file", po::value<std::string>(), "prompt as whitespace-separated token ids instead of text")(
       "chat", po::bool_switch(), "wrap the prompt in the LLaMA-2 chat template")(
@@ -26,7 +23,6 @@ int run_generate(const Args& args) {
       "seed", po::value<uint64_t>()->default_value(0), "sampling seed");
   po::variables_map vm;
   if (!parse("ropelab generate --model DIR --prompt TEXT [--max-new-tokens N]", d, args, vm)) return 0;
-  apply_threads(vm);
   check_input(vm.count("prompt") + vm.count("tokens-file") == 1, "give exactly one of --prompt or --tokens-file");
 
   const std::string dir = vm["model"].as<std::string>();

@@ -40,7 +40,6 @@ int run_init(const Args& args) {
   }
   po::variables_map vm;
   if (!parse("ropelab init --config tiny|config.json|options.ini --out DIR [--seed N]", d, a, vm)) return 0;
-  apply_threads(vm);
 
   const std::string spec = vm["arch"].as<std::string>();
   ModelConfig cfg;

@@ -143,7 +143,6 @@ int run_longbench_score(const cli::Args& args) {
                   "[--e] [--overwrite]",
                   d, args, vm))
     return 0;
-  cli::apply_threads(vm);
 
   lb::ScoreOptions options;
   options.code_sim_backend = lb::code_sim_backend_from_string(vm["code-sim-backend"].as<std::string>());
@@ -180,7 +179,6 @@ int run_report_longbench(const cli::Args& args) {
   if (!cli::parse("ropelab report-longbench RESULT.json... [--format md|latex|csv] [--tasks SET] [--out FILE]", d,
                   args, vm, &pos))
     return 0;
-  cli::apply_threads(vm);
 
   check_input(vm.count("result") > 0, "report-longbench needs at least one result.json (see --help)");
   const auto format = analysis::table_format_from_string(vm["format"].as<std::string>());

@@ -18,10 +18,7 @@ namespace ropelab {
 namespace lb = ropelab::longbench;
 
 int run_longbench_run(const cli::Args& args) {
-  cli::po::options_description d("ropelab longbench run");
-  cli::add_common_options(d);
-  cli::add_model_options(d);
-  cli::add_rope_options(d);
+  cli::po::options_description d = cli::model_command_options("ropelab longbench run");
   cli::add_longbench_input_options(d);
   cli::add_prediction_run_options(d, "longbench");
   d.add_options()("tasks", cli::po::value<std::string>()->default_value("paper12"),
@@ -33,7 +30,6 @@ int run_longbench_run(const cli::Args& args) {
                   "[--max-length 15500] [--shard i/n] [--limit N] [--rope ...]",
                   d, args, vm))
     return 0;
-  cli::apply_threads(vm);
   lb::RunConfig cfg;
   cfg.tasks = lb::parse_task_set(vm["tasks"].as<std::string>());
   cfg.max_length = vm["max-length"].as<int64_t>();

@@ -20,26 +20,19 @@
 namespace ropelab::cli {
 
 int run_passkey(const Args& args) {
-  po::options_description d("ropelab passkey");
-  add_common_options(d);
-  add_model_options(d);
-  add_rope_options(d);
+  po::options_description d = model_command_options("ropelab passkey");
   d.add_options()("lengths", po::value<std::string>()->required(), "prompt lengths in tokens (BOS included), e.g. 256,512")(
       "depths", po::value<std::string>()->default_value("0,0.25,0.5,0.75,1"), "key depths in [0, 1]")(
       "trials", po::value<int64_t>()->default_value(10), "random keys per length and depth")(
       "seed", po::value<int64_t>()->default_value(0), "key generator seed")(
       "max-new-tokens", po::value<int64_t>()->default_value(10), "tokens generated per trial")(
-      "prefill-chunk", po::value<int64_t>()->default_value(0), "prefill in chunks of N tokens (0 = at once)")(
-      "out", po::value<std::string>()->required(), "HDF5 file (runs are added to it)")(
-      "run", po::value<std::string>()->default_value("passkey"), "run name: /eval/<run>/passkey")(
-      "csv", po::value<std::string>(), "also write accuracy per length and depth as CSV")(
-      "overwrite", po::bool_switch(), "replace an existing run / CSV");
+      "prefill-chunk", po::value<int64_t>()->default_value(0), "prefill in chunks of N tokens (0 = at once)");
+  add_eval_run_options(d, "passkey", "accuracy per length and depth");
   po::variables_map vm;
   if (!parse("ropelab passkey --model DIR --lengths 256,512 [--depths 0,0.25,0.5,0.75,1] [--trials N] --out FILE.h5 "
              "[--run NAME] [--csv FILE]",
              d, args, vm))
     return 0;
-  apply_threads(vm);
   PasskeyConfig cfg;
   cfg.lengths = parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
   cfg.depths = parse_double_list(vm["depths"].as<std::string>(), "--depths");

@@ -27,27 +27,20 @@
 namespace ropelab::cli {
 
 int run_ppl(const Args& args) {
-  po::options_description d("ropelab ppl");
-  add_common_options(d);
-  add_model_options(d);
-  add_rope_options(d);
+  po::options_description d = model_command_options("ropelab ppl");
   d.add_options()("data", po::value<std::string>()->required(), "JSONL with \"text\", or plain text (blank-line separated)")(
       "lengths", po::value<std::string>()->required(), "window lengths T, e.g. 256,512,1024")(
       "stride", po::value<int64_t>()->default_value(0), "window start step (0 = T: non-overlapping)")(
       "max-docs", po::value<int64_t>()->default_value(0), "first N documents (0 = all)")(
       "max-windows", po::value<int64_t>()->default_value(0), "windows per length at most (0 = all)")(
       "trained-window", po::value<int64_t>()->default_value(0),
-      "positions counted as inside (0 = the model's original window)")(
-      "out", po::value<std::string>()->required(), "HDF5 file (runs are added to it)")(
-      "run", po::value<std::string>()->default_value("ppl"), "run name: /eval/<run>/ppl")(
-      "csv", po::value<std::string>(), "also write the per-length table as CSV")(
-      "overwrite", po::bool_switch(), "replace an existing run / CSV");
+      "positions counted as inside (0 = the model's original window)");
+  add_eval_run_options(d, "ppl", "the per-length table");
   po::variables_map vm;
   if (!parse("ropelab ppl --model DIR --data FILE --lengths 256,512 [--stride S] [--max-docs N] --out FILE.h5 "
              "[--run NAME] [--csv FILE]",
              d, args, vm))
     return 0;
-  apply_threads(vm);
   PplConfig cfg;
   cfg.lengths = parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
   cfg.stride = vm["stride"].as<int64_t>();

@@ -17,21 +17,15 @@
 namespace ropelab::cli {
 
 int run_pretrain(const Args& args) {
-  po::options_description d("ropelab pretrain");
-  add_common_options(d);
-  add_model_options(d);
-  add_rope_options(d);
+  po::options_description d = model_command_options("ropelab pretrain");
   add_train_options(d);
   d.add_options()("data", po::value<std::string>()->required(), "documents: JSONL with \"text\" or plain text")(
       "window", po::value<int64_t>()->default_value(0), "tokens per training sequence (0 = the model's window)");
   po::variables_map vm;
-  if (!parse("ropelab pretrain --model DIR --data FILE --out DIR [options]", d, args, vm)) return 0;
-  apply_threads(vm);
-  const int nproc = requested_local_workers(vm);
-  const auto out_lock = prepare_output_dir(vm, dist_config_from_environment(vm).rank);
-  if (nproc > 1) return launch_local_workers("pretrain", args, nproc, vm["threads"].as<int>());
-  const bool main_rank = dist_config_from_environment(vm).rank == 0;
-  train_config_from(vm).validate(dist_config_from_environment(vm).world_size);
+  const TrainStart start = start_training_command("pretrain", "ropelab pretrain --model DIR --data FILE --out DIR [options]", d, args, vm);
+  if (start.exit_code) return *start.exit_code;
+  const bool main_rank = start.main_rank();
+  train_config_from(vm).validate(start.dist.world_size);
 
   auto model = load_model_from_options(vm, main_rank);
   int64_t window = vm["window"].as<int64_t>();

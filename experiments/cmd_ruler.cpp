@@ -31,10 +31,7 @@ ruler::TaskTable task_table(const cli::po::variables_map& vm) {
 }
 
 int ruler_run(const cli::Args& args) {
-  cli::po::options_description d("ropelab ruler run");
-  cli::add_common_options(d);
-  cli::add_model_options(d);
-  cli::add_rope_options(d);
+  cli::po::options_description d = cli::model_command_options("ropelab ruler run");
   add_ruler_dir_option(d);
   d.add_options()("data-dir", cli::po::value<std::string>()->required(),
                   "RULER data for one length: <task>/validation.jsonl per task (prepare.py's --save_dir)")(
@@ -48,7 +45,6 @@ int ruler_run(const cli::Args& args) {
                   "[--tokens-to-generate task=N,...] [--tasks all] [--shard i/n] [--limit N] [--rope ...]",
                   d, args, vm))
     return 0;
-  cli::apply_threads(vm);
   const auto table = task_table(vm);
   ruler::RunConfig cfg;
   cfg.data_dir = vm["data-dir"].as<std::string>();
@@ -94,7 +90,6 @@ int ruler_score(const cli::Args& args) {
                   "folder of RULER predictions (<task>.jsonl from RULER's call_api.py or ropelab ruler run)");
   cli::po::variables_map vm;
   if (!cli::parse("ropelab ruler score --pred-dir DIR [--ruler-dir RULER]", d, args, vm)) return 0;
-  cli::apply_threads(vm);
   const fs::path dir = vm["pred-dir"].as<std::string>();
   const auto scores = ruler::score_ruler_dir(dir, task_table(vm));
   std::cout << "RULER scores (" << dir.string() << ")\n";

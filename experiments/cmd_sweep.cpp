@@ -33,10 +33,7 @@ namespace ropelab::cli {
 namespace lb = ropelab::longbench;
 
 int run_sweep(const Args& args) {
-  po::options_description d("ropelab sweep");
-  add_common_options(d);
-  add_model_options(d);
-  add_rope_options(d);
+  po::options_description d = model_command_options("ropelab sweep");
   add_longbench_input_options(d);
   d.add_options()("windows", po::value<std::string>()->required(), "context windows, e.g. 4096,8192,16384,32768")(
       "reserve", po::value<int64_t>()->default_value(500),
@@ -54,7 +51,6 @@ int run_sweep(const Args& args) {
              "[--passkey-trials N] [--rope ...]",
              d, args, vm))
     return 0;
-  apply_threads(vm);
   const auto windows = parse_int_list(vm["windows"].as<std::string>(), "--windows");
   check_lengths_fit_memory(read_checkpoint_config(vm["model"].as<std::string>()), windows, /*all_logits=*/false,
                            "--windows");

@@ -25,7 +25,6 @@ int train(const Args& args) {
       "overwrite", po::bool_switch(), "replace an existing model file");
   po::variables_map vm;
   if (!parse("ropelab tokenizer train --input FILE... --out DIR/tokenizer.model", d, args, vm)) return 0;
-  apply_threads(vm);
   TokenizerTrainOptions o;
   o.inputs = vm["input"].as<std::vector<std::string>>();
   o.output_model = vm["out"].as<std::string>();

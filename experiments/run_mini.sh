@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The paper in miniature (issue #7): pre-train a tiny LLaMA at window c = 128, extend it to 4c with
+# The paper in miniature (issue #7): pre-train a tiny LLaMA at its window c (configs/mini/model.json), extend it to 4c with
 # every method from 100 samples in 6 steps, evaluate at c, 2c, 4c, 8c, and write report.md with the
 # figures. Every stage is a `ropelab` subcommand with an INI file from experiments/configs/mini/ —
 # exactly what a full-scale user runs. Finished stages are reused; --fresh redoes everything.
@@ -23,7 +23,11 @@ CFG=experiments/configs/mini
 # Training runs as 2 local data-parallel workers (Gloo), each with half the cores: for a model this
 # small, two processes of one thread train ~2.5x faster than one process of two threads.
 NPROC=${NPROC:-2}
-C=128; WINDOWS="128,256,512,1024"; RESERVE=32
+# c is the base model's window as model.json states it; the study evaluates at c, 2c, 4c and 8c, and
+# LongBench-style truncation keeps c/4 tokens for the answer (the paper's 500 of 4k, rounded up).
+C=$(sed -n 's/^ *"max_position_embeddings": *\([0-9][0-9]*\).*/\1/p' $CFG/model.json)
+[ -n "$C" ] || { echo "run_mini.sh: $CFG/model.json states no max_position_embeddings" >&2; exit 2; }
+WINDOWS="$C,$((2 * C)),$((4 * C)),$((8 * C))"; RESERVE=$((C / 4))
 [ $FRESH = 1 ] && rm -rf "$OUT"
 mkdir -p "$OUT"
 T0=$(date +%s)

@@ -8,6 +8,7 @@
 // last, so a directory with config.json is always a complete model.
 #pragma once
 #include <memory>
+#include <optional>
 
 #include "core/util/output_lock.h"
 #include <string>
@@ -35,6 +36,17 @@ DistConfig dist_config_from_environment(const po::variables_map& vm);
 // `--resume OUT` whose OUT has no checkpoint yet starts over. Rank 0 locks OUT for the job's life
 // (keep the returned lock; null on other ranks) so that a second job into OUT is refused.
 std::unique_ptr<OutputLock> prepare_output_dir(const po::variables_map& vm, int rank);
+
+// The start every training subcommand shares: parse, then either launch --nproc local workers
+// (this process waits for them) or become one rank with OUT prepared and locked.
+struct TrainStart {
+  std::optional<int> exit_code;          // set: return it (--help printed, or local workers ran)
+  std::unique_ptr<OutputLock> out_lock;  // held for the job's life (null on ranks > 0)
+  DistConfig dist;                       // this process's rank in the job
+  bool main_rank() const { return dist.rank == 0; }
+};
+TrainStart start_training_command(const std::string& command, const std::string& usage,
+                                  const po::options_description& d, const Args& args, po::variables_map& vm);
 
 struct TrainJob {
   std::string kind;                 // "finetune" | "pretrain"

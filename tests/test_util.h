@@ -6,6 +6,8 @@
 #include <random>
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include "core/config/model_config.h"
 #include "core/util/error.h"
 
@@ -59,6 +61,14 @@ inline CommandResult run_command(const std::string& cmd) {
 
 inline CommandResult run_cli(const std::string& args) {
   return run_command(std::string(ROPELAB_BIN) + " " + args);
+}
+
+// A refusal as the toolkit promises one: exit code 2 and `message` in the output (which a failure
+// prints). Use as EXPECT_TRUE(refused_with(r, "--lengths")).
+inline ::testing::AssertionResult refused_with(const CommandResult& r, const std::string& message) {
+  if (r.exit_code == 2 && r.output.find(message) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "exit code " << r.exit_code << " (want 2); looked for \"" << message
+                                       << "\" in:\n" << r.output;
 }
 
 // A very small LLaMA config for fast tests (kv_heads < heads gives GQA).

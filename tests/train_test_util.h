@@ -3,6 +3,7 @@
 #pragma once
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -12,21 +13,22 @@
 
 namespace ropelab::testing {
 
-// tokenizer.model (vocab 600) trained on data/corpus once per test process.
-inline const std::string& shared_tokenizer_path() {
+// tokenizer.model of `vocab_size` pieces trained on the shipped corpus, once per test process and size.
+inline const std::string& corpus_tokenizer_path(int vocab_size) {
   static TempDir dir;
-  static std::string path = [] {
-    TokenizerTrainOptions o;
-    o.inputs = {std::string(ROPELAB_DATA_DIR) + "/corpus/fortunes-min.txt"};
-    o.output_model = dir / "tok/tokenizer.model";
-    o.vocab_size = 600;
-    o.threads = 1;
-    std::filesystem::create_directories(dir.path / "tok");
-    train_tokenizer(o);
-    return o.output_model;
-  }();
-  return path;
+  static std::map<int, std::string> paths;
+  auto it = paths.find(vocab_size);
+  if (it != paths.end()) return it->second;
+  TokenizerTrainOptions o;
+  o.inputs = {std::string(ROPELAB_DATA_DIR) + "/corpus/fortunes-min.txt"};
+  o.output_model = dir / ("tok" + std::to_string(vocab_size) + "/tokenizer.model");
+  o.vocab_size = vocab_size;
+  o.threads = 1;
+  std::filesystem::create_directories(std::filesystem::path(o.output_model).parent_path());
+  train_tokenizer(o);
+  return paths.emplace(vocab_size, o.output_model).first->second;
 }
+inline const std::string& shared_tokenizer_path() { return corpus_tokenizer_path(600); }
 
 // A deterministic multi-turn conversation in ShareGPT form, built from corpus-like sentences.
 inline nlohmann::json sharegpt_record(int i, int turns) {

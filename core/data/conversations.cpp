@@ -49,7 +49,7 @@ std::vector<ChatTurn> chat_turns(const TaskInstance& t) {
 nlohmann::json make_conversations(const Tokenizer& tok, const std::vector<std::string>& docs,
                                   const ConversationConfig& cfg, ConversationStats* stats) {
   cfg.validate();
-  DataRng rng(cfg.seed);
+  Rng rng(cfg.seed);
   FillerText filler(docs, rng.split());
   auto schedule = mix_schedule(cfg.mix, cfg.count, rng.split());
   const std::string system = cfg.system;

@@ -58,12 +58,12 @@ std::map<std::string, std::string> make_longbench_suite(const Tokenizer& tok,
                                                         const std::vector<std::string>& docs,
                                                         const LongBenchSuiteConfig& cfg) {
   cfg.validate();
-  DataRng master(cfg.seed);
+  Rng master(cfg.seed);
   FillerText filler(docs, master.split());
   std::map<std::string, std::string> files;
   auto prompts = nlohmann::json::object(), maxlen = nlohmann::json::object();
   for (const auto& ds : suite_datasets()) {
-    DataRng rng(master.split());
+    Rng rng(master.split());
     prompts[ds.key] = task_template(ds.kind);
     maxlen[ds.key] = ds.max_new_tokens;
     std::string lines;

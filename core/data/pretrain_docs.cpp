@@ -47,7 +47,7 @@ PretrainDoc text_chunk(const Tokenizer& tok, const FillerText& filler, size_t st
 std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vector<std::string>& docs,
                                             const PretrainConfig& cfg) {
   cfg.validate();
-  DataRng rng(cfg.seed);
+  Rng rng(cfg.seed);
   FillerText filler(docs, rng.split());
   auto schedule = mix_schedule(cfg.mix, cfg.count, rng.split());
   const int64_t lo = std::max<int64_t>(1, int64_t(std::ceil(cfg.min_fraction * double(cfg.window))));

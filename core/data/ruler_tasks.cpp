@@ -56,7 +56,7 @@ std::string pseudo_word(uint64_t i) {
 }
 constexpr uint64_t kPseudoWords = 70ull * 70 * 70;
 
-std::string uuid(DataRng& rng) {
+std::string uuid(Rng& rng) {
   static const char* hex = "0123456789abcdef";
   std::string s;
   for (int i = 0; i < 32; ++i) {
@@ -66,7 +66,7 @@ std::string uuid(DataRng& rng) {
   return s;
 }
 
-std::string number7(DataRng& rng) { return std::to_string(rng.between(1000000, 9999999)); }
+std::string number7(Rng& rng) { return std::to_string(rng.between(1000000, 9999999)); }
 
 // "a", "a and b", "a, b, c and d"
 std::string and_list(const std::vector<std::string>& v) {
@@ -153,7 +153,7 @@ struct NiahSpec {
   size_t num_k = 1, num_v = 1, num_q = 1;
 };
 
-Made make_niah(const Ctx& c, const std::string& task, const NiahSpec& spec, DataRng& rng) {
+Made make_niah(const Ctx& c, const std::string& task, const NiahSpec& spec, Rng& rng) {
   const auto& adj = key_adjectives();
   const auto& noun = key_nouns();
   const size_t combos = adj.size() * noun.size();
@@ -211,7 +211,7 @@ Made make_niah(const Ctx& c, const std::string& task, const NiahSpec& spec, Data
   fail_input("data ruler ", task, ": a needle value also occurs in the haystack in ", kMaxAttempts, " draws");
 }
 
-Made make_vt(const Ctx& c, DataRng& rng) {
+Made make_vt(const Ctx& c, Rng& rng) {
   const size_t hops = 4;
   const int64_t target = c.length - c.ttg;
   const size_t max_n = size_t(std::max<int64_t>(1, target / 3));
@@ -240,13 +240,7 @@ Made make_vt(const Ctx& c, DataRng& rng) {
   });
 }
 
-// Fisher–Yates with our own draws (rng.h: std::shuffle is implementation-defined).
-template <typename T>
-void shuffle_with(std::vector<T>& v, DataRng& rng) {
-  for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[size_t(rng.below(i))]);
-}
-
-Made make_cwe(const Ctx& c, DataRng& rng) {
+Made make_cwe(const Ctx& c, Rng& rng) {
   const size_t num_cw = 10;
   const int64_t target = c.length - c.ttg;
   const size_t max_n = size_t(std::max<int64_t>(1, target / 6));
@@ -258,8 +252,8 @@ Made make_cwe(const Ctx& c, DataRng& rng) {
       std::vector<std::string> seq;
       for (size_t i = 0; i < num_cw; ++i) seq.insert(seq.end(), freq_cw, words[i]);
       for (size_t i = 0; i < n; ++i) seq.insert(seq.end(), freq_ucw, words[num_cw + i]);
-      DataRng order(order_seed);
-      shuffle_with(seq, order);
+      Rng order(order_seed);
+      order.shuffle(seq);
       std::string list;
       for (size_t i = 0; i < seq.size(); ++i) list += (i ? " " : "") + std::to_string(i + 1) + ". " + seq[i];
       Made m;
@@ -278,7 +272,7 @@ Made make_cwe(const Ctx& c, DataRng& rng) {
   return fit(c, "cwe", max_n, builder(2, 1));  // fails with the length message
 }
 
-Made make_fwe(const Ctx& c, DataRng& rng) {
+Made make_fwe(const Ctx& c, Rng& rng) {
   const size_t vocab = 50;
   const int64_t target = c.length - c.ttg;
   const size_t max_n = size_t(std::max<int64_t>(8, target));
@@ -298,8 +292,8 @@ Made make_fwe(const Ctx& c, DataRng& rng) {
     const auto cnt = counts(n);
     std::vector<std::string> seq;
     for (size_t k = 0; k < vocab; ++k) seq.insert(seq.end(), cnt[k], words[k]);
-    DataRng order(order_seed);
-    shuffle_with(seq, order);
+    Rng order(order_seed);
+    order.shuffle(seq);
     Made r;
     r.text = "Count how often each coded word occurs in this text.\n" + join(seq, " ") +
              "\nQuestion: What are the three most frequent coded words in the text?";
@@ -313,7 +307,7 @@ Made make_fwe(const Ctx& c, DataRng& rng) {
   return m;
 }
 
-Made make_qa(const Ctx& c, const std::string& task, TaskKind kind, DataRng& rng) {
+Made make_qa(const Ctx& c, const std::string& task, TaskKind kind, Rng& rng) {
   auto text = [](const TaskInstance& t) {
     return "Answer the question from the documents below with the answer only.\n\n" + t.context + "\n\nQuestion: " +
            t.qa.at(0).input;
@@ -326,7 +320,7 @@ Made make_qa(const Ctx& c, const std::string& task, TaskKind kind, DataRng& rng)
   return {text(t), " Answer:", {t.qa.at(0).answer}};
 }
 
-Made make_one(const Ctx& c, const std::string& task, DataRng& rng) {
+Made make_one(const Ctx& c, const std::string& task, Rng& rng) {
   if (task == "niah_single_1") return make_niah(c, task, {"noise"}, rng);
   if (task == "niah_single_2") return make_niah(c, task, {"essay"}, rng);
   if (task == "niah_single_3") return make_niah(c, task, {"essay", false, true}, rng);
@@ -381,7 +375,7 @@ std::map<std::string, std::string> make_ruler_data(const Tokenizer& tok, const s
   for (const int64_t L : cfg.lengths)
     for (const auto& task : tasks) {
       const Ctx c{tok, filler, L, ttg[task].get<int64_t>(), cfg.chat};
-      DataRng rng(cfg.seed * 0x9E3779B97F4A7C15ull ^ fnv1a(task) ^ (uint64_t(L) << 32));
+      Rng rng(cfg.seed * 0x9E3779B97F4A7C15ull ^ fnv1a(task) ^ (uint64_t(L) << 32));
       std::string text;
       for (size_t i = 0; i < cfg.num_samples; ++i) {
         const Made m = make_one(c, task, rng);

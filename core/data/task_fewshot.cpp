@@ -11,7 +11,7 @@
 
 namespace ropelab::data {
 
-TaskInstance make_fewshot(const TaskEnv& env, DataRng& rng) {
+TaskInstance make_fewshot(const TaskEnv& env, Rng& rng) {
   const auto& kw = fewshot_keywords();
   const auto& labels = fewshot_labels();
   const size_t nq = std::min(kw.size(), size_t(env.req.questions));

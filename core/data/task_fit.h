@@ -33,10 +33,10 @@ constexpr int kMaxAttempts = 32;
 std::vector<std::pair<size_t, size_t>> cut_blocks(size_t total_words, const std::vector<size_t>& sizes,
                                                   size_t min_last);
 
-TaskInstance make_passkey(const TaskEnv& env, DataRng& rng);
-TaskInstance make_sdqa(const TaskEnv& env, DataRng& rng);
-TaskInstance make_mdqa(const TaskEnv& env, DataRng& rng);
-TaskInstance make_fewshot(const TaskEnv& env, DataRng& rng);
-TaskInstance make_retrieval(const TaskEnv& env, DataRng& rng);
+TaskInstance make_passkey(const TaskEnv& env, Rng& rng);
+TaskInstance make_sdqa(const TaskEnv& env, Rng& rng);
+TaskInstance make_mdqa(const TaskEnv& env, Rng& rng);
+TaskInstance make_fewshot(const TaskEnv& env, Rng& rng);
+TaskInstance make_retrieval(const TaskEnv& env, Rng& rng);
 
 }  // namespace ropelab::data

@@ -13,7 +13,7 @@
 
 namespace ropelab::data {
 
-TaskInstance make_mdqa(const TaskEnv& env, DataRng& rng) {
+TaskInstance make_mdqa(const TaskEnv& env, Rng& rng) {
   const auto& names = person_names();
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     const auto& attr = attributes()[rng.below(attributes().size())];

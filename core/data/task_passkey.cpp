@@ -5,7 +5,7 @@
 
 namespace ropelab::data {
 
-TaskInstance make_passkey(const TaskEnv& env, DataRng& rng) {
+TaskInstance make_passkey(const TaskEnv& env, Rng& rng) {
   const std::string key = std::to_string(rng.between(10000, 99999));
   const double depth = rng.unit();
   auto build = [&](size_t n) {

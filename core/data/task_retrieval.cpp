@@ -8,7 +8,7 @@
 
 namespace ropelab::data {
 
-TaskInstance make_retrieval(const TaskEnv& env, DataRng& rng) {
+TaskInstance make_retrieval(const TaskEnv& env, Rng& rng) {
   const size_t nq = size_t(env.req.questions);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     std::vector<double> depth(nq), offset(nq);

@@ -15,7 +15,7 @@ struct Fact {
 };
 }  // namespace
 
-TaskInstance make_sdqa(const TaskEnv& env, DataRng& rng) {
+TaskInstance make_sdqa(const TaskEnv& env, Rng& rng) {
   const auto& names = person_names();
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     size_t nf = std::max<size_t>(size_t(env.req.questions), size_t(1 + rng.below(3)));

@@ -159,7 +159,7 @@ std::vector<std::pair<size_t, size_t>> cut_blocks(size_t total_words, const std:
 }
 
 TaskInstance make_task(TaskKind kind, const Tokenizer& tok, const FillerText& filler, const TaskRequest& req,
-                       DataRng& rng) {
+                       Rng& rng) {
   check_input(req.questions >= 1, "questions per instance (", req.questions, ") must be >= 1");
   check_input(bool(req.measure), "internal: task request without a measure");
   TaskEnv env{tok, filler, req};

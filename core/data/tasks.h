@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "core/data/filler.h"
-#include "core/data/rng.h"
+#include "core/util/rng.h"
 #include "core/text/tokenizer.h"
 
 namespace ropelab::data {
@@ -76,6 +76,6 @@ struct TaskRequest {
 };
 
 TaskInstance make_task(TaskKind kind, const Tokenizer& tok, const FillerText& filler, const TaskRequest& req,
-                       DataRng& rng);
+                       Rng& rng);
 
 }  // namespace ropelab::data

@@ -7,6 +7,7 @@
 #include "core/eval/generate.h"
 #include "core/eval/passkey_text.h"
 #include "core/util/error.h"
+#include "core/util/rng.h"
 
 namespace ropelab {
 
@@ -20,7 +21,7 @@ void PasskeyConfig::validate() const {
   check_input(prefill_chunk >= 0, "--prefill-chunk (", prefill_chunk, ") must be >= 0");
 }
 
-std::string next_passkey(std::mt19937_64& rng) { return std::to_string(10000 + rng() % 90000); }
+std::string next_passkey(Rng& rng) { return std::to_string(10000 + rng.below(90000)); }
 
 namespace {
 
@@ -69,7 +70,7 @@ PasskeyResult run_passkey(LlamaForCausalLM& model, const Tokenizer& tok, const P
   PasskeyResult r;
   r.config = cfg;
   const int64_t nl = int64_t(cfg.lengths.size()), nd = int64_t(cfg.depths.size()), nt = cfg.trials;
-  std::mt19937_64 rng(cfg.seed);
+  Rng rng(uint64_t(cfg.seed));
   // All prompts first: a length that cannot hold the prompt fails before any compute.
   std::vector<PasskeyPrompt> prompts;
   for (int64_t L : cfg.lengths)

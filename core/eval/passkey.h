@@ -7,18 +7,17 @@
 //   `length` tokens, so a prompt is never longer than requested and is shorter by less than one
 //   filler paragraph. The key line appears exactly once, after round(depth · n) of the n fillers
 //   (depth 0: right after the instruction; 1: right before the question).
-// - Keys come from one mt19937_64(seed) stream in (length, depth, trial) order, reduced with a
-//   modulo (std::uniform_int_distribution differs between standard libraries), so a seed gives the
-//   same keys everywhere. A trial is correct when the decoded output contains the key.
+// - Keys come from one Rng(seed) stream (core/util/rng.h) in (length, depth, trial) order, so a
+//   seed gives the same keys everywhere. A trial is correct when the decoded output contains the key.
 #pragma once
 #include <cstdint>
 #include <functional>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "core/model/llama.h"
 #include "core/text/tokenizer.h"
+#include "core/util/rng.h"
 
 namespace ropelab {
 
@@ -44,7 +43,7 @@ struct PasskeyPrompt {
 PasskeyPrompt build_passkey_prompt(const Tokenizer& tok, int64_t length, double depth, const std::string& key);
 
 // A 5-digit key (10000..99999).
-std::string next_passkey(std::mt19937_64& rng);
+std::string next_passkey(Rng& rng);
 
 struct PasskeyResult {
   PasskeyConfig config;

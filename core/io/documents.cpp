@@ -1,10 +1,10 @@
 #include "core/io/documents.h"
 
 #include <fstream>
-#include <random>
 
 #include "core/io/jsonl.h"
 #include "core/util/error.h"
+#include "core/util/rng.h"
 
 namespace ropelab {
 
@@ -61,15 +61,6 @@ std::vector<std::string> read_documents(const std::string& path) {
   return docs;
 }
 
-std::vector<size_t> shuffled_order(size_t n, uint64_t seed) {
-  std::vector<size_t> v(n);
-  for (size_t i = 0; i < n; ++i) v[i] = i;
-  std::mt19937_64 rng(seed);
-  for (size_t i = n; i > 1; --i) {
-    size_t j = size_t(rng() % i);  // modulo bias is irrelevant for an ordering
-    std::swap(v[i - 1], v[j]);
-  }
-  return v;
-}
+std::vector<size_t> shuffled_order(size_t n, uint64_t seed) { return Rng(seed).permutation(n); }
 
 }  // namespace ropelab

@@ -15,7 +15,7 @@ namespace ropelab {
 
 std::vector<std::string> read_documents(const std::string& path);
 
-// A permutation of 0..n-1 from a Fisher–Yates shuffle driven by mt19937_64(seed).
+// A permutation of 0..n-1 from a Fisher–Yates shuffle of Rng(seed) (core/util/rng.h).
 std::vector<size_t> shuffled_order(size_t n, uint64_t seed);
 
 }  // namespace ropelab

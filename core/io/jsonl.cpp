@@ -29,41 +29,6 @@ std::string parse_detail(const nlohmann::json::parse_error& e, bool single_line)
 
 }  // namespace
 
-size_t find_invalid_utf8(std::string_view s) {
-  const auto* b = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    unsigned char c = b[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    // The allowed range of the second byte depends on the lead byte (Unicode Table 3-7); later
-    // continuation bytes are always 80..BF.
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;  // overlong
-      if (c == 0xED) hi = 0x9F;  // surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;  // overlong
-      if (c == 0xF4) hi = 0x8F;  // past U+10FFFF
-    } else {
-      return i;
-    }
-    if (i + 1 >= n || b[i + 1] < lo || b[i + 1] > hi) return i;
-    for (size_t k = 2; k < len; ++k)
-      if (i + k >= n || (b[i + k] & 0xC0) != 0x80) return i;
-    i += len;
-  }
-  return std::string_view::npos;
-}
-
 JsonlReader::JsonlReader(const std::string& path) : path_(path), in_(path, std::ios::binary) {
   check_input(in_.good(), path, ": cannot open file (does it exist?)");
 }

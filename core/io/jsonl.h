@@ -1,4 +1,4 @@
-// Line-numbered JSON Lines reading, a "JSON array or JSON Lines" reader, and UTF-8 validation.
+// Line-numbered JSON Lines reading and a "JSON array or JSON Lines" reader (UTF-8 rules: core/util/utf8.h).
 //
 // Invariants: every record carries where it came from ("FILE:LINE" for JSON Lines, "FILE: element
 // I" for an array, I 0-based as in Python) so callers can report a bad record precisely. Lines
@@ -15,11 +15,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace ropelab {
+#include "core/util/utf8.h"  // find_invalid_utf8 / valid_utf8, used by every reader here
 
-// Byte offset of the first invalid UTF-8 sequence, or std::string_view::npos when valid.
-size_t find_invalid_utf8(std::string_view s);
-inline bool valid_utf8(std::string_view s) { return find_invalid_utf8(s) == std::string_view::npos; }
+namespace ropelab {
 
 struct JsonRecord {
   std::string where;  // "FILE:LINE" or "FILE: element I", for messages

@@ -113,7 +113,7 @@ void RopeSpec::write_hf(nlohmann::json& config) const {
   params["rope_theta"] = h.theta;
   config["rope_parameters"] = params;
   if (h.max_position_embeddings) config["max_position_embeddings"] = *h.max_position_embeddings;
-  if (type == "default" && !has_logit_scale() && exempt_layers == 0 && !resonance)
+  if (type == "default" && !policy->active() && exempt_layers == 0 && !resonance)
     config.erase(kRopelabRopeKey);
   else
     config[kRopelabRopeKey] = to_json();

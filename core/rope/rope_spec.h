@@ -73,7 +73,6 @@ struct RopeSpec {
   double attention_factor(int64_t seq_len) const;
   // t for one layer and 0-based query position (1 when no policy or exempt layer).
   double logit_scale_at(int64_t layer, int64_t position, bool training = false) const;
-  bool has_logit_scale() const { return policy->active(); }
   std::string logit_scale_name() const { return policy->name(); }
   // "yarn", "eabf", "yarn+dynamic_log": the schedule or preset, plus a policy composed onto it.
   std::string method_label() const;

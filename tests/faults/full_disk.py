@@ -19,6 +19,8 @@ import sys
 import tempfile
 import time
 
+from fault_common import report_and_exit
+
 try:
     import h5py
 except ImportError:
@@ -149,10 +151,7 @@ def main():
     finally:
         run(f"umount {small}")
         shutil.rmtree(work, ignore_errors=True)
-    for f in failures:
-        print("FAIL:", f)
-    print(f"{tried - len(set(f.split(':')[0] for f in failures))} passed, {len(failures)} failed")
-    sys.exit(1 if failures else 0)
+    report_and_exit(failures, f"{tried - len(set(f.split(':')[0] for f in failures))} passed, {len(failures)} failed")
 
 
 if __name__ == "__main__":

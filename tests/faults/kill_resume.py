@@ -26,6 +26,8 @@ import sys
 import tempfile
 import time
 
+from fault_common import report_and_exit
+
 try:
     import h5py
     import numpy as np
@@ -127,6 +129,14 @@ class Job:
         self.resume, self.reader, self.locked = resume, reader, locked
 
 
+def train_job(name, sub, command):
+    """finetune / pretrain into OUT/sub: the weights are the result, config.json (written last) says
+    finished, and a rerun after a kill passes --resume once the directory exists."""
+    return Job(name, command, lambda o: model_digest(f"{o}/{sub}"),
+               lambda o: os.path.exists(f"{o}/{sub}/config.json") or None,
+               resume=lambda o: f"--resume {o}/{sub}" if os.path.isdir(f"{o}/{sub}") else "")
+
+
 def make_jobs(bin_, fx):
     m, tok, docs, conv, lb = fx["model"], fx["tok"], fx["docs"], fx["conv"], fx["lb"]
     t = "--threads 1"
@@ -159,18 +169,10 @@ def make_jobs(bin_, fx):
             lambda o: jsonl_lines(f"{o}/rp"),
             lambda o: None,  # as longbench: the line count on rerun judges completeness
             reader=None),
-        Job("finetune",
-            lambda o: f"{bin_} finetune --model {m} --data {conv} --samples 16 --epochs 1 --global-batch 4 "
-                      f"--lr 1e-3 --max-length 320 --save-every 1 --seed 0 --out {o}/ft {t}",
-            lambda o: model_digest(f"{o}/ft"),
-            lambda o: os.path.exists(f"{o}/ft/config.json") or None,
-            resume=lambda o: f"--resume {o}/ft" if os.path.isdir(f"{o}/ft") else ""),
-        Job("pretrain",
-            lambda o: f"{bin_} pretrain --model {m} --data {docs} --window 128 --steps 4 --global-batch 4 "
-                      f"--lr 1e-3 --warmup 1 --save-every 1 --seed 0 --out {o}/pt {t}",
-            lambda o: model_digest(f"{o}/pt"),
-            lambda o: os.path.exists(f"{o}/pt/config.json") or None,
-            resume=lambda o: f"--resume {o}/pt" if os.path.isdir(f"{o}/pt") else ""),
+        train_job("finetune", "ft", lambda o: f"{bin_} finetune --model {m} --data {conv} --samples 16 --epochs 1 "
+                  f"--global-batch 4 --lr 1e-3 --max-length 320 --save-every 1 --seed 0 --out {o}/ft {t}"),
+        train_job("pretrain", "pt", lambda o: f"{bin_} pretrain --model {m} --data {docs} --window 128 --steps 4 "
+                  f"--global-batch 4 --lr 1e-3 --warmup 1 --save-every 1 --seed 0 --out {o}/pt {t}"),
         Job("sweep",
             lambda o: f"{bin_} sweep --model {m} --windows 128,256 --reserve 16 --longbench-dir {lb} "
                       f"--tasks {fx['tasks']} --limit 2 --out {o}/sw {t}",
@@ -344,10 +346,8 @@ def main():
             shutil.rmtree(work, ignore_errors=True)
         else:
             print("kept", work)
-    for f in failures:
-        print("FAIL:", f)
-    print(f"{tried - failed_checks} passed, {failed_checks} failed; {landed} kills landed before their job ended")
-    sys.exit(1 if failures else 0)
+    report_and_exit(failures, f"{tried - failed_checks} passed, {failed_checks} failed; "
+                              f"{landed} kills landed before their job ended")
 
 
 if __name__ == "__main__":

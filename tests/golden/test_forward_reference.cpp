@@ -10,9 +10,7 @@
 #include "rope_method_rows.h"
 #include "test_util.h"
 
-using ropelab::testing::run_cli;
-using ropelab::testing::run_command;
-using ropelab::testing::TempDir;
+using namespace ropelab::testing;  // the shared test helpers (tests/*_util.h)
 namespace fs = std::filesystem;
 
 namespace {
@@ -85,9 +83,7 @@ TEST(GoldenForward, RefusesToOverwriteAndRejectsBadTokens) {
                 .exit_code,
             0);
   auto again = run_cli("forward --model " + (tmp / "m") + " --tokens-file " + (tmp / "ids.txt") + " --out " + (tmp / "o.h5"));
-  EXPECT_EQ(again.exit_code, 2);
-  EXPECT_NE(again.output.find("--overwrite"), std::string::npos);
+  EXPECT_TRUE(refused_with(again, "--overwrite"));
   auto bad = run_cli("forward --model " + (tmp / "m") + " --tokens-file " + (tmp / "bad.txt") + " --out " + (tmp / "p.h5"));
-  EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.output.find("token 2 ('two')"), std::string::npos) << bad.output;
+  EXPECT_TRUE(refused_with(bad, "token 2 ('two')"));
 }

@@ -9,6 +9,7 @@
 #include "core/util/files.h"
 #include "test_util.h"
 
+using ropelab::testing::refused_with;
 using ropelab::testing::run_cli;
 using ropelab::testing::TempDir;
 
@@ -25,23 +26,19 @@ TEST(ConfigRefusalsCli, InfoRefusesKeysThatChangeTheModel) {
   ASSERT_EQ(run_cli("init --config tiny --out " + (tmp / "m")).exit_code, 0);
   edit_config(tmp / "m", [](nlohmann::json& j) { j["sliding_window"] = 128; });
   auto r = run_cli("info --model " + (tmp / "m"));
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("config.json: sliding_window (128) is not supported"), std::string::npos) << r.output;
+  EXPECT_TRUE(refused_with(r, "config.json: sliding_window (128) is not supported"));
   edit_config(tmp / "m", [](nlohmann::json& j) {
     j.erase("sliding_window");
     j["hidden_act"] = "gelu";
   });
   r = run_cli("info --model " + (tmp / "m"));
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("hidden_act 'gelu' is not supported"), std::string::npos) << r.output;
+  EXPECT_TRUE(refused_with(r, "hidden_act 'gelu' is not supported"));
   edit_config(tmp / "m", [](nlohmann::json& j) {
     j["hidden_act"] = "silu";
     j["max_position_embeddings"] = 1e30;
   });
   r = run_cli("info --model " + (tmp / "m"));
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("'max_position_embeddings' (1e+30) is not an integer in range"), std::string::npos)
-      << r.output;
+  EXPECT_TRUE(refused_with(r, "'max_position_embeddings' (1e+30) is not an integer in range"));
 }
 
 TEST(ConfigRefusalsCli, HostileSizesAreRefusedBeforeAllocating) {
@@ -54,8 +51,7 @@ TEST(ConfigRefusalsCli, HostileSizesAreRefusedBeforeAllocating) {
   const auto t0 = std::chrono::steady_clock::now();
   auto r = run_cli("init --config " + (tmp / "huge.json") + " --out " + (tmp / "m") + " --threads 1");
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("the model would have 2.02e+17 parameters"), std::string::npos) << r.output;
+  EXPECT_TRUE(refused_with(r, "the model would have 2.02e+17 parameters"));
   EXPECT_LT(secs, 20.0) << "refusal must come before any allocation";
   // 10^5 layers is in range but fits no disk: refused with the amount it would need.
   cfg["num_hidden_layers"] = 100000;
@@ -69,12 +65,10 @@ TEST(ConfigRefusalsCli, HostileSizesAreRefusedBeforeAllocating) {
 TEST(ConfigRefusalsCli, UnsignedOptionsRefuseNegativeValues) {
   TempDir tmp;
   auto r = run_cli("init --config tiny --seed -1 --out " + (tmp / "m"));
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("--seed (-1) must be a non-negative integer"), std::string::npos) << r.output;
+  EXPECT_TRUE(refused_with(r, "--seed (-1) must be a non-negative integer"));
   std::ofstream(tmp / "o.ini") << "seed = -3\n";
   r = run_cli("init --config tiny --config " + (tmp / "o.ini") + " --out " + (tmp / "m"));
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("o.ini: --seed (-3) must be a non-negative integer"), std::string::npos) << r.output;
+  EXPECT_TRUE(refused_with(r, "o.ini: --seed (-3) must be a non-negative integer"));
 }
 
 // Found by fuzz/targets/cli_inputs.cpp: Boost.Program_options' error message for an option name
@@ -85,11 +79,9 @@ TEST(ConfigRefusalsCli, IniKeysWithPlaceholdersAreRefusedNotHung) {
   std::ofstream(tmp / "bad.ini") << "x%canonical_option%r = 1\n";
   auto r = run_cli("passkey --model " + (tmp / "m") + " --config " + (tmp / "bad.ini") + " --lengths 64 --out " +
                    (tmp / "e.h5"));
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("bad.ini: unrecognised option"), std::string::npos) << r.output;
+  EXPECT_TRUE(refused_with(r, "bad.ini: unrecognised option"));
   r = run_cli("passkey --model " + (tmp / "m") + " --lengths 64 --out " + (tmp / "e.h5") + " --%value%=1");
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("unrecognised option"), std::string::npos) << r.output;
+  EXPECT_TRUE(refused_with(r, "unrecognised option"));
 }
 
 // A length whose KV cache alone exceeds the machine's memory is refused before the model loads.
@@ -101,16 +93,12 @@ TEST(ConfigRefusalsCli, AbsurdLengthsAreRefusedWithTheirSize) {
     std::string c = cmd;
     if (auto at = c.find("DOCS"); at != std::string::npos) c.replace(at, 4, tmp / "docs.txt");
     auto r = run_cli(c + " --model " + (tmp / "m") + " --out " + (tmp / "e.h5") + " --run r");
-    EXPECT_EQ(r.exit_code, 2) << c << "\n" << r.output;
-    EXPECT_NE(r.output.find("--lengths 1000000000000 (the KV cache of one sequence) needs "), std::string::npos)
-        << r.output;
+    EXPECT_TRUE(refused_with(r, "--lengths 1000000000000 (the KV cache of one sequence) needs "));
     EXPECT_NE(r.output.find("this machine has"), std::string::npos) << r.output;
   }
   auto r = run_cli("ppl --model " + (tmp / "m") + " --data " + (tmp / "docs.txt") +
                    " --lengths 1000000000000 --out " + (tmp / "e.h5"));
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("(the KV cache and every position's logits of one sequence) needs "), std::string::npos)
-      << r.output;
+  EXPECT_TRUE(refused_with(r, "(the KV cache and every position's logits of one sequence) needs "));
 }
 
 // Every command that tokenizes for a model checks the tokenizer against the model's vocabulary
@@ -125,15 +113,11 @@ TEST(ConfigRefusalsCli, TokenizerAndIdsMustFitTheModelVocabulary) {
   edit_config(tmp / "m", [](nlohmann::json& j) { j["vocab_size"] = 300; });
   std::ofstream(tmp / "c.json") << R"([{"id": "a", "conversations": [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "yo"}]}])";
   auto r = run_cli("finetune --model " + (tmp / "m") + " --data " + (tmp / "c.json") + " --out " + (tmp / "ft"));
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find(" pieces but the model's vocab_size is 300"), std::string::npos)
-      << r.output;
+  EXPECT_TRUE(refused_with(r, " pieces but the model's vocab_size is 300"));
   ASSERT_EQ(run_cli("init --config tiny --out " + (tmp / "g")).exit_code, 0);
   std::ofstream(tmp / "ids.txt") << "1 999999 3\n";
   r = run_cli("generate --model " + (tmp / "g") + " --tokens-file " + (tmp / "ids.txt") + " --max-new-tokens 2");
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("ids.txt: token 2 (id 999999) is outside the model's vocabulary [0, "), std::string::npos)
-      << r.output;
+  EXPECT_TRUE(refused_with(r, "ids.txt: token 2 (id 999999) is outside the model's vocabulary [0, "));
 }
 
 }  // namespace

@@ -110,8 +110,7 @@ TEST(FinetuneCli, ResumeIsBitIdenticalToAnUninterruptedRun) {
   fs::create_directories(tmp / "part2/checkpoints");
   fs::copy(tmp / "full/checkpoints/step-000002", tmp / "part2/checkpoints/step-000002", fs::copy_options::recursive);
   auto diff = run_cli(ft_args(base, tmp / "chat.json", tmp / "part2", " --seed 9 --resume " + (tmp / "part2")));
-  EXPECT_EQ(diff.exit_code, 2);
-  EXPECT_NE(diff.output.find("cannot resume: 'train' differs"), std::string::npos) << diff.output;
+  EXPECT_TRUE(refused_with(diff, "cannot resume: 'train' differs"));
 }
 
 TEST(FinetuneCli, TwoGlooProcessesMatchOneProcess) {
@@ -182,9 +181,7 @@ TEST(FinetuneCli, ZeroResumeIsBitIdenticalAndAnotherShardingIsRefused) {
   for (const std::string& other : {std::string(" --zero 2"), std::string(" --nproc 2 --zero 1")}) {
     const auto p = interrupted("other" + std::to_string(other.size()));
     auto refused = run_cli(ft_args(base, tmp / "chat.json", p, other + " --resume " + p));
-    EXPECT_EQ(refused.exit_code, 2) << refused.output;
-    EXPECT_NE(refused.output.find("cannot resume: the state was written with --zero 2 as 2 shard(s)"), std::string::npos)
-        << refused.output;
+    EXPECT_TRUE(refused_with(refused, "cannot resume: the state was written with --zero 2 as 2 shard(s)"));
     EXPECT_NE(refused.output.find("Re-sharding optimizer state is not supported"), std::string::npos) << refused.output;
   }
 }
@@ -238,7 +235,6 @@ TEST(FinetuneCli, BadInputGivesExitCode2AndAOneLineError) {
   };
   for (const auto& c : cases) {
     auto r = run_cli(c.args);
-    EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.output;
-    EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.args << "\n" << r.output;
+    EXPECT_TRUE(refused_with(r, c.expect));
   }
 }

@@ -22,10 +22,7 @@
 #include "test_util.h"
 
 using namespace ropelab;
-using ropelab::testing::all_methods;
-using ropelab::testing::micro_config;
-using ropelab::testing::micro_with;
-using ropelab::testing::TempDir;
+using namespace ropelab::testing;  // the shared test helpers (tests/*_util.h)
 
 namespace {
 

@@ -53,7 +53,7 @@ TEST(Passkey, PromptHasRequestedLengthAndTheKeyOnceAtTheDepth) {
 }
 
 TEST(Passkey, KeysAreFiveDigitsAndSeeded) {
-  std::mt19937_64 a(7), b(7);
+  ropelab::Rng a(7), b(7);
   for (int i = 0; i < 100; ++i) {
     const auto k = next_passkey(a);
     EXPECT_EQ(k.size(), 5u);

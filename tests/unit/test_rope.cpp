@@ -13,10 +13,7 @@
 #include "test_util.h"
 
 using namespace ropelab;
-using ropelab::testing::cached_decoding_max_diff;
-using ropelab::testing::all_methods;
-using ropelab::testing::micro_config;
-using ropelab::testing::micro_with;
+using namespace ropelab::testing;  // the shared test helpers (tests/*_util.h)
 
 namespace {
 

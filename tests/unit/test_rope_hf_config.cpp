@@ -8,10 +8,7 @@
 #include "rope_test_util.h"
 
 using namespace ropelab;
-using ropelab::testing::pair_inv_freq;
-using ropelab::testing::input_error_of;
-using ropelab::testing::micro_config_json;
-using ropelab::testing::read_config;
+using namespace ropelab::testing;  // the shared test helpers (tests/*_util.h)
 
 TEST(RopeConfig, TransformersV5RopeParametersAreRead) {
   auto j = micro_config_json();

@@ -11,14 +11,7 @@
 #include "rope_test_util.h"
 
 using namespace ropelab;
-using ropelab::testing::rope_spec;
-using ropelab::testing::pair_inv_freq;
-using ropelab::testing::input_error_of;
-using ropelab::testing::micro_config_json;
-using ropelab::testing::read_config;
-using ropelab::testing::cached_decoding_max_diff;
-using ropelab::testing::micro_with;
-using ropelab::testing::rope_method_rows;
+using namespace ropelab::testing;  // the shared test helpers (tests/*_util.h)
 
 TEST(RopeRegistry, NamesComeFromTheRegistries) {
   const std::string names = rope_type_names();

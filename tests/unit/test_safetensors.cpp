@@ -44,51 +44,33 @@ TEST(Safetensors, RoundTripIsBitExactForF32AndBF16) {
   EXPECT_TRUE(torch::equal(f.view("b"), b));
 }
 
-TEST(Safetensors, HeaderLengthBeyondFileIsRejected) {
+// Every structural defect of a damaged file: (header, zero data bytes, claimed header length or -1,
+// what the error must say). The truncated file is 3 bytes, shorter than the length field.
+TEST(Safetensors, DamagedFilesAreRejectedNamingTheDefect) {
+  struct Case {
+    std::string header;
+    size_t data_bytes;
+    int64_t claimed_len;
+    std::vector<std::string> says;
+  };
+  const std::vector<Case> cases = {
+      {"{}", 0, 1000, {"exceeds the file size"}},
+      {R"({"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", 8, -1, {"tensor 'w'", "exceeds the data section"}},
+      {R"({"w":{"dtype":"BF16","shape":[4],"data_offsets":[0,16]}})", 16, -1, {"needs 8"}},
+      {R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
+       12, -1, {"overlap"}},
+      {R"({"w":{"dtype":"F8_E9","shape":[1],"data_offsets":[0,1]}})", 1, -1, {"unknown dtype 'F8_E9'"}},
+      {"{not json", 0, -1, {"not valid JSON"}},
+  };
   TempDir tmp;
-  write_raw(tmp / "h.safetensors", "{}", 0, 1000);
-  EXPECT_NE(open_error_of(tmp / "h.safetensors").find("exceeds the file size"), std::string::npos);
-}
-
-TEST(Safetensors, TruncatedFileIsRejected) {
-  TempDir tmp;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const std::string path = tmp / ("case" + std::to_string(i) + ".safetensors");
+    write_raw(path, cases[i].header, cases[i].data_bytes, cases[i].claimed_len);
+    const std::string msg = open_error_of(path);
+    for (const auto& want : cases[i].says) EXPECT_NE(msg.find(want), std::string::npos) << cases[i].header << ": " << msg;
+  }
   std::ofstream(tmp / "t.safetensors") << "abc";
   EXPECT_NE(open_error_of(tmp / "t.safetensors").find("shorter than the 8-byte"), std::string::npos);
-}
-
-TEST(Safetensors, OffsetsBeyondDataAreRejected) {
-  TempDir tmp;
-  write_raw(tmp / "o.safetensors", R"({"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", 8);
-  auto msg = open_error_of(tmp / "o.safetensors");
-  EXPECT_NE(msg.find("tensor 'w'"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("exceeds the data section"), std::string::npos) << msg;
-}
-
-TEST(Safetensors, SizeDisagreeingWithDtypeTimesShapeIsRejected) {
-  TempDir tmp;
-  write_raw(tmp / "s.safetensors", R"({"w":{"dtype":"BF16","shape":[4],"data_offsets":[0,16]}})", 16);
-  EXPECT_NE(open_error_of(tmp / "s.safetensors").find("needs 8"), std::string::npos);
-}
-
-TEST(Safetensors, OverlappingTensorsAreRejected) {
-  TempDir tmp;
-  write_raw(tmp / "v.safetensors",
-            R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
-            12);
-  EXPECT_NE(open_error_of(tmp / "v.safetensors").find("overlap"), std::string::npos);
-}
-
-TEST(Safetensors, UnknownDtypeIsRejected) {
-  TempDir tmp;
-  write_raw(tmp / "d.safetensors", R"({"w":{"dtype":"F8_E9","shape":[1],"data_offsets":[0,1]}})", 1);
-  auto msg = open_error_of(tmp / "d.safetensors");
-  EXPECT_NE(msg.find("unknown dtype 'F8_E9'"), std::string::npos) << msg;
-}
-
-TEST(Safetensors, InvalidJsonHeaderIsRejected) {
-  TempDir tmp;
-  write_raw(tmp / "j.safetensors", "{not json", 0);
-  EXPECT_NE(open_error_of(tmp / "j.safetensors").find("not valid JSON"), std::string::npos);
 }
 
 TEST(Safetensors, MissingFileNamesThePath) {

@@ -22,6 +22,7 @@
 #include "core/text/chat_template.h"
 #include "core/util/error.h"
 #include "test_util.h"
+#include "train_test_util.h"
 
 using namespace ropelab;
 using namespace ropelab::data;
@@ -35,16 +36,7 @@ namespace {
 constexpr int64_t kTolerance = 32;
 
 const Tokenizer& tok() {
-  static TempDir dir;
-  static Tokenizer t = [] {
-    TokenizerTrainOptions o;
-    o.inputs = {std::string(ROPELAB_DATA_DIR) + "/corpus/fortunes-min.txt"};
-    o.output_model = dir / "tokenizer.model";
-    o.vocab_size = 1000;
-    o.threads = 2;
-    train_tokenizer(o);
-    return Tokenizer(o.output_model);
-  }();
+  static const Tokenizer t(ropelab::testing::corpus_tokenizer_path(1000));
   return t;
 }
 
@@ -65,7 +57,7 @@ TaskInstance make(TaskKind k, int64_t target, uint64_t seed, int questions = 1) 
   req.target_tokens = target;
   req.measure = context_tokens(tok());
   req.questions = questions;
-  DataRng rng(seed);
+  Rng rng(seed);
   return make_task(k, tok(), filler, req, rng);
 }
 
@@ -74,7 +66,7 @@ int64_t ctx_tokens(const TaskInstance& t) { return int64_t(tok().encode(t.contex
 }  // namespace
 
 TEST(SyntheticRng, BoundedDrawsAreInRangeAndReproducible) {
-  DataRng a(5), b(5);
+  Rng a(5), b(5);
   std::set<uint64_t> seen;
   for (int i = 0; i < 2000; ++i) {
     auto x = a.below(7);
@@ -87,7 +79,24 @@ TEST(SyntheticRng, BoundedDrawsAreInRangeAndReproducible) {
   auto d = a.distinct(10, 10);
   EXPECT_EQ(std::set<size_t>(d.begin(), d.end()).size(), 10u);
   // mt19937_64 is specified by the standard: the first draw for seed 5 is fixed on every platform.
-  EXPECT_EQ(DataRng(5).below(uint64_t(1) << 63), std::mt19937_64(5)() & ((uint64_t(1) << 63) - 1));
+  EXPECT_EQ(Rng(5).below(uint64_t(1) << 63), std::mt19937_64(5)() & ((uint64_t(1) << 63) - 1));
+}
+
+// Rng::permutation against Fisher–Yates written here on the raw mt19937_64 stream: the orders the
+// toolkit drew before Rng existed (document orders, batches) are unchanged — below(i) equals
+// `draw % i` but for the top 2^64 mod i draws.
+TEST(SyntheticRng, PermutationIsFisherYatesOnTheRawStream) {
+  for (uint64_t seed : {0ull, 3ull, 12345ull}) {
+    std::vector<size_t> expect(50);
+    for (size_t i = 0; i < expect.size(); ++i) expect[i] = i;
+    std::mt19937_64 raw(seed);
+    for (size_t i = expect.size(); i > 1; --i) std::swap(expect[i - 1], expect[size_t(raw() % i)]);
+    EXPECT_EQ(Rng(seed).permutation(50), expect) << seed;
+  }
+  std::vector<std::string> v = {"a", "b", "c", "d"};
+  Rng(9).shuffle(v);
+  const auto p = Rng(9).permutation(4);
+  for (size_t i = 0; i < 4; ++i) EXPECT_EQ(v[i], std::string(1, char('a' + p[i])));
 }
 
 TEST(SyntheticSplit, DisjointCompleteAndSeeded) {

@@ -5,22 +5,14 @@
 #include "core/text/tokenizer.h"
 #include "core/util/error.h"
 #include "test_util.h"
+#include "train_test_util.h"
 
 using namespace ropelab;
 using ropelab::testing::TempDir;
 
 namespace {
 const Tokenizer& shared_tokenizer() {
-  static TempDir dir;
-  static Tokenizer tok = [] {
-    TokenizerTrainOptions o;
-    o.inputs = {std::string(ROPELAB_DATA_DIR) + "/corpus/fortunes-min.txt"};
-    o.output_model = dir / "tokenizer.model";
-    o.vocab_size = 600;
-    o.threads = 2;
-    train_tokenizer(o);
-    return Tokenizer(o.output_model);
-  }();
+  static const Tokenizer tok(ropelab::testing::shared_tokenizer_path());
   return tok;
 }
 }  // namespace

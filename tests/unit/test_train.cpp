@@ -282,14 +282,20 @@ std::vector<TrainExample> micro_examples(int n, int turns = 2) {
   return build_sft_examples(convs, tok, SftDataConfig{}, st);
 }
 
+// The micro model (GQA) the training tests run: the shared tokenizer's 600 pieces, window 128.
+LlamaForCausalLM micro_training_model() {
+  auto c = ropelab::testing::micro_config(2);
+  c.vocab_size = 600;
+  c.max_position_embeddings = 128;
+  LlamaForCausalLM model(c);
+  model->init_weights(0);
+  return model;
+}
+
 }  // namespace
 
 TEST(Trainer, LossFallsOverTwentyStepsOnAMicroModel) {
-  auto cfgm = ropelab::testing::micro_config(2);
-  cfgm.vocab_size = 600;
-  cfgm.max_position_embeddings = 128;
-  LlamaForCausalLM model(cfgm);
-  model->init_weights(0);
+  LlamaForCausalLM model = micro_training_model();
   auto examples = micro_examples(16, 1);
   TrainConfig cfg;
   cfg.global_batch = 4;
@@ -309,11 +315,7 @@ TEST(Trainer, LossFallsOverTwentyStepsOnAMicroModel) {
 }
 
 TEST(Trainer, NonFiniteLossStopsBeforeTheUpdate) {
-  auto cfgm = ropelab::testing::micro_config(2);
-  cfgm.vocab_size = 600;
-  cfgm.max_position_embeddings = 128;
-  LlamaForCausalLM model(cfgm);
-  model->init_weights(0);
+  LlamaForCausalLM model = micro_training_model();
   auto examples = micro_examples(8);
   TrainConfig cfg;
   cfg.global_batch = 4;

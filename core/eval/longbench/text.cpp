@@ -5,39 +5,18 @@
 #include <unicode/unistr.h>
 
 #include "core/util/error.h"
+#include "core/util/utf8.h"
 
 namespace ropelab::longbench {
 
 std::u32string decode_utf8(std::string_view s) {
   std::u32string out;
   out.reserve(s.size());
-  size_t i = 0;
-  const size_t n = s.size();
-  auto bad = [&](size_t at) { fail_input("invalid UTF-8 at byte ", at, " of a ", n, "-byte string"); };
-  while (i < n) {
-    const unsigned char b0 = static_cast<unsigned char>(s[i]);
-    if (b0 < 0x80) {
-      out.push_back(b0);
-      ++i;
-      continue;
-    }
-    int len = 0;
-    char32_t c = 0, min = 0;
-    if ((b0 & 0xE0) == 0xC0) { len = 2; c = b0 & 0x1F; min = 0x80; }
-    else if ((b0 & 0xF0) == 0xE0) { len = 3; c = b0 & 0x0F; min = 0x800; }
-    else if ((b0 & 0xF8) == 0xF0) { len = 4; c = b0 & 0x07; min = 0x10000; }
-    else bad(i);
-    if (i + len > n) bad(i);
-    for (int k = 1; k < len; ++k) {
-      const unsigned char b = static_cast<unsigned char>(s[i + k]);
-      if ((b & 0xC0) != 0x80) bad(i);
-      c = (c << 6) | (b & 0x3F);
-    }
-    // Overlong forms, UTF-16 surrogates and values past U+10FFFF are not UTF-8 (Python's codec
-    // rejects them too).
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) bad(i);
+  char32_t c = 0;
+  for (size_t i = 0, len; i < s.size(); i += len) {
+    len = utf8_sequence(s, i, &c);
+    if (len == 0) fail_input("invalid UTF-8 at byte ", i, " of a ", s.size(), "-byte string");
     out.push_back(c);
-    i += len;
   }
   return out;
 }

@@ -10,25 +10,13 @@
 namespace ropelab {
 
 namespace {
-class QwenLognScale final : public LogitScalePolicy {
- public:
-  QwenLognScale(int64_t c_, bool inference_only_) : c(c_), inference_only(inference_only_) {}
-  std::string name() const override { return "qwen_logn"; }
-  double at(int64_t p, bool training) const override {
-    if (training && inference_only) return 1.0;
-    return p + 1 > c ? log_position_ratio(p, c) : 1.0;
-  }
-  void to_json(nlohmann::json& j) const override {
-    j["logit_scale"] = "qwen_logn";
-    j["logit_scale_base"] = c;
-    j["logit_scale_inference_only"] = inference_only;
-  }
-  int64_t c;
-  bool inference_only;
-};
+const LogRatioRule kQwenLogn = {"qwen_logn", "logit_scale_inference_only", true,
+                            [](int64_t p, int64_t c, bool inference_only, bool training) {
+                              if (training && inference_only) return 1.0;
+                              return p + 1 > c ? log_position_ratio(p, c) : 1.0;
+                            }};
 std::shared_ptr<const LogitScalePolicy> parse_qwen_logn(RopeKeys& k, const RopeSpec& s) {
-  const int64_t c = read_logit_scale_base(k, s.original_max_position);
-  return std::make_shared<QwenLognScale>(c, k.boolean("logit_scale_inference_only", true));
+  return parse_log_ratio(kQwenLogn, k, s);
 }
 }  // namespace
 
