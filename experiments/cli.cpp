@@ -9,10 +9,11 @@
 #include <sstream>
 #include <thread>
 
-#include "core/io/checkpoint.h"
+#include "core/model/checkpoint.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "core/util/numbers.h"
+#include "experiments/parse_options.h"
 
 namespace ropelab::cli {
 

@@ -15,7 +15,7 @@
 #include <memory>
 #include <sstream>
 
-#include "core/io/checkpoint.h"
+#include "core/model/checkpoint.h"
 #include "core/plan/memory_plan.h"
 #include "core/util/progress.h"
 #include "core/util/output_lock.h"

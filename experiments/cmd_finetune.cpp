@@ -5,7 +5,7 @@
 //       --samples 100 --epochs 2 --global-batch 32 --lr 2e-5 --max-length 16384
 #include <iostream>
 
-#include "core/io/checkpoint.h"
+#include "core/model/checkpoint.h"
 #include "core/text/tokenizer.h"
 #include "core/train/sft_examples.h"
 #include "core/train/sharegpt.h"

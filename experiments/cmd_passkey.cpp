@@ -6,7 +6,7 @@
 #include <iomanip>
 #include <iostream>
 
-#include "core/io/checkpoint.h"
+#include "core/model/checkpoint.h"
 #include "core/plan/memory_plan.h"
 #include "core/util/progress.h"
 #include "core/util/output_lock.h"

@@ -13,7 +13,7 @@
 
 #include <iostream>
 
-#include "core/io/checkpoint.h"
+#include "core/model/checkpoint.h"
 #include "core/plan/memory_plan.h"
 #include "core/util/output_lock.h"
 #include "core/eval/eval_output.h"

@@ -10,7 +10,7 @@
 #include <map>
 
 #include "core/util/error.h"
-#include "core/util/memory.h"
+#include "experiments/bench_memory.h"
 #include "core/util/version.h"
 #include "experiments/commands.h"
 

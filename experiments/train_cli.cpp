@@ -14,7 +14,7 @@
 #include <iostream>
 #include <thread>
 
-#include "core/io/checkpoint.h"
+#include "core/model/checkpoint.h"
 #include "core/train/train_state.h"
 #include "core/util/progress.h"
 #include "core/util/error.h"

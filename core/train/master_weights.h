@@ -57,8 +57,8 @@ class MasterWeights {
   AdamW& optimizer() { return *opt_; }
   const AdamW& optimizer() const { return *opt_; }
   int zero() const { return zero_; }
-  // Bytes this rank allocated for fp32 master copies + AdamW moments (CPU: the counting
-  // allocator's live-bytes difference across construction; GPU: the tensors' sizes), and for the
+  // Bytes this rank allocated for fp32 master copies + AdamW moments (the tensors' sizes; the
+  // bench and the tests check them against the counting allocator), and for the
   // fp32 gradients it keeps between micro-batches (stage 0/1: all parameters; 2: its range).
   int64_t state_bytes() const { return state_bytes_; }
   int64_t gradient_bytes() const { return gradient_bytes_; }

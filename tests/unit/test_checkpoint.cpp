@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "core/io/checkpoint.h"
+#include "core/model/checkpoint.h"
 #include "core/io/safetensors.h"
 #include "core/util/error.h"
 #include "core/util/files.h"

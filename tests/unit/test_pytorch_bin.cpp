@@ -8,7 +8,7 @@
 
 #include <fstream>
 
-#include "core/io/checkpoint.h"
+#include "core/model/checkpoint.h"
 #include "core/io/pytorch_bin.h"
 #include "core/io/safetensors.h"
 #include "core/util/error.h"
