@@ -4,8 +4,8 @@
 
 #include <cmath>
 
+#include "core/data/passkey_text.h"
 #include "core/eval/generate.h"
-#include "core/eval/passkey_text.h"
 #include "core/util/error.h"
 
 namespace ropelab {
@@ -24,18 +24,9 @@ std::string next_passkey(std::mt19937_64& rng) { return std::to_string(10000 + r
 
 namespace {
 
-struct Split {
-  int64_t before, after;
-};
-
-Split split_fillers(int64_t n, double depth) {
-  const int64_t before = std::min<int64_t>(n, std::llround(depth * double(n)));
-  return {before, n - before};
-}
-
 int64_t prompt_tokens(const Tokenizer& tok, int64_t n, double depth, const std::string& key) {
-  const Split s = split_fillers(n, depth);
-  return int64_t(tok.encode(passkey_prompt_text(int(s.before), int(s.after), key), true).size());
+  const PasskeyPlacement s = place_passkey(n, depth);
+  return int64_t(tok.encode(passkey_prompt_text(s.before, s.after, key), true).size());
 }
 
 }  // namespace
@@ -53,10 +44,10 @@ PasskeyPrompt build_passkey_prompt(const Tokenizer& tok, int64_t length, double 
 
   PasskeyPrompt p;
   p.key = key;
-  const Split s = split_fillers(n, depth);
+  const PasskeyPlacement s = place_passkey(n, depth);
   p.filler_before = s.before;
   p.filler_after = s.after;
-  const std::string text = passkey_prompt_text(int(s.before), int(s.after), key);
+  const std::string text = passkey_prompt_text(s.before, s.after, key);
   p.ids = tok.encode(text, true);
   const std::string prefix = text.substr(0, text.find(passkey_key_line(key)));
   p.key_token_pos = int64_t(tok.encode(prefix, true).size());

@@ -5,8 +5,8 @@
 
 #include <cmath>
 
+#include "core/data/passkey_text.h"
 #include "core/eval/passkey.h"
-#include "core/eval/passkey_text.h"
 #include "core/eval/perplexity.h"
 #include "core/text/tokenizer.h"
 #include "core/util/error.h"
@@ -50,6 +50,21 @@ TEST(Passkey, PromptHasRequestedLengthAndTheKeyOnceAtTheDepth) {
     }
   }
   EXPECT_THROW(build_passkey_prompt(tok, 20, 0.5, "12345"), InputError);
+}
+
+// The one placement rule of the eval prompts and the training data: round(depth · n) fillers
+// before the key (halves round up), never more than n.
+TEST(Passkey, PlacementRoundsDepthTimesFillers) {
+  const std::vector<std::tuple<int64_t, double, int64_t>> cases = {
+      {10, 0.0, 0}, {10, 1.0, 10}, {10, 0.25, 3}, {10, 0.24, 2}, {7, 0.5, 4}, {0, 0.5, 0}, {3, 0.999, 3}};
+  for (const auto& [n, depth, before] : cases) {
+    const auto at = place_passkey(n, depth);
+    EXPECT_EQ(at.before, before) << n << " " << depth;
+    EXPECT_EQ(at.after, n - before) << n << " " << depth;
+  }
+  EXPECT_EQ(passkey_haystack(1, 0, "12345"), passkey_filler() + " " + passkey_key_line("12345"));
+  EXPECT_EQ(passkey_prompt_text(0, 1, "12345"),
+            passkey_intro() + " " + passkey_key_line("12345") + " " + passkey_filler() + " " + passkey_question());
 }
 
 TEST(Passkey, KeysAreFiveDigitsAndSeeded) {
