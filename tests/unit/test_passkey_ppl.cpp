@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <tuple>
 
 #include "core/data/passkey_text.h"
 #include "core/eval/passkey.h"
