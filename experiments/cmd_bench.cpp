@@ -9,8 +9,8 @@
 #include "core/model/checkpoint.h"
 #include "core/util/dtype.h"
 #include "core/util/error.h"
-#include "experiments/bench_memory.h"
 #include "core/util/version.h"
+#include "experiments/bench_memory.h"
 #include "experiments/commands.h"
 #include "experiments/parse_options.h"
 

@@ -22,10 +22,10 @@
 #include "core/attention/attend.h"
 #include "core/config/model_config.h"
 #include "core/util/error.h"
-#include "experiments/bench_memory.h"
-#include "experiments/tensor_memory.h"
 #include "core/util/version.h"
+#include "experiments/bench_memory.h"
 #include "experiments/commands.h"
+#include "experiments/tensor_memory.h"
 
 namespace ropelab {
 

@@ -15,11 +15,11 @@
 #include "core/train/trainer.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
-#include "experiments/bench_memory.h"
-#include "experiments/tensor_memory.h"
 #include "core/util/version.h"
+#include "experiments/bench_memory.h"
 #include "experiments/commands.h"
 #include "experiments/parse_options.h"
+#include "experiments/tensor_memory.h"
 
 namespace ropelab {
 

@@ -1,7 +1,7 @@
 // The one random source of the synthetic-data generators: mt19937_64 plus draws we define
 // ourselves. std::uniform_int_distribution, std::shuffle and friends are implementation-defined,
 // so files generated with them would differ between libstdc++ and libc++; these draws are exact
-// on every platform, which makes a `--seed` name the same bytes everywhere.
+// on every platform, which makes a seed name the same bytes everywhere.
 #pragma once
 #include <cstdint>
 #include <random>

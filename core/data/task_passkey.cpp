@@ -1,7 +1,7 @@
 // passkey: exactly the text and placement of passkey_prompt_text (the format `ropelab passkey`
 // evaluates), so the size knob is the number of whole filler sentences and the fit is within one.
-#include "core/data/task_fit.h"
 #include "core/data/passkey_text.h"
+#include "core/data/task_fit.h"
 
 namespace ropelab::data {
 

@@ -72,7 +72,7 @@ struct TaskRequest {
   int64_t target_tokens = 0;
   Measure measure;                         // what has to fit target_tokens
   int questions = 1;                       // length of qa (passkey always has 1)
-  std::string length_option = "--length";  // named in errors when the target is too small
+  std::string length_option = "`length`";  // named in errors when the target is too small
 };
 
 TaskInstance make_task(TaskKind kind, const Tokenizer& tok, const FillerText& filler, const TaskRequest& req,

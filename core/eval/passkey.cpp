@@ -11,13 +11,13 @@
 namespace ropelab {
 
 void PasskeyConfig::validate() const {
-  check_input(!lengths.empty(), "--lengths: empty list");
-  for (int64_t L : lengths) check_input(L > 0, "--lengths: ", L, " must be > 0");
-  check_input(!depths.empty(), "--depths: empty list");
-  for (double d : depths) check_input(d >= 0.0 && d <= 1.0, "--depths: ", d, " must be in [0, 1]");
-  check_input(trials >= 1, "--trials (", trials, ") must be >= 1");
-  check_input(max_new_tokens >= 1, "--max-new-tokens (", max_new_tokens, ") must be >= 1");
-  check_input(prefill_chunk >= 0, "--prefill-chunk (", prefill_chunk, ") must be >= 0");
+  check_input(!lengths.empty(), "`lengths`: empty list");
+  for (int64_t L : lengths) check_input(L > 0, "`lengths`: ", L, " must be > 0");
+  check_input(!depths.empty(), "`depths`: empty list");
+  for (double d : depths) check_input(d >= 0.0 && d <= 1.0, "`depths`: ", d, " must be in [0, 1]");
+  check_input(trials >= 1, "`trials` (", trials, ") must be >= 1");
+  check_input(max_new_tokens >= 1, "`max_new_tokens` (", max_new_tokens, ") must be >= 1");
+  check_input(prefill_chunk >= 0, "`prefill_chunk` (", prefill_chunk, ") must be >= 0");
 }
 
 std::string next_passkey(std::mt19937_64& rng) { return std::to_string(10000 + rng() % 90000); }
@@ -33,7 +33,7 @@ int64_t prompt_tokens(const Tokenizer& tok, int64_t n, double depth, const std::
 
 PasskeyPrompt build_passkey_prompt(const Tokenizer& tok, int64_t length, double depth, const std::string& key) {
   const int64_t base = prompt_tokens(tok, 0, depth, key);
-  check_input(base <= length, "--lengths: ", length, " is shorter than the passkey prompt without filler (", base,
+  check_input(base <= length, "`lengths`: ", length, " is shorter than the passkey prompt without filler (", base,
               " tokens)");
   // Token counts grow (almost exactly) linearly with n; start from the estimate, then walk to
   // the largest n that fits.

@@ -6,7 +6,7 @@
 // by `ropelab bench train` and tests/integration/test_plan_cli.cpp.
 //
 // Not modelled: CUDA context, allocator fragmentation / caching, communication buffers.
-// ZeRO semantics (--zero): stage 1 shards the fp32 master weights and AdamW moments over the
+// ZeRO semantics (zero_stage): stage 1 shards the fp32 master weights and AdamW moments over the
 // ranks, stage 2 also the fp32 (reduced) gradients; the compute-dtype gradients autograd writes
 // are always full size.
 #pragma once

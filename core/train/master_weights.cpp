@@ -37,7 +37,7 @@ std::vector<FlatPiece> flat_pieces(const std::vector<int64_t>& numels, int64_t b
 
 MasterWeights::MasterWeights(LlamaForCausalLM& model, int zero, const AdamWConfig& cfg, Communicator& comm)
     : comm_(comm), zero_(zero), separate_(model->dtype() != torch::kFloat32) {
-  check_input(zero >= 0 && zero <= 2, "--zero (", zero, ") must be 0, 1 or 2");
+  check_input(zero >= 0 && zero <= 2, "`zero` (", zero, ") must be 0, 1 or 2");
   torch::NoGradGuard ng;
   std::vector<std::string> names;
   for (auto& item : model->named_parameters()) {

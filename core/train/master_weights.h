@@ -1,5 +1,5 @@
 // The fp32 training state behind a model — master weights, AdamW moments, fp32 gradients — and
-// its optional sharding over data-parallel ranks (ZeRO, Rajbhandari et al. 2020), `--zero`:
+// its optional sharding over data-parallel ranks (ZeRO, Rajbhandari et al. 2020), `zero`:
 //
 //   0  every rank holds the master, the moments and the fp32 gradients of all parameters.
 //   1  the flat concatenation of all parameters (named_parameters order) is cut into world_size

@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "core/model/checkpoint.h"
 #include "core/io/safetensors.h"
+#include "core/model/checkpoint.h"
 #include "experiments/tensor_memory.h"
 #include "test_util.h"
 

@@ -85,7 +85,7 @@ TEST(Passkey, ConfigValidationNamesTheOption) {
     c.validate();
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("--depths"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("`depths`"), std::string::npos);
   }
   c.depths = {0.5};
   c.lengths = {0};

@@ -107,9 +107,9 @@ TEST(SyntheticSplit, DisjointCompleteAndSeeded) {
   EXPECT_NE(other.eval, r.eval);
   EXPECT_NE(ropelab::testing::input_error_of([] {
               SplitConfig{{0.8, 0.1, 0.2}, 0}.validate();
-            }).find("--fractions"),
+            }).find("`fractions`"),
             std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([] { SplitConfig{{0.5, 0.5}, 0}.validate(); }).find("--fractions"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([] { SplitConfig{{0.5, 0.5}, 0}.validate(); }).find("`fractions`"), std::string::npos);
   EXPECT_NE(ropelab::testing::input_error_of([] {
               split_documents({"a", "b"}, SplitConfig{{0.8, 0.1, 0.1}, 0});
             }).find("empty"),
@@ -202,7 +202,7 @@ TEST(SyntheticTasks, TemplatesAndErrors) {
   EXPECT_NE(ropelab::testing::input_error_of([] { task_from_string("qa", "--mix"); }).find("--mix: unknown task 'qa'"),
             std::string::npos);
   auto e = ropelab::testing::input_error_of([] { make(TaskKind::mdqa, 20, 1); });
-  EXPECT_NE(e.find("--length (20) is below the minimum"), std::string::npos) << e;
+  EXPECT_NE(e.find("`length` (20) is below the minimum"), std::string::npos) << e;
 }
 
 TEST(SyntheticTasks, SameSeedSameInstanceOtherSeedOther) {
@@ -279,7 +279,7 @@ TEST(SyntheticPretrain, ChatShareWritesTaskDocumentsInTheLlama2Format) {
   EXPECT_LT(chat, 30);
   for (const auto& d : plain) EXPECT_EQ(d.text.find("[INST]"), std::string::npos);
   cfg.chat = 1.5;
-  EXPECT_NE(ropelab::testing::input_error_of([&] { make_pretrain_docs(tok(), eval_docs(), cfg); }).find("--chat (1.5)"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] { make_pretrain_docs(tok(), eval_docs(), cfg); }).find("`chat` (1.5)"),
             std::string::npos);
 }
 
@@ -321,9 +321,9 @@ TEST(SyntheticConversations, ShareGptWithAlternatingRolesWithinTheLength) {
     }
   }
   EXPECT_EQ(j.dump(), make_conversations(tok(), eval_docs(), cfg).dump());
-  EXPECT_NE(ropelab::testing::input_error_of([] { parse_turns("2-x"); }).find("--turns"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([] { parse_turns("2-x"); }).find("`turns`"), std::string::npos);
   cfg.max_turns = 1;
-  EXPECT_NE(ropelab::testing::input_error_of([&] { cfg.validate(); }).find("--turns"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { cfg.validate(); }).find("`turns`"), std::string::npos);
 }
 
 TEST(SyntheticLongBench, LongBenchFormatAtTheRequestedLengths) {
