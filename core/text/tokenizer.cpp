@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "core/text/shim/spm_shim.h"
 #include "core/util/error.h"
