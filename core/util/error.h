@@ -6,7 +6,7 @@
 //
 // Messages name config fields, not command-line options, and put them in backquotes:
 // "`max_new_tokens` (0) must be >= 1". A front end shows a field the way its user sets it (the
-// CLI: --max-new-tokens, experiments/field_flags.h); core/ knows no front end.
+// CLI as the option that sets it, experiments/field_flags.h); core/ knows no front end.
 #pragma once
 #include <sstream>
 #include <stdexcept>
