@@ -10,10 +10,12 @@
 #include <sstream>
 #include <thread>
 
-#include "core/io/checkpoint.h"
+#include "core/model/checkpoint.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "core/util/numbers.h"
+#include "experiments/field_flags.h"
+#include "experiments/parse_options.h"
 
 namespace ropelab::cli {
 
@@ -162,6 +164,7 @@ void store_config_files(const std::vector<std::string>& paths, const po::options
 bool parse(const std::string& usage, const po::options_description& d, const Args& args,
            po::variables_map& vm, const po::positional_options_description* pos) {
   bool percent = has_percent(args);
+  note_options(d);
   try {
     auto parser = po::command_line_parser(args).options(d);
     if (pos) parser.positional(*pos);

@@ -6,12 +6,13 @@
 #include <iomanip>
 #include <iostream>
 
-#include "core/io/checkpoint.h"
+#include "core/model/checkpoint.h"
 #include "core/util/dtype.h"
 #include "core/util/error.h"
-#include "core/util/memory.h"
 #include "core/util/version.h"
+#include "experiments/bench_memory.h"
 #include "experiments/commands.h"
+#include "experiments/parse_options.h"
 
 namespace ropelab::cli {
 

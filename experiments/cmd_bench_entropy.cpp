@@ -7,7 +7,7 @@
 // minutes at 16k).
 //
 // Memory: the peak bytes of tensors allocated during a case (CPU: counted by a wrapper around
-// LibTorch's CPU allocator, core/util/tensor_memory.h; CUDA: the caching allocator's peak), and on
+// LibTorch's CPU allocator, experiments/tensor_memory.h; CUDA: the caching allocator's peak), and on
 // CPU also the peak resident set above the trimmed pre-case baseline (VmHWM), which additionally
 // moves with how the C heap reuses freed blocks.
 #include <torch/torch.h>
@@ -22,10 +22,10 @@
 #include "core/attention/attend.h"
 #include "core/config/model_config.h"
 #include "core/util/error.h"
-#include "core/util/memory.h"
-#include "core/util/tensor_memory.h"
 #include "core/util/version.h"
+#include "experiments/bench_memory.h"
 #include "experiments/commands.h"
+#include "experiments/tensor_memory.h"
 
 namespace ropelab {
 

@@ -20,8 +20,8 @@
 #include "core/instrument/entropy_recorder.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
-#include "core/util/memory.h"
 #include "core/util/version.h"
+#include "experiments/bench_memory.h"
 #include "experiments/commands.h"
 
 namespace ropelab {

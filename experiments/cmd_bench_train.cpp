@@ -10,15 +10,16 @@
 #include <iomanip>
 #include <iostream>
 
-#include "core/io/checkpoint.h"
+#include "core/model/checkpoint.h"
 #include "core/plan/memory_plan.h"
 #include "core/train/trainer.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
-#include "core/util/memory.h"
-#include "core/util/tensor_memory.h"
 #include "core/util/version.h"
+#include "experiments/bench_memory.h"
 #include "experiments/commands.h"
+#include "experiments/parse_options.h"
+#include "experiments/tensor_memory.h"
 
 namespace ropelab {
 

@@ -15,17 +15,17 @@
 #include <memory>
 #include <sstream>
 
-#include "core/io/checkpoint.h"
-#include "core/plan/memory_plan.h"
-#include "core/util/progress.h"
-#include "core/util/output_lock.h"
 #include "core/instrument/entropy_recorder.h"
 #include "core/instrument/entropy_writer.h"
 #include "core/io/documents.h"
+#include "core/model/checkpoint.h"
+#include "core/plan/memory_plan.h"
 #include "core/text/tokenizer.h"
 #include "core/util/dtype.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
+#include "core/util/output_lock.h"
+#include "core/util/progress.h"
 #include "experiments/commands.h"
 
 namespace ropelab::cli {

@@ -5,12 +5,13 @@
 //       --samples 100 --epochs 2 --global-batch 32 --lr 2e-5 --max-length 16384
 #include <iostream>
 
-#include "core/io/checkpoint.h"
+#include "core/model/checkpoint.h"
 #include "core/text/tokenizer.h"
 #include "core/train/sft_examples.h"
 #include "core/train/sharegpt.h"
 #include "core/util/error.h"
 #include "experiments/commands.h"
+#include "experiments/field_flags.h"
 #include "experiments/train_cli.h"
 
 namespace ropelab::cli {
@@ -42,11 +43,11 @@ int run_finetune(const Args& args) {
                                              read_checkpoint_config(vm["model"].as<std::string>()).vocab_size, "finetune");
   SftDataStats ss;
   auto examples = build_sft_examples(convs, tok, dc, ss);
-  if (main_rank) std::cerr << "data " << data << ": " << rs.summary() << "\n" << "examples: " << ss.summary() << "\n";
+  if (main_rank) std::cerr << "data " << data << ": " << rs.summary() << "\n" << "examples: " << flag_message(ss.summary()) << "\n";
 
   auto model = load_model_from_options(vm, main_rank);
   TrainJob job{"finetune", std::move(examples), data,
-               {{"records", rs.summary()}, {"examples", ss.summary()}, {"max_length", dc.max_length},
+               {{"records", rs.summary()}, {"examples", flag_message(ss.summary())}, {"max_length", dc.max_length},
                 {"min_tokens", dc.min_tokens}, {"samples", dc.samples}}};
   return run_train_job(vm, model, std::move(job));
 }

@@ -4,7 +4,7 @@
 #include <iomanip>
 #include <iostream>
 
-#include "core/io/checkpoint.h"
+#include "core/model/checkpoint.h"
 #include "experiments/commands.h"
 
 namespace ropelab::cli {

@@ -9,12 +9,13 @@
 #include <iostream>
 #include <numeric>
 
-#include "core/io/checkpoint.h"
+#include "core/model/checkpoint.h"
 #include "core/text/tokenizer.h"
 #include "core/util/dtype.h"
 #include "core/util/error.h"
 #include "core/util/host_memory.h"
 #include "experiments/commands.h"
+#include "experiments/parse_options.h"
 
 namespace ropelab::cli {
 

@@ -3,11 +3,12 @@
 #include <iomanip>
 #include <iostream>
 
-#include "core/io/checkpoint.h"
+#include "core/model/checkpoint.h"
 #include "core/plan/memory_plan.h"
 #include "core/util/dtype.h"
 #include "core/util/error.h"
 #include "experiments/commands.h"
+#include "experiments/parse_options.h"
 
 namespace ropelab::cli {
 

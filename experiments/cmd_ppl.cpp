@@ -12,15 +12,15 @@
 #include <iomanip>
 #include <iostream>
 
-#include "core/io/checkpoint.h"
-#include "core/plan/memory_plan.h"
-#include "core/util/progress.h"
-#include "core/util/output_lock.h"
 #include "core/eval/eval_output.h"
 #include "core/eval/perplexity.h"
 #include "core/io/documents.h"
+#include "core/model/checkpoint.h"
+#include "core/plan/memory_plan.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
+#include "core/util/output_lock.h"
+#include "core/util/progress.h"
 #include "experiments/commands.h"
 #include "experiments/eval_cli.h"
 

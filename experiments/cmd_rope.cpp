@@ -7,7 +7,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "core/io/checkpoint.h"
+#include "core/model/checkpoint.h"
 #include "core/rope/geometry.h"
 #include "core/rope/presets.h"
 #include "core/util/error.h"

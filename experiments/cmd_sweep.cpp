@@ -13,17 +13,17 @@
 
 #include <iostream>
 
-#include "core/io/checkpoint.h"
-#include "core/plan/memory_plan.h"
-#include "core/util/output_lock.h"
 #include "core/eval/eval_output.h"
 #include "core/eval/longbench/runner.h"
 #include "core/eval/longbench/scorer.h"
 #include "core/eval/longbench/tasks.h"
 #include "core/eval/passkey.h"
 #include "core/io/h5.h"
+#include "core/model/checkpoint.h"
+#include "core/plan/memory_plan.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
+#include "core/util/output_lock.h"
 #include "core/util/version.h"
 #include "experiments/commands.h"
 #include "experiments/eval_cli.h"

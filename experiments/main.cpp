@@ -10,9 +10,10 @@
 #include <map>
 
 #include "core/util/error.h"
-#include "core/util/memory.h"
 #include "core/util/version.h"
+#include "experiments/bench_memory.h"
 #include "experiments/commands.h"
+#include "experiments/field_flags.h"
 
 namespace {
 
@@ -79,13 +80,13 @@ int main(int argc, char** argv) {
   try {
     return it->second.run(args);
   } catch (const ropelab::InputError& e) {
-    std::cerr << "ropelab " << argv[1] << ": error: " << e.what() << "\n";
+    std::cerr << "ropelab " << argv[1] << ": error: " << ropelab::cli::flag_message(e.what()) << "\n";
     return 2;
   } catch (const c10::Error& e) {
     std::cerr << "ropelab " << argv[1] << ": internal error: " << e.what_without_backtrace() << "\n";
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "ropelab " << argv[1] << ": error: " << e.what() << "\n";
+    std::cerr << "ropelab " << argv[1] << ": error: " << ropelab::cli::flag_message(e.what()) << "\n";
     return 1;
   }
 }

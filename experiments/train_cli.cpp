@@ -14,13 +14,14 @@
 #include <iostream>
 #include <thread>
 
-#include "core/io/checkpoint.h"
+#include "core/model/checkpoint.h"
 #include "core/train/train_state.h"
-#include "core/util/progress.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "core/util/output_lock.h"
+#include "core/util/progress.h"
 #include "core/util/version.h"
+#include "experiments/field_flags.h"
 
 extern char** environ;
 
@@ -266,7 +267,7 @@ int run_train_job(const po::variables_map& vm, LlamaForCausalLM& model, TrainJob
   const std::string model_dir = vm["model"].as<std::string>();
   const StepPlan plan = plan_steps(int64_t(job.examples.size()), cfg, dist.world_size);
   const bool main_rank = dist.rank == 0;
-  if (main_rank) std::cerr << "steps: " << plan.arithmetic << "\n";
+  if (main_rank) std::cerr << "steps: " << flag_message(plan.arithmetic) << "\n";
 
   Communicator comm(dist, model->device());
   if (main_rank) fs::create_directories(out);
@@ -325,7 +326,7 @@ int run_train_job(const po::variables_map& vm, LlamaForCausalLM& model, TrainJob
     if (main_rank && res.resumed_from > 0)
       std::cerr << "resumed at step " << res.resumed_from << ", ran " << res.steps_done << " steps\n";
   } catch (const TrainingDiverged& e) {
-    std::cerr << "ropelab " << job.kind << ": training stopped: " << e.what() << "\n";
+    std::cerr << "ropelab " << job.kind << ": training stopped: " << flag_message(e.what()) << "\n";
     return 1;
   }
   return 0;

@@ -4,7 +4,7 @@
 
 #include <thread>
 
-#include "core/util/memory.h"
+#include "experiments/bench_memory.h"
 
 int main(int argc, char** argv) {
   at::set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));

@@ -1,5 +1,6 @@
-// Named taps inside attention. Drivers (e.g. `ropelab entropy`) register observers; the model
-// never knows who listens. With no observer the model pays one branch per layer.
+// Named taps inside attention. Drivers (e.g. `ropelab entropy`) register observers;
+// attend_observed() (observed_attend.h) serves them, so the model never knows who listens. With
+// no observer the model pays one branch per layer.
 //
 // Taps:
 //   "entropy"      per (batch, head, query) attention entropy in nats, fp32, after every scale

@@ -44,7 +44,7 @@ struct ModelConfig {
   static ModelConfig from_json(const nlohmann::json& j, const std::string& where);
   nlohmann::json to_json() const;
 
-  // Named presets so that `ropelab init --config tiny` needs no file.
+  // Named presets so that a model config can be named ("tiny") instead of given as a file.
   static std::optional<ModelConfig> preset(const std::string& name);
   static std::string preset_names();  // "tiny, tiny-gqa, ..."
 };

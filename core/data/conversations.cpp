@@ -13,19 +13,19 @@ namespace ropelab::data {
 constexpr int kMaxTurns = 8;  // mdqa has at most 8 distinct values of one attribute
 
 void ConversationConfig::validate() const {
-  check_input(length >= 16, "--length (", length, ") must be >= 16 tokens");
-  check_input(count >= 1, "--count (", count, ") must be >= 1");
-  check_input(min_turns >= 1 && min_turns <= max_turns && max_turns <= kMaxTurns, "--turns (", min_turns, "-",
+  check_input(length >= 16, "`length` (", length, ") must be >= 16 tokens");
+  check_input(count >= 1, "`count` (", count, ") must be >= 1");
+  check_input(min_turns >= 1 && min_turns <= max_turns && max_turns <= kMaxTurns, "`turns` (", min_turns, "-",
               max_turns, ") must satisfy 1 <= min <= max <= ", kMaxTurns);
-  check_input(!mix.empty(), "--mix: empty mix");
-  for (const auto& m : mix) check_input(m.key != "text", "--mix: 'text' is not a conversation task");
+  check_input(!mix.empty(), "`mix`: empty mix");
+  for (const auto& m : mix) check_input(m.key != "text", "`mix`: 'text' is not a conversation task");
 }
 
 std::pair<int, int> parse_turns(const std::string& s) {
   auto dash = s.find('-');
   auto num = [&](const std::string& x) {
     const auto v = parse_int64(x);
-    check_input(v && *v >= INT32_MIN && *v <= INT32_MAX, "--turns: '", s, "' is not N or MIN-MAX (e.g. 2-4)");
+    check_input(v && *v >= INT32_MIN && *v <= INT32_MAX, "`turns`: '", s, "' is not N or MIN-MAX (e.g. 2-4)");
     return int(*v);
   };
   if (dash == std::string::npos) {
@@ -55,7 +55,7 @@ nlohmann::json make_conversations(const Tokenizer& tok, const std::vector<std::s
   const std::string system = cfg.system;
   auto out = nlohmann::json::array();
   for (size_t i = 0; i < schedule.size(); ++i) {
-    auto kind = task_from_string(schedule[i], "--mix");
+    auto kind = task_from_string(schedule[i], "`mix`");
     TaskRequest req;
     req.target_tokens = cfg.length;
     req.questions = kind == TaskKind::passkey ? 1 : int(rng.between(cfg.min_turns, cfg.max_turns));

@@ -6,7 +6,7 @@
 // Invariants: the whole conversation in the LLaMA-2 chat format the fine-tuner uses
 // (llama2_chat_tokens: BOS per turn, EOS after each answer, system prompt folded into the first
 // turn) is at most `length` tokens, and within a word or so of it (passkey: one filler
-// sentence), so a fine-tuning run with --max-length length never splits a conversation away from
+// sentence), so a fine-tuning run with a max_length of `length` never splits a conversation away from
 // its context; roles alternate human/gpt after the optional system turn; passkey conversations
 // have one question (the task has one fact) whatever `turns` says.
 #pragma once
@@ -30,7 +30,7 @@ struct ConversationConfig {
   void validate() const;
 };
 
-// "2-4" or "3" -> (min, max); InputError naming --turns.
+// "2-4" or "3" -> (min, max); InputError naming `turns`.
 std::pair<int, int> parse_turns(const std::string& s);
 
 struct ConversationStats {

@@ -60,7 +60,7 @@ FillerText::FillerText(const std::vector<std::string>& docs, uint64_t seed) {
     total_words_ += w.size();
     docs_.push_back(std::move(w));
   }
-  check_input(!docs_.empty(), "filler documents: no words found (is the --docs file empty?)");
+  check_input(!docs_.empty(), "filler documents: no words found (is the `docs` file empty?)");
 }
 
 Span FillerText::take(size_t start_doc, size_t n) const {

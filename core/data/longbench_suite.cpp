@@ -19,9 +19,9 @@ const std::vector<SuiteDataset>& suite_datasets() {
 }
 
 void LongBenchSuiteConfig::validate() const {
-  check_input(!lengths.empty(), "--lengths: empty list");
-  for (auto l : lengths) check_input(l >= 16, "--lengths: ", l, " must be >= 16 tokens");
-  check_input(per_length >= 1, "--per-length (", per_length, ") must be >= 1");
+  check_input(!lengths.empty(), "`lengths`: empty list");
+  for (auto l : lengths) check_input(l >= 16, "`lengths`: ", l, " must be >= 16 tokens");
+  check_input(per_length >= 1, "`per_length` (", per_length, ") must be >= 1");
 }
 
 namespace {
@@ -72,7 +72,7 @@ std::map<std::string, std::string> make_longbench_suite(const Tokenizer& tok,
         TaskRequest req;
         req.target_tokens = L;
         req.measure = context_tokens(tok);
-        req.length_option = "--lengths";
+        req.length_option = "`lengths`";
         auto t = make_task(ds.kind, tok, filler, req, rng);
         const auto& qa = t.qa.at(0);
         nlohmann::json j = {

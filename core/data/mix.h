@@ -1,4 +1,4 @@
-// "--mix text=0.4,passkey=0.2,sdqa=0.1,..." parsed into weights per kind, and turned into exact
+// A mix "text=0.4,passkey=0.2,sdqa=0.1,..." parsed into weights per kind, and turned into exact
 // per-kind counts (largest remainder) laid out in a seeded order.
 //
 // Invariants: keys are unique and known (InputError names the option and lists the valid keys),

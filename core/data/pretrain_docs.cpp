@@ -10,12 +10,12 @@
 namespace ropelab::data {
 
 void PretrainConfig::validate() const {
-  check_input(window >= 16, "--window (", window, ") must be >= 16 tokens");
-  check_input(count >= 1, "--count (", count, ") must be >= 1");
-  check_input(!mix.empty(), "--mix: empty mix");
-  check_input(std::isfinite(min_fraction) && min_fraction > 0 && min_fraction <= 1, "--min-fraction (",
+  check_input(window >= 16, "`window` (", window, ") must be >= 16 tokens");
+  check_input(count >= 1, "`count` (", count, ") must be >= 1");
+  check_input(!mix.empty(), "`mix`: empty mix");
+  check_input(std::isfinite(min_fraction) && min_fraction > 0 && min_fraction <= 1, "`min_fraction` (",
               min_fraction, ") must be in (0, 1]");
-  check_input(std::isfinite(chat) && chat >= 0 && chat <= 1, "--chat (", chat, ") must be in [0, 1]");
+  check_input(std::isfinite(chat) && chat >= 0 && chat <= 1, "`chat` (", chat, ") must be in [0, 1]");
 }
 
 namespace {
@@ -64,14 +64,14 @@ std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vec
     req.target_tokens = rng.between(lo, cfg.window);
     req.measure = chat ? chat_document_tokens(tok) : document_tokens(tok);
     req.length_option =
-        "--window " + std::to_string(cfg.window) + ": the budget drawn for a " + key + " document";
-    const auto kind = task_from_string(key, "--mix");
+        "`window` " + std::to_string(cfg.window) + ": the budget drawn for a " + key + " document";
+    const auto kind = task_from_string(key, "`mix`");
     TaskInstance t;
     try {
       t = make_task(kind, tok, filler, req, rng);
     } catch (const InputError&) {
       // The drawn budget is below what this instance's facts and template need: use the whole
-      // window instead (an error naming --window only when even that is too small).
+      // window instead (an error naming `window` only when even that is too small).
       req.target_tokens = cfg.window;
       t = make_task(kind, tok, filler, req, rng);
     }

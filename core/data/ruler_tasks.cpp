@@ -141,7 +141,7 @@ Made fit(const Ctx& c, const std::string& task, size_t max_n, const std::functio
   TaskRequest req;
   req.target_tokens = c.length - c.ttg;
   req.measure = [&](const TaskInstance& t) { return c.prompt_tokens(unpack(t)); };
-  req.length_option = "--lengths " + std::to_string(c.length) + " (" + task + ", tokens_to_generate " +
+  req.length_option = "`lengths` " + std::to_string(c.length) + " (" + task + ", tokens_to_generate " +
                       std::to_string(c.ttg) + ")";
   const TaskEnv env{c.tok, c.filler, req};
   return unpack(fit_task(env, task, max_n, [&](size_t n) { return pack(build(n)); }));
@@ -302,7 +302,7 @@ Made make_fwe(const Ctx& c, Rng& rng) {
     return r;
   });
   // The top three must be unambiguous: the third word strictly more frequent than the fourth.
-  check_input(count_occurrences(m.text, words[2]) > count_occurrences(m.text, words[3]), "--lengths ", c.length,
+  check_input(count_occurrences(m.text, words[2]) > count_occurrences(m.text, words[3]), "`lengths` ", c.length,
               " (fwe): too short for three distinct most frequent words");
   return m;
 }
@@ -315,7 +315,7 @@ Made make_qa(const Ctx& c, const std::string& task, TaskKind kind, Rng& rng) {
   TaskRequest req;
   req.target_tokens = c.length - c.ttg;
   req.measure = [&](const TaskInstance& t) { return c.prompt_tokens({text(t), " Answer:", {}}); };
-  req.length_option = "--lengths " + std::to_string(c.length) + " (" + task + ")";
+  req.length_option = "`lengths` " + std::to_string(c.length) + " (" + task + ")";
   const TaskInstance t = make_task(kind, c.tok, c.filler, req, rng);
   return {text(t), " Answer:", {t.qa.at(0).answer}};
 }
@@ -347,15 +347,15 @@ int64_t ruler_default_tokens(const std::string& task) {
 }
 
 void RulerDataConfig::validate() const {
-  check_input(!lengths.empty(), "--lengths: no length given");
-  for (auto L : lengths) check_input(L >= 16, "--lengths: ", L, " is too short (>= 16 tokens)");
-  check_input(num_samples >= 1, "--num-samples (", num_samples, ") must be >= 1");
+  check_input(!lengths.empty(), "`lengths`: no length given");
+  for (auto L : lengths) check_input(L >= 16, "`lengths`: ", L, " is too short (>= 16 tokens)");
+  check_input(num_samples >= 1, "`num_samples` (", num_samples, ") must be >= 1");
   const ruler::TaskTable table;  // the 13 built-in tasks: the ones this generator makes
   for (const auto& t : tasks) table.base(t);
   for (const auto& [t, n] : tokens_to_generate) {
-    if (!table.known(t)) ruler::base_task_from_string(t, "--tokens-to-generate");
+    if (!table.known(t)) ruler::base_task_from_string(t, "`tokens_to_generate`");
     for (auto L : lengths)
-      check_input(n >= 1 && n < L, "--tokens-to-generate ", t, "=", n, " must be in [1, length ", L, ")");
+      check_input(n >= 1 && n < L, "`tokens_to_generate` ", t, "=", n, " must be in [1, length ", L, ")");
   }
 }
 

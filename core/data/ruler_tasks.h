@@ -46,7 +46,7 @@ struct RulerDataConfig {
 int64_t ruler_default_tokens(const std::string& task);
 
 // File name (relative) -> content: "<length>/<task>/validation.jsonl" for every length and task,
-// and "tokens_to_generate.json" ({task: N}, for `ruler run --tokens-to-generate`).
+// and "tokens_to_generate.json" ({task: N}, for RunConfig's tokens_to_generate).
 std::map<std::string, std::string> make_ruler_data(const Tokenizer& tok, const std::vector<std::string>& docs,
                                                    const RulerDataConfig& cfg);
 

@@ -11,14 +11,14 @@
 namespace ropelab::data {
 
 void SplitConfig::validate() const {
-  check_input(fractions.size() == 3, "--fractions: expected three values (pretrain,finetune,eval), got ",
+  check_input(fractions.size() == 3, "`fractions`: expected three values (pretrain,finetune,eval), got ",
               fractions.size());
   double sum = 0;
   for (double f : fractions) {
-    check_input(std::isfinite(f) && f >= 0, "--fractions: ", f, " is not a fraction >= 0");
+    check_input(std::isfinite(f) && f >= 0, "`fractions`: ", f, " is not a fraction >= 0");
     sum += f;
   }
-  check_input(std::fabs(sum - 1.0) <= 1e-6, "--fractions: values must sum to 1, got ", sum);
+  check_input(std::fabs(sum - 1.0) <= 1e-6, "`fractions`: values must sum to 1, got ", sum);
 }
 
 std::vector<size_t> apportion(size_t total, const std::vector<double>& weights) {
@@ -53,7 +53,7 @@ SplitResult split_documents(const std::vector<std::string>& docs, const SplitCon
   auto sizes = apportion(unique.size(), cfg.fractions);
   static const char* names[] = {"pretrain", "finetune", "eval"};
   for (int i = 0; i < 3; ++i)
-    check_input(sizes[i] > 0, "--fractions: the ", names[i], " set would be empty (", unique.size(),
+    check_input(sizes[i] > 0, "`fractions`: the ", names[i], " set would be empty (", unique.size(),
                 " distinct documents, fraction ", cfg.fractions[i], ")");
   // set_of[doc] = which set; the shuffled order decides membership, corpus order is kept inside.
   auto order = shuffled_order(unique.size(), cfg.seed);

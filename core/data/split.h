@@ -16,7 +16,7 @@ namespace ropelab::data {
 struct SplitConfig {
   std::vector<double> fractions = {0.8, 0.1, 0.1};  // pretrain, finetune, eval
   uint64_t seed = 0;
-  void validate() const;  // three fractions >= 0 summing to 1 (InputError names --fractions)
+  void validate() const;  // three fractions >= 0 summing to 1 (InputError names `fractions`)
 };
 
 struct SplitResult {

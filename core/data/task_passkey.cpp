@@ -1,7 +1,7 @@
-// passkey: exactly the text of passkey_prompt_text (the format `ropelab passkey` evaluates), so
-// the size knob is the number of whole filler sentences and the fit is within one of them.
+// passkey: exactly the text and placement of passkey_prompt_text (the format `ropelab passkey`
+// evaluates), so the size knob is the number of whole filler sentences and the fit is within one.
+#include "core/data/passkey_text.h"
 #include "core/data/task_fit.h"
-#include "core/eval/passkey_text.h"
 
 namespace ropelab::data {
 
@@ -9,13 +9,11 @@ TaskInstance make_passkey(const TaskEnv& env, Rng& rng) {
   const std::string key = std::to_string(rng.between(10000, 99999));
   const double depth = rng.unit();
   auto build = [&](size_t n) {
-    size_t before = size_t(depth * double(n) + 0.5), after = n - before;
+    const PasskeyPlacement at = place_passkey(int64_t(n), depth);
     TaskInstance t;
     t.kind = TaskKind::passkey;
-    for (size_t i = 0; i < before; ++i) t.context += passkey_filler() + " ";
-    t.context += passkey_key_line(key);
-    for (size_t i = 0; i < after; ++i) t.context += " " + passkey_filler();
-    t.qa.push_back({passkey_question(), key, n ? double(before) / double(n) : 0.0});
+    t.context = passkey_haystack(at.before, at.after, key);
+    t.qa.push_back({passkey_question(), key, n ? double(at.before) / double(n) : 0.0});
     return t;
   };
   // Each filler sentence is several tokens, so target/4 repetitions always overshoot.

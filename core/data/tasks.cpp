@@ -1,7 +1,7 @@
 #include "core/data/tasks.h"
 
+#include "core/data/passkey_text.h"
 #include "core/data/task_fit.h"
-#include "core/eval/passkey_text.h"
 #include "core/text/chat_template.h"
 #include "core/util/error.h"
 

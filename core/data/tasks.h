@@ -1,6 +1,6 @@
 // The synthetic task family of the miniature study: each instance is a long context, one or more
 // short-answer questions about it, and the prompt template that frames them. Five kinds:
-//   passkey    the standard passkey prompt (core/eval/passkey_text.h), key at a random depth
+//   passkey    the standard passkey prompt (core/data/passkey_text.h), key at a random depth
 //   sdqa       one document of natural filler with embedded facts ("The secret city of Mara is
 //              Lisbon."); a question about one of them             -> LongBench multifieldqa_en
 //   mdqa       "Passage k:" blocks; facts about several people, same attribute, spread over the
@@ -72,7 +72,7 @@ struct TaskRequest {
   int64_t target_tokens = 0;
   Measure measure;                         // what has to fit target_tokens
   int questions = 1;                       // length of qa (passkey always has 1)
-  std::string length_option = "--length";  // named in errors when the target is too small
+  std::string length_option = "`length`";  // named in errors when the target is too small
 };
 
 TaskInstance make_task(TaskKind kind, const Tokenizer& tok, const FillerText& filler, const TaskRequest& req,

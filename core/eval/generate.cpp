@@ -9,11 +9,11 @@
 namespace ropelab {
 
 void GenerateOptions::validate() const {
-  check_input(max_new_tokens >= 0, "--max-new-tokens (", max_new_tokens, ") must be >= 0");
+  check_input(max_new_tokens >= 0, "`max_new_tokens` (", max_new_tokens, ") must be >= 0");
   check_input(min_new_tokens >= 0 && min_new_tokens <= std::max<int64_t>(max_new_tokens, 0),
               "min new tokens (", min_new_tokens, ") must be in [0, max_new_tokens]");
-  check_input(temperature >= 0, "--temperature (", temperature, ") must be >= 0");
-  check_input(top_p > 0 && top_p <= 1, "--top-p (", top_p, ") must be in (0, 1]");
+  check_input(temperature >= 0, "`temperature` (", temperature, ") must be >= 0");
+  check_input(top_p > 0 && top_p <= 1, "`top_p` (", top_p, ") must be in (0, 1]");
   check_input(prefill_chunk >= 0, "prefill chunk must be >= 0");
 }
 

@@ -4,46 +4,37 @@
 
 #include <cmath>
 
+#include "core/data/passkey_text.h"
 #include "core/eval/generate.h"
-#include "core/eval/passkey_text.h"
 #include "core/util/error.h"
 #include "core/util/rng.h"
 
 namespace ropelab {
 
 void PasskeyConfig::validate() const {
-  check_input(!lengths.empty(), "--lengths: empty list");
-  for (int64_t L : lengths) check_input(L > 0, "--lengths: ", L, " must be > 0");
-  check_input(!depths.empty(), "--depths: empty list");
-  for (double d : depths) check_input(d >= 0.0 && d <= 1.0, "--depths: ", d, " must be in [0, 1]");
-  check_input(trials >= 1, "--trials (", trials, ") must be >= 1");
-  check_input(max_new_tokens >= 1, "--max-new-tokens (", max_new_tokens, ") must be >= 1");
-  check_input(prefill_chunk >= 0, "--prefill-chunk (", prefill_chunk, ") must be >= 0");
+  check_input(!lengths.empty(), "`lengths`: empty list");
+  for (int64_t L : lengths) check_input(L > 0, "`lengths`: ", L, " must be > 0");
+  check_input(!depths.empty(), "`depths`: empty list");
+  for (double d : depths) check_input(d >= 0.0 && d <= 1.0, "`depths`: ", d, " must be in [0, 1]");
+  check_input(trials >= 1, "`trials` (", trials, ") must be >= 1");
+  check_input(max_new_tokens >= 1, "`max_new_tokens` (", max_new_tokens, ") must be >= 1");
+  check_input(prefill_chunk >= 0, "`prefill_chunk` (", prefill_chunk, ") must be >= 0");
 }
 
 std::string next_passkey(Rng& rng) { return std::to_string(10000 + rng.below(90000)); }
 
 namespace {
 
-struct Split {
-  int64_t before, after;
-};
-
-Split split_fillers(int64_t n, double depth) {
-  const int64_t before = std::min<int64_t>(n, std::llround(depth * double(n)));
-  return {before, n - before};
-}
-
 int64_t prompt_tokens(const Tokenizer& tok, int64_t n, double depth, const std::string& key) {
-  const Split s = split_fillers(n, depth);
-  return int64_t(tok.encode(passkey_prompt_text(int(s.before), int(s.after), key), true).size());
+  const PasskeyPlacement s = place_passkey(n, depth);
+  return int64_t(tok.encode(passkey_prompt_text(s.before, s.after, key), true).size());
 }
 
 }  // namespace
 
 PasskeyPrompt build_passkey_prompt(const Tokenizer& tok, int64_t length, double depth, const std::string& key) {
   const int64_t base = prompt_tokens(tok, 0, depth, key);
-  check_input(base <= length, "--lengths: ", length, " is shorter than the passkey prompt without filler (", base,
+  check_input(base <= length, "`lengths`: ", length, " is shorter than the passkey prompt without filler (", base,
               " tokens)");
   // Token counts grow (almost exactly) linearly with n; start from the estimate, then walk to
   // the largest n that fits.
@@ -54,10 +45,10 @@ PasskeyPrompt build_passkey_prompt(const Tokenizer& tok, int64_t length, double 
 
   PasskeyPrompt p;
   p.key = key;
-  const Split s = split_fillers(n, depth);
+  const PasskeyPlacement s = place_passkey(n, depth);
   p.filler_before = s.before;
   p.filler_after = s.after;
-  const std::string text = passkey_prompt_text(int(s.before), int(s.after), key);
+  const std::string text = passkey_prompt_text(s.before, s.after, key);
   p.ids = tok.encode(text, true);
   const std::string prefix = text.substr(0, text.find(passkey_key_line(key)));
   p.key_token_pos = int64_t(tok.encode(prefix, true).size());

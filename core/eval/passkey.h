@@ -2,7 +2,7 @@
 // key at a requested depth, greedy generation, accuracy per length × depth.
 //
 // Invariants:
-// - Prompts use the standard text of core/eval/passkey_text.h. Sizing is token-exact with the
+// - Prompts use the standard text of core/data/passkey_text.h. Sizing is token-exact with the
 //   model's tokenizer: the filler count n is the largest whose prompt (BOS included) has at most
 //   `length` tokens, so a prompt is never longer than requested and is shorter by less than one
 //   filler paragraph. The key line appears exactly once, after round(depth · n) of the n fillers

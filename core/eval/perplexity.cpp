@@ -10,10 +10,10 @@
 namespace ropelab {
 
 void PplConfig::validate() const {
-  check_input(!lengths.empty(), "--lengths: empty list");
-  for (int64_t T : lengths) check_input(T >= 2, "--lengths: ", T, " must be >= 2");
-  check_input(stride >= 0, "--stride (", stride, ") must be > 0 (or 0 for the window length)");
-  check_input(max_windows >= 0, "--max-windows (", max_windows, ") must be >= 0 (0 = all)");
+  check_input(!lengths.empty(), "`lengths`: empty list");
+  for (int64_t T : lengths) check_input(T >= 2, "`lengths`: ", T, " must be >= 2");
+  check_input(stride >= 0, "`stride` (", stride, ") must be > 0 (or 0 for the window length)");
+  check_input(max_windows >= 0, "`max_windows` (", max_windows, ") must be >= 0 (0 = all)");
   check_input(trained_window > 0, "trained window (", trained_window, ") must be > 0");
 }
 
@@ -22,12 +22,12 @@ double PplResult::ppl() const { return std::exp(nll); }
 PplResult perplexity_at_length(LlamaForCausalLM& model, const std::vector<int64_t>& stream, int64_t T,
                                const PplConfig& cfg, const std::function<void(int64_t, int64_t)>& on_window) {
   cfg.validate();
-  check_input(T >= 2, "--lengths: ", T, " must be >= 2");
+  check_input(T >= 2, "`lengths`: ", T, " must be >= 2");
   const int64_t N = int64_t(stream.size());
-  check_input(N >= T, "--data: the documents give ", N, " tokens, fewer than the length ", T,
-              " (add documents or lower --lengths)");
+  check_input(N >= T, "`data`: the documents give ", N, " tokens, fewer than the length ", T,
+              " (add documents or lower `lengths`)");
   for (int64_t id : stream)
-    check_input(id >= 0 && id < model->config.vocab_size, "--data: token id ", id, " outside the model's vocabulary");
+    check_input(id >= 0 && id < model->config.vocab_size, "`data`: token id ", id, " outside the model's vocabulary");
   PplResult r;
   r.length = T;
   r.stride = cfg.stride > 0 ? cfg.stride : T;

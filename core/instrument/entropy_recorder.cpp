@@ -14,9 +14,9 @@ void EntropyRecorderOptions::validate() const {
   check_input(num_heads >= 1, "entropy recorder: num_heads (", num_heads, ") must be >= 1");
   check_input(seq_len >= 1, "entropy recorder: seq_len (", seq_len, ") must be >= 1");
   for (int64_t l : layers)
-    check_input(l >= 0 && l < num_layers, "--layers: layer ", l, " outside [0, ", num_layers, ")");
+    check_input(l >= 0 && l < num_layers, "`layers`: layer ", l, " outside [0, ", num_layers, ")");
   for (int64_t p : probe_positions)
-    check_input(p >= 0 && p < seq_len, "--probe-positions: position ", p, " outside [0, ", seq_len, ")");
+    check_input(p >= 0 && p < seq_len, "`probe_positions`: position ", p, " outside [0, ", seq_len, ")");
 }
 
 EntropyRecorder::EntropyRecorder(EntropyRecorderOptions opts) : opts_(std::move(opts)) {

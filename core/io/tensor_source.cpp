@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 
+#include "core/io/pytorch_bin.h"
 #include "core/io/safetensors.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
@@ -10,6 +11,25 @@
 namespace ropelab {
 
 namespace {
+
+// pytorch_model.bin (single or sharded, core/io/pytorch_bin.h): the tensors are unpickled up front.
+class PytorchBinSource final : public TensorSource {
+ public:
+  explicit PytorchBinSource(CheckpointTensors t) : t_(std::move(t)) {}
+  std::vector<std::string> names() const override {
+    std::vector<std::string> n;
+    for (const auto& [name, e] : t_) n.push_back(name);
+    return n;
+  }
+  bool contains(const std::string& name) const override { return t_.count(name) > 0; }
+  std::string where(const std::string& name) const override { return t_.at(name).file; }
+  torch::Tensor read(const std::string& name) override { return t_.at(name).tensor; }
+  void release(const std::string& name) override { t_.at(name).tensor = torch::Tensor(); }
+
+ private:
+  CheckpointTensors t_;
+};
+
 
 class SafetensorsSource : public TensorSource {
  public:
@@ -69,6 +89,12 @@ std::unique_ptr<TensorSource> open_safetensors_source(const std::string& dir_s) 
   s->files.push_back(std::make_unique<SafetensorsFile>(single.string()));
   for (const auto& [name, e] : s->files.back()->entries()) s->where_[name] = s->files.back().get();
   return s;
+}
+
+std::unique_ptr<TensorSource> open_tensor_source(const std::string& dir) {
+  if (auto s = open_safetensors_source(dir)) return s;
+  if (auto bin = read_pytorch_bin_dir(dir)) return std::make_unique<PytorchBinSource>(std::move(*bin));
+  fail_input(dir, ": no model.safetensors, model.safetensors.index.json, pytorch_model.bin or its index");
 }
 
 }  // namespace ropelab

@@ -1,7 +1,7 @@
 // Named tensors of a model checkpoint, read one at a time. The loader asks for each parameter by
 // Hugging Face name, converts it into its final dtype and device and then releases it, so a load
 // holds the model plus one tensor — never a second full copy. One implementation per on-disk
-// format; open_tensor_source (core/io/checkpoint.cpp) picks it from the directory's files.
+// format; open_tensor_source (below) picks it from the directory's files.
 #pragma once
 #include <torch/types.h>
 
@@ -28,5 +28,9 @@ class TensorSource {
 // model.safetensors, or model.safetensors.index.json with its shards, in `dir` (memory-mapped;
 // every file is validated on open, every listed tensor must exist). nullptr when `dir` has neither.
 std::unique_ptr<TensorSource> open_safetensors_source(const std::string& dir);
+
+// The checkpoint tensors of a model directory, by format: safetensors (single file or index) or
+// pytorch_model.bin (single or sharded). InputError when `dir` has none of them.
+std::unique_ptr<TensorSource> open_tensor_source(const std::string& dir);
 
 }  // namespace ropelab

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "core/attention/attend.h"
+#include "core/attention/observed_attend.h"
 
 namespace ropelab {
 
@@ -36,34 +36,8 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const AttentionInpu
   // t / √d per query row, in fp32; attention_factor² is already inside cos/sin.
   auto row_scale = in.logit_scale / std::sqrt(double(head_dim));
 
-  AttendOptions opts;
-  std::vector<std::pair<AttentionObserver*, std::vector<int64_t>>> probe_owners;
-  if (in.observers) {
-    const int64_t* pos = in.positions.data_ptr<int64_t>();
-    for (auto* obs : *in.observers) {
-      opts.want_entropy |= obs->wants_entropy(in.layer);
-      auto wanted = obs->probe_positions(in.layer);
-      std::vector<int64_t> mine;
-      for (int64_t p : wanted)
-        for (int64_t i = 0; i < T; ++i)
-          if (pos[i] == p) {
-            mine.push_back(int64_t(opts.probe_rows.size()));
-            opts.probe_rows.push_back(i);
-          }
-      if (!mine.empty()) probe_owners.emplace_back(obs, mine);
-      const double af = in.rotary->attention_factor;
-      obs->on_logit_scale(in.layer, in.positions, in.logit_scale * float(af * af));
-    }
-  }
-  AttendResult res = attend(q, k_all, v_all, in.positions, k_pos, row_scale, opts);
-  if (in.observers) {
-    for (auto* obs : *in.observers)
-      if (opts.want_entropy && obs->wants_entropy(in.layer))
-        obs->on_entropy(in.layer, in.positions, res.entropy);
-    const int64_t* pos = in.positions.data_ptr<int64_t>();
-    for (auto& [obs, idx] : probe_owners)
-      for (int64_t j : idx) obs->on_probs(in.layer, pos[opts.probe_rows[size_t(j)]], res.probes[size_t(j)]);
-  }
+  const ObservedCall call{in.layer, in.observers, in.logit_scale, in.rotary->attention_factor};
+  AttendResult res = attend_observed(q, k_all, v_all, in.positions, k_pos, row_scale, call);
   auto merged = res.out.transpose(1, 2).reshape({B, T, heads * head_dim});
   return o_proj(merged);
 }

@@ -1,6 +1,7 @@
 // LLaMA self-attention: q/k/v/o projections (HF names), rotary embedding from the RoPE
-// component, the per-query logit scale, grouped-query heads, the KV cache and the observer taps.
-// All the arithmetic of softmax(q·kᵀ)·v goes through attend().
+// component, the per-query logit scale, grouped-query heads and the KV cache. All the arithmetic
+// of softmax(q·kᵀ)·v goes through attend(); the observer taps through attend_observed()
+// (core/attention/observed_attend.h).
 #pragma once
 #include <torch/nn/module.h>
 #include <torch/nn/modules/linear.h>

@@ -1,5 +1,5 @@
 // Activation checkpointing: run `fn` without keeping its intermediate activations and recompute
-// it during backward. Used per decoder layer in training (--checkpoint-layers). `fn` must be
+// it during backward. Used per decoder layer in training (TrainConfig::checkpoint_layers). `fn` must be
 // deterministic (LLaMA layers have no dropout).
 #pragma once
 #include <torch/types.h>

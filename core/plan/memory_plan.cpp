@@ -9,11 +9,11 @@
 namespace ropelab {
 
 void MemoryPlanConfig::validate() const {
-  model.validate("--arch/--model config");
-  check_input(seq_len >= 2 && seq_len <= (int64_t(1) << 24), "--max-length (", seq_len, ") must be in [2, 2^24]");
-  check_input(micro_batch >= 1 && micro_batch <= 4096, "--micro-batch (", micro_batch, ") must be in [1, 4096]");
-  check_input(world_size >= 1 && world_size <= 65536, "--world-size (", world_size, ") must be in [1, 65536]");
-  check_input(zero_stage >= 0 && zero_stage <= 2, "--zero (", zero_stage, ") must be 0, 1 or 2");
+  model.validate("`arch`/`model` config");
+  check_input(seq_len >= 2 && seq_len <= (int64_t(1) << 24), "`seq_len` (", seq_len, ") must be in [2, 2^24]");
+  check_input(micro_batch >= 1 && micro_batch <= 4096, "`micro_batch` (", micro_batch, ") must be in [1, 4096]");
+  check_input(world_size >= 1 && world_size <= 65536, "`world_size` (", world_size, ") must be in [1, 65536]");
+  check_input(zero_stage >= 0 && zero_stage <= 2, "`zero_stage` (", zero_stage, ") must be 0, 1 or 2");
   check_input(compute_bytes == 2 || compute_bytes == 4, "compute dtype must be 2 (bf16/fp16) or 4 (fp32) bytes");
 }
 

@@ -2,11 +2,11 @@
 // step of train_model() (core/train/trainer.cpp), component by component, from the model shape
 // alone. It follows what the trainer and LibTorch's autograd actually allocate (which tensors
 // each op saves for backward, the blockwise attention kernel's buffers, the trainer's fp32
-// gradient copies) and is checked against the counting allocator (core/util/tensor_memory.h)
+// gradient copies) and is checked against the counting allocator (experiments/tensor_memory.h)
 // by `ropelab bench train` and tests/integration/test_plan_cli.cpp.
 //
 // Not modelled: CUDA context, allocator fragmentation / caching, communication buffers.
-// ZeRO semantics (--zero): stage 1 shards the fp32 master weights and AdamW moments over the
+// ZeRO semantics (zero_stage): stage 1 shards the fp32 master weights and AdamW moments over the
 // ranks, stage 2 also the fp32 (reduced) gradients; the compute-dtype gradients autograd writes
 // are always full size.
 #pragma once

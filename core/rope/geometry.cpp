@@ -37,9 +37,9 @@ double min_base_for_length(int64_t rotary_dim, int64_t length) {
 
 RopeGeometry rope_geometry(const std::vector<double>& inv_freq, double base, int64_t rotary_dim,
                            const GeometryOptions& o) {
-  check_input(o.window > 1, "--window (", o.window, ") must be > 1");
-  check_input(o.beta_fast > o.beta_slow && o.beta_slow > 0, "--beta-fast (", o.beta_fast,
-              ") must exceed --beta-slow (", o.beta_slow, ") > 0");
+  check_input(o.window > 1, "`window` (", o.window, ") must be > 1");
+  check_input(o.beta_fast > o.beta_slow && o.beta_slow > 0, "`beta_fast` (", o.beta_fast,
+              ") must exceed `beta_slow` (", o.beta_slow, ") > 0");
   RopeGeometry g;
   g.rotary_dim = rotary_dim;
   g.pairs = rotary_dim / 2;

@@ -1,6 +1,6 @@
 // YaRN / NTK-by-parts ramp (Peng et al. 2023; HF transformers' _compute_yarn_parameters): which
 // rotary pairs keep their frequency, which are interpolated by the factor, which are blended.
-// Shared by the yarn and ntk_by_parts schedules and by `rope show --geometry`.
+// Shared by the yarn and ntk_by_parts schedules and by the CLI's geometry view (rope show).
 #pragma once
 #include <algorithm>
 #include <cmath>

@@ -47,7 +47,7 @@ void train_tokenizer(const TokenizerTrainOptions& opts);
 // command that tokenizes for a model opens its tokenizer through this.
 Tokenizer open_model_tokenizer(const std::string& model_dir, int64_t model_vocab_size, const std::string& needed_for);
 
-// Ids given by the user (a --tokens-file) must be rows of the embedding: InputError naming
+// Ids given by the user (a file of token ids) must be rows of the embedding: InputError naming
 // `where` and the first id outside [0, vocab_size).
 void check_token_ids(const std::vector<int64_t>& ids, int64_t vocab_size, const std::string& where);
 

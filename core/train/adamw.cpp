@@ -10,10 +10,10 @@
 namespace ropelab {
 
 void AdamWConfig::validate() const {
-  check_input(beta1 >= 0 && beta1 < 1, "--adam-beta1 (", beta1, ") must be in [0, 1)");
-  check_input(beta2 >= 0 && beta2 < 1, "--adam-beta2 (", beta2, ") must be in [0, 1)");
-  check_input(eps > 0 && std::isfinite(eps), "--adam-eps (", eps, ") must be > 0");
-  check_input(weight_decay >= 0 && std::isfinite(weight_decay), "--weight-decay (", weight_decay, ") must be >= 0");
+  check_input(beta1 >= 0 && beta1 < 1, "`adamw.beta1` (", beta1, ") must be in [0, 1)");
+  check_input(beta2 >= 0 && beta2 < 1, "`adamw.beta2` (", beta2, ") must be in [0, 1)");
+  check_input(eps > 0 && std::isfinite(eps), "`adamw.eps` (", eps, ") must be > 0");
+  check_input(weight_decay >= 0 && std::isfinite(weight_decay), "`adamw.weight_decay` (", weight_decay, ") must be >= 0");
 }
 
 AdamW::AdamW(std::vector<NamedParam> params, AdamWConfig cfg) : params_(std::move(params)), cfg_(cfg) {

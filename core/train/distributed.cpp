@@ -76,7 +76,7 @@ Communicator::Communicator(const DistConfig& cfg, torch::Device device) : cfg_(c
   } catch (const c10::Error& e) {
     fail_input("rendezvous at MASTER_ADDR=", cfg_.master_addr, " MASTER_PORT=", cfg_.master_port, " failed for rank ",
                cfg_.rank, " of ", cfg_.world_size, " (", e.what_without_backtrace(),
-               "); are all ranks started, and is --dist-timeout long enough?");
+               "); are all ranks started, and is `timeout` long enough?");
   } catch (const std::exception& e) {
     fail_input("rendezvous at MASTER_ADDR=", cfg_.master_addr, " MASTER_PORT=", cfg_.master_port, " failed for rank ",
                cfg_.rank, " of ", cfg_.world_size, " (", e.what(), "); are all ranks started?");

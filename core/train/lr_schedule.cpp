@@ -7,11 +7,11 @@
 namespace ropelab {
 
 void LrSchedule::validate() const {
-  check_input(std::isfinite(peak) && peak > 0, "--lr (", peak, ") must be a finite number > 0");
-  check_input(min_lr >= 0 && min_lr <= peak, "--min-lr (", min_lr, ") must be in [0, --lr]");
-  check_input(warmup_steps >= 0, "--warmup (", warmup_steps, ") must be >= 0");
+  check_input(std::isfinite(peak) && peak > 0, "`lr` (", peak, ") must be a finite number > 0");
+  check_input(min_lr >= 0 && min_lr <= peak, "`min_lr` (", min_lr, ") must be in [0, `lr`]");
+  check_input(warmup_steps >= 0, "`warmup_steps` (", warmup_steps, ") must be >= 0");
   check_input(total_steps >= 1, "the run has ", total_steps, " optimizer steps; it needs at least 1");
-  check_input(warmup_steps < total_steps || total_steps == 1, "--warmup (", warmup_steps,
+  check_input(warmup_steps < total_steps || total_steps == 1, "`warmup_steps` (", warmup_steps,
               ") must be smaller than the number of steps (", total_steps, ")");
 }
 

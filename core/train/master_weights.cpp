@@ -7,7 +7,6 @@
 
 #include "core/model/llama.h"
 #include "core/util/error.h"
-#include "core/util/tensor_memory.h"
 
 namespace ropelab {
 
@@ -38,7 +37,7 @@ std::vector<FlatPiece> flat_pieces(const std::vector<int64_t>& numels, int64_t b
 
 MasterWeights::MasterWeights(LlamaForCausalLM& model, int zero, const AdamWConfig& cfg, Communicator& comm)
     : comm_(comm), zero_(zero), separate_(model->dtype() != torch::kFloat32) {
-  check_input(zero >= 0 && zero <= 2, "--zero (", zero, ") must be 0, 1 or 2");
+  check_input(zero >= 0 && zero <= 2, "`zero` (", zero, ") must be 0, 1 or 2");
   torch::NoGradGuard ng;
   std::vector<std::string> names;
   for (auto& item : model->named_parameters()) {
@@ -69,9 +68,6 @@ MasterWeights::MasterWeights(LlamaForCausalLM& model, int zero, const AdamWConfi
     owned_ = flat_pieces(numels_, begin, std::min(chunk_, total_ - begin));
   }
 
-  const bool cpu = model->device().is_cpu();
-  if (cpu) install_tensor_memory_counter();
-  const int64_t live_before = cpu ? tensor_bytes_live() : 0;
   std::vector<NamedParam> named;
   int64_t copy_bytes = 0;
   for (const auto& p : owned_) {
@@ -88,7 +84,7 @@ MasterWeights::MasterWeights(LlamaForCausalLM& model, int zero, const AdamWConfi
   opt_ = std::make_unique<AdamW>(std::move(named), cfg);
   int64_t moment_bytes = 0;
   for (const auto& p : owned_) moment_bytes += 2 * p.length * 4;
-  state_bytes_ = cpu ? tensor_bytes_live() - live_before : copy_bytes + moment_bytes;
+  state_bytes_ = copy_bytes + moment_bytes;
 
   const auto f32 = torch::TensorOptions().dtype(torch::kFloat32).device(model->device());
   if (zero_ == 2) {

@@ -1,5 +1,5 @@
 // The fp32 training state behind a model — master weights, AdamW moments, fp32 gradients — and
-// its optional sharding over data-parallel ranks (ZeRO, Rajbhandari et al. 2020), `--zero`:
+// its optional sharding over data-parallel ranks (ZeRO, Rajbhandari et al. 2020), `zero`:
 //
 //   0  every rank holds the master, the moments and the fp32 gradients of all parameters.
 //   1  the flat concatenation of all parameters (named_parameters order) is cut into world_size
@@ -57,8 +57,8 @@ class MasterWeights {
   AdamW& optimizer() { return *opt_; }
   const AdamW& optimizer() const { return *opt_; }
   int zero() const { return zero_; }
-  // Bytes this rank allocated for fp32 master copies + AdamW moments (CPU: the counting
-  // allocator's live-bytes difference across construction; GPU: the tensors' sizes), and for the
+  // Bytes this rank allocated for fp32 master copies + AdamW moments (the tensors' sizes; the
+  // bench and the tests check them against the counting allocator), and for the
   // fp32 gradients it keeps between micro-batches (stage 0/1: all parameters; 2: its range).
   int64_t state_bytes() const { return state_bytes_; }
   int64_t gradient_bytes() const { return gradient_bytes_; }

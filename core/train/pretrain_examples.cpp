@@ -6,7 +6,7 @@ namespace ropelab {
 
 std::vector<TrainExample> pack_documents(const std::vector<std::string>& docs, const Tokenizer& tok,
                                          int64_t window) {
-  check_input(window >= 2, "--window (", window, ") must be >= 2");
+  check_input(window >= 2, "`window` (", window, ") must be >= 2");
   std::vector<TrainExample> out;
   TrainExample cur;
   auto flush = [&] {

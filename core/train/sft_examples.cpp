@@ -26,16 +26,16 @@ TrainExample to_example(const ChatTokens& t, std::string source) {
 int64_t TrainExample::num_targets() const { return std::accumulate(mask.begin(), mask.end(), int64_t(0)); }
 
 void SftDataConfig::validate() const {
-  check_input(max_length >= 2, "--max-length (", max_length, ") must be >= 2");
-  check_input(min_tokens >= 0, "--min-tokens (", min_tokens, ") must be >= 0");
-  check_input(samples >= 0, "--samples (", samples, ") must be >= 0 (0 = all)");
+  check_input(max_length >= 2, "`max_length` (", max_length, ") must be >= 2");
+  check_input(min_tokens >= 0, "`min_tokens` (", min_tokens, ") must be >= 0");
+  check_input(samples >= 0, "`samples` (", samples, ") must be >= 0 (0 = all)");
 }
 
 std::string SftDataStats::summary() const {
   std::ostringstream os;
-  os << conversations << " conversations; " << below_min_tokens << " dropped (< --min-tokens); "
+  os << conversations << " conversations; " << below_min_tokens << " dropped (< `min_tokens`); "
      << split_conversations << " split at turn boundaries; " << truncated_turns
-     << " turns truncated to --max-length; " << chunks_without_targets << " chunks dropped (no answer tokens left); "
+     << " turns truncated to `max_length`; " << chunks_without_targets << " chunks dropped (no answer tokens left); "
      << chunks << " chunks; " << selected << " selected (" << tokens << " tokens, " << target_tokens
      << " loss targets)";
   return os.str();
@@ -90,8 +90,8 @@ std::vector<TrainExample> build_sft_examples(const std::vector<Conversation>& co
 
   std::vector<TrainExample> out;
   if (cfg.samples == 0 || cfg.samples >= int64_t(chunks.size())) {
-    check_input(cfg.samples == 0 || cfg.samples == int64_t(chunks.size()), "--samples (", cfg.samples,
-                ") exceeds the ", chunks.size(), " chunks the data yields; use --samples 0 for all of them");
+    check_input(cfg.samples == 0 || cfg.samples == int64_t(chunks.size()), "`samples` (", cfg.samples,
+                ") exceeds the ", chunks.size(), " chunks the data yields; use `samples` 0 for all of them");
     out = std::move(chunks);
   } else {
     auto order = shuffled_order(chunks.size(), cfg.seed);

@@ -1,6 +1,6 @@
 // Supervised fine-tuning examples from conversations: LLaMA-2 chat formatting, a loss mask on the
-// assistant tokens only, splitting long conversations at turn boundaries, the --min-tokens filter
-// and a seeded --samples subset.
+// assistant tokens only, splitting long conversations at turn boundaries, the min_tokens filter
+// and a seeded subset of `samples` chunks.
 //
 // Order of operations (documented in the README, printed at run time):
 //   1. tokenise every conversation with the chat template (core/text/chat_template.h);

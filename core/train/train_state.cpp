@@ -118,14 +118,14 @@ TrainState load_train_state(const fs::path& dir, AdamW& opt, const nlohmann::jso
     fail_input((dir / "trainer_state.json").string(), ": ", e.what());
   }
   const int now_shards = shard.zero > 0 ? shard.world : 1;
-  check_input(zero == shard.zero && shards == now_shards, dir.string(), ": cannot resume: the state was written with --zero ",
-              zero, " as ", shards, " shard(s); this run has --zero ", shard.zero, " on ", shard.world,
-              " rank(s) (", now_shards, " shard(s)). Re-sharding optimizer state is not supported: resume with --zero ",
-              zero, (zero > 0 ? " on " + std::to_string(shards) + " ranks" : std::string()), " or start over with --overwrite");
+  check_input(zero == shard.zero && shards == now_shards, dir.string(), ": cannot resume: the state was written with `zero` ",
+              zero, " as ", shards, " shard(s); this run has `zero` ", shard.zero, " on ", shard.world,
+              " rank(s) (", now_shards, " shard(s)). Re-sharding optimizer state is not supported: resume with `zero` ",
+              zero, (zero > 0 ? " on " + std::to_string(shards) + " ranks" : std::string()), " or start over with `overwrite`");
   const std::string diff = first_difference(st.fingerprint, expected);
   check_input(diff.empty(), dir.string(), ": cannot resume: '", diff, "' differs (checkpoint ",
               st.fingerprint.value(diff, nlohmann::json()).dump(), ", now ", expected.value(diff, nlohmann::json()).dump(),
-              "); resume with the original settings or start over with --overwrite");
+              "); resume with the original settings or start over with `overwrite`");
 
   SafetensorsFile master((dir / state_file("master", shard)).string());
   torch::NoGradGuard ng;

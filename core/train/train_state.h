@@ -2,7 +2,7 @@
 //   master.safetensors     fp32 master parameters by Hugging Face name
 //   optimizer.safetensors  AdamW exp_avg.* / exp_avg_sq.*
 //   trainer_state.json     step, optimizer steps, the run fingerprint, seed, zero stage, shards
-// Under --zero 1/2 every rank writes its own range instead, master-rank-RRRRR-of-NNNNN.safetensors
+// Under ZeRO stage 1/2 every rank writes its own range instead, master-rank-RRRRR-of-NNNNN.safetensors
 // and optimizer-rank-RRRRR-of-NNNNN.safetensors (tensor names "<param>[begin:end]" where a rank
 // holds part of a parameter): into a staging directory, then rank 0 moves them into the step
 // directory and commits it. Resuming needs the same stage and number of ranks: re-sharding is

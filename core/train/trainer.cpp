@@ -55,19 +55,19 @@ MicroBatch make_micro_batch(const std::vector<TrainExample>& examples, const std
 }  // namespace
 
 void TrainConfig::validate(int world_size) const {
-  check_input(epochs >= 1, "--epochs (", epochs, ") must be >= 1");
-  check_input(max_steps >= 0, "--steps (", max_steps, ") must be >= 0 (0 = set by --epochs)");
-  check_input(micro_batch >= 1, "--micro-batch (", micro_batch, ") must be >= 1");
-  check_input(global_batch >= 1, "--global-batch (", global_batch, ") must be >= 1");
-  check_input(global_batch % (micro_batch * world_size) == 0, "--global-batch (", global_batch,
-              ") must be a multiple of --micro-batch (", micro_batch, ") x world size (", world_size, ")");
+  check_input(epochs >= 1, "`epochs` (", epochs, ") must be >= 1");
+  check_input(max_steps >= 0, "`max_steps` (", max_steps, ") must be >= 0 (0 = set by `epochs`)");
+  check_input(micro_batch >= 1, "`micro_batch` (", micro_batch, ") must be >= 1");
+  check_input(global_batch >= 1, "`global_batch` (", global_batch, ") must be >= 1");
+  check_input(global_batch % (micro_batch * world_size) == 0, "`global_batch` (", global_batch,
+              ") must be a multiple of `micro_batch` (", micro_batch, ") x world size (", world_size, ")");
   LrSchedule{lr, warmup_steps, std::max<int64_t>(warmup_steps + 1, 1), min_lr}.validate();
   adamw.validate();
-  check_input(clip_grad_norm >= 0 && std::isfinite(clip_grad_norm), "--clip-grad-norm (", clip_grad_norm,
+  check_input(clip_grad_norm >= 0 && std::isfinite(clip_grad_norm), "`clip_grad_norm` (", clip_grad_norm,
               ") must be >= 0 (0 = off)");
-  check_input(save_every >= 0, "--save-every (", save_every, ") must be >= 0");
-  check_input(keep_checkpoints >= 1, "--keep-checkpoints (", keep_checkpoints, ") must be >= 1");
-  check_input(zero >= 0 && zero <= 2, "--zero (", zero, ") must be 0, 1 or 2");
+  check_input(save_every >= 0, "`save_every` (", save_every, ") must be >= 0");
+  check_input(keep_checkpoints >= 1, "`keep_checkpoints` (", keep_checkpoints, ") must be >= 1");
+  check_input(zero >= 0 && zero <= 2, "`zero` (", zero, ") must be 0, 1 or 2");
 }
 
 nlohmann::json TrainConfig::to_json() const {
@@ -97,14 +97,14 @@ StepPlan plan_steps(int64_t examples, const TrainConfig& cfg, int world_size) {
   p.steps_per_epoch = examples / cfg.global_batch;
   p.dropped_per_epoch = examples - p.steps_per_epoch * cfg.global_batch;
   check_input(p.steps_per_epoch >= 1, "the data has ", examples, " examples, fewer than one global batch (",
-              cfg.global_batch, "): lower --global-batch or add data");
+              cfg.global_batch, "): lower `global_batch` or add data");
   std::ostringstream os;
   os << examples << " samples / global batch " << cfg.global_batch << " = " << p.steps_per_epoch
      << " steps per epoch (" << p.dropped_per_epoch << " dropped)";
   if (cfg.max_steps > 0) {
     p.total_steps = cfg.max_steps;
     p.epochs = (cfg.max_steps + p.steps_per_epoch - 1) / p.steps_per_epoch;
-    os << "; --steps " << cfg.max_steps << " = " << p.epochs << " epochs";
+    os << "; `max_steps` " << cfg.max_steps << " = " << p.epochs << " epochs";
   } else {
     p.epochs = cfg.epochs;
     p.total_steps = p.steps_per_epoch * cfg.epochs;
@@ -146,7 +146,7 @@ TrainResult train_model(LlamaForCausalLM& model, const std::vector<TrainExample>
   fingerprint["examples"] = int64_t(examples.size());
   if (!out.resume_from.empty()) {
     auto ckpt = find_checkpoint(out.resume_from);
-    check_input(ckpt.has_value(), "--resume ", out.resume_from, ": no checkpoint found (expected ",
+    check_input(ckpt.has_value(), "`resume_from` ", out.resume_from, ": no checkpoint found (expected ",
                 (std::filesystem::path(out.resume_from) / "checkpoints" / "step-NNNNNN").string(), ")");
     result.resumed_from = load_train_state(*ckpt, state.optimizer(), fingerprint, shard).step;
     state.publish();
@@ -202,8 +202,8 @@ TrainResult train_model(LlamaForCausalLM& model, const std::vector<TrainExample>
       throw TrainingDiverged("step " + std::to_string(step + 1) + ": " + (std::isfinite(loss) ? "gradient norm" : "loss") +
                              " is " + std::to_string(std::isfinite(loss) ? grad_norm : loss) +
                              "; stopped before applying the update. Last good checkpoint: " +
-                             (last ? last->string() : std::string("none (use --save-every)")) +
-                             ". Lower --lr or check the data, then --resume or start over.");
+                             (last ? last->string() : std::string("none (use `save_every`)")) +
+                             ". Lower `lr` or check the data, then `resume_from` or start over.");
     }
     double grad_scale = 1.0;
     if (cfg.clip_grad_norm > 0) grad_scale = cfg.clip_grad_norm / (grad_norm + 1e-6);  // torch.nn.utils.clip_grad_norm_

@@ -8,7 +8,7 @@ c10::ScalarType dtype_from_cli(const std::string& s) {
   if (s == "fp32" || s == "float32") return c10::kFloat;
   if (s == "bf16" || s == "bfloat16") return c10::kBFloat16;
   if (s == "fp16" || s == "float16") return c10::kHalf;
-  fail_input("--dtype: unknown dtype '", s, "'; valid: fp32, bf16, fp16");
+  fail_input("`dtype`: unknown dtype '", s, "'; valid: fp32, bf16, fp16");
 }
 
 c10::ScalarType dtype_from_torch_name(const std::string& s) {

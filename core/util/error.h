@@ -3,6 +3,10 @@
 // InputError is anything a user or a file can cause (bad option, malformed checkpoint, missing
 // tensor): the CLI prints its one-line message and exits with code 2. Everything else is a bug
 // or an environment failure and exits with 1. Never use assert() for input checks.
+//
+// Messages name config fields, not command-line options, and put them in backquotes:
+// "`max_new_tokens` (0) must be >= 1". A front end shows a field the way its user sets it (the
+// CLI as the option that sets it, experiments/field_flags.h); core/ knows no front end.
 #pragma once
 #include <sstream>
 #include <stdexcept>

@@ -86,7 +86,7 @@ void write_text_file_atomic(const fs::path& path, const std::string& text) {
 
 void check_output_path(const fs::path& path, bool overwrite) {
   if (fs::exists(path) && !overwrite)
-    fail_input(path.string(), ": output already exists; pass --overwrite to replace it");
+    fail_input(path.string(), ": output already exists; pass `overwrite` to replace it");
   check_writable_location(path);
 }
 

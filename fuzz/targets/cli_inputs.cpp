@@ -4,8 +4,8 @@
 // --lengths, --depths and --max-memory.
 #include <boost/program_options.hpp>
 
-#include "core/io/checkpoint.h"
 #include "experiments/cli.h"
+#include "experiments/parse_options.h"
 #include "experiments/train_cli.h"
 #include "fuzz/fuzz_target.h"
 

@@ -8,7 +8,7 @@
 #include <cmath>
 
 #include "core/attention/attend.h"
-#include "core/util/tensor_memory.h"
+#include "experiments/tensor_memory.h"
 #include "model_test_util.h"
 
 namespace ropelab {

@@ -4,8 +4,8 @@
 
 #include <fstream>
 
-#include "core/io/checkpoint.h"
 #include "core/io/safetensors.h"
+#include "core/model/checkpoint.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "test_util.h"
@@ -95,7 +95,7 @@ TEST(Checkpoint, RefusesToOverwriteWithoutFlag) {
     save_model(m, tmp / "m");
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("--overwrite"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("`overwrite`"), std::string::npos);
   }
   SaveOptions so;
   so.overwrite = true;

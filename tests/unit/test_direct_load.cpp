@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "core/io/checkpoint.h"
 #include "core/io/safetensors.h"
-#include "core/util/tensor_memory.h"
+#include "core/model/checkpoint.h"
+#include "experiments/tensor_memory.h"
 #include "test_util.h"
 
 using namespace ropelab;

@@ -13,7 +13,7 @@
 #include "core/instrument/entropy_recorder.h"
 #include "core/instrument/entropy_writer.h"
 #include "core/io/documents.h"
-#include "core/io/checkpoint.h"
+#include "core/model/checkpoint.h"
 #include "core/io/h5.h"
 #include "core/model/llama.h"
 #include "core/util/error.h"

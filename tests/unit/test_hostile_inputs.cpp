@@ -8,10 +8,10 @@
 #include <iterator>
 
 #include "core/config/model_config.h"
-#include "core/io/checkpoint.h"
 #include "core/io/jsonl.h"
 #include "core/io/safetensors.h"
 #include "core/util/files.h"
+#include "experiments/parse_options.h"
 #include "test_util.h"
 
 namespace ropelab {

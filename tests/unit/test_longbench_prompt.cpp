@@ -119,7 +119,7 @@ TEST(LongBenchShard, ParseOwnershipAndErrors) {
   EXPECT_EQ(prediction_file_name("trec", s), "trec.shard-1-of-3.part");
   EXPECT_EQ(prediction_file_name("trec", Shard::parse("0/1")), "trec.jsonl");
   for (const std::string bad : {"3/3", "-1/2", "1", "a/b", "1/0", "1/2x"})
-    EXPECT_NE(ropelab::testing::input_error_of([&] { Shard::parse(bad); }).find("--shard"), std::string::npos) << bad;
+    EXPECT_NE(ropelab::testing::input_error_of([&] { Shard::parse(bad); }).find("`shard`"), std::string::npos) << bad;
 }
 
 TEST(LongBenchPredFile, RepairsAPartialLastLineAndResumes) {
@@ -156,6 +156,6 @@ TEST(LongBenchShard, MergeRestoresDatasetOrderAndRefusesIncompleteShards) {
   auto lines = read_prediction_lines(tmp.path / "trec.jsonl");
   ASSERT_EQ(lines.size(), 5u);
   for (int k = 0; k < 5; ++k) EXPECT_EQ(lines[size_t(k)]["pred"], std::to_string(k));
-  EXPECT_NE(ropelab::testing::input_error_of([&] { merge_shards(tmp.path, "trec", 2, 5, false); }).find("--overwrite"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { merge_shards(tmp.path, "trec", 2, 5, false); }).find("`overwrite`"), std::string::npos);
   EXPECT_NE(ropelab::testing::input_error_of([&] { merge_shards(tmp.path, "trec", 2, 6, true); }).find("incomplete"), std::string::npos);
 }

@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "core/train/master_weights.h"
+#include "experiments/tensor_memory.h"
 #include "test_util.h"
 
 using namespace ropelab;
@@ -45,6 +46,27 @@ double relative_error(const std::vector<torch::Tensor>& g, const std::vector<tor
 }
 
 }  // namespace
+
+// state_bytes() is computed from the tensors' sizes; the counting allocator measures what
+// construction really allocated: bf16 model -> fp32 master copy (4 B) + two fp32 moments (8 B)
+// per parameter; fp32 model -> the moments only (the master is the parameter itself).
+// Counting is process-wide from here on, which the other tests do not mind.
+TEST(MasterWeights, StateBytesMatchTheCountingAllocator) {
+  install_tensor_memory_counter();
+  auto c = micro_config(2);
+  for (const bool bf16 : {true, false}) {
+    LlamaForCausalLM m(c);
+    if (bf16) m->to(torch::kBFloat16);
+    int64_t n = 0;
+    for (const auto& p : m->parameters()) n += p.numel();
+    Communicator comm(DistConfig{}, torch::kCPU);
+    const int64_t before = tensor_bytes_live();
+    MasterWeights st(m, /*zero=*/0, AdamWConfig{}, comm);
+    EXPECT_EQ(st.state_bytes(), (bf16 ? 12 : 8) * n) << "bf16 " << bf16;
+    // A bf16 model also gets its fp32 gradient accumulators (4 B per parameter) here.
+    EXPECT_EQ(tensor_bytes_live() - before, st.state_bytes() + (bf16 ? 4 * n : 0)) << "bf16 " << bf16;
+  }
+}
 
 TEST(MasterWeights, Bf16GradientsAccumulateInFp32AcrossMicroBatches) {
   torch::manual_seed(0);

@@ -62,10 +62,10 @@ TEST(MemoryPlan, FormatsBytesAndRejectsBadConfig) {
   MemoryPlanConfig c;
   c.model = *ModelConfig::preset("tiny");
   c.zero_stage = 3;
-  EXPECT_NE(testing::input_error_of([&] { plan_memory(c); }).find("--zero (3) must be 0, 1 or 2"), std::string::npos);
+  EXPECT_NE(testing::input_error_of([&] { plan_memory(c); }).find("`zero_stage` (3) must be 0, 1 or 2"), std::string::npos);
   c.zero_stage = 0;
   c.seq_len = 1;
-  EXPECT_NE(testing::input_error_of([&] { plan_memory(c); }).find("--max-length (1) must be in [2, 2^24]"),
+  EXPECT_NE(testing::input_error_of([&] { plan_memory(c); }).find("`seq_len` (1) must be in [2, 2^24]"),
             std::string::npos);
 }
 

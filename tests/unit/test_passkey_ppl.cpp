@@ -4,9 +4,10 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <tuple>
 
+#include "core/data/passkey_text.h"
 #include "core/eval/passkey.h"
-#include "core/eval/passkey_text.h"
 #include "core/eval/perplexity.h"
 #include "core/text/tokenizer.h"
 #include "core/util/error.h"
@@ -52,6 +53,21 @@ TEST(Passkey, PromptHasRequestedLengthAndTheKeyOnceAtTheDepth) {
   EXPECT_THROW(build_passkey_prompt(tok, 20, 0.5, "12345"), InputError);
 }
 
+// The one placement rule of the eval prompts and the training data: round(depth · n) fillers
+// before the key (halves round up), never more than n.
+TEST(Passkey, PlacementRoundsDepthTimesFillers) {
+  const std::vector<std::tuple<int64_t, double, int64_t>> cases = {
+      {10, 0.0, 0}, {10, 1.0, 10}, {10, 0.25, 3}, {10, 0.24, 2}, {7, 0.5, 4}, {0, 0.5, 0}, {3, 0.999, 3}};
+  for (const auto& [n, depth, before] : cases) {
+    const auto at = place_passkey(n, depth);
+    EXPECT_EQ(at.before, before) << n << " " << depth;
+    EXPECT_EQ(at.after, n - before) << n << " " << depth;
+  }
+  EXPECT_EQ(passkey_haystack(1, 0, "12345"), passkey_filler() + " " + passkey_key_line("12345"));
+  EXPECT_EQ(passkey_prompt_text(0, 1, "12345"),
+            passkey_intro() + " " + passkey_key_line("12345") + " " + passkey_filler() + " " + passkey_question());
+}
+
 TEST(Passkey, KeysAreFiveDigitsAndSeeded) {
   ropelab::Rng a(7), b(7);
   for (int i = 0; i < 100; ++i) {
@@ -69,7 +85,7 @@ TEST(Passkey, ConfigValidationNamesTheOption) {
     c.validate();
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("--depths"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("`depths`"), std::string::npos);
   }
   c.depths = {0.5};
   c.lengths = {0};

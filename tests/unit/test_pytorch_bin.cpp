@@ -8,9 +8,9 @@
 
 #include <fstream>
 
-#include "core/io/checkpoint.h"
 #include "core/io/pytorch_bin.h"
 #include "core/io/safetensors.h"
+#include "core/model/checkpoint.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "test_util.h"

@@ -89,14 +89,14 @@ TEST(RulerTasks, BuiltinTableMetricsAndErrors) {
   // No built-in tokens_to_generate: the error names the task and both ways to give it.
   const auto msg = input_error_of([&] { tokens_to_generate_for("qa_1", t, {}); });
   EXPECT_NE(msg.find("qa_1"), std::string::npos);
-  EXPECT_NE(msg.find("--ruler-dir"), std::string::npos);
-  EXPECT_NE(msg.find("--tokens-to-generate"), std::string::npos);
+  EXPECT_NE(msg.find("`ruler_dir`"), std::string::npos);
+  EXPECT_NE(msg.find("`tokens_to_generate`"), std::string::npos);
   const auto given = parse_tokens_to_generate("qa_1=7,niah=100");
   EXPECT_EQ(tokens_to_generate_for("qa_1", t, given), 7);
   EXPECT_EQ(tokens_to_generate_for("niah_multikey_2", t, given), 100);  // by base task
-  EXPECT_NE(input_error_of([] { parse_tokens_to_generate("vt=0"); }).find("--tokens-to-generate"), std::string::npos);
-  EXPECT_NE(input_error_of([] { parse_tokens_to_generate("vt"); }).find("--tokens-to-generate"), std::string::npos);
-  EXPECT_NE(input_error_of([] { parse_tokens_to_generate("vt=x"); }).find("--tokens-to-generate"), std::string::npos);
+  EXPECT_NE(input_error_of([] { parse_tokens_to_generate("vt=0"); }).find("`tokens_to_generate`"), std::string::npos);
+  EXPECT_NE(input_error_of([] { parse_tokens_to_generate("vt"); }).find("`tokens_to_generate`"), std::string::npos);
+  EXPECT_NE(input_error_of([] { parse_tokens_to_generate("vt=x"); }).find("`tokens_to_generate`"), std::string::npos);
 }
 
 TEST(RulerTasks, ReadsARulerCheckout) {
@@ -215,5 +215,5 @@ TEST(RulerData, GeneratorFitsTheLengthAndHidesEveryAnswer) {
   EXPECT_EQ(first("cwe").outputs.size(), 10u);
   EXPECT_EQ(first("fwe").outputs.size(), 3u);
   cfg.lengths = {40};
-  EXPECT_NE(input_error_of([&] { data::make_ruler_data(tok, {}, cfg); }).find("--lengths 40"), std::string::npos);
+  EXPECT_NE(input_error_of([&] { data::make_ruler_data(tok, {}, cfg); }).find("`lengths` 40"), std::string::npos);
 }

@@ -13,11 +13,11 @@
 #include "core/data/conversations.h"
 #include "core/data/filler.h"
 #include "core/data/longbench_suite.h"
+#include "core/data/passkey_text.h"
 #include "core/data/pretrain_docs.h"
 #include "core/data/split.h"
 #include "core/data/tasks.h"
 #include "core/data/vocab.h"
-#include "core/eval/passkey_text.h"
 #include "core/io/documents.h"
 #include "core/text/chat_template.h"
 #include "core/util/error.h"
@@ -116,9 +116,9 @@ TEST(SyntheticSplit, DisjointCompleteAndSeeded) {
   EXPECT_NE(other.eval, r.eval);
   EXPECT_NE(ropelab::testing::input_error_of([] {
               SplitConfig{{0.8, 0.1, 0.2}, 0}.validate();
-            }).find("--fractions"),
+            }).find("`fractions`"),
             std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([] { SplitConfig{{0.5, 0.5}, 0}.validate(); }).find("--fractions"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([] { SplitConfig{{0.5, 0.5}, 0}.validate(); }).find("`fractions`"), std::string::npos);
   EXPECT_NE(ropelab::testing::input_error_of([] {
               split_documents({"a", "b"}, SplitConfig{{0.8, 0.1, 0.1}, 0});
             }).find("empty"),
@@ -211,7 +211,7 @@ TEST(SyntheticTasks, TemplatesAndErrors) {
   EXPECT_NE(ropelab::testing::input_error_of([] { task_from_string("qa", "--mix"); }).find("--mix: unknown task 'qa'"),
             std::string::npos);
   auto e = ropelab::testing::input_error_of([] { make(TaskKind::mdqa, 20, 1); });
-  EXPECT_NE(e.find("--length (20) is below the minimum"), std::string::npos) << e;
+  EXPECT_NE(e.find("`length` (20) is below the minimum"), std::string::npos) << e;
 }
 
 TEST(SyntheticTasks, SameSeedSameInstanceOtherSeedOther) {
@@ -288,7 +288,7 @@ TEST(SyntheticPretrain, ChatShareWritesTaskDocumentsInTheLlama2Format) {
   EXPECT_LT(chat, 30);
   for (const auto& d : plain) EXPECT_EQ(d.text.find("[INST]"), std::string::npos);
   cfg.chat = 1.5;
-  EXPECT_NE(ropelab::testing::input_error_of([&] { make_pretrain_docs(tok(), eval_docs(), cfg); }).find("--chat (1.5)"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] { make_pretrain_docs(tok(), eval_docs(), cfg); }).find("`chat` (1.5)"),
             std::string::npos);
 }
 
@@ -330,9 +330,9 @@ TEST(SyntheticConversations, ShareGptWithAlternatingRolesWithinTheLength) {
     }
   }
   EXPECT_EQ(j.dump(), make_conversations(tok(), eval_docs(), cfg).dump());
-  EXPECT_NE(ropelab::testing::input_error_of([] { parse_turns("2-x"); }).find("--turns"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([] { parse_turns("2-x"); }).find("`turns`"), std::string::npos);
   cfg.max_turns = 1;
-  EXPECT_NE(ropelab::testing::input_error_of([&] { cfg.validate(); }).find("--turns"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { cfg.validate(); }).find("`turns`"), std::string::npos);
 }
 
 TEST(SyntheticLongBench, LongBenchFormatAtTheRequestedLengths) {

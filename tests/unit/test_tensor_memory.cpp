@@ -4,7 +4,7 @@
 
 #include <c10/core/CPUAllocator.h>
 
-#include "core/util/tensor_memory.h"
+#include "experiments/tensor_memory.h"
 
 using namespace ropelab;
 

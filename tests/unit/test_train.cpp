@@ -170,7 +170,7 @@ TEST(SftExamples, SamplesAreASeededSubsetInFileOrder) {
   }));
   cfg.samples = 21;
   SftDataStats s4;
-  EXPECT_NE(ropelab::testing::input_error_of([&] { build_sft_examples(convs, tok, cfg, s4); }).find("--samples (21) exceeds the 20 chunks"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] { build_sft_examples(convs, tok, cfg, s4); }).find("`samples` (21) exceeds the 20 chunks"),
             std::string::npos);
 }
 
@@ -187,7 +187,7 @@ TEST(TrainPlan, HundredSamplesBatch32TwoEpochsIsSixSteps) {
   cfg.micro_batch = 4;
   EXPECT_EQ(plan_steps(100, cfg, 4).accumulation, 2);
   cfg.micro_batch = 3;
-  EXPECT_NE(ropelab::testing::input_error_of([&] { plan_steps(100, cfg, 1); }).find("--global-batch (32) must be a multiple of --micro-batch (3)"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] { plan_steps(100, cfg, 1); }).find("`global_batch` (32) must be a multiple of `micro_batch` (3)"),
             std::string::npos);
   cfg.micro_batch = 1;
   EXPECT_NE(ropelab::testing::input_error_of([&] { plan_steps(31, cfg, 1); }).find("fewer than one global batch"), std::string::npos);
@@ -221,8 +221,8 @@ TEST(LrSchedule, CosineWithWarmupMatchesTheFormula) {
   EXPECT_DOUBLE_EQ(w.at(5), 5e-4);
   EXPECT_DOUBLE_EQ(w.at(10), 1e-3);
   EXPECT_NEAR(w.at(60), 1e-4 + 0.9e-3 * 0.5, 1e-15);
-  EXPECT_NE(ropelab::testing::input_error_of([] { LrSchedule{-1, 0, 6, 0}.validate(); }).find("--lr (-1)"), std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([] { LrSchedule{1e-3, 6, 6, 0}.validate(); }).find("--warmup (6)"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([] { LrSchedule{-1, 0, 6, 0}.validate(); }).find("`lr` (-1)"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([] { LrSchedule{1e-3, 6, 6, 0}.validate(); }).find("`warmup_steps` (6)"), std::string::npos);
 }
 
 TEST(AdamW, TwoStepsMatchAFloat64Reference) {

@@ -66,9 +66,9 @@ PromptConfig read_prompt_config(const std::string& prompt_path, const std::strin
   c.prompt_path = prompt_path;
   c.maxlen_path = maxlen_path;
   check_input(fs::is_regular_file(prompt_path), prompt_path,
-              ": prompt config not found (LongBench's config/dataset2prompt.json; give --longbench-dir or --prompt-config)");
+              ": prompt config not found (LongBench's config/dataset2prompt.json; give `longbench_dir` or `prompt_config`)");
   check_input(fs::is_regular_file(maxlen_path), maxlen_path,
-              ": max-length config not found (LongBench's config/dataset2maxlen.json; give --longbench-dir or --maxlen-config)");
+              ": max-length config not found (LongBench's config/dataset2maxlen.json; give `longbench_dir` or `maxlen_config`)");
   const auto p = read_json_file(prompt_path), m = read_json_file(maxlen_path);
   check_input(p.is_object(), prompt_path, ": expected a JSON object {dataset: template}");
   check_input(m.is_object(), maxlen_path, ": expected a JSON object {dataset: max_new_tokens}");

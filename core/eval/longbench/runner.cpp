@@ -14,10 +14,10 @@ namespace ropelab::longbench {
 namespace fs = std::filesystem;
 
 void RunConfig::validate() const {
-  check_input(max_length >= 2, "--max-length (", max_length, ") must be >= 2");
-  check_input(limit >= 0, "--limit (", limit, ") must be >= 0 (0 = all samples)");
-  check_input(prefill_chunk >= 0, "--prefill-chunk (", prefill_chunk, ") must be >= 0");
-  check_input(!tasks.empty(), "--tasks: no task selected");
+  check_input(max_length >= 2, "`max_length` (", max_length, ") must be >= 2");
+  check_input(limit >= 0, "`limit` (", limit, ") must be >= 0 (0 = all samples)");
+  check_input(prefill_chunk >= 0, "`prefill_chunk` (", prefill_chunk, ") must be >= 0");
+  check_input(!tasks.empty(), "`tasks`: no task selected");
   for (const auto& t : tasks) task_info(t);
 }
 

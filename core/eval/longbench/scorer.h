@@ -33,7 +33,7 @@ namespace ropelab::longbench {
 
 struct ScoreOptions {
   CodeSimBackend code_sim_backend = CodeSimBackend::difflib;  // the official result.json's backend
-  bool longbench_e = false;                                    // eval.py --e
+  bool longbench_e = false;                                    // eval.py's "e" flag (LongBench-E)
 };
 
 // One line of a pred.py output file.

@@ -5,7 +5,7 @@
 namespace ropelab::longbench {
 
 std::string middle_truncate(const Tokenizer& tok, const std::string& prompt, int64_t max_length) {
-  check_input(max_length >= 2, "--max-length (", max_length, ") must be >= 2");
+  check_input(max_length >= 2, "`max_length` (", max_length, ") must be >= 2");
   const auto ids = tok.encode(prompt, /*add_bos=*/true);
   if (int64_t(ids.size()) <= max_length) return prompt;
   const int64_t half = max_length / 2;  // Python int(max_length/2)

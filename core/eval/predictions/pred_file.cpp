@@ -20,7 +20,7 @@ nlohmann::json parse_prediction_line(const std::string& line, const std::filesys
     j = nlohmann::json::parse(line);
   } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range.406 ("1e999")
     fail_input(path.string(), ":", lineno, ": not valid JSON (", e.what(),
-               "); this is not a prediction file ropelab can resume — move it away or pass --overwrite");
+               "); this is not a prediction file ropelab can resume — move it away or pass `overwrite`");
   }
   check_input(j.is_object() && j.contains("pred"), path.string(), ":", lineno,
               ": not a prediction line (expected an object with \"pred\")");

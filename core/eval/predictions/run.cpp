@@ -8,10 +8,10 @@
 #include <map>
 
 #include "core/eval/predictions/pred_file.h"
-#include "core/util/progress.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "core/util/output_lock.h"
+#include "core/util/progress.h"
 
 namespace ropelab::predictions {
 
@@ -32,14 +32,14 @@ void check_same_identity(const fs::path& path, const nlohmann::json& old_id, con
     if (!old_id.contains(k) || old_id[k] != v)
       fail_input(path.string(), ": the predictions in this folder were made with ", k, " = ",
                  old_id.contains(k) ? old_id[k].dump() : "(absent)", ", this run has ", v.dump(),
-                 "; use another --out or pass --overwrite (deletes the selected tasks' predictions)");
+                 "; use another `out` or pass `overwrite` (deletes the selected tasks' predictions)");
   }
   if (!old_id.contains("data")) return;
   for (const auto& [task, sha] : id["data"].items())
     if (old_id["data"].contains(task) && old_id["data"][task] != sha)
       fail_input(path.string(), ": ", data_paths.at(task), " has changed since its predictions were made (sha256 ",
                  old_id["data"][task].get<std::string>().substr(0, 12), "… vs ", sha.get<std::string>().substr(0, 12),
-                 "…); use another --out or pass --overwrite");
+                 "…); use another `out` or pass `overwrite`");
 }
 
 }  // namespace
@@ -65,7 +65,7 @@ RunSummary run_predictions(const RunPlan& plan, const fs::path& out_dir, const P
   if (fs::exists(config_path)) {
     const auto old = read_json_file(config_path);
     check_input(old.is_object() && old.contains("identity"), config_path.string(), ": not a ropelab ", plan.benchmark,
-                " run config; use another --out");
+                " run config; use another `out`");
     if (!plan.overwrite) {
       check_same_identity(config_path, old["identity"], identity, data_paths);
       // Named copies: iterating items() of a temporary would dangle.
@@ -104,7 +104,7 @@ RunSummary run_predictions(const RunPlan& plan, const fs::path& out_dir, const P
       std::cerr << "note: " << pred_path.string() << ": removed a partial last line (interrupted run)\n";
     check_input(app.done() <= owned[t].size(), pred_path.string(), ": holds ", app.done(),
                 " predictions but the task has ", owned[t].size(),
-                " samples for this run; use another --out or pass --overwrite");
+                " samples for this run; use another `out` or pass `overwrite`");
     sum.skipped += app.done();
     for (size_t j = app.done(); j < owned[t].size(); ++j) {
       app.append(predict(t, owned[t][j]));
@@ -121,7 +121,7 @@ RunSummary run_predictions(const RunPlan& plan, const fs::path& out_dir, const P
 }
 
 std::vector<std::string> merge_run(const fs::path& out_dir, int64_t count, bool overwrite) {
-  check_input(count >= 2, "--shards (", count, ") must be >= 2");
+  check_input(count >= 2, "`shards` (", count, ") must be >= 2");
   std::map<std::string, size_t> n_samples;
   for (int64_t i = 0; i < count; ++i) {
     const auto path = out_dir / run_config_name(Shard{i, count});

@@ -28,7 +28,7 @@ namespace ropelab::predictions {
 struct TaskPlan {
   std::string name;       // prediction file stem: <name>.jsonl
   std::string data_path;  // hashed into the identity
-  size_t n_samples = 0;   // after any --limit
+  size_t n_samples = 0;   // after any `limit`
   nlohmann::json info = nlohmann::json::object();  // extra per-task fields for the run config
 };
 

@@ -1,4 +1,4 @@
-// Splitting a prediction run (LongBench, RULER) over processes (`--shard i/n`) and merging the shards back.
+// Splitting a prediction run (LongBench, RULER) over processes (shard "i/n") and merging the shards back.
 //
 // Invariants: shard i of n owns the samples k with k % n == i (pred.py's data_all[i::n]), i is
 // 0-based. A shard writes `<dataset>.shard-i-of-n.part` — not a `.jsonl`, so the scorer never
@@ -15,7 +15,7 @@ namespace ropelab::predictions {
 
 struct Shard {
   int64_t index = 0, count = 1;
-  static Shard parse(const std::string& spec);  // "i/n", 0 <= i < n; InputError naming --shard
+  static Shard parse(const std::string& spec);  // "i/n", 0 <= i < n; InputError naming `shard`
   bool sharded() const { return count > 1; }
   bool owns(size_t sample) const { return int64_t(sample % size_t(count)) == index; }
   size_t owned(size_t n_samples) const;  // how many of n_samples this shard owns

@@ -9,9 +9,9 @@
 namespace ropelab::ruler {
 
 void RunConfig::validate() const {
-  check_input(limit >= 0, "--limit (", limit, ") must be >= 0 (0 = all samples)");
-  check_input(prefill_chunk >= 0, "--prefill-chunk (", prefill_chunk, ") must be >= 0");
-  check_input(!tasks.empty(), "--tasks: no task selected");
+  check_input(limit >= 0, "`limit` (", limit, ") must be >= 0 (0 = all samples)");
+  check_input(prefill_chunk >= 0, "`prefill_chunk` (", prefill_chunk, ") must be >= 0");
+  check_input(!tasks.empty(), "`tasks`: no task selected");
   for (const auto& t : tasks) {
     const auto it = tokens_to_generate.find(t);
     check_input(it != tokens_to_generate.end() && it->second >= 1, "RULER task ", t, ": no tokens_to_generate");

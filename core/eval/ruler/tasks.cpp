@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "core/util/error.h"
-#include "core/util/numbers.h"
 #include "core/util/files.h"
+#include "core/util/numbers.h"
 #include "core/util/strings.h"
 
 namespace ropelab::ruler {
@@ -123,10 +123,10 @@ TaskTable::TaskTable() {
 
 TaskTable TaskTable::from_ruler_checkout(const std::string& ruler_dir) {
   const fs::path root = ruler_dir;
-  check_input(fs::is_directory(root), "--ruler-dir ", ruler_dir, ": not a directory (a clone of NVIDIA/RULER)");
+  check_input(fs::is_directory(root), "`ruler_dir` ", ruler_dir, ": not a directory (a clone of NVIDIA/RULER)");
   const fs::path yaml = root / "scripts" / "synthetic.yaml";
   const fs::path consts = root / "scripts" / "data" / "synthetic" / "constants.py";
-  check_input(fs::is_regular_file(yaml), yaml.string(), ": missing (--ruler-dir must be a RULER checkout)");
+  check_input(fs::is_regular_file(yaml), yaml.string(), ": missing (`ruler_dir` must be a RULER checkout)");
   TaskTable t;  // the checkout's tasks only, in its order: what its evaluate.py scores
   t.order_.clear();
   t.base_.clear();
@@ -171,14 +171,14 @@ std::map<std::string, int64_t> parse_tokens_to_generate(const std::string& spec)
     check_input(j.is_object(), spec, ": expected a JSON object {\"task\": tokens_to_generate}");
     for (const auto& [k, v] : j.items()) {
       check_input(v.is_number_integer(), spec, ": ", k, " must be an integer");
-      put(k, v.get<int64_t>(), "--tokens-to-generate " + spec);
+      put(k, v.get<int64_t>(), "`tokens_to_generate` " + spec);
     }
     return out;
   }
   std::stringstream ss(spec);
   std::string item;
   while (std::getline(ss, item, ',')) {
-    const std::string where = "--tokens-to-generate '" + item + "'";
+    const std::string where = "`tokens_to_generate` '" + item + "'";
     const size_t eq = item.find('=');
     check_input(eq != std::string::npos, where, ": expected task=N (or a JSON file)");
     const auto v = parse_int64(item.substr(eq + 1));
@@ -195,8 +195,8 @@ int64_t tokens_to_generate_for(const std::string& task, const TaskTable& table,
   if (auto it = explicit_values.find(to_string(b)); it != explicit_values.end()) return it->second;
   if (auto t = table.checkout_tokens(task)) return *t;
   fail_input("RULER task ", task, " (base task ", to_string(b),
-             "): no tokens_to_generate; pass --ruler-dir RULER_CHECKOUT (reads scripts/data/synthetic/constants.py) "
-             "or --tokens-to-generate ",
+             "): no tokens_to_generate; pass `ruler_dir` RULER_CHECKOUT (reads scripts/data/synthetic/constants.py) "
+             "or `tokens_to_generate` ",
              task, "=N");
 }
 
@@ -209,10 +209,10 @@ std::vector<std::string> parse_task_list(const std::string& spec, const TaskTabl
     item = trim_ascii(item);
     if (item.empty()) continue;
     table.base(item);
-    check_input(std::find(out.begin(), out.end(), item) == out.end(), "--tasks: ", item, " given twice");
+    check_input(std::find(out.begin(), out.end(), item) == out.end(), "`tasks`: ", item, " given twice");
     out.push_back(item);
   }
-  check_input(!out.empty(), "--tasks: no task selected");
+  check_input(!out.empty(), "`tasks`: no task selected");
   return out;
 }
 

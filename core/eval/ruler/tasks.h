@@ -56,7 +56,7 @@ class TaskTable {
 };
 
 // Parses "niah_single_1=128,vt=30" (task or base-task names) or a JSON file {"name": N, ...}
-// (when `spec` names an existing file). Values must be >= 1; InputError naming --tokens-to-generate.
+// (when `spec` names an existing file). Values must be >= 1; InputError naming `tokens_to_generate`.
 std::map<std::string, int64_t> parse_tokens_to_generate(const std::string& spec);
 
 // The tokens to generate for `task`: an explicit value for the task, else for its base task, else

@@ -1,4 +1,4 @@
-#include "core/util/tensor_memory.h"
+#include "experiments/tensor_memory.h"
 
 #include <c10/core/Allocator.h>
 #include <c10/core/CPUAllocator.h>

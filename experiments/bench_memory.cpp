@@ -1,4 +1,4 @@
-#include "core/util/memory.h"
+#include "experiments/bench_memory.h"
 
 #include <malloc.h>
 

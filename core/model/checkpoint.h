@@ -37,16 +37,4 @@ void save_model(LlamaForCausalLM& model, const std::string& dir, const SaveOptio
 // with one tensor in memory. save_model goes through it.
 void save_model_streamed(ModelConfig cfg, const ParamMaker& make, const std::string& dir, const SaveOptions& opts = {});
 
-class TensorSource;
-// The checkpoint tensors of a model directory, by format (safetensors: single file or index).
-std::unique_ptr<TensorSource> open_tensor_source(const std::string& dir);
-
-// Resolves the CLI's --dtype (may be "auto") for a device and a checkpoint dtype.
-torch::ScalarType resolve_compute_dtype(const std::string& cli, torch::Device device,
-                                        const std::string& checkpoint_torch_dtype);
-torch::Device parse_device(const std::string& s);  // "cpu", "cuda", "cuda:N"; errors if no CUDA
-
-// Parses a size like "2GB", "500MB", "1048576".
-int64_t parse_byte_size(const std::string& s, const std::string& option);
-
 }  // namespace ropelab
