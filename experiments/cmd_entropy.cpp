@@ -22,11 +22,14 @@
 #include "core/instrument/entropy_recorder.h"
 #include "core/instrument/entropy_writer.h"
 #include "core/io/documents.h"
+#include "core/output/output_file.h"
+#include "core/rope/trained_window.h"
 #include "core/text/tokenizer.h"
 #include "core/util/dtype.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "experiments/commands.h"
+#include "experiments/eval_cli.h"
 
 namespace ropelab::cli {
 
@@ -106,6 +109,7 @@ int run_entropy(const Args& args) {
   }
   check_lengths_fit_memory(read_checkpoint_config(vm["model"].as<std::string>()), lengths, /*all_logits=*/false,
                            "--lengths");
+  output::validate_run_name(run, "--run");
   auto run_name = [&](int64_t T) { return lengths.size() == 1 ? run : run + "@" + std::to_string(T); };
   const OutputLock lock(out);  // one writer per file: a second entropy job into it is refused
   for (int64_t T : lengths) check_entropy_run_writable(out, run_name(T), overwrite);
@@ -127,6 +131,8 @@ int run_entropy(const Args& args) {
   info.data_sha256 = sha256_file(data_path);
   info.dtype = dtype_cli_name(model->dtype());
   info.command_line = command_line();
+  info.config_json = options_json(vm).dump();
+  info.trained_window = trained_window(cfg.rope);
   info.seed = vm["seed"].as<int64_t>();
 
   // Tokenize lazily in shuffled order; each document is tokenized once for all lengths.

@@ -21,7 +21,7 @@
 #include "core/eval/longbench/scorer.h"
 #include "core/eval/longbench/tasks.h"
 #include "core/eval/passkey.h"
-#include "core/io/h5.h"
+#include "core/output/output_file.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "core/util/version.h"
@@ -120,7 +120,7 @@ int run_sweep(const Args& args) {
   }
   if (vm["passkey-trials"].as<int64_t>() > 0) {
     const std::string h5path = (out / "passkey.h5").string();
-    const bool done = fs::exists(h5path) && h5::is_complete(h5::H5File::open_read(h5path), "/eval/sweep/passkey");
+    const bool done = fs::exists(h5path) && output::is_complete(output::open_for_reading(h5path, output::kEvalSchema), "/eval/sweep/passkey");
     if (done && !base.overwrite) {
       std::cerr << h5path << ": passkey run complete, kept (pass --overwrite to redo it)\n";
     } else {

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/io/checkpoint.h"
+#include "core/output/output_file.h"
 #include "core/train/train_state.h"
 #include "core/util/progress.h"
 #include "core/util/error.h"
@@ -250,6 +251,9 @@ int run_train_job(const po::variables_map& vm, LlamaForCausalLM& model, TrainJob
   TrainConfig cfg = train_config_from(vm);
   const fs::path out = vm["out"].as<std::string>();
   const std::string model_dir = vm["model"].as<std::string>();
+  std::string run_name = vm.count("run") ? vm["run"].as<std::string>() : fs::absolute(out).lexically_normal().filename().string();
+  if (run_name.empty()) run_name = fs::absolute(out).parent_path().filename().string();
+  output::validate_run_name(run_name, vm.count("run") ? "--run" : "run name (--out's directory name)");
   const StepPlan plan = plan_steps(int64_t(job.examples.size()), cfg, dist.world_size);
   const bool main_rank = dist.rank == 0;
   if (main_rank) std::cerr << "steps: " << plan.arithmetic << "\n";
@@ -260,8 +264,7 @@ int run_train_job(const po::variables_map& vm, LlamaForCausalLM& model, TrainJob
 
   TrainOutputs o;
   o.out_dir = out;
-  o.run_name = vm.count("run") ? vm["run"].as<std::string>() : fs::absolute(out).lexically_normal().filename().string();
-  if (o.run_name.empty()) o.run_name = fs::absolute(out).parent_path().filename().string();
+  o.run_name = run_name;
   o.command_line = command_line();
   const std::string data_sha = sha256_file(job.data_path);
   o.fingerprint = {{"kind", job.kind},
