@@ -25,7 +25,8 @@ struct EntropyRun {
   std::vector<int64_t> count;                   // [position]
 };
 
-// Every run of the file (sorted by name). InputError for a file that is not schema v1.
+// Every run of the file (sorted by name). InputError for a file that is not an entropy file of
+// output::kEntropySchema.
 std::vector<EntropyRun> read_entropy_file(const std::string& path);
 
 struct LayerSummary {

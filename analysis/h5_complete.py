@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Is a run of a ropelab HDF5 file finished? The toolkit's run convention (core/io/h5.h): a writer
+"""Is a run of a ropelab HDF5 file finished? The toolkit's run convention (core/output/output_file.h): a writer
 sets the run group's `complete` attribute False first and True last, so a group whose writer died
 reads as incomplete. One rule, used by the study's readers (study_data.py) and by run_mini.sh to
 reuse finished evaluations instead of keeping marker files of its own.

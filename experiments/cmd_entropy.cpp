@@ -1,5 +1,5 @@
 // `ropelab entropy`: attention entropy per (layer, head, position) averaged over documents, one
-// HDF5 run (schema v1, analysis/hdf5-schema.md) per sequence length.
+// HDF5 run (schema kind entropy, analysis/hdf5-schema.md) per sequence length.
 //
 // Documents come from --data (JSON Lines with `text`, or blank-line separated plain text), are
 // tokenized with BOS, shuffled by --seed, cut to the first T tokens; shorter ones are skipped and
