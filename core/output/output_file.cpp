@@ -25,19 +25,37 @@ std::string article(const std::string& kind) {
 }
 
 // InputError unless `root` is an `expected` file; a file with no objects passes when empty_ok.
-void check_root(const h5::Group& root, const Schema& expected, bool empty_ok) {
+// Messages name `shown` (the target when `root` is its temporary copy).
+void check_root(const h5::Group& root, const Schema& expected, bool empty_ok, const std::string& shown) {
   const std::string want = article(expected.kind) + expected.kind + " file";
   if (!root.has_attr(kKindAttr)) {
     if (empty_ok && root.children().empty()) return;
-    fail_input(root.file_name(), ": not ", want, " (no schema_kind attribute: another program's file, or one ",
+    fail_input(shown, ": not ", want, " (no schema_kind attribute: another program's file, or one ",
                "written by ropelab before file kinds were recorded; re-run the command that wrote it)");
   }
   const std::string kind = root.attr_string(kKindAttr);
   const int64_t version = root.has_attr(kVersionAttr) ? root.attr_int(kVersionAttr) : -1;
   if (kind == expected.kind && version == expected.version) return;
-  fail_input(root.file_name(), ": ", article(kind), kind, " file (schema v", version, "), not ", want,
+  fail_input(shown, ": ", article(kind), kind, " file (schema v", version, "), not ", want,
              kind == expected.kind ? " of schema v" + std::to_string(expected.version) + " (re-run the command that wrote it)"
                                    : std::string());
+}
+
+// InputError naming `shown` when `parent` holds run_path.
+void refuse_existing_run(const h5::Group& parent, const std::string& run_path, const std::string& shown) {
+  if (!parent.exists(run_path)) return;
+  fail_input(shown, ": run ", parent.open_group(run_path).path(), " already exists (",
+             is_complete(parent, run_path) ? "complete" : "incomplete", "); set overwrite to replace it");
+}
+
+h5::Group begin_run_in(h5::Group& parent, const std::string& run_path, bool overwrite, const Provenance& p,
+                       const std::string& shown) {
+  if (!overwrite) refuse_existing_run(parent, run_path, shown);
+  if (parent.exists(run_path)) parent.remove(run_path);
+  h5::Group run = parent.group(run_path);
+  run.set_attr_bool(kComplete, false);
+  stamp_provenance(run, p);
+  return run;
 }
 
 }  // namespace
@@ -65,7 +83,9 @@ void validate_run_name(const std::string& name, const std::string& what) {
   }
 }
 
-void check_schema(const h5::Group& root, const Schema& expected) { check_root(root, expected, false); }
+void check_schema(const h5::Group& root, const Schema& expected) {
+  check_root(root, expected, false, root.file_name());
+}
 
 h5::H5File open_for_reading(const std::string& path, const Schema& expected) {
   auto f = h5::H5File::open_read(path);
@@ -73,8 +93,8 @@ h5::H5File open_for_reading(const std::string& path, const Schema& expected) {
   return f;
 }
 
-void claim_root(h5::H5File& f, const Schema& schema, const Provenance& p) {
-  check_root(f, schema, /*empty_ok=*/true);
+void claim_root(h5::H5File& f, const Schema& schema, const Provenance& p, const std::string& shown) {
+  check_root(f, schema, /*empty_ok=*/true, shown.empty() ? f.file_name() : shown);
   const bool fresh = !f.has_attr(kKindAttr);
   std::string created;
   if (!fresh && f.has_attr("created_utc")) created = f.attr_string("created_utc");
@@ -88,23 +108,12 @@ void check_writable(const std::string& path, const Schema& schema, const std::st
   check_writable_location(path);
   if (!std::filesystem::exists(path)) return;
   auto f = h5::H5File::open_read(path);
-  check_root(f, schema, /*empty_ok=*/true);
-  if (!run_path.empty() && !overwrite && f.exists(run_path))
-    fail_input(path, ": run ", run_path, " already exists (", is_complete(f, run_path) ? "complete" : "incomplete",
-               "); set overwrite to replace it");
+  check_root(f, schema, /*empty_ok=*/true, path);
+  if (!run_path.empty() && !overwrite) refuse_existing_run(f, run_path, path);
 }
 
 h5::Group begin_run(h5::Group& parent, const std::string& run_path, bool overwrite, const Provenance& p) {
-  if (parent.exists(run_path)) {
-    if (!overwrite)
-      fail_input(parent.file_name(), ": run ", parent.open_group(run_path).path(), " already exists (",
-                 is_complete(parent, run_path) ? "complete" : "incomplete", "); set overwrite to replace it");
-    parent.remove(run_path);
-  }
-  h5::Group run = parent.group(run_path);
-  run.set_attr_bool(kComplete, false);
-  stamp_provenance(run, p);
-  return run;
+  return begin_run_in(parent, run_path, overwrite, p, parent.file_name());
 }
 
 void mark_complete(h5::Group& run) {
@@ -119,12 +128,12 @@ bool is_complete(const h5::Group& parent, const std::string& run_path) {
 }
 
 OutputFile::OutputFile(const std::string& path, const Schema& schema, const Provenance& p, bool replace)
-    : update_(path, replace), provenance_(p) {
-  claim_root(update_.file(), schema, p);
+    : update_(path, replace), path_(path), provenance_(p) {
+  claim_root(update_.file(), schema, p, path);
 }
 
 h5::Group OutputFile::begin_run(const std::string& run_path, bool overwrite) {
-  return output::begin_run(update_.file(), run_path, overwrite, provenance_);
+  return begin_run_in(update_.file(), run_path, overwrite, provenance_, path_);
 }
 
 }  // namespace ropelab::output

@@ -63,8 +63,8 @@ h5::H5File open_for_reading(const std::string& path, const Schema& expected);
 
 // Writers adding to a file opened read-write: a file with no objects yet becomes a `schema` file
 // (kind, version, created_utc); any other file must already be one. Then the root provenance is
-// the caller's.
-void claim_root(h5::H5File& f, const Schema& schema, const Provenance& p);
+// the caller's. Messages name `shown` when given (the target of a temporary copy), else the file.
+void claim_root(h5::H5File& f, const Schema& schema, const Provenance& p, const std::string& shown = "");
 
 // Before compute starts: `path` can be written, and when it exists it is a `schema` file; with
 // run_path non-empty and !overwrite, the run must not exist yet.
@@ -90,6 +90,7 @@ class OutputFile {
 
  private:
   h5::Update update_;
+  std::string path_;  // the target, named in messages (file() is its temporary copy)
   Provenance provenance_;
 };
 
