@@ -36,7 +36,7 @@ TEST(OutputPolicyCli, EntropyReportRefusesTrainingLogAndEvalFile) {
   const std::string model = make_micro_model_dir(tmp);
   write_sharegpt(tmp / "chat.json", 8);
   auto ft = run_cli("finetune --model " + model + " --data " + (tmp / "chat.json") + " --out " + (tmp / "ft") +
-                    " --global-batch 4 --micro-batch 2 --epochs 1 --max-length 64 --threads 1");
+                    " --global-batch 4 --micro-batch 2 --epochs 1 --max-length 128 --threads 1");
   ASSERT_EQ(ft.exit_code, 0) << ft.output;
   auto rep = run_cli("report entropy " + (tmp / "ft/train.h5"));
   EXPECT_EQ(rep.exit_code, 2) << rep.output;
@@ -77,7 +77,7 @@ TEST(OutputPolicyCli, EveryWriterRefusesBadRunNames) {
       "passkey --model " + model + " --lengths 32 --trials 1 --out " + (tmp / "p.h5"),
       "ppl --model " + model + " --data " + (tmp / "docs.txt") + " --lengths 32 --out " + (tmp / "p.h5"),
       "finetune --model " + model + " --data " + (tmp / "chat.json") + " --out " + (tmp / "ft") +
-          " --global-batch 4 --micro-batch 2 --epochs 1 --max-length 64",
+          " --global-batch 4 --micro-batch 2 --epochs 1 --max-length 128",
   };
   for (const auto& cmd : commands)
     for (const auto& name : kBadRunNames) {
@@ -131,7 +131,7 @@ TEST(OutputPolicyCli, EntropyStoresTheTrainedWindow) {
   const std::string phi = tmp / "phi";
   fs::create_directories(phi);
   for (const auto& e : fs::directory_iterator(model))
-    if (e.path().filename() != "config.json") fs::copy(e.path(), phi / e.path().filename());
+    if (e.path().filename() != "config.json") fs::copy(e.path(), fs::path(phi) / e.path().filename());
   nlohmann::json cfg = ropelab::read_json_file(model + "/config.json");
   for (const char* k : {"rope_scaling", "rope_parameters", "ropelab_rope"}) cfg.erase(k);
   cfg["max_position_embeddings"] = 131072;

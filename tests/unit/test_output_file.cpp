@@ -11,6 +11,7 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #include "core/util/error.h"
 #include "core/util/files.h"
@@ -97,7 +98,8 @@ TEST(OutputFile, RootAndRunCarryTheProvenanceSet) {
 }
 
 TEST(OutputFile, RunNameRule) {
-  for (const std::string ok : {"base", "base@4096", "eabf-s0", "yarn+dynamic_log", std::string(128, 'x')})
+  for (const std::string& ok : std::vector<std::string>{"base", "base@4096", "eabf-s0", "yarn+dynamic_log",
+                                                        std::string(128, 'x')})
     EXPECT_NO_THROW(output::validate_run_name(ok)) << ok;
   const std::map<std::string, std::string> bad = {
       {"", "run name '' is empty"},
@@ -147,7 +149,7 @@ TEST(OutputFile, PythonReadersUseTheSameSchemaConstants) {
                                                      {"EVAL", output::kEvalSchema},
                                                      {"TRAIN_LOG", output::kTrainLogSchema},
                                                      {"FORWARD", output::kForwardSchema}};
-  const std::regex line(R"(([A-Z_]+) = Schema\("([a-z_]+)", (\d+)\))");
+  const std::regex line(R"re(([A-Z_]+) = Schema\("([a-z_]+)", (\d+)\))re");
   std::map<std::string, std::pair<std::string, int64_t>> py;
   std::istringstream in(text);
   std::smatch m;
