@@ -120,7 +120,9 @@ int run_sweep(const Args& args) {
   }
   if (vm["passkey-trials"].as<int64_t>() > 0) {
     const std::string h5path = (out / "passkey.h5").string();
-    const bool done = fs::exists(h5path) && output::is_complete(output::open_for_reading(h5path, output::kEvalSchema), "/eval/sweep/passkey");
+    const bool done =
+        fs::exists(h5path) &&
+        output::is_complete(output::open_for_reading(h5path, output::kEvalSchema), "/eval/sweep/passkey");
     if (done && !base.overwrite) {
       std::cerr << h5path << ": passkey run complete, kept (pass --overwrite to redo it)\n";
     } else {

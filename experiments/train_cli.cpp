@@ -252,7 +252,8 @@ int run_train_job(const po::variables_map& vm, LlamaForCausalLM& model, TrainJob
   const fs::path out = vm["out"].as<std::string>();
   const std::string model_dir = vm["model"].as<std::string>();
   // --run, else the name of the output directory ("out/", "out/." and "." name a directory too).
-  std::string run_name = vm.count("run") ? vm["run"].as<std::string>() : fs::absolute(out).lexically_normal().filename().string();
+  std::string run_name = vm.count("run") ? vm["run"].as<std::string>()
+                                         : fs::absolute(out).lexically_normal().filename().string();
   if (!vm.count("run") && run_name.empty()) run_name = fs::absolute(out).parent_path().filename().string();
   output::validate_run_name(run_name, vm.count("run") ? "--run" : "run name (--out's directory name)");
   const StepPlan plan = plan_steps(int64_t(job.examples.size()), cfg, dist.world_size);

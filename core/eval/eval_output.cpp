@@ -12,8 +12,8 @@ namespace ropelab {
 namespace {
 
 // Opens /eval/<run>/<kind> in the transaction's file: root and run carry the provenance.
-h5::Group begin(output::OutputFile& out, const std::string& run, const std::string& kind, const EvalRunInfo& info,
-                bool overwrite) {
+h5::Group begin(output::OutputFile& out, const std::string& run, const std::string& kind,
+                const EvalRunInfo& info, bool overwrite) {
   h5::Group g = out.begin_run("/eval/" + run + "/" + kind, overwrite);
   g.set_attr_string("model_path", info.model_path);
   g.set_attr_string("model_json", info.model_json);

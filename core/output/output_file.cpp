@@ -20,9 +20,7 @@ std::string hdf5_version() {
   return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release);
 }
 
-std::string article(const std::string& kind) {
-  return kind.find_first_of("aeiou") == 0 ? "an " : "a ";
-}
+std::string article(const std::string& kind) { return kind.find_first_of("aeiou") == 0 ? "an " : "a "; }
 
 // InputError unless `root` is an `expected` file; a file with no objects passes when empty_ok.
 // Messages name `shown` (the target when `root` is its temporary copy).
@@ -37,8 +35,9 @@ void check_root(const h5::Group& root, const Schema& expected, bool empty_ok, co
   const int64_t version = root.has_attr(kVersionAttr) ? root.attr_int(kVersionAttr) : -1;
   if (kind == expected.kind && version == expected.version) return;
   fail_input(shown, ": ", article(kind), kind, " file (schema v", version, "), not ", want,
-             kind == expected.kind ? " of schema v" + std::to_string(expected.version) + " (re-run the command that wrote it)"
-                                   : std::string());
+             kind == expected.kind
+                 ? " of schema v" + std::to_string(expected.version) + " (re-run the command that wrote it)"
+                 : std::string());
 }
 
 // InputError naming `shown` when `parent` holds run_path.
@@ -104,7 +103,8 @@ void claim_root(h5::H5File& f, const Schema& schema, const Provenance& p, const 
   if (!created.empty()) f.set_attr_string("created_utc", created);  // the file's, not this writer's
 }
 
-void check_writable(const std::string& path, const Schema& schema, const std::string& run_path, bool overwrite) {
+void check_writable(const std::string& path, const Schema& schema, const std::string& run_path,
+                    bool overwrite) {
   check_writable_location(path);
   if (!std::filesystem::exists(path)) return;
   auto f = h5::H5File::open_read(path);

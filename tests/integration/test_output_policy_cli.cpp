@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "core/io/h5.h"
@@ -35,8 +34,9 @@ TEST(OutputPolicyCli, EntropyReportRefusesTrainingLogAndEvalFile) {
   TempDir tmp;
   const std::string model = make_micro_model_dir(tmp);
   write_sharegpt(tmp / "chat.json", 8);
-  auto ft = run_cli("finetune --model " + model + " --data " + (tmp / "chat.json") + " --out " + (tmp / "ft") +
-                    " --global-batch 4 --micro-batch 2 --epochs 1 --max-length 128 --threads 1");
+  auto ft =
+      run_cli("finetune --model " + model + " --data " + (tmp / "chat.json") + " --out " + (tmp / "ft") +
+              " --global-batch 4 --micro-batch 2 --epochs 1 --max-length 128 --threads 1");
   ASSERT_EQ(ft.exit_code, 0) << ft.output;
   auto rep = run_cli("report entropy " + (tmp / "ft/train.h5"));
   EXPECT_EQ(rep.exit_code, 2) << rep.output;
@@ -45,7 +45,8 @@ TEST(OutputPolicyCli, EntropyReportRefusesTrainingLogAndEvalFile) {
 
   {
     std::ofstream d(tmp / "docs.txt");
-    for (int i = 0; i < 8; ++i) d << "A fortune number " << i << " says that the cat sat on the mat again.\n\n";
+    for (int i = 0; i < 8; ++i)
+      d << "A fortune number " << i << " says that the cat sat on the mat again.\n\n";
   }
   auto ppl = run_cli("ppl --threads 1 --model " + model + " --data " + (tmp / "docs.txt") +
                      " --lengths 32 --out " + (tmp / "eval.h5") + " --run base");
@@ -57,10 +58,11 @@ TEST(OutputPolicyCli, EntropyReportRefusesTrainingLogAndEvalFile) {
 
   // And the other way round: the entropy writer does not add a run to a training log.
   write_ids(tmp / "ids.txt", 16);
-  auto ent = run_cli("entropy --threads 1 --model " + model + " --tokens-file " + (tmp / "ids.txt") + " --out " +
-                     (tmp / "ft/train.h5") + " --run base");
+  auto ent = run_cli("entropy --threads 1 --model " + model + " --tokens-file " + (tmp / "ids.txt") +
+                     " --out " + (tmp / "ft/train.h5") + " --run base");
   EXPECT_EQ(ent.exit_code, 2) << ent.output;
-  EXPECT_NE(ent.output.find("a train_log file (schema v2), not an entropy file"), std::string::npos) << ent.output;
+  EXPECT_NE(ent.output.find("a train_log file (schema v2), not an entropy file"), std::string::npos)
+      << ent.output;
 }
 
 TEST(OutputPolicyCli, EveryWriterRefusesBadRunNames) {
@@ -102,15 +104,16 @@ TEST(OutputPolicyCli, ForwardRemovesItsTemporaryWhenWritingFails) {
   fs::create_directories(tmp / "out");
   // A file-size limit of 8 KiB (SIGXFSZ ignored, so the write fails with EFBIG instead of a kill):
   // the model and ids are read, the temporary is created, and writing the logits fails.
-  auto r = run_command("trap '' XFSZ; ulimit -f 8; " + std::string(ROPELAB_BIN) + " forward --threads 1 --model " +
-                       model + " --tokens-file " + (tmp / "ids.txt") + " --out " + (tmp / "out/f.h5") + " 2>&1");
+  auto r =
+      run_command("trap '' XFSZ; ulimit -f 8; " + std::string(ROPELAB_BIN) + " forward --threads 1 --model " +
+                  model + " --tokens-file " + (tmp / "ids.txt") + " --out " + (tmp / "out/f.h5") + " 2>&1");
   EXPECT_NE(r.exit_code, 0) << r.output;
   EXPECT_FALSE(fs::exists(tmp / "out/f.h5")) << r.output;
   for (const auto& e : fs::directory_iterator(tmp / "out")) ADD_FAILURE() << "left behind: " << e.path();
 
   // Without the limit the same command writes the file, stamped as a forward file.
-  auto ok = run_cli("forward --threads 1 --model " + model + " --tokens-file " + (tmp / "ids.txt") + " --out " +
-                    (tmp / "out/f.h5"));
+  auto ok = run_cli("forward --threads 1 --model " + model + " --tokens-file " + (tmp / "ids.txt") +
+                    " --out " + (tmp / "out/f.h5"));
   ASSERT_EQ(ok.exit_code, 0) << ok.output;
   auto f = h5::H5File::open_read(tmp / "out/f.h5");
   EXPECT_EQ(f.attr_string("schema_kind"), "forward");
@@ -122,7 +125,8 @@ TEST(OutputPolicyCli, EntropyStoresTheTrainedWindow) {
   TempDir tmp;
   const std::string model = make_micro_model_dir(tmp);  // max_position_embeddings 64, no rope_scaling
   write_ids(tmp / "ids.txt", 16);
-  const std::string base = "entropy --threads 1 --tokens-file " + (tmp / "ids.txt") + " --out " + (tmp / "e.h5");
+  const std::string base =
+      "entropy --threads 1 --tokens-file " + (tmp / "ids.txt") + " --out " + (tmp / "e.h5");
   ASSERT_EQ(run_cli(base + " --model " + model + " --run llama").exit_code, 0);
   EXPECT_EQ(stored_window(tmp / "e.h5", "llama"), 64);
 

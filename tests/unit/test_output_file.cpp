@@ -2,8 +2,6 @@
 // from before kinds), the provenance set, the run-name rule, the temporary of a failed or
 // abandoned OutputFile removed with the target untouched, and the Python readers' constants
 // (analysis/output_schema.py) equal to the C++ ones.
-#include "core/output/output_file.h"
-
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -13,6 +11,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/output/output_file.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "test_util.h"
@@ -47,8 +46,9 @@ TEST(OutputFile, AnotherKindOrVersionIsRefusedByName) {
     f.set_attr_int("schema_version", 1);
   }
   msg = input_error_of([&] { output::open_for_reading(train, output::kTrainLogSchema); });
-  EXPECT_EQ(msg, train + ": a train_log file (schema v1), not a train_log file of schema v2 (re-run the command "
-                         "that wrote it)");
+  EXPECT_EQ(msg, train +
+                     ": a train_log file (schema v1), not a train_log file of schema v2 (re-run the command "
+                     "that wrote it)");
 
   // Written before kinds existed (root schema_version only, runs inside): refused with the advice.
   const std::string old = tmp / "old.h5";
@@ -98,8 +98,8 @@ TEST(OutputFile, RootAndRunCarryTheProvenanceSet) {
 }
 
 TEST(OutputFile, RunNameRule) {
-  for (const std::string& ok : std::vector<std::string>{"base", "base@4096", "eabf-s0", "yarn+dynamic_log",
-                                                        std::string(128, 'x')})
+  for (const std::string& ok :
+       std::vector<std::string>{"base", "base@4096", "eabf-s0", "yarn+dynamic_log", std::string(128, 'x')})
     EXPECT_NO_THROW(output::validate_run_name(ok)) << ok;
   const std::map<std::string, std::string> bad = {
       {"", "run name '' is empty"},
@@ -115,7 +115,8 @@ TEST(OutputFile, RunNameRule) {
     const auto msg = input_error_of([&] { output::validate_run_name(name); });
     EXPECT_NE(msg.find(expect), std::string::npos) << name << ": " << msg;
   }
-  EXPECT_NE(input_error_of([] { output::validate_run_name("..", "--run"); }).find("--run '..'"), std::string::npos);
+  EXPECT_NE(input_error_of([] { output::validate_run_name("..", "--run"); }).find("--run '..'"),
+            std::string::npos);
 }
 
 TEST(OutputFile, FailedWriteRemovesItsTemporaryAndKeepsTheTarget) {
