@@ -1,41 +1,17 @@
 #include "analysis/entropy_report.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <iomanip>
 #include <limits>
 #include <sstream>
 
-#include "core/io/h5.h"
+#include "core/output/output_file.h"
 #include "core/util/error.h"
 
 namespace ropelab::analysis {
 
-namespace {
-
-int64_t trained_window(const std::string& rope_json, const std::string& model_json, const std::string& where) {
-  nlohmann::json r, m;
-  try {
-    r = nlohmann::json::parse(rope_json);
-    m = nlohmann::json::parse(model_json);
-  } catch (const nlohmann::json::exception& e) {
-    fail_input(where, ": rope_json/model_json is not valid JSON (", e.what(), ")");
-  }
-  if (r.contains("original_max_position_embeddings") && r["original_max_position_embeddings"].is_number_integer())
-    return r["original_max_position_embeddings"].get<int64_t>();
-  check_input(m.contains("max_position_embeddings") && m["max_position_embeddings"].is_number_integer(), where,
-              ": model_json has no max_position_embeddings");
-  return m["max_position_embeddings"].get<int64_t>();
-}
-
-}  // namespace
-
 std::vector<EntropyRun> read_entropy_file(const std::string& path) {
-  auto f = h5::H5File::open_read(path);
-  check_input(f.has_attr("schema_version"), path, ": not an entropy file (no schema_version attribute)");
-  const int64_t v = f.attr_int("schema_version");
-  check_input(v == 1, path, ": schema_version ", v, " is not supported (this reader knows v1)");
+  auto f = output::open_for_reading(path, output::kEntropySchema);
   std::vector<EntropyRun> runs;
   if (!f.exists("/runs")) return runs;
   auto rg = f.open_group("/runs");
@@ -43,7 +19,7 @@ std::vector<EntropyRun> read_entropy_file(const std::string& path) {
     auto g = rg.open_group(name);
     EntropyRun r;
     r.name = name;
-    r.complete = h5::is_complete(g);
+    r.complete = output::is_complete(g);
     if (!r.complete) {
       runs.push_back(std::move(r));
       continue;
@@ -52,7 +28,8 @@ std::vector<EntropyRun> read_entropy_file(const std::string& path) {
     r.dtype = g.attr_string("dtype");
     r.n_docs = g.attr_int("n_docs");
     r.seq_len = g.attr_int("seq_len");
-    r.window = trained_window(g.attr_string("rope_json"), g.attr_string("model_json"), g.where());
+    r.window = g.attr_int("trained_window");  // stored by the writer: never re-derived here
+    check_input(r.window > 0, g.where(), ": trained_window (", r.window, ") must be > 0");
     r.layers = g.dataset("layer").read<int64_t>().data;
     auto mean = g.dataset("entropy_mean").read<float>();
     check_input(mean.shape.size() == 3 && mean.shape[0] == r.layers.size() && int64_t(mean.shape[2]) == r.seq_len,

@@ -1,10 +1,10 @@
-// Reading entropy files (HDF5 schema v1, analysis/hdf5-schema.md) and summarising them: per run
+// Reading entropy files (output::kEntropySchema, analysis/hdf5-schema.md) and summarising them: per run
 // and recorded layer, the head-averaged mean entropy over position bands relative to the trained
 // window c, the least-squares slope of entropy against ln(n) (n = keys visible = position + 1),
 // and a near-uniform flag.
 //
-// Invariants: c is the rope's original window (rope_json original_max_position_embeddings) when
-// present, else the model's max_position_embeddings. Bands are by n: inside (n <= c), 1–2c
+// Invariants: c is the run's stored trained_window attribute (computed once by the writer from the
+// model config, core/rope/trained_window.h), never re-derived here. Bands are by n: inside (n <= c), 1–2c
 // (c < n <= 2c), 2–4c, beyond (> 4c); a band without positions prints as a dash. A layer is
 // near-uniform when its mean entropy over n >= 2 is at least 95% of the mean of ln n there.
 // Incomplete runs are listed as such and never summarised. No model code here.
@@ -25,7 +25,8 @@ struct EntropyRun {
   std::vector<int64_t> count;                   // [position]
 };
 
-// Every run of the file (sorted by name). InputError for a file that is not schema v1.
+// Every run of the file (sorted by name). InputError for a file that is not an entropy file of
+// output::kEntropySchema.
 std::vector<EntropyRun> read_entropy_file(const std::string& path);
 
 struct LayerSummary {

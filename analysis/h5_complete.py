@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""Is a run of a ropelab HDF5 file finished? The toolkit's run convention (core/io/h5.h): a writer
-sets the run group's `complete` attribute False first and True last, so a group whose writer died
-reads as incomplete. One rule, used by the study's readers (study_data.py) and by run_mini.sh to
-reuse finished evaluations instead of keeping marker files of its own.
+"""Is a run of a ropelab HDF5 file finished? The toolkit's run convention
+(core/output/output_file.h): a writer sets the run group's `complete` attribute False first and
+True last, so a group whose writer died reads as incomplete. One rule, used by the study's readers
+(study_data.py) and by run_mini.sh to reuse finished evaluations instead of keeping marker files of
+its own.
 
 usage: h5_complete.py FILE GROUP     e.g. h5_complete.py out/demo/eval.h5 /eval/base-s0/ppl
 exit 0: complete; 1: not (yet): FILE or GROUP absent, or `complete` false or not written;

@@ -22,6 +22,7 @@ import h5py
 import numpy as np
 
 from h5_complete import CompletenessError, group_complete
+from output_schema import ENTROPY, EVAL, TRAIN_LOG, SchemaError, check
 
 LABEL = {"base": "Base (not extended)", "pi": "PI", "ntk_by_parts": "NTK-by-parts", "yarn": "YaRN", "abf": "ABF",
          "eabf": "EABF", "eabf-all-layers": "EABF, all layers scaled", "eabf-no-floor": "EABF, no floor",
@@ -66,11 +67,18 @@ class StudyInputError(ValueError):
     """A malformed file of the study folder; the message names the file and what is wrong."""
 
 
-def _h5(path):
+def _h5(path, schema):
+    """The HDF5 file at `path`, refused unless it is a `schema` file (output_schema)."""
     try:
-        return h5py.File(path, "r")
+        f = h5py.File(path, "r")
     except OSError as e:
         raise StudyInputError(f"{path}: not a readable HDF5 file ({e})") from None
+    try:
+        check(f, path, schema)
+    except SchemaError as e:
+        f.close()
+        raise StudyInputError(str(e)) from None
+    return f
 
 
 def _get(g, name, path):
@@ -119,8 +127,8 @@ def load(out, runs):
     data = {}
     ev = os.path.join(out, "eval.h5")
     ent = os.path.join(out, "entropy.h5")
-    evf = _h5(ev) if os.path.exists(ev) else None
-    entf = _h5(ent) if os.path.exists(ent) else None
+    evf = _h5(ev, EVAL) if os.path.exists(ev) else None
+    entf = _h5(ent, ENTROPY) if os.path.exists(ent) else None
     try:
         for run in runs:
             d = {"longbench": {}, "passkey": {}, "ppl": {}, "train": None, "entropy": None, "recorded": [],
@@ -166,7 +174,7 @@ def load(out, runs):
                     d["recorded"].append(_recorded(g, ent, out))
             tr = os.path.join(out, "models", run, "train.h5")
             if os.path.exists(tr):
-                with _h5(tr) as f:
+                with _h5(tr, TRAIN_LOG) as f:
                     if "train" not in f or not f["train"].keys():
                         raise StudyInputError(f"{tr}: /train holds no run")
                     g = f[f"train/{run}"] if f"train/{run}" in f else next(iter(f["train"].values()))

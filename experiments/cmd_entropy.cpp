@@ -1,5 +1,5 @@
 // `ropelab entropy`: attention entropy per (layer, head, position) averaged over documents, one
-// HDF5 run (schema v1, analysis/hdf5-schema.md) per sequence length.
+// HDF5 run (schema kind entropy, analysis/hdf5-schema.md) per sequence length.
 //
 // Documents come from --data (JSON Lines with `text`, or blank-line separated plain text), are
 // tokenized with BOS, shuffled by --seed, cut to the first T tokens; shorter ones are skipped and
@@ -20,6 +20,8 @@
 #include "core/io/documents.h"
 #include "core/model/checkpoint.h"
 #include "core/plan/memory_plan.h"
+#include "core/output/output_file.h"
+#include "core/rope/trained_window.h"
 #include "core/text/tokenizer.h"
 #include "core/util/dtype.h"
 #include "core/util/error.h"
@@ -27,6 +29,7 @@
 #include "core/util/output_lock.h"
 #include "core/util/progress.h"
 #include "experiments/commands.h"
+#include "experiments/eval_cli.h"
 
 namespace ropelab::cli {
 
@@ -102,6 +105,7 @@ int run_entropy(const Args& args) {
   }
   check_lengths_fit_memory(read_checkpoint_config(vm["model"].as<std::string>()), lengths, /*all_logits=*/false,
                            "--lengths");
+  output::validate_run_name(run, "--run");
   auto run_name = [&](int64_t T) { return lengths.size() == 1 ? run : run + "@" + std::to_string(T); };
   const OutputLock lock(out);  // one writer per file: a second entropy job into it is refused
   for (int64_t T : lengths) check_entropy_run_writable(out, run_name(T), overwrite);
@@ -123,6 +127,8 @@ int run_entropy(const Args& args) {
   info.data_sha256 = sha256_file(data_path);
   info.dtype = dtype_cli_name(model->dtype());
   info.command_line = command_line();
+  info.config_json = options_json(vm).dump();
+  info.trained_window = trained_window(cfg.rope);
   info.seed = vm["seed"].as<int64_t>();
 
   // Tokenize lazily in shuffled order; each document is tokenized once for all lengths.

@@ -1,23 +1,23 @@
 // `ropelab forward`: one sequence of token ids through the model, logits and the RoPE actually
 // used written to HDF5 — the command for comparing the toolkit with other implementations.
 //
-// Output (written to a temporary file, renamed into place):
+// Output (output::kForwardSchema, written to a temporary file renamed into place; a failure
+// removes the temporary):
 //   /logits       [T, V]   float32
 //   /logit_scale  [L, T]   float32  multiplier applied to each layer's query logits (af² · t)
 //   /inv_freq     [D/2]    float64  frequencies used for this sequence length
-//   attributes: rope_json (resolved), model_json, model_path, tokens_file, dtype, command_line,
-//               ropelab_version, git_sha, torch_version, created_utc
+//   attributes: schema_kind, schema_version, the provenance set of core/output/output_file.h,
+//               rope_json (resolved), model_json, model_path, tokens_file, dtype, complete (last)
 #include <torch/torch.h>
 
 #include <iostream>
-#include <unistd.h>
 
-#include "core/io/h5.h"
+#include "core/output/output_file.h"
 #include "core/util/dtype.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
-#include "core/util/version.h"
 #include "experiments/commands.h"
+#include "experiments/eval_cli.h"
 
 namespace ropelab::cli {
 
@@ -43,26 +43,24 @@ int run_forward(const Args& args) {
   auto scale = (model->logit_scale_table(positions) * float(af * af)).contiguous();  // (L, T)
   auto inv = rope.inv_freq(T);                                                       // (D/2,)
 
-  std::string tmp = out + ".tmp-" + std::to_string(::getpid());
   {
-    auto f = h5::H5File::create_or_open(tmp);
-    auto prov = provenance_json();
-    f.set_attr_string("ropelab_version", prov["ropelab_version"]);
-    f.set_attr_string("git_sha", prov["git_sha"]);
-    f.set_attr_string("torch_version", prov["torch_version"]);
-    f.set_attr_string("created_utc", prov["created_utc"]);
-    f.set_attr_string("command_line", command_line());
+    // A temporary renamed into place by commit(); any failure before that removes it.
+    output::OutputFile file(out, output::kForwardSchema, {command_line(), options_json(vm).dump()},
+                            /*replace=*/true);
+    h5::H5File& f = file.file();
     f.set_attr_string("rope_json", rope.to_json().dump());
     f.set_attr_string("model_json", model->config.to_json().dump());
     f.set_attr_string("model_path", vm["model"].as<std::string>());
     f.set_attr_string("tokens_file", vm["tokens-file"].as<std::string>());
     f.set_attr_string("dtype", dtype_cli_name(model->dtype()));
+    f.set_attr_bool("complete", false);
     f.write<float>("logits", logits.data_ptr<float>(), {hsize_t(T), hsize_t(logits.size(1))});
     f.write<float>("logit_scale", scale.data_ptr<float>(), {hsize_t(scale.size(0)), hsize_t(T)});
     f.write<double>("inv_freq", inv);
     f.flush();
+    output::mark_complete(f);
+    file.commit();
   }
-  std::filesystem::rename(tmp, out);
   std::cout << "wrote " << out << ": logits [" << T << ", " << logits.size(1) << "], rope "
             << rope.type << ", attention_factor " << af << "\n";
   return 0;

@@ -21,6 +21,7 @@
 #include "core/util/files.h"
 #include "core/util/output_lock.h"
 #include "core/util/progress.h"
+#include "core/rope/trained_window.h"
 #include "experiments/commands.h"
 #include "experiments/eval_cli.h"
 
@@ -65,7 +66,7 @@ int run_ppl(const Args& args) {
   auto model = load_model_from_options(vm);
   const auto tok = open_model_tokenizer(vm["model"].as<std::string>(), model->config.vocab_size, "ppl");
   cfg.trained_window = vm["trained-window"].as<int64_t>() > 0 ? vm["trained-window"].as<int64_t>()
-                                                              : model->config.rope.original_max_position;
+                                                              : trained_window(model->config.rope);
   std::vector<int64_t> stream;
   for (const auto& doc : docs) {
     const auto ids = tok.encode(doc, /*add_bos=*/true);

@@ -11,6 +11,7 @@
 #include "core/rope/geometry.h"
 #include "core/rope/presets.h"
 #include "core/util/error.h"
+#include "core/rope/trained_window.h"
 #include "experiments/commands.h"
 
 namespace ropelab::cli {
@@ -108,7 +109,7 @@ int run_rope(const Args& args) {
   const RopeSpec spec = override_spec.value_or(cfg.rope);
   if (vm["geometry"].as<bool>()) {
     GeometryOptions o;
-    o.window = vm.count("window") ? vm["window"].as<int64_t>() : spec.original_max_position;
+    o.window = vm.count("window") ? vm["window"].as<int64_t>() : trained_window(spec);
     o.abf_base = vm["abf-base"].as<double>();
     o.beta_fast = vm["beta-fast"].as<double>();
     o.beta_slow = vm["beta-slow"].as<double>();

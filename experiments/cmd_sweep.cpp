@@ -21,6 +21,7 @@
 #include "core/io/h5.h"
 #include "core/model/checkpoint.h"
 #include "core/plan/memory_plan.h"
+#include "core/output/output_file.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "core/util/output_lock.h"
@@ -116,7 +117,9 @@ int run_sweep(const Args& args) {
   }
   if (vm["passkey-trials"].as<int64_t>() > 0) {
     const std::string h5path = (out / "passkey.h5").string();
-    const bool done = fs::exists(h5path) && h5::is_complete(h5::H5File::open_read(h5path), "/eval/sweep/passkey");
+    const bool done =
+        fs::exists(h5path) &&
+        output::is_complete(output::open_for_reading(h5path, output::kEvalSchema), "/eval/sweep/passkey");
     if (done && !base.overwrite) {
       std::cerr << h5path << ": passkey run complete, kept (pass --overwrite to redo it)\n";
     } else {

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/model/checkpoint.h"
+#include "core/output/output_file.h"
 #include "core/train/train_state.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
@@ -265,6 +266,11 @@ int run_train_job(const po::variables_map& vm, LlamaForCausalLM& model, TrainJob
   TrainConfig cfg = train_config_from(vm);
   const fs::path out = vm["out"].as<std::string>();
   const std::string model_dir = vm["model"].as<std::string>();
+  // --run, else the name of the output directory ("out/", "out/." and "." name a directory too).
+  std::string run_name = vm.count("run") ? vm["run"].as<std::string>()
+                                         : fs::absolute(out).lexically_normal().filename().string();
+  if (!vm.count("run") && run_name.empty()) run_name = fs::absolute(out).parent_path().filename().string();
+  output::validate_run_name(run_name, vm.count("run") ? "--run" : "run name (--out's directory name)");
   const StepPlan plan = plan_steps(int64_t(job.examples.size()), cfg, dist.world_size);
   const bool main_rank = dist.rank == 0;
   if (main_rank) std::cerr << "steps: " << flag_message(plan.arithmetic) << "\n";
@@ -275,8 +281,7 @@ int run_train_job(const po::variables_map& vm, LlamaForCausalLM& model, TrainJob
 
   TrainOutputs o;
   o.out_dir = out;
-  o.run_name = vm.count("run") ? vm["run"].as<std::string>() : fs::absolute(out).lexically_normal().filename().string();
-  if (o.run_name.empty()) o.run_name = fs::absolute(out).parent_path().filename().string();
+  o.run_name = run_name;
   o.command_line = command_line();
   const std::string data_sha = sha256_file(job.data_path);
   o.fingerprint = {{"kind", job.kind},

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Attention-entropy figures from a `ropelab entropy` file (HDF5 schema v1, analysis/hdf5-schema.md).
+"""Attention-entropy figures from a `ropelab entropy` file (schema kind entropy, analysis/hdf5-schema.md).
 
 Writes into --out, each as PNG and PDF:
   entropy_vs_position[_RUN]  the paper's Figure 1: head-mean entropy vs position, one curve per
@@ -10,7 +10,6 @@ Writes into --out, each as PNG and PDF:
 Incomplete runs are skipped with a note on stderr. Reads only our output file.
 """
 import argparse
-import json
 import os
 import re
 import sys
@@ -20,28 +19,17 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from plot_input import array, attr, fail, open_h5  # noqa: E402
-
-
-def json_attr(g, name, path):
-    try:
-        return json.loads(attr(g, name, path))
-    except (TypeError, ValueError) as e:
-        fail(f"{path}: {g.name} attribute {name} is not JSON ({e})")
+from plot_input import ENTROPY, array, attr, fail, open_output  # noqa: E402
 
 
 def load_runs(path):
     runs = []
-    with open_h5(path) as f:
-        if int(f.attrs.get("schema_version", -1)) != 1:
-            fail(f"{path}: not an entropy file of schema v1")
+    with open_output(path, ENTROPY) as f:
         for name, g in f.get("runs", {}).items():
             if not bool(g.attrs.get("complete", False)):
                 print(f"{path}: run {name} is incomplete; skipped", file=sys.stderr)
                 continue
-            rope = json_attr(g, "rope_json", path)
-            model = json_attr(g, "model_json", path)
-            window = rope.get("original_max_position_embeddings", model.get("max_position_embeddings"))
+            window = int(attr(g, "trained_window", path))  # stored by the writer, never re-derived
             layers = array(g, "layer", path, 1)
             H = array(g, "entropy_mean", path, 3)  # [layer, head, position]
             if H.shape[0] != len(layers):

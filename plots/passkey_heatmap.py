@@ -15,7 +15,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from plot_input import array, attr, fail, open_h5  # noqa: E402
+from plot_input import EVAL, array, attr, fail, open_output  # noqa: E402
 
 
 def main():
@@ -25,7 +25,7 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     n = 0
-    with open_h5(a.file) as f:
+    with open_output(a.file, EVAL) as f:
         for run, g in f.get("eval", {}).items():
             if "passkey" not in g:
                 continue

@@ -11,6 +11,9 @@ import json
 import os
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "analysis"))
+from output_schema import ENTROPY, EVAL, SchemaError, check  # noqa: E402,F401  (the writers' constants)
+
 
 def fail(message):
     print(f"{os.path.basename(sys.argv[0])}: {message}", file=sys.stderr)
@@ -43,6 +46,17 @@ def open_h5(path):
         return h5py.File(path, "r")
     except OSError as e:
         fail(f"{path}: not a readable HDF5 file ({e})")
+
+
+def open_output(path, schema):
+    """open_h5, then refuse a file of another schema kind or version than `schema` (output_schema)."""
+    f = open_h5(path)
+    try:
+        check(f, path, schema)
+    except SchemaError as e:
+        f.close()
+        fail(str(e))
+    return f
 
 
 def member(group, name, path):
@@ -78,7 +92,7 @@ def score(value, where):
 def eval_kinds(path):
     import h5py
 
-    with open_h5(path) as f:
+    with open_output(path, EVAL) as f:
         runs = [g for g in f["eval"].values() if isinstance(g, h5py.Group)] if "eval" in f else []
         return sorted({k for g in runs for k in ("passkey", "ppl") if k in g})
 

@@ -16,7 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from plot_input import array, attr, fail, member, open_h5  # noqa: E402
+from plot_input import EVAL, array, attr, fail, member, open_output  # noqa: E402
 
 
 def smooth(x, k):
@@ -37,7 +37,7 @@ def main():
     fig, ax = plt.subplots(figsize=(6, 3.8))
     windows = set()
     n = 0
-    with open_h5(a.file) as f:
+    with open_output(a.file, EVAL) as f:
         for run, g in f.get("eval", {}).items():
             if "ppl" not in g:
                 continue

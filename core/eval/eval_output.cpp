@@ -4,47 +4,25 @@
 
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 
-#include "core/io/h5.h"
-#include "core/io/h5_update.h"
-#include "core/util/error.h"
-#include "core/util/files.h"
-#include "core/util/version.h"
+#include "core/output/output_file.h"
 
 namespace ropelab {
 
 namespace {
 
-void check_run_name(const std::string& run) {
-  check_input(!run.empty() && run.find('/') == std::string::npos && run != "." && run != "..", "--run: '", run,
-              "' must be a non-empty name without '/'");
-}
-
-h5::Group begin(h5::H5File& f, const std::string& run, const std::string& kind, const EvalRunInfo& info,
-                bool overwrite) {
-  if (!f.has_attr("eval_schema_version")) {
-    check_input(f.children().empty(), f.file_name(), ": not a ropelab eval file (no eval_schema_version); write to another file");
-    f.set_attr_int("eval_schema_version", kEvalSchemaVersion);
-    f.set_attr_string("ropelab_version", toolkit_version());
-    f.set_attr_string("git_sha", git_sha());
-    f.set_attr_string("created_utc", utc_now_iso8601());
-  }
-  f.set_attr_string("command_line", info.command_line);
-  h5::Group parent = f.group("/eval/" + run);
-  h5::Group g = h5::begin_run(parent, kind, overwrite);
+// Opens /eval/<run>/<kind> in the transaction's file: root and run carry the provenance.
+h5::Group begin(output::OutputFile& out, const std::string& run, const std::string& kind,
+                const EvalRunInfo& info, bool overwrite) {
+  h5::Group g = out.begin_run("/eval/" + run + "/" + kind, overwrite);
   g.set_attr_string("model_path", info.model_path);
   g.set_attr_string("model_json", info.model_json);
   g.set_attr_string("rope_json", info.rope_json);
   g.set_attr_string("dtype", info.dtype);
-  g.set_attr_string("command_line", info.command_line);
-  g.set_attr_string("config_json", info.config_json);
-  g.set_attr_string("git_sha", git_sha());
-  g.set_attr_string("ropelab_version", toolkit_version());
-  g.set_attr_string("torch_version", torch_version());
-  g.set_attr_string("created_utc", utc_now_iso8601());
   return g;
 }
+
+output::Provenance provenance(const EvalRunInfo& info) { return {info.command_line, info.config_json}; }
 
 std::string num(double v) {
   if (std::isnan(v)) return "nan";
@@ -57,24 +35,15 @@ std::string num(double v) {
 
 void check_eval_run_writable(const std::string& path, const std::string& run, const std::string& kind,
                              bool overwrite) {
-  check_run_name(run);
-  check_writable_location(path);
-  if (!std::filesystem::exists(path)) return;
-  auto f = h5::H5File::open_read(path);
-  if (!f.has_attr("eval_schema_version"))
-    check_input(f.children().empty(), path, ": not a ropelab eval file (no eval_schema_version); write to another file");
-  const std::string where = "/eval/" + run + "/" + kind;
-  if (!overwrite && f.exists(where))
-    fail_input(path, ": run ", where, " already exists (", h5::is_complete(f, where) ? "complete" : "incomplete",
-               "); pass --overwrite to replace it");
+  output::validate_run_name(run);
+  output::check_writable(path, output::kEvalSchema, "/eval/" + run + "/" + kind, overwrite);
 }
 
 void write_passkey_run(const std::string& path, const std::string& run, const EvalRunInfo& info,
                        const PasskeyResult& r, bool overwrite) {
   check_eval_run_writable(path, run, "passkey", overwrite);
-  h5::Update update(path);  // the file's other runs stay intact whatever happens
-  h5::H5File& f = update.file();
-  h5::Group g = begin(f, run, "passkey", info, overwrite);
+  output::OutputFile out(path, output::kEvalSchema, provenance(info));  // other runs stay intact
+  h5::Group g = begin(out, run, "passkey", info, overwrite);
   const auto& c = r.config;
   const hsize_t nl = c.lengths.size(), nd = c.depths.size(), nt = hsize_t(c.trials);
   g.set_attr_int("trials", c.trials);
@@ -99,16 +68,15 @@ void write_passkey_run(const std::string& path, const std::string& run, const Ev
   put3("key_token_pos", r.key_token_pos);
   put3("keys", r.keys);
   g.flush();
-  h5::mark_complete(g);
-  update.commit();
+  output::mark_complete(g);
+  out.commit();
 }
 
 void write_ppl_run(const std::string& path, const std::string& run, const EvalRunInfo& info, const PplRunData& d,
                    bool overwrite) {
   check_eval_run_writable(path, run, "ppl", overwrite);
-  h5::Update update(path);  // the file's other runs stay intact whatever happens
-  h5::H5File& f = update.file();
-  h5::Group g = begin(f, run, "ppl", info, overwrite);
+  output::OutputFile out(path, output::kEvalSchema, provenance(info));  // other runs stay intact
+  h5::Group g = begin(out, run, "ppl", info, overwrite);
   g.set_attr_int("trained_window", d.trained_window);
   g.set_attr_int("stride", d.stride);
   g.set_attr_string("data_path", d.data_path);
@@ -146,8 +114,8 @@ void write_ppl_run(const std::string& path, const std::string& run, const EvalRu
     ds.set_attr_int("windows", r.windows);
   }
   g.flush();
-  h5::mark_complete(g);
-  update.commit();
+  output::mark_complete(g);
+  out.commit();
 }
 
 std::string passkey_csv(const PasskeyResult& r) {

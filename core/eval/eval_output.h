@@ -1,12 +1,12 @@
 // HDF5 and CSV outputs of `ropelab passkey` and `ropelab ppl`.
 //
 // Layout: one file holds many runs; a run is /eval/<run>/<kind> (kind = passkey | ppl), so one
-// method can keep its passkey and perplexity results side by side. Root attributes: ropelab_version,
-// git_sha, created_utc, command_line (the last writer's), eval_schema_version = 1. Each run group
-// carries its own provenance (model_path, model_json, rope_json, dtype, command_line, git_sha,
-// created_utc, config_json) and `complete`, written last (h5::begin_run / mark_complete): a killed
-// writer leaves an incomplete run and the file's other runs intact. An existing run is refused
-// unless overwrite; the check runs before any compute.
+// method can keep its passkey and perplexity results side by side. The file follows
+// core/output/output_file.h with schema output::kEvalSchema: root schema_kind, schema_version and
+// the last writer's provenance; each run group its own provenance plus model_path, model_json,
+// rope_json, dtype, and `complete`, written last: a killed writer leaves an incomplete run and the
+// file's other runs intact. An existing run is refused unless overwrite; the check runs before
+// any compute.
 #pragma once
 #include <string>
 
@@ -14,8 +14,6 @@
 #include "core/eval/perplexity.h"
 
 namespace ropelab {
-
-constexpr int64_t kEvalSchemaVersion = 1;
 
 struct EvalRunInfo {
   std::string model_path, model_json, rope_json, dtype, command_line;

@@ -2,14 +2,11 @@
 
 #include <torch/torch.h>
 
-#include <filesystem>
 #include <numeric>
+#include <stdexcept>
 
-#include "core/io/h5.h"
-#include "core/io/h5_update.h"
+#include "core/output/output_file.h"
 #include "core/util/error.h"
-#include "core/util/files.h"
-#include "core/util/version.h"
 
 namespace ropelab {
 
@@ -45,54 +42,23 @@ void label(h5::Dataset& d, const std::vector<std::pair<std::string, const h5::Da
   }
 }
 
-void ensure_root(h5::H5File& f) {
-  if (f.has_attr("schema_version")) {
-    int64_t v = f.attr_int("schema_version");
-    check_input(v == kEntropySchemaVersion, f.file_name(), ": schema_version ", v,
-                " is not the entropy schema v", kEntropySchemaVersion, "; write to another file");
-    return;
-  }
-  check_input(f.children().empty(), f.file_name(),
-              ": not an entropy file (no schema_version attribute but objects inside); write to another file");
-  auto prov = provenance_json();
-  f.set_attr_int("schema_version", kEntropySchemaVersion);
-  f.set_attr_string("ropelab_version", prov["ropelab_version"].get<std::string>());
-  f.set_attr_string("git_sha", prov["git_sha"].get<std::string>());
-  f.set_attr_string("created_utc", utc_now_iso8601());
-  f.set_attr_string("command_line", "");
-}
-
 }  // namespace
 
 void check_entropy_run_writable(const std::string& path, const std::string& run, bool overwrite) {
-  check_input(!run.empty() && run.find('/') == std::string::npos && run != "." && run != "..",
-              "--run: '", run, "' must be a non-empty name without '/'");
-  check_writable_location(path);
-  if (!std::filesystem::exists(path)) return;
-  auto f = h5::H5File::open_read(path);
-  if (f.has_attr("schema_version")) {
-    int64_t v = f.attr_int("schema_version");
-    check_input(v == kEntropySchemaVersion, path, ": schema_version ", v, " is not the entropy schema v",
-                kEntropySchemaVersion, "; write to another file");
-  } else {
-    check_input(f.children().empty(), path, ": not an entropy file (no schema_version); write to another file");
-  }
-  if (!overwrite && f.exists("/runs/" + run))
-    fail_input(path, ": run /runs/", run, " already exists (",
-               h5::is_complete(f, "/runs/" + run) ? "complete" : "incomplete", "); pass --overwrite to replace it");
+  output::validate_run_name(run);
+  output::check_writable(path, output::kEntropySchema, "/runs/" + run, overwrite);
 }
 
 void write_entropy_run(const std::string& path, const std::string& run, const EntropyRunInfo& info,
                        const EntropyRecorder& rec, const torch::Tensor& logits, const EntropyWriteOptions& opts) {
+  if (info.trained_window <= 0)  // the caller's duty: trained_window(model rope) is always > 0
+    throw std::invalid_argument("write_entropy_run: EntropyRunInfo::trained_window is not set");
   check_entropy_run_writable(path, run, opts.overwrite);
   const auto& o = rec.options();
   const int64_t T = o.seq_len, H = o.num_heads;
-  h5::Update update(path);  // the file's other runs stay intact whatever happens
-  h5::H5File& f = update.file();
-  ensure_root(f);
-  f.set_attr_string("command_line", info.command_line);  // the last writer's; each run keeps its own
-  h5::Group runs = f.group("/runs");
-  h5::Group g = h5::begin_run(runs, run, opts.overwrite);
+  // The file's other runs stay intact whatever happens; the root and the run get the provenance.
+  output::OutputFile out(path, output::kEntropySchema, {info.command_line, info.config_json});
+  h5::Group g = out.begin_run("/runs/" + run, opts.overwrite);
 
   g.set_attr_string("method", info.method);
   g.set_attr_string("rope_json", info.rope_json);
@@ -105,9 +71,7 @@ void write_entropy_run(const std::string& path, const std::string& run, const En
   g.set_attr_string("dtype", info.dtype);
   g.set_attr_int("seed", info.seed);
   g.set_attr_int("skipped_docs", info.skipped_docs);
-  g.set_attr_string("command_line", info.command_line);
-  g.set_attr_string("created_utc", utc_now_iso8601());
-  g.set_attr_string("git_sha", git_sha());
+  g.set_attr_int("trained_window", info.trained_window);
   g.set_attr_int("std_ddof", 0);
 
   // Axes: 1-D scales inside the run, attached to every dataset that uses them.
@@ -150,8 +114,8 @@ void write_entropy_run(const std::string& path, const std::string& run, const En
     label(d, {{"position", &position}, {"vocab", &vocab}});
   }
   g.flush();
-  if (!opts.leave_incomplete) h5::mark_complete(g);
-  update.commit();
+  if (!opts.leave_incomplete) output::mark_complete(g);
+  out.commit();
 }
 
 }  // namespace ropelab

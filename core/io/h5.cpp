@@ -654,34 +654,4 @@ bool H5File::read_only() const {
   return (intent & H5F_ACC_RDWR) == 0;
 }
 
-// ---- Runs -------------------------------------------------------------------------------------
-
-namespace {
-constexpr const char* kComplete = "complete";
-}
-
-Group begin_run(Group& parent, const std::string& run_path, bool overwrite) {
-  if (parent.exists(run_path)) {
-    if (!overwrite)
-      fail_input(parent.file_name(), ": run ", parent.open_group(run_path).path(), " already exists (",
-                 is_complete(parent, run_path) ? "complete" : "incomplete",
-                 "); pass --overwrite to replace it");
-    parent.remove(run_path);
-  }
-  Group run = parent.group(run_path);
-  run.set_attr_bool(kComplete, false);
-  return run;
-}
-
-void mark_complete(Group& run) {
-  run.set_attr_bool(kComplete, true);
-  run.flush();
-}
-
-bool is_complete(const Group& run) { return run.has_attr(kComplete) && run.attr_bool(kComplete); }
-
-bool is_complete(const Group& parent, const std::string& run_path) {
-  return parent.exists(run_path) && is_complete(parent.open_group(run_path));
-}
-
 }  // namespace ropelab::h5

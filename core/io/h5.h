@@ -1,4 +1,8 @@
 // RAII wrapper over the HDF5 C API (and the HL dimension-scale API) for the toolkit's output files.
+// It is not HighFive (the usual C++ HDF5 wrapper) because Debian 12 does not package HighFive, and
+// every dependency of the toolkit is a Debian package; this wrapper is the small subset we use.
+// It holds HDF5 mechanics only: the toolkit's file policy (schema kinds, provenance, run names,
+// the run convention) is core/output/output_file.h.
 //
 // Invariants:
 // - Every HDF5 id is owned by a Handle; copies share it through HDF5's reference count, so no id
@@ -17,10 +21,6 @@
 // - Bool attributes are stored the way h5py stores numpy.bool_: an int8 enum {FALSE=0, TRUE=1}.
 //   h5py reads them back as numpy.bool_ (use `bool(attrs["complete"])`, not `is True`).
 // - Not thread-safe (Debian's serial HDF5 has no global lock): use HDF5 from one thread.
-//
-// Run convention: one file holds many runs under /runs/NAME. begin_run() refuses an existing run
-// unless overwrite; mark_complete() writes `complete = true` last and flushes, so a run whose
-// process died reads as incomplete while the file's other runs stay intact.
 #pragma once
 #include <hdf5.h>
 
@@ -219,11 +219,5 @@ class H5File : public Group {
   H5File(Handle file, Handle root, const std::string& path);
   Handle file_h_;
 };
-
-// Run convention (see the file comment). begin_run writes `complete = false` immediately.
-Group begin_run(Group& where, const std::string& run_path, bool overwrite);
-void mark_complete(Group& run);
-bool is_complete(const Group& run);
-bool is_complete(const Group& where, const std::string& run_path);  // false when absent
 
 }  // namespace ropelab::h5

@@ -85,7 +85,7 @@ void copy_file_checked(const std::string& from, const std::string& to) {
 
 }  // namespace
 
-Update::Update(const std::string& path) : path_(path) {
+Update::Update(const std::string& path, bool start_empty) : path_(path) {
   const fs::path target(path);
   if (target.has_parent_path() && !fs::is_directory(target.parent_path()))
     fail_input(path, ": the output directory ", target.parent_path().string(), " does not exist");
@@ -93,7 +93,7 @@ Update::Update(const std::string& path) : path_(path) {
   tmp_ = path + ".tmp-" + std::to_string(::getpid());
   std::error_code ec;
   fs::remove(tmp_, ec);
-  if (fs::exists(target)) {
+  if (!start_empty && fs::exists(target)) {
     H5File::open_read(path);  // not an HDF5 file -> InputError naming it, before any copy
     copy_file_checked(path, tmp_);
   }

@@ -8,7 +8,8 @@
 // original. Until commit() the original is untouched; a failed or abandoned update removes its
 // temporary, and temporaries left by killed processes are removed by the next update.
 //
-// The copy costs one read and write of the file per run, small beside computing the run.
+// The copy costs one read and write of the file per run, small beside computing the run. A
+// single-result file that replaces its predecessor whole (`forward`) starts the temporary empty.
 #pragma once
 #include <optional>
 #include <string>
@@ -19,7 +20,8 @@ namespace ropelab::h5 {
 
 class Update {
  public:
-  explicit Update(const std::string& path);  // copies `path` when it exists; creates it otherwise
+  // Copies `path` when it exists (unless start_empty); creates the temporary empty otherwise.
+  explicit Update(const std::string& path, bool start_empty = false);
   ~Update();
   Update(const Update&) = delete;
   Update& operator=(const Update&) = delete;

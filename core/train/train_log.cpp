@@ -1,10 +1,7 @@
 #include "core/train/train_log.h"
 
-#include <filesystem>
-
-#include "core/io/h5.h"
+#include "core/output/output_file.h"
 #include "core/util/error.h"
-#include "core/util/version.h"
 
 namespace ropelab {
 
@@ -20,20 +17,12 @@ struct TrainLog::Impl {
 
 TrainLog::TrainLog(const std::string& path, const std::string& run, const nlohmann::json& attrs,
                    const std::string& command_line, int64_t resume_step) {
-  check_input(!run.empty() && run.find('/') == std::string::npos, "--run: '", run, "' must be a non-empty name without '/'");
+  output::validate_run_name(run);
+  const auto config = attrs.find("config_json");  // the recipe, TrainConfig::to_json() as text
+  const output::Provenance prov{command_line, config != attrs.end() && config->is_string()
+                                                  ? config->get<std::string>() : "{}"};
   auto f = h5::H5File::create_or_open(path);
-  if (f.has_attr("schema_version")) {
-    check_input(f.attr_int("schema_version") == kTrainSchemaVersion, path, ": schema_version ",
-                f.attr_int("schema_version"), " is not the training-log schema v", kTrainSchemaVersion);
-  } else {
-    check_input(f.children().empty(), path, ": not a training log (no schema_version); remove it or choose another --out");
-    auto prov = provenance_json();
-    f.set_attr_int("schema_version", kTrainSchemaVersion);
-    f.set_attr_string("ropelab_version", prov["ropelab_version"].get<std::string>());
-    f.set_attr_string("git_sha", prov["git_sha"].get<std::string>());
-    f.set_attr_string("created_utc", utc_now_iso8601());
-  }
-  f.set_attr_string("command_line", command_line);
+  output::claim_root(f, output::kTrainLogSchema, prov);
   impl_ = std::make_unique<Impl>(Impl{f, h5::Group(f), {}});
   h5::Group train = f.group("/train");
   if (resume_step >= 0 && train.exists(run)) {
@@ -48,7 +37,7 @@ TrainLog::TrainLog(const std::string& path, const std::string& run, const nlohma
       impl_->series.push_back(d);
     }
   } else {
-    impl_->run = h5::begin_run(train, run, /*overwrite=*/true);
+    impl_->run = output::begin_run(train, run, /*overwrite=*/true, prov);
     for (const char* s : kSeries) impl_->series.push_back(impl_->run.create_extendible<double>(s, 256));
   }
   for (auto it = attrs.begin(); it != attrs.end(); ++it) {
@@ -67,6 +56,6 @@ void TrainLog::append(const StepRecord& r) {
   impl_->file.flush();
 }
 
-void TrainLog::mark_complete() { h5::mark_complete(impl_->run); }
+void TrainLog::mark_complete() { output::mark_complete(impl_->run); }
 
 }  // namespace ropelab

@@ -1,5 +1,6 @@
 // The per-step training log, OUT/train.h5 (schema documented in analysis/hdf5-schema.md):
-//   root attributes  schema_version, ropelab_version, git_sha, created_utc, command_line
+//   root attributes  schema_kind "train_log", schema_version (output::kTrainLogSchema) and the
+//                    provenance set of core/output/output_file.h (the run group carries it too)
 //   /train/<run>/    attributes config_json, model_json, rope_json, data_path, data_sha256,
 //                    n_examples, total_steps, step_arithmetic, world_size, complete
 //                    datasets loss, lr, grad_norm, tokens_per_s  [step]  (extendible)
@@ -14,8 +15,6 @@
 #include <nlohmann/json.hpp>
 
 namespace ropelab {
-
-constexpr int64_t kTrainSchemaVersion = 1;
 
 struct StepRecord {
   double loss = 0, lr = 0, grad_norm = 0, tokens_per_s = 0;

@@ -61,12 +61,14 @@ class Bytes {
 };
 
 const char* const kNames[] = {"schema_version", "kind", "complete", "method", "dtype", "n_docs", "seq_len",
-                              "rope_json", "model_json", "window", "trials", "seed", "git_sha", "config"};
+                              "rope_json", "model_json", "window", "trials", "seed", "git_sha", "config",
+                              "schema_kind", "trained_window"};
 const char* const kRuns[] = {"/runs/a", "/runs/b", "/eval/a", "/eval/a/passkey", "/eval/a/ppl", "/runs/a/x"};
 const char* const kData[] = {"layer", "entropy_mean", "count", "accuracy", "lengths", "depths", "correct", "nll"};
 const char* const kJson[] = {R"({"rope_type":"default","original_max_position_embeddings":64})",
                              R"({"max_position_embeddings":128})", R"({"max_position_embeddings":-5})",
-                             R"({"original_max_position_embeddings":0})", "[1,2]", "{"};
+                             R"({"original_max_position_embeddings":0})", "[1,2]", "{",
+                             "entropy", "eval"};  // also schema_kind values, so readers get past the check
 
 void set_attr(h5::Group& g, const std::string& name, Bytes& b) {
   switch (b.u8() % 5) {

@@ -7,12 +7,14 @@
 
 #include "analysis/entropy_report.h"
 #include "core/io/h5.h"
+#include "core/output/output_file.h"
 #include "test_util.h"
 
 using ropelab::testing::refused_with;
 using ropelab::testing::run_cli;
 using ropelab::testing::TempDir;
 namespace h5 = ropelab::h5;
+namespace output = ropelab::output;
 
 TEST(EntropyCli, TokensFileRunsPerLengthReportAndRefusal) {
   TempDir tmp;
@@ -29,9 +31,9 @@ TEST(EntropyCli, TokensFileRunsPerLengthReportAndRefusal) {
   ASSERT_EQ(r2.exit_code, 0) << r2.output;
   {
     auto f = h5::H5File::open_read(tmp / "e.h5");
-    EXPECT_TRUE(h5::is_complete(f, "/runs/base@32"));
-    EXPECT_TRUE(h5::is_complete(f, "/runs/base@64"));
-    EXPECT_TRUE(h5::is_complete(f, "/runs/yarn"));
+    EXPECT_TRUE(output::is_complete(f, "/runs/base@32"));
+    EXPECT_TRUE(output::is_complete(f, "/runs/base@64"));
+    EXPECT_TRUE(output::is_complete(f, "/runs/yarn"));
     auto g = f.open_group("/runs/yarn");
     EXPECT_EQ(g.attr_string("method"), "yarn");
     EXPECT_EQ(g.attr_int("seq_len"), 64);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/io/h5.h"
+#include "core/output/output_file.h"
 #include "core/util/files.h"
 #include "test_util.h"
 
@@ -17,6 +18,7 @@ using ropelab::testing::run_cli;
 using ropelab::testing::TempDir;
 namespace fs = std::filesystem;
 namespace h5 = ropelab::h5;
+namespace output = ropelab::output;
 
 namespace {
 
@@ -127,7 +129,7 @@ TEST(EvalCli, PasskeyPplSweepOutputs) {
   ASSERT_EQ(p.exit_code, 0) << p.output;
   {
     auto file = h5::H5File::open_read(h5path);
-    EXPECT_TRUE(h5::is_complete(file, "/eval/base/passkey"));
+    EXPECT_TRUE(output::is_complete(file, "/eval/base/passkey"));
     auto g = file.open_group("/eval/base/passkey");
     EXPECT_EQ(g.dataset("accuracy").shape(), (h5::Shape{2, 3}));
     EXPECT_EQ(g.dataset("correct").shape(), (h5::Shape{2, 3, 2}));
@@ -149,8 +151,8 @@ TEST(EvalCli, PasskeyPplSweepOutputs) {
   ASSERT_EQ(q.exit_code, 0) << q.output;
   {
     auto file = h5::H5File::open_read(h5path);
-    EXPECT_TRUE(h5::is_complete(file, "/eval/base/ppl"));
-    EXPECT_TRUE(h5::is_complete(file, "/eval/base/passkey"));  // the other kind is untouched
+    EXPECT_TRUE(output::is_complete(file, "/eval/base/ppl"));
+    EXPECT_TRUE(output::is_complete(file, "/eval/base/passkey"));  // the other kind is untouched
     auto g = file.open_group("/eval/base/ppl");
     EXPECT_EQ(g.attr_int("trained_window"), 256);
     const auto beyond = g.dataset("ppl_beyond").read<double>().data, ppl = g.dataset("ppl").read<double>().data;

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "core/io/h5.h"
+#include "core/output/output_file.h"
 #include "core/io/safetensors.h"
 #include "core/util/files.h"
 #include "train_test_util.h"
@@ -75,7 +76,7 @@ TEST(FinetuneCli, WritesAModelWithTheRopeMethodAndAStepLog) {
   EXPECT_EQ(logged(tmp / "ext/train.h5", "ext", "lr").size(), 4u);
   auto f = ropelab::h5::H5File::open_read(tmp / "ext/train.h5");
   auto g = f.open_group("/train/ext");
-  EXPECT_TRUE(ropelab::h5::is_complete(g));
+  EXPECT_TRUE(ropelab::output::is_complete(g));
   EXPECT_EQ(g.attr_int("total_steps"), 4);
   EXPECT_FALSE(f.attr_string("git_sha").empty());
   // The result loads and runs with the toolkit.

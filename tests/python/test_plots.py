@@ -27,7 +27,7 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 PLOTS = os.path.join(ROOT, "plots")
 sys.path.insert(0, HERE)
 from toolkit_outputs import (C, build_study, write_entropy_run, write_passkey, write_ppl, write_result,  # noqa: E402
-                             write_ruler_csv, write_sweep)
+                             write_ruler_csv, write_sweep, write_train_log)
 
 PAPER12 = ["narrativeqa", "qasper", "multifieldqa_en", "hotpotqa", "2wikimqa", "musique",
            "gov_report", "qmsum", "multi_news", "trec", "triviaqa", "samsum"]
@@ -115,13 +115,15 @@ class Entropy(PlotTest):
         super().setUp()
         self.file = self.path("entropy.h5")
         with h5py.File(self.file, "w") as f:
-            # 8 layers: Figure 1 shows a spread of them; trained window from the model (16 < T).
+            # 8 layers: Figure 1 shows a spread of them; the trained window the writer stored (16 < T).
             write_entropy_run(f, "base", self.head_entropy(range(8)), method="default", n_docs=3,
-                              model={"max_position_embeddings": 16})
-            # 4 recorded layers; YaRN's window is the rope spec's original_max_position_embeddings.
+                              model={"max_position_embeddings": 16}, trained_window=16)
+            # 4 recorded layers; a Phi-3-style longrope record: c (16) is in neither the rope record nor
+            # the model's max_position_embeddings (64), only in the stored trained_window.
             write_entropy_run(f, "yarn@64", self.head_entropy([0, 2, 5, 7]), layers=[0, 2, 5, 7], method="yarn",
-                              rope={"rope_type": "yarn", "factor": 4.0, "original_max_position_embeddings": 16},
-                              model={"max_position_embeddings": 64}, n_docs=2)
+                              rope={"rope_type": "longrope", "factor": 4.0},
+                              model={"max_position_embeddings": 64, "original_max_position_embeddings": 16},
+                              n_docs=2, trained_window=16)
             write_entropy_run(f, "pi", self.head_entropy(range(8)), method="pi", complete=False)
 
     def test_figures(self):
@@ -178,9 +180,21 @@ class Entropy(PlotTest):
         self.fails("entropy.py", [self.file, *out, "--compare-layer", "12"], "--compare-layer", "12")
         self.remove(self.file, "runs/yarn@64/entropy_mean")
         self.fails("entropy.py", [self.file, *out], "/runs/yarn@64/entropy_mean is missing")
+        self.remove(self.file, "runs/base", attr="trained_window")
+        self.fails("entropy.py", [self.file, *out], "/runs/base has no attribute trained_window")
         with h5py.File(self.file, "a") as f:
-            f.attrs["schema_version"] = np.int64(2)
-        self.fails("entropy.py", [self.file, *out], "not an entropy file of schema v1")
+            f.attrs["schema_version"] = np.int64(1)
+        self.fails("entropy.py", [self.file, *out], "entropy.h5: an entropy file (schema v1), not an entropy file "
+                   "of schema v2 (re-run the command that wrote it)")
+        with h5py.File(self.file, "a") as f:
+            del f.attrs["schema_kind"]  # what ropelab wrote before file kinds
+        self.fails("entropy.py", [self.file, *out], "entropy.h5: not an entropy file (no schema_kind attribute")
+        write_train_log(self.path("m", "train.h5"), "m", "pretrain", [1.0], {}, {}, 1)
+        self.fails("entropy.py", [self.path("m", "train.h5"), *out],
+                   "train.h5: a train_log file (schema v2), not an entropy file")
+        with h5py.File(self.path("eval.h5"), "w") as f:
+            write_ppl(f, "pi", {16: np.zeros(15)}, trained_window=8)
+        self.fails("entropy.py", [self.path("eval.h5"), *out], "eval.h5: an eval file (schema v2), not an entropy file")
         with h5py.File(self.path("incomplete.h5"), "w") as f:
             write_entropy_run(f, "pi", self.head_entropy(range(2)), complete=False)
         p = subprocess.run([sys.executable, os.path.join(PLOTS, "entropy.py"), self.path("incomplete.h5"), *out],
@@ -216,6 +230,10 @@ class PasskeyHeatmap(PlotTest):
         with h5py.File(self.path("ppl-only.h5"), "w") as f:
             write_ppl(f, "pi", {16: np.zeros(15)}, trained_window=8)
         self.fails("passkey_heatmap.py", [self.path("ppl-only.h5"), *out], "no complete passkey runs")
+        with h5py.File(self.path("entropy.h5"), "w") as f:
+            write_entropy_run(f, "base", np.ones((1, 1, 4)))
+        self.fails("passkey_heatmap.py", [self.path("entropy.h5"), *out],
+                   "entropy.h5: an entropy file (schema v2), not an eval file")
         with h5py.File(self.file, "a") as f:
             del f["eval/base-s0/passkey/depths"]
             f["eval/base-s0/passkey/depths"] = np.array([0.0, 1.0])

@@ -25,7 +25,7 @@ except ImportError:
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from toolkit_outputs import (WINDOWS, build_study, model_config, rope_record, study_entropy,  # noqa: E402
-                             write_entropy_run, write_sweep)
+                             write_entropy_run, write_sweep, write_train_log)
 
 
 class StudyReport(unittest.TestCase):
@@ -219,6 +219,12 @@ class StudyReport(unittest.TestCase):
         self.assertEqual(p.returncode, 2, p.stderr)
         self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
         self.assertIn(os.path.join(self.out, "eval.h5") + ": not a readable HDF5 file", p.stderr)
+
+    def test_file_of_another_kind_refused(self):
+        # A training log where the entropy file belongs: its schema kind, not a misread, is the message.
+        write_train_log(os.path.join(self.out, "entropy.h5"), "base-s0", "pretrain", [1.0], {}, {}, 1)
+        self.assertIn(os.path.join(self.out, "entropy.h5") + ": a train_log file (schema v2), not an entropy file",
+                      self.refused())
 
 if __name__ == "__main__":
     unittest.main()

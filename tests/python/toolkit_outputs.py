@@ -1,27 +1,33 @@
 """Hand-made toolkit outputs for the Python tests, written with h5py and json in the layouts the
 C++ writers use, so that the readers under test see what `ropelab` would leave:
 
-  entropy file   analysis/hdf5-schema.md (core/instrument/entropy_writer.cpp): root schema_version 1,
-                 /runs/<run> with its attributes, entropy_mean/entropy_std [layer, head, position],
-                 count, logit_scale and the layer/head/position dimension scales
-  eval file      core/eval/eval_output.h: root eval_schema_version 1, /eval/<run>/passkey and
+  entropy file   analysis/hdf5-schema.md (core/instrument/entropy_writer.cpp): root schema_kind
+                 "entropy" + schema_version (analysis/output_schema.py), /runs/<run> with its
+                 attributes (trained_window among them), entropy_mean/entropy_std [layer, head,
+                 position], count, logit_scale and the layer/head/position dimension scales
+  eval file      core/eval/eval_output.h: root schema_kind "eval", /eval/<run>/passkey and
                  /eval/<run>/ppl with their datasets, scales and attributes
   sweep folder   experiments/cmd_sweep.cpp: sweep.json (with its provenance) + longbench/<W>/result.json
-  training log   core/train/train_log.cpp + trainer.cpp: root schema_version 1, /train/<run> with the
+  training log   core/train/train_log.cpp + trainer.cpp: root schema_kind "train_log", /train/<run> with the
                  step series and the recipe attributes (config_json, data_summary, total_steps, ...)
   result.json    core/eval/longbench/scorer.cpp result_json(): {task: score | null}
   RULER table    analysis/ruler_table.cpp, `report ruler --format csv`
 
 plus build_study(), the miniature-study folder shared by test_study_report.py and test_plots.py.
-`complete` is written False first and True last, as h5::begin_run / mark_complete do. Writers take
+`complete` is written False first and True last, as output::begin_run / mark_complete do. Writers take
 the git SHA, model config (config.json form) and resolved RoPE record they store as provenance.
 """
 import csv
 import json
 import os
 
+import sys
+
 import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "analysis"))
+import output_schema  # noqa: E402  (the writers' schema kinds and versions)
 
 PROVENANCE = {"ropelab_version": "0.0.0-test", "git_sha": "0000000", "created_utc": "2026-01-01T00:00:00Z",
               "command_line": "hand-made by tests/python/toolkit_outputs.py"}
@@ -42,9 +48,9 @@ def rope_record(c=C, rope_type="default", **extra):
             "exempt_layers": 0, **extra}
 
 
-def _root(f, version_attr):
-    if version_attr not in f.attrs:
-        f.attrs[version_attr] = np.int64(1)
+def _root(f, schema):
+    if "schema_kind" not in f.attrs:
+        output_schema.stamp(f, schema)
         for k, v in PROVENANCE.items():
             f.attrs[k] = v
 
@@ -71,9 +77,10 @@ def _attach(d, *scales):
 
 
 def write_entropy_run(f, run, H, layers=None, method="default", rope=None, model=None, n_docs=1, complete=True,
-                      git_sha=None):
-    """/runs/<run> of an entropy file open for writing. H: [layer, head, position] head entropies (nats)."""
-    _root(f, "schema_version")
+                      git_sha=None, trained_window=C):
+    """/runs/<run> of an entropy file open for writing. H: [layer, head, position] head entropies (nats);
+    trained_window: the window c the writer stores (computed from the model config by ropelab)."""
+    _root(f, output_schema.ENTROPY)
     H = np.asarray(H, dtype=np.float32)
     L, nh, T = H.shape
     g = _begin(f.require_group("runs"), run, git_sha)
@@ -81,7 +88,7 @@ def write_entropy_run(f, run, H, layers=None, method="default", rope=None, model
              "model_json": json.dumps(model or {"max_position_embeddings": C}), "model_path": "models/" + run,
              "data_path": "eval-long.jsonl", "data_sha256": "0" * 64, "n_docs": np.int64(n_docs),
              "seq_len": np.int64(T), "dtype": "fp32", "seed": np.int64(0), "skipped_docs": np.int64(0),
-             "std_ddof": np.int64(0)}
+             "trained_window": np.int64(trained_window), "std_ddof": np.int64(0)}
     for k, v in attrs.items():
         g.attrs[k] = v
     layer = _scale(g, "layer", np.asarray(layers if layers is not None else range(L), dtype=np.int64))
@@ -98,7 +105,7 @@ def write_entropy_run(f, run, H, layers=None, method="default", rope=None, model
 
 
 def _eval_run(f, run, kind, model=None, rope=None, git_sha=None):
-    _root(f, "eval_schema_version")
+    _root(f, output_schema.EVAL)
     g = _begin(f.require_group(f"eval/{run}"), kind, git_sha)
     for k in ("model_path", "model_json", "rope_json", "dtype", "config_json"):
         g.attrs[k] = {"model_path": "models/" + run, "dtype": "fp32"}.get(k, "{}")
@@ -185,7 +192,7 @@ def write_train_log(path, run, kind, loss, config, data_summary, total_steps, mo
     (pretrain: window; finetune: samples, max_length)."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with h5py.File(path, "w") as f:
-        _root(f, "schema_version")
+        _root(f, output_schema.TRAIN_LOG)
         g = f.require_group("train").create_group(run)
         g.attrs["complete"] = np.bool_(False)
         n = len(loss)
@@ -263,5 +270,5 @@ def build_study(out, c=C, git_sha=None, samples=100, epochs=2, global_batch=32, 
         write_ppl(f, "base-s0", {w: np.ones(w - 1) for w in windows}, trained_window=c, **prov["base-s0"])
     with h5py.File(os.path.join(out, "entropy.h5"), "w") as f:
         write_entropy_run(f, "base-s0", study_entropy(layer0_rise=2.0, later_rise=0.5, c=c), n_docs=8,
-                          **prov["base-s0"])
+                          trained_window=c, **prov["base-s0"])
     return list(runs)

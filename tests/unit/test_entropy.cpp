@@ -1,7 +1,7 @@
 // The entropy recorder and its HDF5 file: recorded entropy equals the independent float64 NumPy
 // reference (tests/golden/reference_forward.py) for every RoPE method (GQA; fp32, and bf16 within
 // its measured rounding), the streaming mean/std equal two-pass
-// values, the schema-v1 file reads back (C++ reader and h5py), overwrite is refused, a killed
+// values, the entropy file reads back (C++ reader and h5py), overwrite is refused, a killed
 // run reads as incomplete, bad data files name their line, and the report's statistics.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -15,7 +15,9 @@
 #include "core/io/documents.h"
 #include "core/model/checkpoint.h"
 #include "core/io/h5.h"
+#include "core/output/output_file.h"
 #include "core/model/llama.h"
+#include "core/rope/trained_window.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "model_test_util.h"
@@ -207,6 +209,7 @@ EntropyRunInfo test_info(const LlamaForCausalLM& m, int64_t T) {
   i.data_sha256 = std::string(64, 'a');
   i.dtype = "fp32";
   i.command_line = "ropelab entropy --test";
+  i.trained_window = trained_window(m->config.rope);
   i.seq_len = T;
   i.seed = 5;
   i.skipped_docs = 2;
@@ -215,7 +218,7 @@ EntropyRunInfo test_info(const LlamaForCausalLM& m, int64_t T) {
 
 }  // namespace
 
-TEST(EntropyWriter, WritesSchemaV1AndReadsBack) {
+TEST(EntropyWriter, WritesSchemaAndReadsBack) {
   torch::manual_seed(4);
   TempDir tmp;
   const std::string path = tmp / "e.h5";
@@ -234,15 +237,19 @@ TEST(EntropyWriter, WritesSchemaV1AndReadsBack) {
   write_entropy_run(path, "yarn", test_info(m, 48), rec, logits);
 
   auto f = h5::H5File::open_read(path);
-  EXPECT_EQ(f.attr_int("schema_version"), 1);
-  for (auto a : {"ropelab_version", "git_sha", "created_utc", "command_line"}) EXPECT_TRUE(f.has_attr(a)) << a;
+  EXPECT_EQ(f.attr_string("schema_kind"), "entropy");
+  EXPECT_EQ(f.attr_int("schema_version"), output::kEntropySchema.version);
+  for (auto a : {"ropelab_version", "torch_version", "hdf5_version", "git_sha", "created_utc", "command_line",
+                 "config_json"})
+    EXPECT_TRUE(f.has_attr(a)) << a;
   auto g = f.open_group("/runs/yarn");
-  EXPECT_TRUE(h5::is_complete(g));
+  EXPECT_TRUE(output::is_complete(g));
   EXPECT_EQ(g.attr_string("method"), "yarn");
   EXPECT_EQ(g.attr_int("n_docs"), 1);
   EXPECT_EQ(g.attr_int("seq_len"), 48);
   EXPECT_EQ(g.attr_int("seed"), 5);
   EXPECT_EQ(g.attr_string("dtype"), "fp32");
+  EXPECT_EQ(g.attr_int("trained_window"), 32);  // micro_config's window
   for (auto a : {"rope_json", "model_json", "model_path", "data_path", "data_sha256"}) EXPECT_TRUE(g.has_attr(a)) << a;
   auto mean = g.dataset("entropy_mean");
   EXPECT_EQ(mean.shape(), (h5::Shape{3, 4, 48}));
@@ -275,13 +282,14 @@ TEST(EntropyWriter, WritesSchemaV1AndReadsBack) {
   std::ofstream(script) << R"PY(
 import sys, json, h5py, numpy as np
 f = h5py.File(sys.argv[1], "r")
-assert f.attrs["schema_version"] == 1
-for a in ["ropelab_version", "git_sha", "created_utc", "command_line"]:
+assert f.attrs["schema_kind"] == "entropy" and f.attrs["schema_version"] == 2
+for a in ["ropelab_version", "torch_version", "hdf5_version", "git_sha", "created_utc", "command_line", "config_json"]:
     assert isinstance(f.attrs[a], str), a
 g = f["runs/yarn"]
 assert bool(g.attrs["complete"])
 for a in ["method", "rope_json", "model_json", "model_path", "data_path", "data_sha256", "dtype"]:
     assert isinstance(g.attrs[a], str), a
+assert g.attrs["trained_window"] == 32
 for a in ["n_docs", "seq_len", "seed"]:
     assert int(g.attrs[a]) == g.attrs[a], a
 json.loads(g.attrs["rope_json"]); json.loads(g.attrs["model_json"])
@@ -318,15 +326,15 @@ TEST(EntropyWriter, RefusesExistingRunAndKilledRunIsIncomplete) {
     FAIL() << "overwrote an existing run";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("already exists"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("--overwrite"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("overwrite to replace it"), std::string::npos) << e.what();
   }
   EXPECT_NO_THROW(write_entropy_run(path, "a", test_info(m, 16), rec, {}, EntropyWriteOptions{true, false}));
 
   // A writer killed before `complete`: run b stays incomplete, run a intact.
   write_entropy_run(path, "b", test_info(m, 16), rec, {}, EntropyWriteOptions{false, true});
   auto f = h5::H5File::open_read(path);
-  EXPECT_TRUE(h5::is_complete(f, "/runs/a"));
-  EXPECT_FALSE(h5::is_complete(f, "/runs/b"));
+  EXPECT_TRUE(output::is_complete(f, "/runs/a"));
+  EXPECT_FALSE(output::is_complete(f, "/runs/b"));
   auto runs = analysis::read_entropy_file(path);
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_TRUE(runs[0].complete);

@@ -1,6 +1,7 @@
 // io/h5: bit-exact round trips, compression of big datasets, dimension scales, attributes, the
 // run convention (refusal, killed runs), extendible logs across reopen, and h5py compatibility.
 #include "core/io/h5.h"
+#include "core/output/output_file.h"
 
 #include <H5DSpublic.h>
 #include <gtest/gtest.h>
@@ -282,20 +283,20 @@ TEST(H5, ExtendibleLogAppendsAcrossReopen) {
 TEST(H5, RunRefusedWithoutOverwriteAndReplacedWithIt) {
   TempDir tmp;
   H5File f = H5File::create_or_open(tmp / "runs.h5");
-  Group r = h5::begin_run(f, "/runs/yarn", false);
+  Group r = output::begin_run(f, "/runs/yarn", false, {});
   r.write("x", std::vector<float>{1.f});
-  h5::mark_complete(r);
-  EXPECT_TRUE(h5::is_complete(r));
+  output::mark_complete(r);
+  EXPECT_TRUE(output::is_complete(r));
 
-  std::string msg = ropelab::testing::input_error_of([&] { h5::begin_run(f, "/runs/yarn", false); });
+  std::string msg = ropelab::testing::input_error_of([&] { output::begin_run(f, "/runs/yarn", false, {}); });
   EXPECT_NE(msg.find("runs.h5: run /runs/yarn already exists (complete)"), std::string::npos)
       << msg;
-  EXPECT_NE(msg.find("--overwrite"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("pass `overwrite` to replace it"), std::string::npos) << msg;
   EXPECT_TRUE(f.exists("runs/yarn/x"));  // refusal touched nothing
 
-  Group again = h5::begin_run(f, "/runs/yarn", true);
+  Group again = output::begin_run(f, "/runs/yarn", true, {});
   EXPECT_FALSE(f.exists("runs/yarn/x"));
-  EXPECT_FALSE(h5::is_complete(again));
+  EXPECT_FALSE(output::is_complete(again));
   EXPECT_TRUE(again.has_attr("complete"));
 }
 
@@ -304,16 +305,16 @@ TEST(H5, UnfinishedRunIsIncompleteBesideACompleteOne) {
   const std::string path = tmp / "runs.h5";
   {
     H5File f = H5File::create_or_open(path);
-    Group done = h5::begin_run(f, "runs/done", false);
+    Group done = output::begin_run(f, "runs/done", false, {});
     done.write("entropy", std::vector<double>{1.0, 2.0});
-    h5::mark_complete(done);
+    output::mark_complete(done);
     Group killed = f.group("runs/killed");  // written, never marked
     killed.write("entropy", std::vector<double>{3.0});
   }
   H5File f = H5File::open_read(path);
-  EXPECT_TRUE(h5::is_complete(f, "runs/done"));
-  EXPECT_FALSE(h5::is_complete(f, "runs/killed"));
-  EXPECT_FALSE(h5::is_complete(f, "runs/absent"));
+  EXPECT_TRUE(output::is_complete(f, "runs/done"));
+  EXPECT_FALSE(output::is_complete(f, "runs/killed"));
+  EXPECT_FALSE(output::is_complete(f, "runs/absent"));
   EXPECT_EQ(f.dataset("runs/done/entropy").read<double>().data, (std::vector<double>{1.0, 2.0}));
 }
 
@@ -324,16 +325,16 @@ TEST(H5, KilledProcessLeavesRunIncompleteAndOthersIntact) {
   const std::string path = tmp / "killed.h5";
   {
     H5File f = H5File::create_or_open(path);
-    Group done = h5::begin_run(f, "runs/done", false);
+    Group done = output::begin_run(f, "runs/done", false, {});
     done.write("entropy", std::vector<float>(30000, 0.5f));  // compressed
-    h5::mark_complete(done);
+    output::mark_complete(done);
   }
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     try {
       H5File f = H5File::create_or_open(path);
-      Group run = h5::begin_run(f, "runs/killed", false);
+      Group run = output::begin_run(f, "runs/killed", false, {});
       Dataset loss = run.create_extendible<float>("loss");
       for (int i = 0; i < 100; ++i) loss.append(float(i));
       f.flush();
@@ -350,9 +351,9 @@ TEST(H5, KilledProcessLeavesRunIncompleteAndOthersIntact) {
   ASSERT_EQ(WEXITSTATUS(status), 0);
 
   H5File f = H5File::open_read(path);
-  EXPECT_TRUE(h5::is_complete(f, "runs/done"));
+  EXPECT_TRUE(output::is_complete(f, "runs/done"));
   EXPECT_EQ(f.dataset("runs/done/entropy").read<float>().data, std::vector<float>(30000, 0.5f));
-  EXPECT_FALSE(h5::is_complete(f, "runs/killed"));
+  EXPECT_FALSE(output::is_complete(f, "runs/killed"));
   ASSERT_TRUE(f.exists("runs/killed/loss"));  // flushed before the kill
   EXPECT_GE(f.dataset("runs/killed/loss").size(), 100u);
 }
@@ -389,17 +390,17 @@ TEST(H5, NoHdf5IdsLeakAcrossErrors) {
   const ssize_t before = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
   {
     H5File f = H5File::create_or_open(tmp / "leak.h5");
-    Group r = h5::begin_run(f, "runs/a", false);
+    Group r = output::begin_run(f, "runs/a", false, {});
     Dataset d = r.write("x", std::vector<float>(20000, 1.f));
     d.set_attr_string("unit", "nats");
     EXPECT_THROW(r.write("x", std::vector<float>{1.f}), InputError);
     EXPECT_THROW(d.read<int32_t>(), InputError);
     EXPECT_THROW(d.attr_int("unit"), InputError);
-    EXPECT_THROW(h5::begin_run(f, "runs/a", false), InputError);
-    h5::mark_complete(r);
+    EXPECT_THROW(output::begin_run(f, "runs/a", false, {}), InputError);
+    output::mark_complete(r);
   }
   EXPECT_EQ(H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL), before);
-  EXPECT_TRUE(h5::is_complete(H5File::open_read(tmp / "leak.h5"), "runs/a"));
+  EXPECT_TRUE(output::is_complete(H5File::open_read(tmp / "leak.h5"), "runs/a"));
   EXPECT_EQ(H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL), before);
 }
 
@@ -412,14 +413,14 @@ TEST(H5, ReadableByH5py) {
   const std::string path = tmp / "py.h5";
   {
     H5File f = H5File::create_or_open(path);
-    Group run = h5::begin_run(f, "runs/yarn", false);
+    Group run = output::begin_run(f, "runs/yarn", false, {});
     run.set_attr_string("config", "{\"method\": \"yarn\", \"note\": \"π\"}");
     Dataset e = run.write("entropy", std::vector<float>{0.25f, 1.5f, -3.f, 1e-3f, 7.f, 8.f},
                           Shape{2, 3});
     e.attach_scale(0, run.write_scale("layer", std::vector<int32_t>{0, 1}, "layer"));
     e.attach_scale(1, run.write_scale("position", std::vector<int64_t>{0, 64, 128}, "position"));
     e.set_dim_label(1, "position");
-    h5::mark_complete(run);
+    output::mark_complete(run);
   }
   const std::string script = R"(
 import sys, h5py, numpy as np

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "core/io/h5.h"
+#include "core/output/output_file.h"
 #include "core/io/h5_update.h"
 #include "core/util/files.h"
 #include "core/util/output_lock.h"
@@ -22,9 +23,9 @@ using testing::TempDir;
 void add_run(const std::string& path, const std::string& run, int64_t value, bool commit) {
   h5::Update up(path);
   {
-    h5::Group g = h5::begin_run(up.file(), run, false);
+    h5::Group g = output::begin_run(up.file(), run, false, {});
     g.set_attr_int("value", value);
-    h5::mark_complete(g);
+    output::mark_complete(g);
   }
   if (commit) up.commit();
 }
@@ -36,14 +37,14 @@ TEST(H5Update, CommitAddsTheRunAndAnAbandonedUpdateChangesNothing) {
   add_run(f, "b", 2, /*commit=*/false);  // e.g. an exception before commit()
   {
     auto r = h5::H5File::open_read(f);
-    EXPECT_TRUE(h5::is_complete(r, "a"));
+    EXPECT_TRUE(output::is_complete(r, "a"));
     EXPECT_FALSE(r.exists("b"));
     EXPECT_EQ(r.open_group("a").attr_int("value"), 1);
   }
   add_run(f, "c", 3, true);
   auto r = h5::H5File::open_read(f);
-  EXPECT_TRUE(h5::is_complete(r, "a"));
-  EXPECT_TRUE(h5::is_complete(r, "c"));
+  EXPECT_TRUE(output::is_complete(r, "a"));
+  EXPECT_TRUE(output::is_complete(r, "c"));
   for (const auto& e : fs::directory_iterator(tmp.path))
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
 }
