@@ -32,8 +32,9 @@ std::vector<EntropyRun> read_entropy_file(const std::string& path) {
     check_input(r.window > 0, g.where(), ": trained_window (", r.window, ") must be > 0");
     r.layers = g.dataset("layer").read<int64_t>().data;
     auto mean = g.dataset("entropy_mean").read<float>();
-    check_input(mean.shape.size() == 3 && mean.shape[0] == r.layers.size() && int64_t(mean.shape[2]) == r.seq_len,
-                g.where(), "/entropy_mean: shape does not match layer and seq_len");
+    check_input(
+        mean.shape.size() == 3 && mean.shape[0] == r.layers.size() && int64_t(mean.shape[2]) == r.seq_len,
+        g.where(), "/entropy_mean: shape does not match layer and seq_len");
     r.heads = int64_t(mean.shape[1]);
     r.mean = std::move(mean.data);
     r.count = g.dataset("count").read<int64_t>().data;
@@ -70,7 +71,8 @@ std::vector<LayerSummary> summarise(const EntropyRun& run) {
         sum_h += h, sum_ln += x;
       }
     }
-    for (int b = 0; b < 4; ++b) s.band_mean.push_back(hn[size_t(b)] > 0 ? hsum[size_t(b)] / hn[size_t(b)] : nan);
+    for (int b = 0; b < 4; ++b)
+      s.band_mean.push_back(hn[size_t(b)] > 0 ? hsum[size_t(b)] / hn[size_t(b)] : nan);
     const double den = n_fit * sxx - sx * sx;
     s.slope = n_fit >= 2 && den > 0 ? (n_fit * sxy - sx * sy) / den : nan;
     s.uniform_ratio = sum_ln > 0 ? sum_h / sum_ln : nan;
@@ -84,8 +86,10 @@ std::string entropy_report(const std::vector<EntropyRun>& runs) {
   std::ostringstream os;
   auto cell = [](double v) {
     std::ostringstream c;
-    if (std::isfinite(v)) c << std::fixed << std::setprecision(3) << v;
-    else c << "-";
+    if (std::isfinite(v))
+      c << std::fixed << std::setprecision(3) << v;
+    else
+      c << "-";
     return c.str();
   };
   for (const auto& r : runs) {
@@ -100,7 +104,8 @@ std::string entropy_report(const std::vector<EntropyRun>& runs) {
     for (const auto& s : summarise(r)) {
       os << "| " << s.layer;
       for (double b : s.band_mean) os << " | " << cell(b);
-      os << " | " << cell(s.slope) << " | " << cell(s.uniform_ratio) << " | " << (s.near_uniform ? "yes" : "") << " |\n";
+      os << " | " << cell(s.slope) << " | " << cell(s.uniform_ratio) << " | " << (s.near_uniform ? "yes" : "")
+         << " |\n";
     }
     os << "\n";
   }

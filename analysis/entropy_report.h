@@ -21,8 +21,8 @@ struct EntropyRun {
   int64_t n_docs = 0, seq_len = 0, window = 0;  // window = c
   std::vector<int64_t> layers;                  // recorded layer indices
   int64_t heads = 0;
-  std::vector<float> mean;                      // [layer, head, position] row-major
-  std::vector<int64_t> count;                   // [position]
+  std::vector<float> mean;     // [layer, head, position] row-major
+  std::vector<int64_t> count;  // [position]
 };
 
 // Every run of the file (sorted by name). InputError for a file that is not an entropy file of

@@ -3,10 +3,9 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "core/eval/longbench/scorer.h"
 #include "core/eval/longbench/tasks.h"
@@ -31,8 +30,10 @@ std::string nan_to_null(const std::string& text) {
     const char c = text[i];
     if (in_string) {
       out.push_back(c);
-      if (c == '\\' && i + 1 < text.size()) out.push_back(text[++i]);
-      else if (c == '"') in_string = false;
+      if (c == '\\' && i + 1 < text.size())
+        out.push_back(text[++i]);
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
       out.push_back(c);
@@ -48,7 +49,8 @@ std::string nan_to_null(const std::string& text) {
 
 double score_value(const nlohmann::json& v, const fs::path& path, const std::string& key) {
   if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
-  if (!v.is_number()) fail_input(path.string(), ": score of '", key, "' must be a number, got ", v.type_name());
+  if (!v.is_number())
+    fail_input(path.string(), ": score of '", key, "' must be a number, got ", v.type_name());
   return v.get<double>();
 }
 
@@ -73,21 +75,33 @@ std::string fmt2(double v) {
   return buf;
 }
 
-
 }  // namespace
 
 std::string latex_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '_': case '&': case '%': case '#': case '$': case '{': case '}':
+      case '_':
+      case '&':
+      case '%':
+      case '#':
+      case '$':
+      case '{':
+      case '}':
         out += '\\';
         out += c;
         break;
-      case '~': out += "\\textasciitilde{}"; break;
-      case '^': out += "\\textasciicircum{}"; break;
-      case '\\': out += "\\textbackslash{}"; break;
-      default: out += c;
+      case '~':
+        out += "\\textasciitilde{}";
+        break;
+      case '^':
+        out += "\\textasciicircum{}";
+        break;
+      case '\\':
+        out += "\\textbackslash{}";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -101,11 +115,13 @@ std::vector<LongBenchRow> read_longbench_result(const fs::path& path) {
     fail_input(path.string(), ": invalid JSON (", e.what(), ")");
   }
   if (!j.is_object() || j.empty())
-    fail_input(path.string(), ": expected a non-empty object {dataset: score} as written by LongBench's eval.py");
+    fail_input(path.string(),
+               ": expected a non-empty object {dataset: score} as written by LongBench's eval.py");
   bool any_plain = false, any_buckets = false;
   for (const auto& [key, v] : j.items()) {
     if (!lb::find_task(key))
-      fail_input(path.string(), ": '", key, "' is not a LongBench dataset; valid: ", join(lb::all_task_names()));
+      fail_input(path.string(), ": '", key,
+                 "' is not a LongBench dataset; valid: ", join(lb::all_task_names()));
     (v.is_object() ? any_buckets : any_plain) = true;
   }
   if (any_plain && any_buckets)
@@ -156,7 +172,8 @@ std::string longbench_table(const std::vector<LongBenchRow>& rows, const std::ve
     std::vector<std::optional<double>> v;
     for (const auto& t : tasks) {
       auto it = r.scores.find(t);
-      v.push_back(it == r.scores.end() || std::isnan(it->second) ? std::nullopt : std::optional<double>(it->second));
+      v.push_back(it == r.scores.end() || std::isnan(it->second) ? std::nullopt
+                                                                 : std::optional<double>(it->second));
     }
     const lb::Aggregates a = lb::aggregate_scores(r.scores);
     v.push_back(a.paper_macro);
@@ -170,7 +187,8 @@ std::string longbench_table(const std::vector<LongBenchRow>& rows, const std::ve
   const std::string note =
       "Macro (12 EN): unweighted mean of the paper's 12 English task scores. LongBench EN avg: mean of the 6 "
       "category means over the 16 English and code tasks (the LongBench leaderboard's average)." +
-      std::string(with_zh ? " LongBench ZH avg: mean of the 5 Chinese tasks and the Code category mean." : "") +
+      std::string(with_zh ? " LongBench ZH avg: mean of the 5 Chinese tasks and the Code category mean."
+                          : "") +
       " Averages use the rounded task scores and are left blank when a task they cover is missing.";
   if (format == TableFormat::csv) {
     for (size_t c = 0; c < columns.size(); ++c) os << (c ? "," : "") << csv_field(columns[c].csv_label);
@@ -199,7 +217,8 @@ std::string longbench_table(const std::vector<LongBenchRow>& rows, const std::ve
     return os.str();
   }
   os << "% " << note << "\n";
-  os << "\\begin{tabular}{" << std::string(label_cols, 'l') << std::string(columns.size() - label_cols, 'r') << "}\n";
+  os << "\\begin{tabular}{" << std::string(label_cols, 'l') << std::string(columns.size() - label_cols, 'r')
+     << "}\n";
   os << "\\toprule\n";
   for (size_t c = 0; c < columns.size(); ++c) os << (c ? " & " : "") << latex_escape(columns[c].md_label);
   os << " \\\\\n\\midrule\n";

@@ -16,8 +16,8 @@
 namespace ropelab::analysis {
 
 struct LongBenchRow {
-  std::string run;     // parent directory name of the result file
-  std::string bucket;  // "" for LongBench, "0-4k" / "4-8k" / "8k+" for LongBench-E
+  std::string run;                       // parent directory name of the result file
+  std::string bucket;                    // "" for LongBench, "0-4k" / "4-8k" / "8k+" for LongBench-E
   std::map<std::string, double> scores;  // dataset -> percent; NaN for an empty bucket
 };
 
@@ -26,7 +26,7 @@ std::vector<LongBenchRow> read_longbench_result(const std::filesystem::path& pat
 
 enum class TableFormat { md, latex, csv };
 TableFormat table_format_from_string(const std::string& s);  // md | latex | csv
-std::string latex_escape(const std::string& s);             // _ & % # $ { } ~ ^ \ escaped
+std::string latex_escape(const std::string& s);              // _ & % # $ { } ~ ^ \ escaped
 
 // Columns: run, [bucket when any row has one], `tasks` in the given order, the paper Macro, the
 // LongBench EN average, and the LongBench ZH average when `tasks` has a Chinese task.

@@ -1,14 +1,13 @@
 #include "analysis/ruler_table.h"
 
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
 #include "core/util/error.h"
-#include "core/util/numbers.h"
 #include "core/util/files.h"
+#include "core/util/numbers.h"
 #include "core/util/strings.h"
 
 namespace ropelab::analysis {
@@ -52,9 +51,11 @@ RulerSummary read_ruler_summary(const fs::path& path) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (!line.empty()) rows.push_back(split_csv_line(line));
   }
-  const std::string bad = path.string() + ": not a RULER summary.csv (evaluate.py writes a header, then Tasks, Score, Nulls rows)";
-  check_input(rows.size() == 4 && rows[1].size() >= 2 && rows[1][0] == "Tasks" && rows[2].size() == rows[1].size() &&
-                  rows[2][0] == "Score" && rows[3][0] == "Nulls",
+  const std::string bad =
+      path.string() +
+      ": not a RULER summary.csv (evaluate.py writes a header, then Tasks, Score, Nulls rows)";
+  check_input(rows.size() == 4 && rows[1].size() >= 2 && rows[1][0] == "Tasks" &&
+                  rows[2].size() == rows[1].size() && rows[2][0] == "Score" && rows[3][0] == "Nulls",
               bad);
   RulerSummary s;
   s.path = path;
@@ -73,7 +74,8 @@ RulerRun read_ruler_run(const std::string& spec) {
   const size_t eq = spec.find('=');
   RulerRun run;
   fs::path dir = eq == std::string::npos ? fs::path(spec) : fs::path(spec.substr(eq + 1));
-  run.name = eq == std::string::npos ? fs::absolute(dir).lexically_normal().filename().string() : spec.substr(0, eq);
+  run.name =
+      eq == std::string::npos ? fs::absolute(dir).lexically_normal().filename().string() : spec.substr(0, eq);
   if (run.name.empty()) run.name = dir.parent_path().filename().string();
   check_input(fs::is_directory(dir), "--run ", spec, ": ", dir.string(), " is not a directory");
   for (const auto& e : fs::directory_iterator(dir)) {
@@ -81,12 +83,14 @@ RulerRun read_ruler_run(const std::string& spec) {
     if (!e.is_directory() || !all_digits(n)) continue;
     fs::path csv = e.path() / "summary.csv";
     if (!fs::exists(csv)) csv = e.path() / "pred" / "summary.csv";
-    check_input(fs::exists(csv), e.path().string(), ": no summary.csv (nor pred/summary.csv); run `ropelab ruler score` there");
+    check_input(fs::exists(csv), e.path().string(),
+                ": no summary.csv (nor pred/summary.csv); run `ropelab ruler score` there");
     const auto length = parse_int64(n);
     check_input(length.has_value(), e.path().string(), ": length folder name is out of range");
     run.by_length[*length] = read_ruler_summary(csv);
   }
-  check_input(!run.by_length.empty(), "--run ", spec, ": no length folders (DIR/<length>/summary.csv) in ", dir.string());
+  check_input(!run.by_length.empty(), "--run ", spec, ": no length folders (DIR/<length>/summary.csv) in ",
+              dir.string());
   return run;
 }
 
@@ -107,8 +111,9 @@ std::string ruler_table(const std::vector<RulerRun>& runs, double threshold, Tab
     for (const auto& [len, s] : r.by_length) {
       lengths.insert(len);
       std::set<std::string> a(s.tasks.begin(), s.tasks.end()), b(first.tasks.begin(), first.tasks.end());
-      check_input(a == b, s.path.string(), ": tasks (", ropelab::join(s.tasks, ", "), ") differ from ", first.path.string(),
-                  " (", ropelab::join(first.tasks, ", "), "); averages over different task sets are not comparable");
+      check_input(a == b, s.path.string(), ": tasks (", ropelab::join(s.tasks, ", "), ") differ from ",
+                  first.path.string(), " (", ropelab::join(first.tasks, ", "),
+                  "); averages over different task sets are not comparable");
     }
   auto eff_text = [&](const RulerRun& r, const std::string& none) {
     const auto e = effective_length(r, threshold);
@@ -130,9 +135,11 @@ std::string ruler_table(const std::vector<RulerRun>& runs, double threshold, Tab
     return os.str();
   }
   const std::string none = "< " + std::to_string(*lengths.begin());
-  const std::string note = "Average of the " + std::to_string(first.tasks.size()) +
-                           " RULER task scores per length; effective length: the longest length whose average, "
-                           "and every shorter one's, is >= " + ruler_fmt2(threshold) + ".";
+  const std::string note =
+      "Average of the " + std::to_string(first.tasks.size()) +
+      " RULER task scores per length; effective length: the longest length whose average, "
+      "and every shorter one's, is >= " +
+      ruler_fmt2(threshold) + ".";
   if (format == TableFormat::md) {
     os << "| Run |";
     for (auto L : lengths) os << " " << L << " |";

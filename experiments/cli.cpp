@@ -72,8 +72,8 @@ void add_rope_options(po::options_description& d) {
   static const std::string rope_help = "RoPE method: " + rope_type_names();
   static const std::string policy_help = "logit-scale policy: " + logit_scale_names();
   d.add_options()("rope", po::value<std::string>(), rope_help.c_str())(
-      "rope-factor", po::value<double>(), "scale factor s")(
-      "rope-theta", po::value<double>(), "RoPE base (abf/eabf default 500000)")(
+      "rope-factor", po::value<double>(), "scale factor s")("rope-theta", po::value<double>(),
+                                                            "RoPE base (abf/eabf default 500000)")(
       "rope-original-max-position", po::value<int64_t>(), "original window L0 (= c)")(
       "rope-beta-fast", po::value<double>(), "yarn/ntk_by_parts beta_fast (32)")(
       "rope-beta-slow", po::value<double>(), "yarn/ntk_by_parts beta_slow (1)")(
@@ -119,8 +119,8 @@ std::string po_message(const po::error& e, bool input_has_percent) {
   std::string option = named ? named->get_option_name() : "";
   for (auto& ch : option)
     if (ch == '%') ch = '?';
-  const std::string what = dynamic_cast<const po::unknown_option*>(&e)    ? "unrecognised option"
-                           : dynamic_cast<const po::required_option*>(&e) ? "missing required option"
+  const std::string what = dynamic_cast<const po::unknown_option*>(&e)     ? "unrecognised option"
+                           : dynamic_cast<const po::required_option*>(&e)  ? "missing required option"
                            : dynamic_cast<const po::validation_error*>(&e) ? "invalid value for option"
                                                                            : "cannot parse option";
   return what + (option.empty() ? std::string() : " '" + option + "'");
@@ -149,8 +149,9 @@ void store_config_files(const std::vector<std::string>& paths, const po::options
         check_input(opt.string_key != "config", "--config ", path,
                     ": a config file cannot name another one (give each with its own --config)");
         auto [it, fresh] = set_by.emplace(opt.string_key, path);
-        check_input(fresh || it->second == path, "--config ", path, ": '", opt.string_key, "' is already set by ",
-                    it->second, " (set each key in one file; the command line overrides both)");
+        check_input(fresh || it->second == path, "--config ", path, ": '", opt.string_key,
+                    "' is already set by ", it->second,
+                    " (set each key in one file; the command line overrides both)");
       }
       po::store(parsed, vm);
     } catch (const po::error& e) {
@@ -209,7 +210,8 @@ std::optional<RopeSpec> rope_override(const po::variables_map& vm, const ModelCo
   for (const auto& [flag, key] : kFlagKeys) any_flag |= vm.count(flag) > 0;
   any_flag |= vm.count("rope-set") > 0;
   if (!any_flag && !vm.count("rope-json")) return std::nullopt;
-  check_input(!(any_flag && vm.count("rope-json")), "--rope-json cannot be combined with --rope or --rope-* flags");
+  check_input(!(any_flag && vm.count("rope-json")),
+              "--rope-json cannot be combined with --rope or --rope-* flags");
 
   nlohmann::json rs;
   std::string where;
@@ -220,7 +222,8 @@ std::optional<RopeSpec> rope_override(const po::variables_map& vm, const ModelCo
     } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range.406 ("1e999")
       fail_input("--rope-json: invalid JSON (", e.what(), ")");
     }
-    check_input(rs.is_object(), "--rope-json must be a JSON object like {\"rope_type\": \"yarn\", \"factor\": 4}");
+    check_input(rs.is_object(),
+                "--rope-json must be a JSON object like {\"rope_type\": \"yarn\", \"factor\": 4}");
   } else {
     where = "--rope";
     check_input(vm.count("rope") > 0, "--rope-* flags need --rope METHOD (", rope_type_names(), ")");
@@ -228,10 +231,14 @@ std::optional<RopeSpec> rope_override(const po::variables_map& vm, const ModelCo
     for (const auto& [flag, key] : kFlagKeys) {
       if (!vm.count(flag)) continue;
       const auto& v = vm[flag].value();
-      if (v.type() == typeid(double)) rs[key] = boost::any_cast<double>(v);
-      else if (v.type() == typeid(int64_t)) rs[key] = boost::any_cast<int64_t>(v);
-      else if (v.type() == typeid(bool)) rs[key] = boost::any_cast<bool>(v);
-      else rs[key] = boost::any_cast<std::string>(v);
+      if (v.type() == typeid(double))
+        rs[key] = boost::any_cast<double>(v);
+      else if (v.type() == typeid(int64_t))
+        rs[key] = boost::any_cast<int64_t>(v);
+      else if (v.type() == typeid(bool))
+        rs[key] = boost::any_cast<bool>(v);
+      else
+        rs[key] = boost::any_cast<std::string>(v);
     }
     // Keys without a flag of their own (each method's, from its registry file): KEY=VALUE.
     if (vm.count("rope-set"))

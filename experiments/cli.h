@@ -6,7 +6,6 @@
 // main.cpp. It throws InputError for bad input (exit 2); main prints one line.
 #pragma once
 #include <boost/program_options.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>

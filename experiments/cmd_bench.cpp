@@ -22,8 +22,8 @@ LlamaForCausalLM bench_model(const po::variables_map& vm) {
   if (vm.count("model")) return load_model_from_options(vm);
   check_input(vm.count("arch") > 0, "give --model DIR or --arch PRESET (", ModelConfig::preset_names(), ")");
   auto cfg = ModelConfig::preset(vm["arch"].as<std::string>());
-  check_input(cfg.has_value(), "--arch: unknown preset '", vm["arch"].as<std::string>(), "'; valid: ",
-              ModelConfig::preset_names());
+  check_input(cfg.has_value(), "--arch: unknown preset '", vm["arch"].as<std::string>(),
+              "'; valid: ", ModelConfig::preset_names());
   auto device = parse_device(vm["device"].as<std::string>());
   auto dtype = resolve_compute_dtype(vm["dtype"].as<std::string>(), device, cfg->torch_dtype);
   if (auto r = rope_override(vm, *cfg)) cfg->rope = *r;
@@ -51,7 +51,8 @@ int bench_forward(const Args& args) {
             << " threads, " << model->num_parameters() << " parameters, " << c10::toString(model->dtype())
             << " on " << model->device().str() << "\n";
   std::cout << std::setw(8) << "T" << std::setw(14) << "tokens/s" << std::setw(12) << "ms" << std::setw(16)
-            << "peak MiB" << "\n";
+            << "peak MiB"
+            << "\n";
   for (int64_t T : lengths) {
     check_input(T >= 1, "--lengths: lengths must be >= 1");
     reset_peak_memory(model->device());
@@ -80,7 +81,11 @@ double bench_prefill_seconds(LlamaForCausalLM& model, int64_t T, int repeats) {
 }
 
 int run_bench(const Args& args) {
-  return dispatch_action("bench", args, {{"forward", bench_forward}, {"entropy", run_bench_entropy}, {"train", run_bench_train}, {"hf", run_bench_hf}});
+  return dispatch_action("bench", args,
+                         {{"forward", bench_forward},
+                          {"entropy", run_bench_entropy},
+                          {"train", run_bench_train},
+                          {"hf", run_bench_hf}});
 }
 
 }  // namespace ropelab::cli

@@ -14,10 +14,10 @@
 
 #include <chrono>
 #include <cmath>
-#include <limits>
-#include <sstream>
 #include <iomanip>
 #include <iostream>
+#include <limits>
+#include <sstream>
 
 #include "core/attention/attend.h"
 #include "core/config/model_config.h"
@@ -33,8 +33,8 @@ namespace {
 
 struct Measure {
   double secs = 0;
-  double extra_mib = 0;   // peak tensor memory above the live tensors at the start (CPU: exact count)
-  double rss_mib = 0;     // CPU: peak resident set above the trimmed baseline (heap reuse included)
+  double extra_mib = 0;  // peak tensor memory above the live tensors at the start (CPU: exact count)
+  double rss_mib = 0;    // CPU: peak resident set above the trimmed baseline (heap reuse included)
   bool skipped = false;
 };
 
@@ -51,7 +51,8 @@ double seconds_of(c10::Device dev, F&& fn) {
 template <typename F>
 Measure measure(c10::Device dev, bool warm_up, F&& fn) {
   Measure m;
-  if (warm_up) seconds_of(dev, fn);  // first-touch page faults and allocator growth are not what (a) vs (b) compares
+  if (warm_up)
+    seconds_of(dev, fn);   // first-touch page faults and allocator growth are not what (a) vs (b) compares
   reset_peak_memory(dev);  // trims the heap first, so the baseline below is what is really held
   const int64_t base = dev.is_cuda() ? 0 : current_rss_bytes();
   reset_tensor_bytes_peak();
@@ -84,15 +85,15 @@ std::pair<double, double> best_times_interleaved(c10::Device dev, int repeats, F
 // group still materialises full T × T matrices, which is what makes the naive way quadratic.
 torch::Tensor naive_entropy(const torch::Tensor& q, const torch::Tensor& k, double scale, int64_t group) {
   const int64_t T = q.size(2), H = q.size(1), G = H / k.size(1);
-  auto kk = G > 1 ? k.repeat_interleave(G, 1) : k;                                  // (B, H, T, D)
+  auto kk = G > 1 ? k.repeat_interleave(G, 1) : k;  // (B, H, T, D)
   auto mask = torch::ones({T, T}, torch::kBool).triu(1).to(q.device());
   std::vector<torch::Tensor> out;
   for (int64_t h0 = 0; h0 < H; h0 += group) {
     const int64_t n = std::min(group, H - h0);
     auto x = torch::matmul(q.narrow(1, h0, n), kk.narrow(1, h0, n).transpose(-1, -2)).to(torch::kFloat32) *
-             scale;                                                                 // (B, n, T, T)
+             scale;  // (B, n, T, T)
     auto p = torch::softmax(x.masked_fill(mask, -std::numeric_limits<float>::infinity()), -1);
-    out.push_back(-(p * torch::log(p.clamp_min(1e-30))).sum(-1));                   // (B, n, T)
+    out.push_back(-(p * torch::log(p.clamp_min(1e-30))).sum(-1));  // (B, n, T)
   }
   return torch::cat(out, 1);
 }
@@ -106,13 +107,16 @@ int run_bench_entropy(const cli::Args& args) {
   d.add_options()("shapes", po::value<std::string>()->default_value("7b,tiny"),
                   "attention shapes: 7b (32 heads x 128) and/or tiny (the tiny preset)")(
       "lengths", po::value<std::string>()->default_value("1024,2048,4096,8192,16384"), "sequence lengths")(
-      "repeats", po::value<int>()->default_value(5), "timed repetitions of (a) and (b), alternating, after a warm-up (best is reported)")(
+      "repeats", po::value<int>()->default_value(5),
+      "timed repetitions of (a) and (b), alternating, after a warm-up (best is reported)")(
       "device", po::value<std::string>()->default_value("cpu"), "cpu or cuda")(
-      "naive-max-gib", po::value<double>()->default_value(8.0), "memory for the naive T×T matrices; heads are done in groups that fit")(
+      "naive-max-gib", po::value<double>()->default_value(8.0),
+      "memory for the naive T×T matrices; heads are done in groups that fit")(
       "naive-max-len", po::value<int64_t>()->default_value(16384),
       "skip the naive case (c) above this T (it is minutes per case at 16k on a CPU)");
   po::variables_map vm;
-  if (!cli::parse("ropelab bench entropy [--shapes 7b,tiny] [--lengths 1024,...,16384]", d, args, vm)) return 0;
+  if (!cli::parse("ropelab bench entropy [--shapes 7b,tiny] [--lengths 1024,...,16384]", d, args, vm))
+    return 0;
   const int repeats = vm["repeats"].as<int>();
   check_input(repeats >= 1, "--repeats must be >= 1");
   const auto lengths = cli::parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
@@ -127,7 +131,8 @@ int run_bench_entropy(const cli::Args& args) {
             << " threads on " << dev.str()
             << "; MiB = peak tensor memory of the case (CPU: counted allocations; CUDA: allocator peak); "
                "RSS = peak resident MiB above the pre-case baseline\n";
-  std::cout << "| shape | T | (a) ms | (b) ms | (c) ms | (b)/(a) | (c)/(b) | (a) MiB | (b) MiB | (c) MiB | (b)/(a) mem "
+  std::cout << "| shape | T | (a) ms | (b) ms | (c) ms | (b)/(a) | (c)/(b) | (a) MiB | (b) MiB | (c) MiB | "
+               "(b)/(a) mem "
                "| (a) RSS | (b) RSS |\n"
                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   std::stringstream ss(vm["shapes"].as<std::string>());
@@ -143,7 +148,8 @@ int run_bench_entropy(const cli::Args& args) {
     for (int64_t T : lengths) {
       check_input(T >= 1, "--lengths: ", T, " must be >= 1");
       auto o = torch::TensorOptions().device(dev).dtype(torch::kFloat32);
-      auto q = torch::randn({1, H, T, D}, o), k = torch::randn({1, Hkv, T, D}, o), v = torch::randn({1, Hkv, T, D}, o);
+      auto q = torch::randn({1, H, T, D}, o), k = torch::randn({1, Hkv, T, D}, o),
+           v = torch::randn({1, Hkv, T, D}, o);
       auto pos = torch::arange(T, torch::kLong);
       auto scale = torch::full({T}, float(1.0 / std::sqrt(double(D))), torch::kFloat32);
       AttendOptions plain, with;
@@ -161,10 +167,13 @@ int run_bench_entropy(const cli::Args& args) {
       const int64_t group = std::min<int64_t>(H, int64_t(naive_max / per_head_gib));
       const double need_gib = per_head_gib * double(std::max<int64_t>(group, 1));
       std::string skip_reason;
-      if (T > naive_max_len) skip_reason = "skip (T > --naive-max-len)";
-      else if (group < 1) skip_reason = "skip (" + std::to_string(need_gib) + " GiB/head)";
+      if (T > naive_max_len)
+        skip_reason = "skip (T > --naive-max-len)";
+      else if (group < 1)
+        skip_reason = "skip (" + std::to_string(need_gib) + " GiB/head)";
       c.skipped = !skip_reason.empty();
-      if (!c.skipped) c = measure(dev, false, [&] { naive_entropy(q, k, 1.0 / std::sqrt(double(D)), group); });
+      if (!c.skipped)
+        c = measure(dev, false, [&] { naive_entropy(q, k, 1.0 / std::sqrt(double(D)), group); });
       auto f = [](double x) {
         std::ostringstream s;
         s << std::fixed << std::setprecision(1) << x;
@@ -173,8 +182,8 @@ int run_bench_entropy(const cli::Args& args) {
       std::cout << "| " << shape << " " << H << "x" << D << " | " << T << " | " << f(a.secs * 1e3) << " | "
                 << f(b.secs * 1e3) << " | " << (c.skipped ? "skip" : f(c.secs * 1e3)) << " | "
                 << std::setprecision(2) << std::fixed << b.secs / a.secs << " | "
-                << (c.skipped ? "-" : f(c.secs / b.secs)) << " | " << f(a.extra_mib) << " | " << f(b.extra_mib)
-                << " | " << (c.skipped ? skip_reason : f(c.extra_mib)) << " | "
+                << (c.skipped ? "-" : f(c.secs / b.secs)) << " | " << f(a.extra_mib) << " | "
+                << f(b.extra_mib) << " | " << (c.skipped ? skip_reason : f(c.extra_mib)) << " | "
                 << std::setprecision(2) << (a.extra_mib > 0 ? b.extra_mib / a.extra_mib : 0.0) << " | "
                 << f(a.rss_mib) << " | " << f(b.rss_mib) << " |\n"
                 << std::flush;

@@ -29,8 +29,8 @@ namespace ropelab {
 namespace {
 
 struct Result {
-  double secs = 0;     // best wall-clock seconds of the case
-  double mib = 0;      // peak resident MiB above the pre-case resident set
+  double secs = 0;  // best wall-clock seconds of the case
+  double mib = 0;   // peak resident MiB above the pre-case resident set
 };
 
 std::string default_python() {
@@ -51,18 +51,24 @@ std::string shell_quote(const std::string& s) {
 
 // The transformers LlamaConfig arguments of a ropelab config (default RoPE, as the presets).
 nlohmann::json hf_config(const ModelConfig& c) {
-  return {{"vocab_size", c.vocab_size}, {"hidden_size", c.hidden_size}, {"intermediate_size", c.intermediate_size},
-          {"num_hidden_layers", c.num_hidden_layers}, {"num_attention_heads", c.num_attention_heads},
-          {"num_key_value_heads", c.num_key_value_heads}, {"head_dim", c.head_dim()},
-          {"max_position_embeddings", c.max_position_embeddings}, {"rms_norm_eps", c.rms_norm_eps},
-          {"rope_theta", c.rope.theta}, {"tie_word_embeddings", c.tie_word_embeddings}};
+  return {{"vocab_size", c.vocab_size},
+          {"hidden_size", c.hidden_size},
+          {"intermediate_size", c.intermediate_size},
+          {"num_hidden_layers", c.num_hidden_layers},
+          {"num_attention_heads", c.num_attention_heads},
+          {"num_key_value_heads", c.num_key_value_heads},
+          {"head_dim", c.head_dim()},
+          {"max_position_embeddings", c.max_position_embeddings},
+          {"rms_norm_eps", c.rms_norm_eps},
+          {"rope_theta", c.rope.theta},
+          {"tie_word_embeddings", c.tie_word_embeddings}};
 }
 
-Result run_hf(const std::string& python, const std::string& script, const std::string& what, const ModelConfig& c,
-              int64_t T, int repeats, int threads) {
+Result run_hf(const std::string& python, const std::string& script, const std::string& what,
+              const ModelConfig& c, int64_t T, int repeats, int threads) {
   const std::string cmd = shell_quote(python) + " " + shell_quote(script) + " " + what + " " +
-                          shell_quote(hf_config(c).dump()) + " " + std::to_string(T) + " " + std::to_string(repeats) +
-                          " " + std::to_string(threads) + " 2>&1";
+                          shell_quote(hf_config(c).dump()) + " " + std::to_string(T) + " " +
+                          std::to_string(repeats) + " " + std::to_string(threads) + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   check_input(pipe != nullptr, "bench hf: cannot run ", python);
   std::string out;
@@ -70,7 +76,8 @@ Result run_hf(const std::string& python, const std::string& script, const std::s
   size_t n;
   while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
   const int status = pclose(pipe);
-  const std::string last = out.substr(out.find_last_of('{') == std::string::npos ? out.size() : out.find_last_of('{'));
+  const std::string last =
+      out.substr(out.find_last_of('{') == std::string::npos ? out.size() : out.find_last_of('{'));
   check_input(status == 0 && !last.empty(), "bench hf: ", script, " (", what, ", T=", T, ") failed:\n", out);
   auto j = nlohmann::json::parse(last);
   return {j["secs"].get<double>(), j["peak_mib"].get<double>() - j["base_mib"].get<double>()};
@@ -123,7 +130,8 @@ int run_bench_hf(const cli::Args& args) {
   po::options_description d("ropelab bench hf");
   add_common_options(d);
   d.add_options()("archs", po::value<std::string>()->default_value("tiny,llama2-7b-layer"), "preset shapes")(
-      "lengths", po::value<std::string>()->default_value("1024,4096"), "prefill and entropy sequence lengths")(
+      "lengths", po::value<std::string>()->default_value("1024,4096"),
+      "prefill and entropy sequence lengths")(
       "train-lengths", po::value<std::string>()->default_value("1024"), "training-step sequence lengths")(
       "repeats", po::value<int>()->default_value(2), "timed repetitions per case (best is reported)")(
       "cases", po::value<std::string>()->default_value("prefill,train,entropy"), "workloads")(
@@ -132,7 +140,9 @@ int run_bench_hf(const cli::Args& args) {
       "script", po::value<std::string>()->default_value(default_script()), "the transformers side")(
       "out", po::value<std::string>(), "also write the results as JSON");
   po::variables_map vm;
-  if (!parse("ropelab bench hf [--archs tiny,llama2-7b-layer] [--lengths 1024,4096] --threads 2", d, args, vm)) return 0;
+  if (!parse("ropelab bench hf [--archs tiny,llama2-7b-layer] [--lengths 1024,4096] --threads 2", d, args,
+             vm))
+    return 0;
   const int threads = vm["threads"].as<int>(), repeats = vm["repeats"].as<int>();
   check_input(repeats >= 1 && repeats <= 100, "--repeats (", repeats, ") must be in [1, 100]");
   const std::string python = vm["python"].as<std::string>(), script = vm["script"].as<std::string>();
@@ -153,14 +163,16 @@ int run_bench_hf(const cli::Args& args) {
 
   std::cout << "# " << version_text().substr(0, version_text().find('\n')) << " vs transformers (" << python
             << "), " << threads << " threads, fp32 CPU, random weights\n";
-  std::cout << std::left << std::setw(17) << "arch" << std::setw(9) << "case" << std::right << std::setw(7) << "T"
-            << std::setw(13) << "ropelab s" << std::setw(10) << "HF s" << std::setw(9) << "HF/rl" << std::setw(13)
-            << "ropelab MiB" << std::setw(10) << "HF MiB" << std::setw(9) << "HF/rl" << "\n";
+  std::cout << std::left << std::setw(17) << "arch" << std::setw(9) << "case" << std::right << std::setw(7)
+            << "T" << std::setw(13) << "ropelab s" << std::setw(10) << "HF s" << std::setw(9) << "HF/rl"
+            << std::setw(13) << "ropelab MiB" << std::setw(10) << "HF MiB" << std::setw(9) << "HF/rl"
+            << "\n";
   nlohmann::json rows = nlohmann::json::array();
   const c10::Device cpu(torch::kCPU);
   for (const auto& arch : archs) {
     auto cfg = ModelConfig::preset(arch);
-    check_input(cfg.has_value(), "--archs: unknown preset '", arch, "'; valid: ", ModelConfig::preset_names());
+    check_input(cfg.has_value(), "--archs: unknown preset '", arch,
+                "'; valid: ", ModelConfig::preset_names());
     for (const auto& what : cases) {
       for (int64_t T : what == "train" ? train_lengths : lengths) {
         auto model = random_model(*cfg);
@@ -169,27 +181,35 @@ int run_bench_hf(const cli::Args& args) {
           model->eval();
           ours = run_ours(cpu, [&] { return bench_prefill_seconds(model, T, repeats); });
         } else if (what == "train") {
-          ours = run_ours(cpu, [&] { return double(T) / bench_train_tokens_per_s(model, T, repeats, false); });
+          ours =
+              run_ours(cpu, [&] { return double(T) / bench_train_tokens_per_s(model, T, repeats, false); });
         } else {
           model->eval();
           ours = run_ours(cpu, [&] { return entropy_seconds(model, T, repeats); });
         }
         model = nullptr;  // free it before the other process runs
         const Result hf = run_hf(python, script, what, *cfg, T, repeats, threads);
-        std::cout << std::left << std::setw(17) << arch << std::setw(9) << what << std::right << std::setw(7) << T
-                  << std::fixed << std::setprecision(3) << std::setw(13) << ours.secs << std::setw(10) << hf.secs
-                  << std::setprecision(2) << std::setw(9) << hf.secs / ours.secs << std::setprecision(0)
-                  << std::setw(13) << ours.mib << std::setw(10) << hf.mib << std::setprecision(2) << std::setw(9)
-                  << hf.mib / std::max(ours.mib, 1.0) << "\n"
+        std::cout << std::left << std::setw(17) << arch << std::setw(9) << what << std::right << std::setw(7)
+                  << T << std::fixed << std::setprecision(3) << std::setw(13) << ours.secs << std::setw(10)
+                  << hf.secs << std::setprecision(2) << std::setw(9) << hf.secs / ours.secs
+                  << std::setprecision(0) << std::setw(13) << ours.mib << std::setw(10) << hf.mib
+                  << std::setprecision(2) << std::setw(9) << hf.mib / std::max(ours.mib, 1.0) << "\n"
                   << std::flush;
-        rows.push_back({{"arch", arch}, {"case", what}, {"T", T}, {"ropelab_s", ours.secs}, {"hf_s", hf.secs},
-                        {"ropelab_tokens_per_s", double(T) / ours.secs}, {"hf_tokens_per_s", double(T) / hf.secs},
-                        {"ropelab_mib", ours.mib}, {"hf_mib", hf.mib}});
+        rows.push_back({{"arch", arch},
+                        {"case", what},
+                        {"T", T},
+                        {"ropelab_s", ours.secs},
+                        {"hf_s", hf.secs},
+                        {"ropelab_tokens_per_s", double(T) / ours.secs},
+                        {"hf_tokens_per_s", double(T) / hf.secs},
+                        {"ropelab_mib", ours.mib},
+                        {"hf_mib", hf.mib}});
       }
     }
   }
   if (vm.count("out")) {
-    nlohmann::json j = {{"provenance", provenance_json()}, {"threads", threads}, {"repeats", repeats}, {"rows", rows}};
+    nlohmann::json j = {
+        {"provenance", provenance_json()}, {"threads", threads}, {"repeats", repeats}, {"rows", rows}};
     write_text_file_atomic(vm["out"].as<std::string>(), j.dump(2) + "\n");
   }
   return 0;

@@ -6,7 +6,6 @@
 #include <torch/torch.h>
 
 #include <functional>
-
 #include <iomanip>
 #include <iostream>
 
@@ -57,7 +56,8 @@ int run_bench_train(const cli::Args& args) {
   d.add_options()("arch", po::value<std::string>()->default_value("tiny"), "random model of a preset shape")(
       "lengths", po::value<std::string>()->default_value("1024,4096"), "sequence lengths")(
       "steps", po::value<int>()->default_value(3), "timed optimizer steps per setting (best is reported)")(
-      "checkpointing", po::value<std::string>()->default_value("off,on"), "activation checkpointing settings");
+      "checkpointing", po::value<std::string>()->default_value("off,on"),
+      "activation checkpointing settings");
   po::variables_map vm;
   if (!parse("ropelab bench train [--model DIR | --arch PRESET] --lengths 1024,4096", d, args, vm)) return 0;
   install_tensor_memory_counter();  // before any model: every tensor of a case is counted
@@ -69,13 +69,14 @@ int run_bench_train(const cli::Args& args) {
     std::stringstream ss(vm["checkpointing"].as<std::string>());
     std::string item;
     while (std::getline(ss, item, ','))
-      check_input(item == "on" || item == "off", "--checkpointing: '", item, "' (valid: on, off)"), ckpt.push_back(item == "on");
+      check_input(item == "on" || item == "off", "--checkpointing: '", item, "' (valid: on, off)"),
+          ckpt.push_back(item == "on");
   }
   auto make_model = [&] {
     if (vm.count("model")) return load_model_from_options(vm, false);
     auto cfg = ModelConfig::preset(vm["arch"].as<std::string>());
-    check_input(cfg.has_value(), "--arch: unknown preset '", vm["arch"].as<std::string>(), "'; valid: ",
-                ModelConfig::preset_names());
+    check_input(cfg.has_value(), "--arch: unknown preset '", vm["arch"].as<std::string>(),
+                "'; valid: ", ModelConfig::preset_names());
     auto device = parse_device(vm["device"].as<std::string>());
     LlamaForCausalLM m(*cfg);
     m->init_weights(0);
@@ -85,14 +86,16 @@ int run_bench_train(const cli::Args& args) {
   };
   std::cout << "# " << version_text().substr(0, version_text().find('\n')) << ", " << at::get_num_threads()
             << " threads\n";
-  std::cout << std::setw(8) << "T" << std::setw(14) << "checkpoint" << std::setw(14) << "tokens/s" << std::setw(12)
-            << "s/step" << std::setw(10) << "RSS MiB" << std::setw(12) << "fwd+bwd" << std::setw(10) << "plan"
-            << std::setw(12) << "step" << std::setw(10) << "plan" << "   (tensor MiB: counted / planned)\n";
+  std::cout << std::setw(8) << "T" << std::setw(14) << "checkpoint" << std::setw(14) << "tokens/s"
+            << std::setw(12) << "s/step" << std::setw(10) << "RSS MiB" << std::setw(12) << "fwd+bwd"
+            << std::setw(10) << "plan" << std::setw(12) << "step" << std::setw(10) << "plan"
+            << "   (tensor MiB: counted / planned)\n";
   for (int64_t T : lengths) {
     check_input(T >= 2, "--lengths: lengths must be >= 2");
     for (bool on : ckpt) {
       auto model = make_model();
-      check_input(T <= model->config.max_position_embeddings * 64, "--lengths: ", T, " is far beyond the window");
+      check_input(T <= model->config.max_position_embeddings * 64, "--lengths: ", T,
+                  " is far beyond the window");
       MemoryPlanConfig pc;
       pc.model = model->config;
       pc.seq_len = T;
@@ -103,7 +106,9 @@ int run_bench_train(const cli::Args& args) {
       // Peak tensor bytes since the last reset: the counting allocator on CPU, the caching
       // allocator's statistics on CUDA.
       auto tensor_peak = [&] { return device.is_cpu() ? tensor_bytes_peak() : peak_memory_bytes(device); };
-      auto reset_tensor_peak = [&] { device.is_cpu() ? reset_tensor_bytes_peak() : reset_peak_memory(device); };
+      auto reset_tensor_peak = [&] {
+        device.is_cpu() ? reset_tensor_bytes_peak() : reset_peak_memory(device);
+      };
       reset_peak_memory(torch::Device(torch::kCPU));
       reset_tensor_peak();
       // The embedding's weight gradient is the last one backward produces: the peak seen then is the
@@ -122,8 +127,8 @@ int run_bench_train(const cli::Args& args) {
       std::cout << std::setw(8) << T << std::setw(14) << (on ? "on" : "off") << std::setw(14) << std::fixed
                 << std::setprecision(1) << best << std::setw(12) << std::setprecision(3) << double(T) / best
                 << std::setw(10) << std::setprecision(0) << peak << std::setprecision(1) << std::setw(12)
-                << double(fwd_bwd) / mib << std::setw(10) << double(plan.fwd_bwd_peak_bytes) / mib << std::setw(12)
-                << double(step_peak) / mib << std::setw(10) << planned << "\n"
+                << double(fwd_bwd) / mib << std::setw(10) << double(plan.fwd_bwd_peak_bytes) / mib
+                << std::setw(12) << double(step_peak) / mib << std::setw(10) << planned << "\n"
                 << std::flush;
     }
   }

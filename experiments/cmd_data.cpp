@@ -124,8 +124,7 @@ int pretrain(const Args& args) {
       "task documents draw their budget from [min-fraction*window, window]")(
       "chat", po::value<double>()->default_value(0.0),
       "share of task documents in the LLaMA-2 chat format ([INST] prompt [/INST] answer), as a chat "
-      "model's instruction tuning")(
-      "out", po::value<std::string>()->required(), "output JSON Lines file");
+      "model's instruction tuning")("out", po::value<std::string>()->required(), "output JSON Lines file");
   add_seed_overwrite(d);
   po::variables_map vm;
   if (!parse("ropelab data pretrain --tokenizer T --docs FILE --window 256 --count N --out FILE.jsonl", d,
@@ -236,23 +235,28 @@ int ruler_data(const Args& args) {
   d.add_options()("tokenizer", po::value<std::string>()->required(),
                   "the model's SentencePiece tokenizer.model (sizes every input)")(
       "docs", po::value<std::string>(),
-      "haystack documents for the essay-haystack tasks (JSONL {\"text\"} or blank-line separated; default: noise "
+      "haystack documents for the essay-haystack tasks (JSONL {\"text\"} or blank-line separated; default: "
+      "noise "
       "sentences)")("lengths", po::value<std::string>()->default_value("4096"),
                     "max_seq_length of each folder (prompt + tokens_to_generate), comma-separated")(
       "num-samples", po::value<size_t>()->default_value(50), "samples per task and length")(
-      "tasks", po::value<std::string>()->default_value("all"), "all (the 13 RULER tasks) or a comma-separated list")(
+      "tasks", po::value<std::string>()->default_value("all"),
+      "all (the 13 RULER tasks) or a comma-separated list")(
       "tokens-to-generate", po::value<std::string>(),
-      "task=N,... or a JSON file: overrides RULER's per-task values (niah 128, vt 30, cwe 120, fwe 50, qa 32)")(
-      "chat", po::bool_switch(), "wrap inputs in LLaMA-2's [INST] ... [/INST] (RULER's meta-chat template)")(
+      "task=N,... or a JSON file: overrides RULER's per-task values (niah 128, vt 30, cwe 120, fwe 50, qa "
+      "32)")("chat", po::bool_switch(),
+             "wrap inputs in LLaMA-2's [INST] ... [/INST] (RULER's meta-chat template)")(
       "out", po::value<std::string>()->required(), "output directory: <length>/<task>/validation.jsonl");
   add_seed_overwrite(d);
   po::variables_map vm;
-  if (!parse("ropelab data ruler --tokenizer T [--docs FILE] --lengths 256,512 --num-samples N --out DIR", d, args, vm))
+  if (!parse("ropelab data ruler --tokenizer T [--docs FILE] --lengths 256,512 --num-samples N --out DIR", d,
+             args, vm))
     return 0;
   data::RulerDataConfig cfg;
   cfg.lengths = parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
   cfg.num_samples = vm["num-samples"].as<size_t>();
-  if (vm["tasks"].as<std::string>() != "all") cfg.tasks = ruler::parse_task_list(vm["tasks"].as<std::string>(), ruler::TaskTable());
+  if (vm["tasks"].as<std::string>() != "all")
+    cfg.tasks = ruler::parse_task_list(vm["tasks"].as<std::string>(), ruler::TaskTable());
   if (vm.count("tokens-to-generate"))
     cfg.tokens_to_generate = ruler::parse_tokens_to_generate(vm["tokens-to-generate"].as<std::string>());
   cfg.chat = vm["chat"].as<bool>();
@@ -260,28 +264,34 @@ int ruler_data(const Args& args) {
   cfg.validate();
   AtomicDir dir(vm["out"].as<std::string>(), vm["overwrite"].as<bool>());
   auto tok = open_tokenizer_option(vm);
-  const auto docs = vm.count("docs") ? read_documents(vm["docs"].as<std::string>()) : std::vector<std::string>{};
+  const auto docs =
+      vm.count("docs") ? read_documents(vm["docs"].as<std::string>()) : std::vector<std::string>{};
   std::cout << "ruler data: lengths " << vm["lengths"].as<std::string>() << ", " << cfg.num_samples
-            << " samples per task, haystack " << (docs.empty() ? "noise sentences" : vm["docs"].as<std::string>())
-            << ", seed " << cfg.seed << "\n";
+            << " samples per task, haystack "
+            << (docs.empty() ? "noise sentences" : vm["docs"].as<std::string>()) << ", seed " << cfg.seed
+            << "\n";
   auto t0 = Clock::now();
   for (const auto& [name, text] : data::make_ruler_data(tok, docs, cfg)) {
     make_parent(dir.path() / name);
     write_text_file_atomic(dir.path() / name, text);
   }
   dir.commit();
-  std::cout << "wrote " << dir.target().string() << " in " << std::fixed << std::setprecision(1) << seconds_since(t0)
-            << " s (run with: ropelab ruler run --data-dir " << dir.target().string() << "/<length> --tokens-to-generate "
-            << dir.target().string() << "/tokens_to_generate.json ...)\n";
+  std::cout << "wrote " << dir.target().string() << " in " << std::fixed << std::setprecision(1)
+            << seconds_since(t0) << " s (run with: ropelab ruler run --data-dir " << dir.target().string()
+            << "/<length> --tokens-to-generate " << dir.target().string()
+            << "/tokens_to_generate.json ...)\n";
   return 0;
 }
 
 }  // namespace
 
 int run_data(const Args& args) {
-  return dispatch_action(
-      "data", args,
-      {{"split", split}, {"pretrain", pretrain}, {"conversations", conversations}, {"longbench", longbench}, {"ruler", ruler_data}});
+  return dispatch_action("data", args,
+                         {{"split", split},
+                          {"pretrain", pretrain},
+                          {"conversations", conversations},
+                          {"longbench", longbench},
+                          {"ruler", ruler_data}});
 }
 
 }  // namespace ropelab::cli

@@ -19,8 +19,8 @@
 #include "core/instrument/entropy_writer.h"
 #include "core/io/documents.h"
 #include "core/model/checkpoint.h"
-#include "core/plan/memory_plan.h"
 #include "core/output/output_file.h"
+#include "core/plan/memory_plan.h"
 #include "core/rope/trained_window.h"
 #include "core/text/tokenizer.h"
 #include "core/util/dtype.h"
@@ -35,9 +35,7 @@ namespace ropelab::cli {
 
 namespace {
 
-std::string method_name(const RopeSpec& r) {
-  return r.method_label();
-}
+std::string method_name(const RopeSpec& r) { return r.method_label(); }
 
 // Probe spec "last,4095" -> absolute positions for length T (positions >= T are an error).
 std::vector<int64_t> resolve_probes(const std::string& spec, int64_t T) {
@@ -62,20 +60,25 @@ std::vector<int64_t> resolve_probes(const std::string& spec, int64_t T) {
 
 int run_entropy(const Args& args) {
   po::options_description d = model_command_options("ropelab entropy");
-  d.add_options()("data", po::value<std::string>(), "JSONL with a \"text\" field, or plain text (blank-line separated)")(
-      "tokens-file", po::value<std::string>(), "one sequence of whitespace-separated token ids instead of --data")(
-      "lengths", po::value<std::string>(), "sequence lengths, e.g. 1024,2048 (default with --tokens-file: its length)")(
+  d.add_options()("data", po::value<std::string>(),
+                  "JSONL with a \"text\" field, or plain text (blank-line separated)")(
+      "tokens-file", po::value<std::string>(),
+      "one sequence of whitespace-separated token ids instead of --data")(
+      "lengths", po::value<std::string>(),
+      "sequence lengths, e.g. 1024,2048 (default with --tokens-file: its length)")(
       "max-docs", po::value<int64_t>()->default_value(128), "documents per length at most")(
       "layers", po::value<std::string>(), "layers to record, e.g. 0,1,5 (default: all)")(
       "seed", po::value<int64_t>()->default_value(0), "document order")(
       "keep-docs", po::bool_switch(), "store every document's entropy (dataset docs)")(
-      "probe-positions", po::value<std::string>()->default_value(""), "query positions whose mean attention row to store: last,4095")(
+      "probe-positions", po::value<std::string>()->default_value(""),
+      "query positions whose mean attention row to store: last,4095")(
       "save-logits", po::bool_switch(), "store logits [position, vocab] (with --tokens-file)")(
       "out", po::value<std::string>()->required(), "output HDF5 file (runs are added to it)")(
       "run", po::value<std::string>()->required(), "run name (NAME@T per length when several)")(
       "overwrite", po::bool_switch(), "replace existing runs of the same name");
   po::variables_map vm;
-  if (!parse("ropelab entropy --model DIR (--data FILE | --tokens-file FILE) --lengths 1024,2048 --out FILE.h5 --run NAME",
+  if (!parse("ropelab entropy --model DIR (--data FILE | --tokens-file FILE) --lengths 1024,2048 --out "
+             "FILE.h5 --run NAME",
              d, args, vm))
     return 0;
   check_input(vm.count("data") + vm.count("tokens-file") == 1, "give exactly one of --data or --tokens-file");
@@ -87,24 +90,29 @@ int run_entropy(const Args& args) {
   const std::string out = vm["out"].as<std::string>(), run = vm["run"].as<std::string>();
   const bool overwrite = vm["overwrite"].as<bool>();
   const std::string dir = vm["model"].as<std::string>();
-  const std::string data_path = from_tokens ? vm["tokens-file"].as<std::string>() : vm["data"].as<std::string>();
+  const std::string data_path =
+      from_tokens ? vm["tokens-file"].as<std::string>() : vm["data"].as<std::string>();
 
   std::vector<int64_t> token_seq;
   std::vector<std::string> docs;
-  if (from_tokens) token_seq = read_token_file(data_path);
-  else docs = read_documents(data_path);
+  if (from_tokens)
+    token_seq = read_token_file(data_path);
+  else
+    docs = read_documents(data_path);
 
   std::vector<int64_t> lengths;
-  if (vm.count("lengths")) lengths = parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
-  else if (from_tokens) lengths = {int64_t(token_seq.size())};
+  if (vm.count("lengths"))
+    lengths = parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
+  else if (from_tokens)
+    lengths = {int64_t(token_seq.size())};
   check_input(!lengths.empty(), "--lengths is required with --data");
   for (int64_t T : lengths) {
     check_input(T >= 1, "--lengths: ", T, " must be >= 1");
-    check_input(!from_tokens || T <= int64_t(token_seq.size()), "--lengths: ", T, " exceeds the ", token_seq.size(),
-                " ids of ", data_path);
+    check_input(!from_tokens || T <= int64_t(token_seq.size()), "--lengths: ", T, " exceeds the ",
+                token_seq.size(), " ids of ", data_path);
   }
-  check_lengths_fit_memory(read_checkpoint_config(vm["model"].as<std::string>()), lengths, /*all_logits=*/false,
-                           "--lengths");
+  check_lengths_fit_memory(read_checkpoint_config(vm["model"].as<std::string>()), lengths,
+                           /*all_logits=*/false, "--lengths");
   output::validate_run_name(run, "--run");
   auto run_name = [&](int64_t T) { return lengths.size() == 1 ? run : run + "@" + std::to_string(T); };
   const OutputLock lock(out);  // one writer per file: a second entropy job into it is refused
@@ -168,8 +176,10 @@ int run_entropy(const Args& args) {
         continue;
       }
       auto x = torch::tensor(std::vector<int64_t>(ids.begin(), ids.begin() + T), torch::kLong).view({1, T});
-      if (save_logits) logits = model->forward(x, positions, fo).squeeze(0).to(torch::kCPU, torch::kFloat32);
-      else model->hidden_states(x, positions, fo);
+      if (save_logits)
+        logits = model->forward(x, positions, fo).squeeze(0).to(torch::kCPU, torch::kFloat32);
+      else
+        model->hidden_states(x, positions, fo);
       rec.end_batch(1);
       const int64_t n = rec.n_docs(), target = std::min<int64_t>(max_docs, int64_t(order.size()));
       progress.print("[T=" + std::to_string(T) + "] docs ", n, target, double(n * T),
@@ -181,8 +191,8 @@ int run_entropy(const Args& args) {
     info.seq_len = T;
     info.skipped_docs = skipped;
     write_entropy_run(out, run_name(T), info, rec, logits, EntropyWriteOptions{overwrite, false});
-    std::cerr << "wrote " << out << ":/runs/" << run_name(T) << " (" << rec.n_docs() << " documents, " << skipped
-              << " skipped as shorter than " << T << ")\n";
+    std::cerr << "wrote " << out << ":/runs/" << run_name(T) << " (" << rec.n_docs() << " documents, "
+              << skipped << " skipped as shorter than " << T << ")\n";
   }
   return 0;
 }

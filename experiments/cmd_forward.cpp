@@ -24,10 +24,11 @@ namespace ropelab::cli {
 int run_forward(const Args& args) {
   po::options_description d = model_command_options("ropelab forward");
   d.add_options()("tokens-file", po::value<std::string>()->required(), "whitespace-separated token ids")(
-      "out", po::value<std::string>()->required(), "output HDF5 file")(
-      "overwrite", po::bool_switch(), "replace an existing output file");
+      "out", po::value<std::string>()->required(), "output HDF5 file")("overwrite", po::bool_switch(),
+                                                                       "replace an existing output file");
   po::variables_map vm;
-  if (!parse("ropelab forward --model DIR --tokens-file FILE [--rope ...] --out OUT.h5", d, args, vm)) return 0;
+  if (!parse("ropelab forward --model DIR --tokens-file FILE [--rope ...] --out OUT.h5", d, args, vm))
+    return 0;
   const std::string out = vm["out"].as<std::string>();
   check_output_path(out, vm["overwrite"].as<bool>());
   const auto ids = read_token_file(vm["tokens-file"].as<std::string>());
@@ -37,7 +38,9 @@ int run_forward(const Args& args) {
   torch::NoGradGuard ng;
   auto positions = torch::arange(T, torch::kLong);
   auto logits = model->forward(torch::tensor(ids, torch::kLong).view({1, T}), positions)
-                    .squeeze(0).to(torch::kCPU, torch::kFloat32).contiguous();   // (T, V)
+                    .squeeze(0)
+                    .to(torch::kCPU, torch::kFloat32)
+                    .contiguous();  // (T, V)
   const auto& rope = model->config.rope;
   const double af = rope.attention_factor(T);
   auto scale = (model->logit_scale_table(positions) * float(af * af)).contiguous();  // (L, T)
@@ -61,8 +64,8 @@ int run_forward(const Args& args) {
     output::mark_complete(f);
     file.commit();
   }
-  std::cout << "wrote " << out << ": logits [" << T << ", " << logits.size(1) << "], rope "
-            << rope.type << ", attention_factor " << af << "\n";
+  std::cout << "wrote " << out << ": logits [" << T << ", " << logits.size(1) << "], rope " << rope.type
+            << ", attention_factor " << af << "\n";
   return 0;
 }
 

@@ -23,7 +23,8 @@ int run_generate(const Args& args) {
       "seed", po::value<uint64_t>()->default_value(0), "sampling seed");
   po::variables_map vm;
   if (!parse("ropelab generate --model DIR --prompt TEXT [--max-new-tokens N]", d, args, vm)) return 0;
-  check_input(vm.count("prompt") + vm.count("tokens-file") == 1, "give exactly one of --prompt or --tokens-file");
+  check_input(vm.count("prompt") + vm.count("tokens-file") == 1,
+              "give exactly one of --prompt or --tokens-file");
 
   const std::string dir = vm["model"].as<std::string>();
   auto model = load_model_from_options(vm);

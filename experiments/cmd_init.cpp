@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <functional>
 #include <iomanip>
-#include <sstream>
 #include <iostream>
 #include <numeric>
+#include <sstream>
 
 #include "core/model/checkpoint.h"
 #include "core/text/tokenizer.h"
@@ -22,8 +22,9 @@ namespace ropelab::cli {
 int run_init(const Args& args) {
   po::options_description d("ropelab init");
   add_common_options(d);
-  d.add_options()("arch", po::value<std::string>()->required(),
-                  ("architecture: a preset (" + ModelConfig::preset_names() + ") or an HF config.json").c_str())(
+  d.add_options()(
+      "arch", po::value<std::string>()->required(),
+      ("architecture: a preset (" + ModelConfig::preset_names() + ") or an HF config.json").c_str())(
       "seed", po::value<uint64_t>()->default_value(0), "random seed")(
       "init-std", po::value<double>()->default_value(0.02), "std of the normal weight init (HF: 0.02)")(
       "out", po::value<std::string>()->required(), "output model directory")(
@@ -74,7 +75,8 @@ int run_init(const Args& args) {
   // writer reaches it, so a 7B model never sits in memory.
   auto gen = at::detail::createCPUGenerator(vm["seed"].as<uint64_t>());
   int64_t n_params = 0;
-  for (const auto& [name, shape] : llama_parameter_shapes(cfg)) n_params += std::accumulate(shape.begin(), shape.end(), int64_t(1), std::multiplies<int64_t>());
+  for (const auto& [name, shape] : llama_parameter_shapes(cfg))
+    n_params += std::accumulate(shape.begin(), shape.end(), int64_t(1), std::multiplies<int64_t>());
   SaveOptions so;
   so.dtype = stored;
   so.overwrite = vm["overwrite"].as<bool>();
@@ -85,17 +87,19 @@ int run_init(const Args& args) {
     const fs::path tok = vm["tokenizer"].as<std::string>();
     check_input(fs::exists(tok), "--tokenizer ", tok.string(), ": file not found");
     so.copy_tokenizer_from = tok.parent_path().string();
-    check_input(tok.filename() == "tokenizer.model", "--tokenizer must point to a file named tokenizer.model");
+    check_input(tok.filename() == "tokenizer.model",
+                "--tokenizer must point to a file named tokenizer.model");
   }
   save_model_streamed(
-      cfg, [&](const std::string& name, const std::vector<int64_t>& shape) {
+      cfg,
+      [&](const std::string& name, const std::vector<int64_t>& shape) {
         return initial_parameter(name, shape, gen, init_std);
       },
       out, so);
-  std::cout << "initialised " << out << ": " << n_params << " parameters, "
-            << cfg.num_hidden_layers << " layers, hidden " << cfg.hidden_size << ", heads "
-            << cfg.num_attention_heads << "/" << cfg.num_key_value_heads << ", stored " << cfg.torch_dtype
-            << ", seed " << vm["seed"].as<uint64_t>() << "\n";
+  std::cout << "initialised " << out << ": " << n_params << " parameters, " << cfg.num_hidden_layers
+            << " layers, hidden " << cfg.hidden_size << ", heads " << cfg.num_attention_heads << "/"
+            << cfg.num_key_value_heads << ", stored " << cfg.torch_dtype << ", seed "
+            << vm["seed"].as<uint64_t>() << "\n";
   return 0;
 }
 

@@ -40,19 +40,22 @@ std::string fmt2(double v) {
   return buf;
 }
 
-void print_aggregates(std::ostream& os, const std::map<std::string, double>& scores, const std::string& indent) {
+void print_aggregates(std::ostream& os, const std::map<std::string, double>& scores,
+                      const std::string& indent) {
   const lb::Aggregates a = lb::aggregate_scores(scores);
   os << indent << lb::kPaperMacroLabel << ": "
      << (a.paper_macro ? fmt2(*a.paper_macro) : "n/a (missing: " + join(a.paper_missing) + ")") << "\n";
   os << indent << lb::kLongBenchEnAvgLabel << ": "
-     << (a.longbench_en.value ? fmt2(*a.longbench_en.value) : "n/a (missing: " + join(a.longbench_en.missing) + ")")
+     << (a.longbench_en.value ? fmt2(*a.longbench_en.value)
+                              : "n/a (missing: " + join(a.longbench_en.missing) + ")")
      << "\n";
-  if (a.longbench_zh.value) os << indent << lb::kLongBenchZhAvgLabel << ": " << fmt2(*a.longbench_zh.value) << "\n";
+  if (a.longbench_zh.value)
+    os << indent << lb::kLongBenchZhAvgLabel << ": " << fmt2(*a.longbench_zh.value) << "\n";
 }
 
 void print_report(std::ostream& os, const lb::ScoreReport& r) {
-  os << "LongBench" << (r.options.longbench_e ? "-E" : "") << " scores (code_sim backend: "
-     << lb::to_string(r.options.code_sim_backend) << ")\n";
+  os << "LongBench" << (r.options.longbench_e ? "-E" : "")
+     << " scores (code_sim backend: " << lb::to_string(r.options.code_sim_backend) << ")\n";
   char line[256];
   if (!r.options.longbench_e) {
     std::snprintf(line, sizeof line, "  %-22s %-22s %5s %8s\n", "dataset", "metric", "N", "score");
@@ -66,8 +69,8 @@ void print_report(std::ostream& os, const lb::ScoreReport& r) {
     }
     print_aggregates(os, scores, "  ");
   } else {
-    std::snprintf(line, sizeof line, "  %-22s %-22s %5s %14s %14s %14s\n", "dataset", "metric", "N", "0-4k (n)",
-                  "4-8k (n)", "8k+ (n)");
+    std::snprintf(line, sizeof line, "  %-22s %-22s %5s %14s %14s %14s\n", "dataset", "metric", "N",
+                  "0-4k (n)", "4-8k (n)", "8k+ (n)");
     os << line;
     std::array<std::map<std::string, double>, 3> per_bucket;
     for (const auto& d : r.datasets) {
@@ -87,7 +90,8 @@ void print_report(std::ostream& os, const lb::ScoreReport& r) {
     }
   }
   if (!r.unsupported.empty())
-    os << "  unsupported (metric needs jieba; not scored, not in result.json): " << join(r.unsupported) << "\n";
+    os << "  unsupported (metric needs jieba; not scored, not in result.json): " << join(r.unsupported)
+       << "\n";
 }
 
 // Our own earlier result.json (same mode, no extra datasets) is simply regenerated; anything else
@@ -98,12 +102,14 @@ void check_result_replaceable(const fs::path& path, const lb::ScoreReport& fresh
   try {
     old = analysis::read_longbench_result(path);
   } catch (const InputError& e) {
-    fail_input(path.string(), ": exists and is not a LongBench result (", e.what(), "); pass --overwrite to replace it");
+    fail_input(path.string(), ": exists and is not a LongBench result (", e.what(),
+               "); pass --overwrite to replace it");
   }
   const bool old_e = !old.front().bucket.empty();
   if (old_e != fresh.options.longbench_e)
-    fail_input(path.string(), ": exists and holds LongBench", old_e ? "-E" : "", " scores, but this run is LongBench",
-               fresh.options.longbench_e ? "-E" : "", "; pass --overwrite to replace it");
+    fail_input(path.string(), ": exists and holds LongBench", old_e ? "-E" : "",
+               " scores, but this run is LongBench", fresh.options.longbench_e ? "-E" : "",
+               "; pass --overwrite to replace it");
   std::vector<std::string> dropped;
   for (const auto& [dataset, score] : old.front().scores) {
     bool kept = false;
@@ -130,18 +136,21 @@ int run_longbench_score(const cli::Args& args) {
   cli::add_common_options(d);
   d.add_options()("pred-dir", cli::po::value<std::string>()->required(),
                   "folder of LongBench predictions (<dataset>.jsonl from pred.py or ropelab)")(
-      "per-sample", cli::po::bool_switch(), "also write per_sample.json: [{dataset, index, score}], score in [0, 1]")(
+      "per-sample", cli::po::bool_switch(),
+      "also write per_sample.json: [{dataset, index, score}], score in [0, 1]")(
       "code-sim-backend", cli::po::value<std::string>()->default_value("difflib"),
       "fuzzywuzzy backend for lcc/repobench-p: difflib (LongBench's requirements; the official "
       "result.json) or levenshtein (python-Levenshtein installed)")(
-      "e", cli::po::bool_switch(), "LongBench-E: scores per length bucket (0-4k, 4-8k, 8k+), like eval.py --e")(
+      "e", cli::po::bool_switch(),
+      "LongBench-E: scores per length bucket (0-4k, 4-8k, 8k+), like eval.py --e")(
       "overwrite", cli::po::bool_switch(),
       "replace an existing result.json that holds scores this run would not write (other datasets, "
       "or the other LongBench/LongBench-E mode); our own result.json is regenerated without it");
   cli::po::variables_map vm;
-  if (!cli::parse("ropelab longbench-score --pred-dir DIR [--per-sample] [--code-sim-backend difflib|levenshtein] "
-                  "[--e] [--overwrite]",
-                  d, args, vm))
+  if (!cli::parse(
+          "ropelab longbench-score --pred-dir DIR [--per-sample] [--code-sim-backend difflib|levenshtein] "
+          "[--e] [--overwrite]",
+          d, args, vm))
     return 0;
 
   lb::ScoreOptions options;
@@ -176,8 +185,9 @@ int run_report_longbench(const cli::Args& args) {
   cli::po::positional_options_description pos;
   pos.add("result", -1);
   cli::po::variables_map vm;
-  if (!cli::parse("ropelab report-longbench RESULT.json... [--format md|latex|csv] [--tasks SET] [--out FILE]", d,
-                  args, vm, &pos))
+  if (!cli::parse(
+          "ropelab report-longbench RESULT.json... [--format md|latex|csv] [--tasks SET] [--out FILE]", d,
+          args, vm, &pos))
     return 0;
 
   check_input(vm.count("result") > 0, "report-longbench needs at least one result.json (see --help)");

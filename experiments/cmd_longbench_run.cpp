@@ -39,13 +39,14 @@ int run_longbench_run(const cli::Args& args) {
   cfg.data_dir = inputs.data_dir;
 
   auto model = cli::load_model_from_options(vm);
-  const auto tok = open_model_tokenizer(vm["model"].as<std::string>(), model->config.vocab_size, "longbench run");
+  const auto tok =
+      open_model_tokenizer(vm["model"].as<std::string>(), model->config.vocab_size, "longbench run");
   const auto rec = cli::prediction_record(vm, model);
   const fs::path out = vm["out"].as<std::string>();
   const auto sum = lb::run_longbench(model, tok, inputs.prompts, cfg, out, rec.identity, rec.provenance);
   std::cerr << "wrote " << out.string() << ": " << sum.generated << " predictions generated, " << sum.skipped
-            << " already done" << (cfg.shard.sharded() ? " (merge the shards with `ropelab longbench merge`)" : "")
-            << "\n";
+            << " already done"
+            << (cfg.shard.sharded() ? " (merge the shards with `ropelab longbench merge`)" : "") << "\n";
   return 0;
 }
 

@@ -21,7 +21,8 @@ namespace ropelab::cli {
 
 int run_passkey(const Args& args) {
   po::options_description d = model_command_options("ropelab passkey");
-  d.add_options()("lengths", po::value<std::string>()->required(), "prompt lengths in tokens (BOS included), e.g. 256,512")(
+  d.add_options()("lengths", po::value<std::string>()->required(),
+                  "prompt lengths in tokens (BOS included), e.g. 256,512")(
       "depths", po::value<std::string>()->default_value("0,0.25,0.5,0.75,1"), "key depths in [0, 1]")(
       "trials", po::value<int64_t>()->default_value(10), "random keys per length and depth")(
       "seed", po::value<int64_t>()->default_value(0), "key generator seed")(
@@ -29,7 +30,8 @@ int run_passkey(const Args& args) {
       "prefill-chunk", po::value<int64_t>()->default_value(0), "prefill in chunks of N tokens (0 = at once)");
   add_eval_run_options(d, "passkey", "accuracy per length and depth");
   po::variables_map vm;
-  if (!parse("ropelab passkey --model DIR --lengths 256,512 [--depths 0,0.25,0.5,0.75,1] [--trials N] --out FILE.h5 "
+  if (!parse("ropelab passkey --model DIR --lengths 256,512 [--depths 0,0.25,0.5,0.75,1] [--trials N] --out "
+             "FILE.h5 "
              "[--run NAME] [--csv FILE]",
              d, args, vm))
     return 0;
@@ -61,8 +63,8 @@ int run_passkey(const Args& args) {
   const std::string csv = passkey_csv(r);
   if (vm.count("csv")) write_text_file_atomic(vm["csv"].as<std::string>(), csv);
   std::cout << csv;
-  std::cerr << "wrote " << out << ":/eval/" << run << "/passkey" << (vm.count("csv") ? " and " + vm["csv"].as<std::string>() : "")
-            << "\n";
+  std::cerr << "wrote " << out << ":/eval/" << run << "/passkey"
+            << (vm.count("csv") ? " and " + vm["csv"].as<std::string>() : "") << "\n";
   return 0;
 }
 

@@ -17,11 +17,11 @@
 #include "core/io/documents.h"
 #include "core/model/checkpoint.h"
 #include "core/plan/memory_plan.h"
+#include "core/rope/trained_window.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "core/util/output_lock.h"
 #include "core/util/progress.h"
-#include "core/rope/trained_window.h"
 #include "experiments/commands.h"
 #include "experiments/eval_cli.h"
 
@@ -29,7 +29,8 @@ namespace ropelab::cli {
 
 int run_ppl(const Args& args) {
   po::options_description d = model_command_options("ropelab ppl");
-  d.add_options()("data", po::value<std::string>()->required(), "JSONL with \"text\", or plain text (blank-line separated)")(
+  d.add_options()("data", po::value<std::string>()->required(),
+                  "JSONL with \"text\", or plain text (blank-line separated)")(
       "lengths", po::value<std::string>()->required(), "window lengths T, e.g. 256,512,1024")(
       "stride", po::value<int64_t>()->default_value(0), "window start step (0 = T: non-overlapping)")(
       "max-docs", po::value<int64_t>()->default_value(0), "first N documents (0 = all)")(
@@ -38,9 +39,10 @@ int run_ppl(const Args& args) {
       "positions counted as inside (0 = the model's original window)");
   add_eval_run_options(d, "ppl", "the per-length table");
   po::variables_map vm;
-  if (!parse("ropelab ppl --model DIR --data FILE --lengths 256,512 [--stride S] [--max-docs N] --out FILE.h5 "
-             "[--run NAME] [--csv FILE]",
-             d, args, vm))
+  if (!parse(
+          "ropelab ppl --model DIR --data FILE --lengths 256,512 [--stride S] [--max-docs N] --out FILE.h5 "
+          "[--run NAME] [--csv FILE]",
+          d, args, vm))
     return 0;
   PplConfig cfg;
   cfg.lengths = parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
@@ -48,8 +50,8 @@ int run_ppl(const Args& args) {
   cfg.max_windows = vm["max-windows"].as<int64_t>();
   const int64_t max_docs = vm["max-docs"].as<int64_t>();
   check_input(max_docs >= 0, "--max-docs (", max_docs, ") must be >= 0 (0 = all)");
-  check_input(vm["trained-window"].as<int64_t>() >= 0, "--trained-window (", vm["trained-window"].as<int64_t>(),
-              ") must be >= 0");
+  check_input(vm["trained-window"].as<int64_t>() >= 0, "--trained-window (",
+              vm["trained-window"].as<int64_t>(), ") must be >= 0");
   cfg.trained_window = 1;  // validated again once the model is known
   cfg.validate();
   check_lengths_fit_memory(read_checkpoint_config(vm["model"].as<std::string>()), cfg.lengths,
@@ -72,8 +74,8 @@ int run_ppl(const Args& args) {
     const auto ids = tok.encode(doc, /*add_bos=*/true);
     stream.insert(stream.end(), ids.begin(), ids.end());
   }
-  std::cerr << data_path << ": " << docs.size() << " documents, " << stream.size() << " tokens; trained window "
-            << cfg.trained_window << "\n";
+  std::cerr << data_path << ": " << docs.size() << " documents, " << stream.size()
+            << " tokens; trained window " << cfg.trained_window << "\n";
 
   PplRunData data;
   data.trained_window = cfg.trained_window;
@@ -93,8 +95,8 @@ int run_ppl(const Args& args) {
   const std::string csv = ppl_csv(data);
   if (vm.count("csv")) write_text_file_atomic(vm["csv"].as<std::string>(), csv);
   std::cout << csv;
-  std::cerr << "wrote " << out << ":/eval/" << run << "/ppl" << (vm.count("csv") ? " and " + vm["csv"].as<std::string>() : "")
-            << "\n";
+  std::cerr << "wrote " << out << ":/eval/" << run << "/ppl"
+            << (vm.count("csv") ? " and " + vm["csv"].as<std::string>() : "") << "\n";
   return 0;
 }
 

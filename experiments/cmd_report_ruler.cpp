@@ -9,8 +9,9 @@ namespace ropelab {
 int run_report_ruler(const cli::Args& args) {
   cli::po::options_description d("ropelab report ruler");
   cli::add_common_options(d);
-  d.add_options()("run", cli::po::value<std::vector<std::string>>(),
-                  "NAME=DIR (repeatable, or positional): DIR/<length>/summary.csv (or DIR/<length>/pred/summary.csv)")(
+  d.add_options()(
+      "run", cli::po::value<std::vector<std::string>>(),
+      "NAME=DIR (repeatable, or positional): DIR/<length>/summary.csv (or DIR/<length>/pred/summary.csv)")(
       "threshold", cli::po::value<double>()->default_value(85.6),
       "effective-length threshold: RULER's, LLaMA-2-7B's average at 4k")(
       "format", cli::po::value<std::string>()->default_value("md"), "md, latex or csv");
@@ -18,15 +19,16 @@ int run_report_ruler(const cli::Args& args) {
   cli::po::positional_options_description pos;
   pos.add("run", -1);
   cli::po::variables_map vm;
-  if (!cli::parse("ropelab report ruler NAME=DIR... [--threshold 85.6] [--format md|latex|csv] [--out FILE]", d, args,
-                  vm, &pos))
+  if (!cli::parse("ropelab report ruler NAME=DIR... [--threshold 85.6] [--format md|latex|csv] [--out FILE]",
+                  d, args, vm, &pos))
     return 0;
   check_input(vm.count("run") > 0, "report ruler needs at least one NAME=DIR (see --help)");
   const double threshold = vm["threshold"].as<double>();
   check_input(threshold >= 0 && threshold <= 100, "--threshold (", threshold, ") must be in [0, 100]");
   const auto format = analysis::table_format_from_string(vm["format"].as<std::string>());
   std::vector<analysis::RulerRun> runs;
-  for (const auto& spec : vm["run"].as<std::vector<std::string>>()) runs.push_back(analysis::read_ruler_run(spec));
+  for (const auto& spec : vm["run"].as<std::vector<std::string>>())
+    runs.push_back(analysis::read_ruler_run(spec));
   cli::write_table_output(vm, analysis::ruler_table(runs, threshold, format));
   return 0;
 }

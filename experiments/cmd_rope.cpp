@@ -10,8 +10,8 @@
 #include "core/model/checkpoint.h"
 #include "core/rope/geometry.h"
 #include "core/rope/presets.h"
-#include "core/util/error.h"
 #include "core/rope/trained_window.h"
+#include "core/util/error.h"
 #include "experiments/commands.h"
 
 namespace ropelab::cli {
@@ -22,11 +22,14 @@ constexpr double kTwoPi = 6.283185307179586;
 
 int list_methods() {
   std::cout << "frequency schedules (rope_type):\n";
-  for (const auto& e : schedule_registry()) std::cout << "  " << std::left << std::setw(14) << e.name << e.summary << "\n";
+  for (const auto& e : schedule_registry())
+    std::cout << "  " << std::left << std::setw(14) << e.name << e.summary << "\n";
   std::cout << "presets (rope_type):\n";
-  for (const auto& p : preset_registry()) std::cout << "  " << std::left << std::setw(14) << p.name << p.summary << "\n";
+  for (const auto& p : preset_registry())
+    std::cout << "  " << std::left << std::setw(14) << p.name << p.summary << "\n";
   std::cout << "logit-scale policies (logit_scale, composable with every schedule and exempt_layers):\n";
-  for (const auto& e : policy_registry()) std::cout << "  " << std::left << std::setw(14) << e.name << e.summary << "\n";
+  for (const auto& e : policy_registry())
+    std::cout << "  " << std::left << std::setw(14) << e.name << e.summary << "\n";
   std::cout << "post-pass: \"resonance\": true rounds in-window wavelengths to integers (Resonance RoPE)\n";
   return 0;
 }
@@ -57,16 +60,23 @@ void print_geometry(const RopeSpec& spec, const GeometryOptions& o) {
   };
   row("quantity", "this model", "LLaMA-2-7B");
   row("window c", std::to_string(g.window), std::to_string(r.window));
-  row("rotary dim d / base b", std::to_string(g.rotary_dim) + " / " + num(g.base), std::to_string(r.rotary_dim) + " / " + num(r.base));
-  row("pairs completing a full period inside c", pct(g.full_period_pairs, g.pairs), pct(r.full_period_pairs, r.pairs));
-  row("critical dimension d_extra (Liu et al. 2023)", std::to_string(g.critical_dim), std::to_string(r.critical_dim));
+  row("rotary dim d / base b", std::to_string(g.rotary_dim) + " / " + num(g.base),
+      std::to_string(r.rotary_dim) + " / " + num(r.base));
+  row("pairs completing a full period inside c", pct(g.full_period_pairs, g.pairs),
+      pct(r.full_period_pairs, r.pairs));
+  row("critical dimension d_extra (Liu et al. 2023)", std::to_string(g.critical_dim),
+      std::to_string(r.critical_dim));
   row("ABF base b' (--abf-base, default 50 b)", num(g.abf_base), num(r.abf_base));
-  row("ABF extrapolation bound 2pi b'^(d_extra/d)", num(g.abf_bound) + " (" + num(g.abf_bound / double(g.window), 3) + " c)",
+  row("ABF extrapolation bound 2pi b'^(d_extra/d)",
+      num(g.abf_bound) + " (" + num(g.abf_bound / double(g.window), 3) + " c)",
       num(r.abf_bound) + " (" + num(r.abf_bound / double(r.window), 3) + " c)");
   row("YaRN kept/ramped/interpolated (beta " + num(g.beta_fast) + "/" + num(g.beta_slow) + ")",
-      std::to_string(g.yarn_kept) + "/" + std::to_string(g.yarn_ramped) + "/" + std::to_string(g.yarn_interpolated),
-      std::to_string(r.yarn_kept) + "/" + std::to_string(r.yarn_ramped) + "/" + std::to_string(r.yarn_interpolated));
-  row("minimum base for length L (Men et al. 2024)", num(g.min_base) + " (L " + std::to_string(g.target_length) + ")",
+      std::to_string(g.yarn_kept) + "/" + std::to_string(g.yarn_ramped) + "/" +
+          std::to_string(g.yarn_interpolated),
+      std::to_string(r.yarn_kept) + "/" + std::to_string(r.yarn_ramped) + "/" +
+          std::to_string(r.yarn_interpolated));
+  row("minimum base for length L (Men et al. 2024)",
+      num(g.min_base) + " (L " + std::to_string(g.target_length) + ")",
       num(r.min_base) + " (L " + std::to_string(r.target_length) + ")");
 }
 
@@ -74,18 +84,22 @@ void print_geometry(const RopeSpec& spec, const GeometryOptions& o) {
 
 int run_rope(const Args& args) {
   const std::string usage =
-      "usage: ropelab rope show --model DIR [--rope ...] [--positions 1024,4096] [--csv] [--geometry --window C] | "
+      "usage: ropelab rope show --model DIR [--rope ...] [--positions 1024,4096] [--csv] [--geometry "
+      "--window C] | "
       "ropelab rope list";
-  check_input(!args.empty() && (args[0] == "show" || args[0] == "list" || args[0] == "--help" || args[0] == "-h"), usage);
+  check_input(
+      !args.empty() && (args[0] == "show" || args[0] == "list" || args[0] == "--help" || args[0] == "-h"),
+      usage);
   if (args[0] == "list") return list_methods();
   Args rest(args.begin() + (args[0] == "show" ? 1 : 0), args.end());
   po::options_description d("ropelab rope show");
   add_common_options(d);
   d.add_options()("model", po::value<std::string>(), "model directory (its config.json is read)")(
-      "arch", po::value<std::string>(), ("instead of --model: a preset (" + ModelConfig::preset_names() + ")").c_str())(
+      "arch", po::value<std::string>(),
+      ("instead of --model: a preset (" + ModelConfig::preset_names() + ")").c_str())(
       "positions", po::value<std::string>()->default_value("1024,4096,16384"),
-      "0-based query positions at which to show attention_factor and t")(
-      "csv", po::bool_switch(), "CSV instead of a table")(
+      "0-based query positions at which to show attention_factor and t")("csv", po::bool_switch(),
+                                                                         "CSV instead of a table")(
       "geometry", po::bool_switch(), "RoPE geometry at --window beside LLaMA-2-7B at 4k (scale rules)")(
       "window", po::value<int64_t>(), "geometry: the window c (default: the RoPE's original window)")(
       "abf-base", po::value<double>()->default_value(0), "geometry: ABF's new base b' (0 = 50 x base)")(
@@ -101,8 +115,8 @@ int run_rope(const Args& args) {
     cfg = read_checkpoint_config(vm["model"].as<std::string>());
   } else {
     auto p = ModelConfig::preset(vm["arch"].as<std::string>());
-    check_input(p.has_value(), "--arch: unknown preset '", vm["arch"].as<std::string>(), "'; valid: ",
-                ModelConfig::preset_names());
+    check_input(p.has_value(), "--arch: unknown preset '", vm["arch"].as<std::string>(),
+                "'; valid: ", ModelConfig::preset_names());
     cfg = *p;
   }
   auto override_spec = rope_override(vm, cfg);
@@ -141,14 +155,16 @@ int run_rope(const Args& args) {
               << (spec.length_dependent() ? " (this method depends on the length)" : "") << "\n";
     for (const auto& line : spec.schedule->notes(spec)) std::cout << line << "\n";
     std::cout << std::setw(5) << "pair" << std::setw(16) << "inv_freq" << std::setw(16) << "wavelength"
-              << std::setw(12) << "ratio" << "\n";
+              << std::setw(12) << "ratio"
+              << "\n";
   } else {
     std::cout << "pair,inv_freq,wavelength,ratio_to_original\n";
   }
   for (size_t i = 0; i < inv.size(); ++i) {
     double ratio = inv[i] / ref[i];
     if (csv) {
-      std::cout << i << "," << std::setprecision(17) << inv[i] << "," << kTwoPi / inv[i] << "," << ratio << "\n";
+      std::cout << i << "," << std::setprecision(17) << inv[i] << "," << kTwoPi / inv[i] << "," << ratio
+                << "\n";
     } else {
       std::cout << std::setw(5) << i << std::setw(16) << std::setprecision(6) << inv[i] << std::setw(16)
                 << kTwoPi / inv[i] << std::setw(12) << ratio << "\n";
@@ -159,11 +175,12 @@ int run_rope(const Args& args) {
   const double af = spec.attention_factor(seq_len);
   const int64_t scaled_layer = spec.exempt_layers;
   if (csv) {
-    std::cout << "\nposition,attention_factor,logit_multiplier_af2,t_scaled_layers,exempt_layers,total_multiplier\n";
+    std::cout << "\nposition,attention_factor,logit_multiplier_af2,t_scaled_layers,exempt_layers,total_"
+                 "multiplier\n";
     for (int64_t p : positions) {
       const double a = spec.attention_factor(p + 1), t = spec.logit_scale_at(scaled_layer, p);
-      std::cout << p << "," << std::setprecision(17) << a << "," << a * a << "," << t << "," << spec.exempt_layers
-                << "," << a * a * t << "\n";
+      std::cout << p << "," << std::setprecision(17) << a << "," << a * a << "," << t << ","
+                << spec.exempt_layers << "," << a * a * t << "\n";
     }
   } else {
     std::cout << "\nattention_factor " << std::setprecision(6) << af << " (logits x " << af * af << ")\n"
@@ -172,7 +189,8 @@ int run_rope(const Args& args) {
     for (int64_t p : positions)
       std::cout << "  position " << std::setw(8) << p << "  t = " << std::setprecision(6)
                 << spec.logit_scale_at(scaled_layer, p) << "  logits x "
-                << spec.attention_factor(p + 1) * spec.attention_factor(p + 1) * spec.logit_scale_at(scaled_layer, p)
+                << spec.attention_factor(p + 1) * spec.attention_factor(p + 1) *
+                       spec.logit_scale_at(scaled_layer, p)
                 << "\n";
   }
   return 0;

@@ -38,12 +38,14 @@ int ruler_run(const cli::Args& args) {
       "tasks", cli::po::value<std::string>()->default_value("all"),
       "all (every task of the task table that has a manifest in --data-dir) or a comma-separated list")(
       "tokens-to-generate", cli::po::value<std::string>(),
-      "per-task generation budget: task=N[,base_task=N...] or a JSON file {\"task\": N}; overrides --ruler-dir");
+      "per-task generation budget: task=N[,base_task=N...] or a JSON file {\"task\": N}; overrides "
+      "--ruler-dir");
   cli::add_prediction_run_options(d, "ruler");
   cli::po::variables_map vm;
-  if (!cli::parse("ropelab ruler run --model DIR --data-dir RULER_DATA/4096 --out PRED_DIR [--ruler-dir RULER] "
-                  "[--tokens-to-generate task=N,...] [--tasks all] [--shard i/n] [--limit N] [--rope ...]",
-                  d, args, vm))
+  if (!cli::parse(
+          "ropelab ruler run --model DIR --data-dir RULER_DATA/4096 --out PRED_DIR [--ruler-dir RULER] "
+          "[--tokens-to-generate task=N,...] [--tasks all] [--shard i/n] [--limit N] [--rope ...]",
+          d, args, vm))
     return 0;
   const auto table = task_table(vm);
   ruler::RunConfig cfg;
@@ -53,20 +55,23 @@ int ruler_run(const cli::Args& args) {
   if (tasks == "all") {
     for (const auto& t : table.order())
       if (fs::exists(ruler::manifest_path(cfg.data_dir, t))) cfg.tasks.push_back(t);
-    check_input(!cfg.tasks.empty(), "--data-dir ", cfg.data_dir, ": no <task>/validation.jsonl of any RULER task (",
-                table.names(), ")");
+    check_input(!cfg.tasks.empty(), "--data-dir ", cfg.data_dir,
+                ": no <task>/validation.jsonl of any RULER task (", table.names(), ")");
   } else {
     cfg.tasks = ruler::parse_task_list(tasks, table);
   }
-  const auto explicit_tokens = vm.count("tokens-to-generate")
-                                   ? ruler::parse_tokens_to_generate(vm["tokens-to-generate"].as<std::string>())
-                                   : std::map<std::string, int64_t>{};
+  const auto explicit_tokens =
+      vm.count("tokens-to-generate")
+          ? ruler::parse_tokens_to_generate(vm["tokens-to-generate"].as<std::string>())
+          : std::map<std::string, int64_t>{};
   for (const auto& [name, n] : explicit_tokens)
     if (!table.known(name)) ruler::base_task_from_string(name, "--tokens-to-generate");  // task or base name
-  for (const auto& t : cfg.tasks) cfg.tokens_to_generate[t] = ruler::tokens_to_generate_for(t, table, explicit_tokens);
+  for (const auto& t : cfg.tasks)
+    cfg.tokens_to_generate[t] = ruler::tokens_to_generate_for(t, table, explicit_tokens);
   cli::read_prediction_run_options(vm, cfg);
   cfg.validate();
-  for (const auto& t : cfg.tasks) ruler::read_manifest(ruler::manifest_path(cfg.data_dir, t));  // fail before loading
+  for (const auto& t : cfg.tasks)
+    ruler::read_manifest(ruler::manifest_path(cfg.data_dir, t));  // fail before loading
 
   auto model = cli::load_model_from_options(vm);
   const auto tok = open_model_tokenizer(vm["model"].as<std::string>(), model->config.vocab_size, "ruler run");
@@ -75,8 +80,8 @@ int ruler_run(const cli::Args& args) {
   const fs::path out = vm["out"].as<std::string>();
   const auto sum = ruler::run_ruler(model, tok, cfg, out, rec.identity, rec.provenance);
   std::cerr << "wrote " << out.string() << ": " << sum.generated << " predictions generated, " << sum.skipped
-            << " already done" << (cfg.shard.sharded() ? " (merge the shards with `ropelab ruler merge`)" : "")
-            << "\n";
+            << " already done"
+            << (cfg.shard.sharded() ? " (merge the shards with `ropelab ruler merge`)" : "") << "\n";
   return 0;
 }
 
@@ -96,7 +101,8 @@ int ruler_score(const cli::Args& args) {
   char line[256];
   for (const auto& s : scores) {
     std::snprintf(line, sizeof line, "  %-18s %-18s %8s  nulls %s\n", s.task.c_str(),
-                  ruler::to_string(ruler::metric_of(s.base)), ruler::py_float_repr(s.score).c_str(), s.nulls().c_str());
+                  ruler::to_string(ruler::metric_of(s.base)), ruler::py_float_repr(s.score).c_str(),
+                  s.nulls().c_str());
     std::cout << line;
   }
   const std::string name = ruler::summary_file_name(scores);

@@ -20,8 +20,8 @@
 #include "core/eval/passkey.h"
 #include "core/io/h5.h"
 #include "core/model/checkpoint.h"
-#include "core/plan/memory_plan.h"
 #include "core/output/output_file.h"
+#include "core/plan/memory_plan.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "core/util/output_lock.h"
@@ -36,30 +36,34 @@ namespace lb = ropelab::longbench;
 int run_sweep(const Args& args) {
   po::options_description d = model_command_options("ropelab sweep");
   add_longbench_input_options(d);
-  d.add_options()("windows", po::value<std::string>()->required(), "context windows, e.g. 4096,8192,16384,32768")(
+  d.add_options()("windows", po::value<std::string>()->required(),
+                  "context windows, e.g. 4096,8192,16384,32768")(
       "reserve", po::value<int64_t>()->default_value(500),
       "tokens kept free for generation: LongBench max_length = window - reserve (tiny models: e.g. 64)")(
       "out", po::value<std::string>()->required(), "sweep folder (created; resumable)")(
       "tasks", po::value<std::string>()->default_value("paper12"), "paper12, en16, all, or dataset keys")(
       "limit", po::value<int64_t>()->default_value(0), "first N samples of each task (0 = all)")(
       "prefill-chunk", po::value<int64_t>()->default_value(0), "prefill in chunks of N tokens (0 = at once)")(
-      "passkey-trials", po::value<int64_t>()->default_value(0), "passkey trials per window and depth (0 = no passkey)")(
+      "passkey-trials", po::value<int64_t>()->default_value(0),
+      "passkey trials per window and depth (0 = no passkey)")(
       "passkey-depths", po::value<std::string>()->default_value("0,0.25,0.5,0.75,1"), "passkey depths")(
       "seed", po::value<int64_t>()->default_value(0), "passkey key seed")(
-      "overwrite", po::bool_switch(), "start again: delete earlier predictions and passkey results of this sweep");
+      "overwrite", po::bool_switch(),
+      "start again: delete earlier predictions and passkey results of this sweep");
   po::variables_map vm;
-  if (!parse("ropelab sweep --model DIR --windows 256,512,1024 --longbench-dir PATH --out DIR [--reserve 500] "
-             "[--passkey-trials N] [--rope ...]",
-             d, args, vm))
+  if (!parse(
+          "ropelab sweep --model DIR --windows 256,512,1024 --longbench-dir PATH --out DIR [--reserve 500] "
+          "[--passkey-trials N] [--rope ...]",
+          d, args, vm))
     return 0;
   const auto windows = parse_int_list(vm["windows"].as<std::string>(), "--windows");
-  check_lengths_fit_memory(read_checkpoint_config(vm["model"].as<std::string>()), windows, /*all_logits=*/false,
-                           "--windows");
+  check_lengths_fit_memory(read_checkpoint_config(vm["model"].as<std::string>()), windows,
+                           /*all_logits=*/false, "--windows");
   const int64_t reserve = vm["reserve"].as<int64_t>();
   check_input(reserve >= 0, "--reserve (", reserve, ") must be >= 0");
   for (int64_t W : windows)
-    check_input(W - reserve >= 2, "--windows: ", W, " leaves ", W - reserve, " prompt tokens after --reserve ", reserve,
-                " (need >= 2)");
+    check_input(W - reserve >= 2, "--windows: ", W, " leaves ", W - reserve,
+                " prompt tokens after --reserve ", reserve, " (need >= 2)");
   lb::RunConfig base;
   base.tasks = lb::parse_task_set(vm["tasks"].as<std::string>());
   base.limit = vm["limit"].as<int64_t>();
@@ -70,8 +74,8 @@ int run_sweep(const Args& args) {
   pk.lengths = windows;
   pk.depths = parse_double_list(vm["passkey-depths"].as<std::string>(), "--passkey-depths");
   pk.trials = std::max<int64_t>(1, vm["passkey-trials"].as<int64_t>());
-  check_input(vm["passkey-trials"].as<int64_t>() >= 0, "--passkey-trials (", vm["passkey-trials"].as<int64_t>(),
-              ") must be >= 0");
+  check_input(vm["passkey-trials"].as<int64_t>() >= 0, "--passkey-trials (",
+              vm["passkey-trials"].as<int64_t>(), ") must be >= 0");
   check_input(vm["seed"].as<int64_t>() >= 0, "--seed must be >= 0");
   pk.seed = uint64_t(vm["seed"].as<int64_t>());
   pk.prefill_chunk = base.prefill_chunk;
@@ -91,10 +95,12 @@ int run_sweep(const Args& args) {
   prov["created_utc"] = utc_now_iso8601();
   prov["model_json"] = info.model_json;
   prov["options"] = options_json(vm);
-  const nlohmann::json identity = {{"model_path", info.model_path}, {"rope_json", info.rope_json}, {"dtype", info.dtype}};
+  const nlohmann::json identity = {
+      {"model_path", info.model_path}, {"rope_json", info.rope_json}, {"dtype", info.dtype}};
 
-  nlohmann::json summary = {{"windows", windows}, {"reserve", reserve}, {"rope_json", info.rope_json},
-                            {"model_path", info.model_path}, {"provenance", prov}, {"longbench", nlohmann::json::object()}};
+  nlohmann::json summary = {{"windows", windows},          {"reserve", reserve},
+                            {"rope_json", info.rope_json}, {"model_path", info.model_path},
+                            {"provenance", prov},          {"longbench", nlohmann::json::object()}};
   for (int64_t W : windows) {
     lb::RunConfig cfg = base;
     cfg.max_length = W - reserve;
@@ -110,7 +116,8 @@ int run_sweep(const Args& args) {
     const auto agg = lb::aggregate_scores(scores);
     nlohmann::json row = {{"result", (dir / "result.json").string()}, {"scores", scores}};
     row["paper_macro"] = agg.paper_macro ? nlohmann::json(*agg.paper_macro) : nlohmann::json();
-    row["longbench_en_avg"] = agg.longbench_en.value ? nlohmann::json(*agg.longbench_en.value) : nlohmann::json();
+    row["longbench_en_avg"] =
+        agg.longbench_en.value ? nlohmann::json(*agg.longbench_en.value) : nlohmann::json();
     summary["longbench"][std::to_string(W)] = row;
     std::cerr << "window " << W << ": " << lb::kPaperMacroLabel << " "
               << (agg.paper_macro ? std::to_string(*agg.paper_macro) : "n/a (not all 12 tasks)") << "\n";
@@ -127,7 +134,8 @@ int run_sweep(const Args& args) {
       write_passkey_run(h5path, "sweep", info, r, /*overwrite=*/true);
       write_text_file_atomic(out / "passkey.csv", passkey_csv(r));
     }
-    summary["passkey"] = {{"h5", h5path}, {"run", "/eval/sweep/passkey"}, {"csv", (out / "passkey.csv").string()}};
+    summary["passkey"] = {
+        {"h5", h5path}, {"run", "/eval/sweep/passkey"}, {"csv", (out / "passkey.csv").string()}};
   }
   write_text_file_atomic(out / "sweep.json", summary.dump(2) + "\n");
   std::cout << "window," << lb::kPaperMacroLabel << "," << lb::kLongBenchEnAvgLabel << "\n";

@@ -7,8 +7,8 @@
 #include "core/text/tokenizer.h"
 #include "core/train/sharegpt.h"
 #include "core/util/error.h"
-#include "core/util/numbers.h"
 #include "core/util/files.h"
+#include "core/util/numbers.h"
 #include "experiments/commands.h"
 
 namespace ropelab::cli {
@@ -18,7 +18,8 @@ namespace {
 int train(const Args& args) {
   po::options_description d("ropelab tokenizer train");
   add_common_options(d);
-  d.add_options()("input", po::value<std::vector<std::string>>()->multitoken()->required(), "text files (one sentence per line) or JSON Lines with a \"text\" field (*.jsonl)")(
+  d.add_options()("input", po::value<std::vector<std::string>>()->multitoken()->required(),
+                  "text files (one sentence per line) or JSON Lines with a \"text\" field (*.jsonl)")(
       "out", po::value<std::string>()->required(), "output path, e.g. DIR/tokenizer.model")(
       "vocab-size", po::value<int>()->default_value(2048), "vocabulary size")(
       "model-type", po::value<std::string>()->default_value("bpe"), "bpe or unigram")(
@@ -40,7 +41,8 @@ int train(const Args& args) {
     if (std::filesystem::path(in).extension() != ".jsonl") continue;
     std::string text;
     for (const auto& doc : read_documents(in)) text += doc + "\n";
-    converted.push_back(std::filesystem::path(o.output_model).string() + ".input-" + std::to_string(converted.size()) + ".txt");
+    converted.push_back(std::filesystem::path(o.output_model).string() + ".input-" +
+                        std::to_string(converted.size()) + ".txt");
     write_text_file_atomic(converted.back(), text);
     in = converted.back().string();
   }
@@ -58,7 +60,8 @@ int train(const Args& args) {
 }
 
 Tokenizer open_tokenizer_or_model(const po::variables_map& vm) {
-  check_input(vm.count("tokenizer") + vm.count("model") == 1, "give exactly one of --tokenizer FILE or --model DIR");
+  check_input(vm.count("tokenizer") + vm.count("model") == 1,
+              "give exactly one of --tokenizer FILE or --model DIR");
   if (vm.count("tokenizer")) return Tokenizer(vm["tokenizer"].as<std::string>());
   return Tokenizer(tokenizer_path_in(vm["model"].as<std::string>(), "tokenizer"));
 }
@@ -66,8 +69,8 @@ Tokenizer open_tokenizer_or_model(const po::variables_map& vm) {
 int encode(const Args& args) {
   po::options_description d("ropelab tokenizer encode");
   add_common_options(d);
-  d.add_options()("tokenizer", po::value<std::string>(), "tokenizer.model")("model", po::value<std::string>(),
-                                                                         "model directory with tokenizer.model")(
+  d.add_options()("tokenizer", po::value<std::string>(), "tokenizer.model")(
+      "model", po::value<std::string>(), "model directory with tokenizer.model")(
       "text", po::value<std::string>(), "text to encode (default: standard input)")(
       "bos", po::bool_switch(), "prepend BOS")("eos", po::bool_switch(), "append EOS")(
       "pieces", po::bool_switch(), "print pieces instead of ids");
@@ -92,8 +95,8 @@ int encode(const Args& args) {
 int decode(const Args& args) {
   po::options_description d("ropelab tokenizer decode");
   add_common_options(d);
-  d.add_options()("tokenizer", po::value<std::string>(), "tokenizer.model")("model", po::value<std::string>(),
-                                                                         "model directory with tokenizer.model")(
+  d.add_options()("tokenizer", po::value<std::string>(), "tokenizer.model")(
+      "model", po::value<std::string>(), "model directory with tokenizer.model")(
       "ids", po::value<std::string>(), "whitespace-separated ids (default: standard input)");
   po::variables_map vm;
   if (!parse("ropelab tokenizer decode --tokenizer FILE --ids '1 2 3'", d, args, vm)) return 0;
@@ -118,7 +121,6 @@ int decode(const Args& args) {
   return 0;
 }
 
-
 // The token ids fine-tuning trains on: each ShareGPT conversation in the LLaMA-2 chat format
 // (core/text/chat_template.h), one JSON line {"id", "ids", "assistant"} per conversation, where
 // "assistant" is the loss mask (1 = an answer token or its EOS). For comparisons with other
@@ -126,8 +128,8 @@ int decode(const Args& args) {
 int chat(const Args& args) {
   po::options_description d("ropelab tokenizer chat");
   add_common_options(d);
-  d.add_options()("tokenizer", po::value<std::string>(), "tokenizer.model")("model", po::value<std::string>(),
-                                                                         "model directory with tokenizer.model")(
+  d.add_options()("tokenizer", po::value<std::string>(), "tokenizer.model")(
+      "model", po::value<std::string>(), "model directory with tokenizer.model")(
       "data", po::value<std::string>()->required(), "ShareGPT conversations (JSON array or JSON Lines)");
   po::variables_map vm;
   if (!parse("ropelab tokenizer chat --tokenizer FILE --data sharegpt.json", d, args, vm)) return 0;
@@ -144,7 +146,8 @@ int chat(const Args& args) {
 }  // namespace
 
 int run_tokenizer(const Args& args) {
-  return dispatch_action("tokenizer", args, {{"train", train}, {"encode", encode}, {"decode", decode}, {"chat", chat}});
+  return dispatch_action("tokenizer", args,
+                         {{"train", train}, {"encode", encode}, {"decode", decode}, {"chat", chat}});
 }
 
 }  // namespace ropelab::cli

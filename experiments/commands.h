@@ -1,6 +1,7 @@
 // Every `ropelab` subcommand, one function each (one file each in experiments/).
 #pragma once
 #include <functional>
+
 #include "experiments/cli.h"
 
 namespace ropelab::cli {

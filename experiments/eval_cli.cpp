@@ -26,8 +26,8 @@ std::string locate(const po::variables_map& vm, const std::string& option, const
   const fs::path dir = vm["longbench-dir"].as<std::string>();
   for (const auto& p : {dir / "config" / name, dir / name})
     if (fs::is_regular_file(p)) return p.string();
-  fail_input((dir / name).string(), ": not found (nor ", (dir / "config" / name).string(), "); copy LongBench's config/",
-             name, " there or give --", option);
+  fail_input((dir / name).string(), ": not found (nor ", (dir / "config" / name).string(),
+             "); copy LongBench's config/", name, " there or give --", option);
 }
 
 }  // namespace
@@ -50,7 +50,9 @@ LongBenchInputs resolve_longbench_inputs(const po::variables_map& vm) {
                                              locate(vm, "maxlen-config", "dataset2maxlen.json"));
   auto note = [](const std::string& path, const std::string& sha, const char* official) {
     std::cerr << path << ": sha256 " << sha.substr(0, 12) << "… "
-              << (sha == official ? "(LongBench's official file)" : "(differs from LongBench's official file)") << "\n";
+              << (sha == official ? "(LongBench's official file)"
+                                  : "(differs from LongBench's official file)")
+              << "\n";
   };
   note(in.prompts.prompt_path, in.prompts.prompt_sha256, kOfficialPromptSha);
   note(in.prompts.maxlen_path, in.prompts.maxlen_sha256, kOfficialMaxlenSha);
@@ -61,11 +63,16 @@ nlohmann::json options_json(const po::variables_map& vm) {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [k, v] : vm) {
     const auto& a = v.value();
-    if (a.type() == typeid(std::string)) j[k] = boost::any_cast<std::string>(a);
-    else if (a.type() == typeid(int64_t)) j[k] = boost::any_cast<int64_t>(a);
-    else if (a.type() == typeid(int)) j[k] = boost::any_cast<int>(a);
-    else if (a.type() == typeid(double)) j[k] = boost::any_cast<double>(a);
-    else if (a.type() == typeid(bool)) j[k] = boost::any_cast<bool>(a);
+    if (a.type() == typeid(std::string))
+      j[k] = boost::any_cast<std::string>(a);
+    else if (a.type() == typeid(int64_t))
+      j[k] = boost::any_cast<int64_t>(a);
+    else if (a.type() == typeid(int))
+      j[k] = boost::any_cast<int>(a);
+    else if (a.type() == typeid(double))
+      j[k] = boost::any_cast<double>(a);
+    else if (a.type() == typeid(bool))
+      j[k] = boost::any_cast<bool>(a);
   }
   return j;
 }
@@ -96,16 +103,20 @@ PredictionRecord prediction_record(const po::variables_map& vm, const LlamaForCa
 void add_prediction_run_options(po::options_description& d, const std::string& command) {
   d.add_options()("out", po::value<std::string>()->required(), "prediction folder PRED_DIR (created)")(
       "shard", po::value<std::string>()->default_value("0/1"),
-      ("i/n: this process does samples k with k % n == i, into <task>.shard-i-of-n.part (merge with " + command +
-       " merge)").c_str())("limit", po::value<int64_t>()->default_value(0), "first N samples of each task (0 = all)")(
-      "prefill-chunk", po::value<int64_t>()->default_value(0), "prefill the prompt in chunks of N tokens (0 = at once)")(
+      ("i/n: this process does samples k with k % n == i, into <task>.shard-i-of-n.part (merge with " +
+       command + " merge)")
+          .c_str())("limit", po::value<int64_t>()->default_value(0),
+                    "first N samples of each task (0 = all)")(
+      "prefill-chunk", po::value<int64_t>()->default_value(0),
+      "prefill the prompt in chunks of N tokens (0 = at once)")(
       "overwrite", po::bool_switch(), "delete the selected tasks' existing predictions and start again");
 }
 
 int run_prediction_merge(const std::string& command, const Args& args) {
   po::options_description d("ropelab " + command + " merge");
   add_common_options(d);
-  d.add_options()("pred-dir", po::value<std::string>()->required(), ("folder written by " + command + " run --shard i/n").c_str())(
+  d.add_options()("pred-dir", po::value<std::string>()->required(),
+                  ("folder written by " + command + " run --shard i/n").c_str())(
       "shards", po::value<int64_t>()->required(), "n, the number of shards")(
       "overwrite", po::bool_switch(), "replace existing <task>.jsonl files");
   po::variables_map vm;

@@ -1,9 +1,8 @@
 // Pieces shared by the evaluation subcommands (longbench run, passkey, ppl, sweep): locating the
 // user's LongBench files, the provenance of an evaluation run, the model's tokenizer, CSV output.
 #pragma once
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/eval/eval_output.h"
 #include "core/eval/longbench/prompt.h"
@@ -51,7 +50,5 @@ int run_prediction_merge(const std::string& command, const Args& args);
 // A report table to --out FILE (atomically; refused when present without --overwrite) or stdout.
 void add_table_output_options(po::options_description& d);
 void write_table_output(const po::variables_map& vm, const std::string& table);
-
-
 
 }  // namespace ropelab::cli

@@ -17,17 +17,14 @@ std::set<std::string>& noted() {
 // Fields whose option is not the field's name with '_' -> '-'.
 const std::map<std::string, std::string>& renamed() {
   static const std::map<std::string, std::string> m = {
-      {"max_steps", "steps"},              // TrainConfig
-      {"warmup_steps", "warmup"},          // TrainConfig, LrSchedule
-      {"resume_from", "resume"},           // TrainOutput
-      {"adamw.beta1", "adam-beta1"},       // TrainConfig::adamw
-      {"adamw.beta2", "adam-beta2"},
-      {"adamw.eps", "adam-eps"},
-      {"adamw.weight_decay", "weight-decay"},
-      {"timeout", "dist-timeout"},         // DistConfig
-      {"seq_len", "max-length"},           // PlanConfig
-      {"zero_stage", "zero"},
-      {"inputs", "input"},                 // TokenizerTrainOptions
+      {"max_steps", "steps"},         // TrainConfig
+      {"warmup_steps", "warmup"},     // TrainConfig, LrSchedule
+      {"resume_from", "resume"},      // TrainOutput
+      {"adamw.beta1", "adam-beta1"},  // TrainConfig::adamw
+      {"adamw.beta2", "adam-beta2"}, {"adamw.eps", "adam-eps"}, {"adamw.weight_decay", "weight-decay"},
+      {"timeout", "dist-timeout"},                         // DistConfig
+      {"seq_len", "max-length"},                           // PlanConfig
+      {"zero_stage", "zero"},        {"inputs", "input"},  // TokenizerTrainOptions
       {"output_model", "out"},
   };
   return m;

@@ -5,7 +5,6 @@
 // is the field with '_' -> '-', except for the fields listed in field_flags.cpp.
 #pragma once
 #include <boost/program_options/options_description.hpp>
-
 #include <string>
 
 namespace ropelab::cli {

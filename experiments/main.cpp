@@ -3,11 +3,10 @@
 #include <ATen/Parallel.h>
 #include <c10/util/Exception.h>
 
-#include <thread>
-
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <thread>
 
 #include "core/util/error.h"
 #include "core/util/version.h"
@@ -29,27 +28,38 @@ const std::map<std::string, Command>& commands() {
       {"info", {run_info, "print a model's config, parameter count, dtype and tensors"}},
       {"generate", {run_generate, "generate text (greedy, temperature, top-p), streamed"}},
       {"tokenizer", {run_tokenizer, "train | encode | decode | chat with a SentencePiece model"}},
-      {"forward", {run_forward, "one token sequence through the model -> logits, logit scale, inv_freq (HDF5)"}},
+      {"forward",
+       {run_forward, "one token sequence through the model -> logits, logit scale, inv_freq (HDF5)"}},
       {"rope", {run_rope, "rope show: what a RoPE method does to every frequency pair"}},
       {"entropy", {run_entropy, "attention entropy per layer, head and position over documents (HDF5)"}},
-      {"finetune", {run_finetune, "supervised fine-tuning on ShareGPT conversations (resumable, data parallel)"}},
+      {"finetune",
+       {run_finetune, "supervised fine-tuning on ShareGPT conversations (resumable, data parallel)"}},
       {"pretrain", {run_pretrain, "causal-LM pre-training from documents (same trainer as finetune)"}},
-      {"plan", {run_plan, "training memory per rank: weights, optimizer state, gradients, activations; fits?"}},
+      {"plan",
+       {run_plan, "training memory per rank: weights, optimizer state, gradients, activations; fits?"}},
       {"bench", {run_bench, "benchmarks: bench forward | entropy | train | hf"}},
       {"data", {run_data, "data split | pretrain | conversations | longbench: synthetic data (mini study)"}},
-      {"longbench", {run_longbench, "longbench run | merge | score: predictions (resumable, sharded) and the official scorer"}},
+      {"longbench",
+       {run_longbench,
+        "longbench run | merge | score: predictions (resumable, sharded) and the official scorer"}},
       {"passkey", {run_passkey, "passkey retrieval accuracy per length x depth (HDF5, CSV)"}},
-      {"ppl", {run_ppl, "sliding-window perplexity, inside / beyond the trained window, per position (HDF5, CSV)"}},
+      {"ppl",
+       {run_ppl, "sliding-window perplexity, inside / beyond the trained window, per position (HDF5, CSV)"}},
       {"sweep", {run_sweep, "LongBench (+ passkey) of one model at several context windows"}},
-      {"report", {run_report, "report longbench | entropy | ruler: tables from result.json / entropy / RULER summaries"}},
-      {"ruler", {run_ruler, "ruler run | merge | score: RULER predictions (resumable, sharded) and evaluate.py's scorer"}},
+      {"report",
+       {run_report,
+        "report longbench | entropy | ruler: tables from result.json / entropy / RULER summaries"}},
+      {"ruler",
+       {run_ruler,
+        "ruler run | merge | score: RULER predictions (resumable, sharded) and evaluate.py's scorer"}},
   };
   return table;
 }
 
 void usage(std::ostream& os) {
   os << "usage: ropelab <command> [options]   (ropelab <command> --help for options)\n\ncommands:\n";
-  for (const auto& [name, c] : commands()) os << "  " << name << std::string(12 - name.size(), ' ') << c.summary << "\n";
+  for (const auto& [name, c] : commands())
+    os << "  " << name << std::string(12 - name.size(), ' ') << c.summary << "\n";
   os << "\n  --version   toolkit, git SHA, LibTorch, CUDA, BLAS, threads\n";
 }
 

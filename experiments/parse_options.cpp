@@ -44,14 +44,22 @@ int64_t parse_byte_size(const std::string& s, const std::string& option) {
   const auto v = parse_double(std::string_view(s).substr(0, split));
   check_input(v.has_value(), option, ": cannot parse size '", s, "' (examples: 2GB, 500MB, 1048576)");
   double mult = 1;
-  if (unit == "" || unit == "B") mult = 1;
-  else if (unit == "KB" || unit == "K") mult = 1e3;
-  else if (unit == "MB" || unit == "M") mult = 1e6;
-  else if (unit == "GB" || unit == "G") mult = 1e9;
-  else if (unit == "KiB") mult = 1024;
-  else if (unit == "MiB") mult = 1024.0 * 1024;
-  else if (unit == "GiB") mult = 1024.0 * 1024 * 1024;
-  else fail_input(option, ": unknown unit '", unit, "' (B, KB, MB, GB, KiB, MiB, GiB)");
+  if (unit == "" || unit == "B")
+    mult = 1;
+  else if (unit == "KB" || unit == "K")
+    mult = 1e3;
+  else if (unit == "MB" || unit == "M")
+    mult = 1e6;
+  else if (unit == "GB" || unit == "G")
+    mult = 1e9;
+  else if (unit == "KiB")
+    mult = 1024;
+  else if (unit == "MiB")
+    mult = 1024.0 * 1024;
+  else if (unit == "GiB")
+    mult = 1024.0 * 1024 * 1024;
+  else
+    fail_input(option, ": unknown unit '", unit, "' (B, KB, MB, GB, KiB, MiB, GiB)");
   check_input(*v >= 0, option, ": size must be >= 0");
   const double bytes = *v * mult;
   // 2^62: far beyond any memory, and exactly representable, so the conversion below is defined.

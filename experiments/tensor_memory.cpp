@@ -28,7 +28,8 @@ std::mutex& blocks_mutex() {
   return mu;
 }
 std::unordered_map<void*, CountedBlock>& blocks() {
-  static auto* map = new std::unordered_map<void*, CountedBlock>();  // never destroyed: tensors outlive statics
+  static auto* map =
+      new std::unordered_map<void*, CountedBlock>();  // never destroyed: tensors outlive statics
   return *map;
 }
 

@@ -1,10 +1,10 @@
 #include "experiments/train_cli.h"
 
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -36,10 +36,12 @@ namespace ropelab::cli {
 namespace fs = std::filesystem;
 
 void add_train_options(po::options_description& d) {
-  d.add_options()("out", po::value<std::string>()->required(), "output model directory (HF layout) + train.h5")(
+  d.add_options()("out", po::value<std::string>()->required(),
+                  "output model directory (HF layout) + train.h5")(
       "run", po::value<std::string>(), "run name in train.h5 (default: the output directory's name)")(
       "overwrite", po::bool_switch(), "replace an existing output directory")(
-      "resume", po::value<std::string>(), "continue from the newest checkpoint in DIR (an output or step-N dir)")(
+      "resume", po::value<std::string>(),
+      "continue from the newest checkpoint in DIR (an output or step-N dir)")(
       "epochs", po::value<int64_t>()->default_value(2), "passes over the data")(
       "steps", po::value<int64_t>()->default_value(0), "exact number of optimizer steps (0 = from --epochs)")(
       "global-batch", po::value<int64_t>()->default_value(32), "examples per optimizer step (all ranks)")(
@@ -54,8 +56,9 @@ void add_train_options(po::options_description& d) {
       "clip-grad-norm", po::value<double>()->default_value(1.0), "global gradient-norm clip (0 = off)")(
       "checkpoint-layers", po::bool_switch(), "recompute each layer in backward (activation checkpointing)")(
       "zero", po::value<int>()->default_value(0),
-      "ZeRO stage: 0 replicated state, 1 shard fp32 master + AdamW moments over the ranks, 2 also the gradients")(
-      "save-every", po::value<int64_t>()->default_value(0), "keep a resumable state every N steps (0 = never)")(
+      "ZeRO stage: 0 replicated state, 1 shard fp32 master + AdamW moments over the ranks, 2 also the "
+      "gradients")("save-every", po::value<int64_t>()->default_value(0),
+                   "keep a resumable state every N steps (0 = never)")(
       "keep-checkpoints", po::value<int>()->default_value(1), "resumable states kept on disk")(
       "seed", po::value<uint64_t>()->default_value(0), "data order (and --samples draw)")(
       "nproc", po::value<int>()->default_value(1), "start N local data-parallel workers (Gloo/NCCL)")(
@@ -110,7 +113,6 @@ int free_local_port() {
   ::close(s);
   return port;
 }
-
 
 }  // namespace
 
@@ -172,7 +174,8 @@ int launch_local_workers(const std::string& command, const Args& args, int n, in
     if (code != 0 && first_failure == 0) {
       first_failure = code;
       for (size_t i = 0; i < pids.size(); ++i) {
-        if (pids[i] == p) std::cerr << "worker " << i << " exited with code " << code << "; stopping the others\n";
+        if (pids[i] == p)
+          std::cerr << "worker " << i << " exited with code " << code << "; stopping the others\n";
       }
       for (pid_t q : pids)
         if (q != p) ::kill(q, SIGTERM);
@@ -217,9 +220,11 @@ std::unique_ptr<OutputLock> prepare_output_dir(const po::variables_map& vm, int 
   if (resume) {
     // Killed before its first checkpoint: nothing to continue from, so the run starts over (what
     // it had logged is for steps that will be redone).
-    const bool resume_is_out = fs::weakly_canonical(vm["resume"].as<std::string>()) == fs::weakly_canonical(out);
+    const bool resume_is_out =
+        fs::weakly_canonical(vm["resume"].as<std::string>()) == fs::weakly_canonical(out);
     if (resume_is_out && !ckpt && rank == 0) {
-      std::cerr << "--resume " << out.string() << ": no checkpoint yet (stopped before the first); starting over\n";
+      std::cerr << "--resume " << out.string()
+                << ": no checkpoint yet (stopped before the first); starting over\n";
       fs::remove_all(out);
     }
     return lock;
@@ -305,19 +310,23 @@ int run_train_job(const po::variables_map& vm, LlamaForCausalLM& model, TrainJob
   }
   o.finalize = [&] {
     save_final_model(model, out, model_dir);
-    std::cerr << "saved " << out.string() << " (config.json with rope " << model->config.rope.to_json().dump() << ")\n";
+    std::cerr << "saved " << out.string() << " (config.json with rope " << model->config.rope.to_json().dump()
+              << ")\n";
   };
 
   auto on_step = [&](const StepReport& r) {
     if (!main_rank) return;
     const int width = 20, filled = int(width * r.step / std::max<int64_t>(1, r.total_steps));
-    const double eta = r.elapsed_s / double(std::max<int64_t>(1, r.steps_this_run)) * double(r.total_steps - r.step);
+    const double eta =
+        r.elapsed_s / double(std::max<int64_t>(1, r.steps_this_run)) * double(r.total_steps - r.step);
     char line[320];
-    std::snprintf(line, sizeof line,
-                  "[%s%s] step %lld/%lld | loss %.4f | lr %.3g | grad norm %.3g | %.0f tok/s | elapsed %s | ETA %s\n",
-                  std::string(size_t(filled), '=').c_str(), std::string(size_t(width - filled), ' ').c_str(),
-                  static_cast<long long>(r.step), static_cast<long long>(r.total_steps), r.record.loss, r.record.lr,
-                  r.record.grad_norm, r.record.tokens_per_s, format_duration(r.elapsed_s).c_str(), format_duration(eta).c_str());
+    std::snprintf(
+        line, sizeof line,
+        "[%s%s] step %lld/%lld | loss %.4f | lr %.3g | grad norm %.3g | %.0f tok/s | elapsed %s | ETA %s\n",
+        std::string(size_t(filled), '=').c_str(), std::string(size_t(width - filled), ' ').c_str(),
+        static_cast<long long>(r.step), static_cast<long long>(r.total_steps), r.record.loss, r.record.lr,
+        r.record.grad_norm, r.record.tokens_per_s, format_duration(r.elapsed_s).c_str(),
+        format_duration(eta).c_str());
     std::cerr << line << std::flush;
   };
   try {

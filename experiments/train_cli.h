@@ -9,13 +9,12 @@
 #pragma once
 #include <memory>
 #include <optional>
-
-#include "core/util/output_lock.h"
 #include <string>
 #include <vector>
 
 #include "core/train/sft_examples.h"
 #include "core/train/trainer.h"
+#include "core/util/output_lock.h"
 #include "experiments/cli.h"
 
 namespace ropelab::cli {
@@ -49,10 +48,10 @@ TrainStart start_training_command(const std::string& command, const std::string&
                                   const po::options_description& d, const Args& args, po::variables_map& vm);
 
 struct TrainJob {
-  std::string kind;                 // "finetune" | "pretrain"
+  std::string kind;  // "finetune" | "pretrain"
   std::vector<TrainExample> examples;
   std::string data_path;
-  nlohmann::json data_summary;      // counts printed and stored in the log
+  nlohmann::json data_summary;  // counts printed and stored in the log
 };
 
 // Runs the job on the model from --model; writes OUT. Returns the exit code.

@@ -1,5 +1,3 @@
-#include "fuzz/fuzz_target.h"
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -9,6 +7,7 @@
 #include <typeinfo>
 
 #include "core/util/error.h"
+#include "fuzz/fuzz_target.h"
 
 namespace ropelab::fuzz {
 

@@ -59,8 +59,7 @@ Choice choose(std::string_view input, unsigned n);
 
 #define ROPELAB_FUZZ_CAT2(a, b) a##b
 #define ROPELAB_FUZZ_CAT(a, b) ROPELAB_FUZZ_CAT2(a, b)
-#define ROPELAB_FUZZ_TARGET(NAME)                                                              \
-  static void ROPELAB_FUZZ_CAT(fuzz_, NAME)(std::string_view input);                            \
-  static ::ropelab::fuzz::Register ROPELAB_FUZZ_CAT(register_, NAME)(#NAME,                    \
-                                                                     ROPELAB_FUZZ_CAT(fuzz_, NAME)); \
+#define ROPELAB_FUZZ_TARGET(NAME)                                                                           \
+  static void ROPELAB_FUZZ_CAT(fuzz_, NAME)(std::string_view input);                                        \
+  static ::ropelab::fuzz::Register ROPELAB_FUZZ_CAT(register_, NAME)(#NAME, ROPELAB_FUZZ_CAT(fuzz_, NAME)); \
   static void ROPELAB_FUZZ_CAT(fuzz_, NAME)(std::string_view input)

@@ -3,9 +3,8 @@
 #pragma once
 #include <cmath>
 #include <functional>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/config/model_config.h"
 #include "core/rope/rope_spec.h"
@@ -33,8 +32,13 @@ inline std::string input_error_of(const std::function<void()>& f) {
 
 // A micro model's config.json (head dim 16, window 32).
 inline nlohmann::json micro_config_json() {
-  return {{"vocab_size", 97}, {"hidden_size", 64}, {"intermediate_size", 96}, {"num_hidden_layers", 4},
-          {"num_attention_heads", 4}, {"num_key_value_heads", 2}, {"max_position_embeddings", 32},
+  return {{"vocab_size", 97},
+          {"hidden_size", 64},
+          {"intermediate_size", 96},
+          {"num_hidden_layers", 4},
+          {"num_attention_heads", 4},
+          {"num_key_value_heads", 2},
+          {"max_position_embeddings", 32},
           {"rms_norm_eps", 1e-5}};
 }
 

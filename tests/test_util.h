@@ -1,12 +1,12 @@
 // Helpers shared by tests: temporary directories, running the CLI, tiny model configs.
 #pragma once
+#include <gtest/gtest.h>
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <random>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "core/config/model_config.h"
 #include "core/util/error.h"
@@ -67,8 +67,9 @@ inline CommandResult run_cli(const std::string& args) {
 // prints). Use as EXPECT_TRUE(refused_with(r, "--lengths")).
 inline ::testing::AssertionResult refused_with(const CommandResult& r, const std::string& message) {
   if (r.exit_code == 2 && r.output.find(message) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "exit code " << r.exit_code << " (want 2); looked for \"" << message
-                                       << "\" in:\n" << r.output;
+  return ::testing::AssertionFailure()
+         << "exit code " << r.exit_code << " (want 2); looked for \"" << message << "\" in:\n"
+         << r.output;
 }
 
 // A very small LLaMA config for fast tests (kv_heads < heads gives GQA).

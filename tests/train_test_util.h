@@ -4,9 +4,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/text/tokenizer.h"
 #include "test_util.h"
@@ -37,8 +36,9 @@ inline nlohmann::json sharegpt_record(int i, int turns) {
   if (i % 3 == 0) conv.push_back({{"from", "system"}, {"value", "You answer briefly."}});
   for (int t = 0; t < turns; ++t) {
     std::string key = kWords[(i + t) % 8], val = kWords[(i * 3 + t * 5 + 1) % 8];
-    conv.push_back({{"from", "human"},
-                    {"value", "The " + key + " word is " + val + ". Remember it well. What is the " + key + " word?"}});
+    conv.push_back(
+        {{"from", "human"},
+         {"value", "The " + key + " word is " + val + ". Remember it well. What is the " + key + " word?"}});
     conv.push_back({{"from", "gpt"}, {"value", "The " + key + " word is " + val + "."}});
   }
   return {{"id", "conv-" + std::to_string(i)}, {"conversations", conv}};
@@ -52,15 +52,21 @@ inline void write_sharegpt(const std::string& path, int n, int turns = 2) {
 
 // `ropelab init` of a micro LLaMA (hidden 64, 2 layers, window 64) with the shared tokenizer.
 inline std::string make_micro_model_dir(const TempDir& tmp, const std::string& name = "base") {
-  nlohmann::json cfg = {{"architectures", {"LlamaForCausalLM"}}, {"model_type", "llama"},
-                        {"vocab_size", 600},                     {"hidden_size", 64},
-                        {"intermediate_size", 128},              {"num_hidden_layers", 2},
-                        {"num_attention_heads", 4},              {"num_key_value_heads", 2},
-                        {"max_position_embeddings", 64},         {"rms_norm_eps", 1e-5},
-                        {"rope_theta", 10000.0},                 {"torch_dtype", "float32"}};
+  nlohmann::json cfg = {{"architectures", {"LlamaForCausalLM"}},
+                        {"model_type", "llama"},
+                        {"vocab_size", 600},
+                        {"hidden_size", 64},
+                        {"intermediate_size", 128},
+                        {"num_hidden_layers", 2},
+                        {"num_attention_heads", 4},
+                        {"num_key_value_heads", 2},
+                        {"max_position_embeddings", 64},
+                        {"rms_norm_eps", 1e-5},
+                        {"rope_theta", 10000.0},
+                        {"torch_dtype", "float32"}};
   std::ofstream(tmp / (name + ".json")) << cfg.dump();
-  auto r = run_cli("init --config " + (tmp / (name + ".json")) + " --seed 1 --tokenizer " + shared_tokenizer_path() +
-                   " --out " + (tmp / name));
+  auto r = run_cli("init --config " + (tmp / (name + ".json")) + " --seed 1 --tokenizer " +
+                   shared_tokenizer_path() + " --out " + (tmp / name));
   if (r.exit_code != 0) throw std::runtime_error("init failed: " + r.output);
   return tmp / name;
 }

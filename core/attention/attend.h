@@ -20,15 +20,15 @@
 namespace ropelab {
 
 struct AttendOptions {
-  bool want_entropy = false;            // fill AttendResult::entropy
-  std::vector<int64_t> probe_rows;      // query indices (0..Tq-1) whose probability rows to return
-  int64_t block_rows = 0;               // query rows per block; 0 = choose from a memory budget
+  bool want_entropy = false;        // fill AttendResult::entropy
+  std::vector<int64_t> probe_rows;  // query indices (0..Tq-1) whose probability rows to return
+  int64_t block_rows = 0;           // query rows per block; 0 = choose from a memory budget
 };
 
 struct AttendResult {
-  torch::Tensor out;                    // (B, H, Tq, D) compute dtype
-  torch::Tensor entropy;                // (B, H, Tq) float32, when asked
-  std::vector<torch::Tensor> probes;    // each (B, H, Tk) float32, in probe_rows order
+  torch::Tensor out;                  // (B, H, Tq, D) compute dtype
+  torch::Tensor entropy;              // (B, H, Tq) float32, when asked
+  std::vector<torch::Tensor> probes;  // each (B, H, Tk) float32, in probe_rows order
 };
 
 // q: (B, H, Tq, D); k, v: (B, Hkv, Tk, D) with H % Hkv == 0 (grouped-query attention).
@@ -36,8 +36,8 @@ struct AttendResult {
 // k_pos[j] <= q_pos[i]. k_pos must be ascending (it is for any cache + new tokens).
 // row_scale: (Tq,) float32 — the full multiplier of q·kᵀ per query (t / √d · ...).
 AttendResult attend(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                    const torch::Tensor& q_pos, const torch::Tensor& k_pos,
-                    const torch::Tensor& row_scale, const AttendOptions& opts = {});
+                    const torch::Tensor& q_pos, const torch::Tensor& k_pos, const torch::Tensor& row_scale,
+                    const AttendOptions& opts = {});
 
 // Reference: materialises the full float64 probability matrix. Tests and benchmarks only.
 AttendResult attend_reference(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,

@@ -18,7 +18,8 @@ constexpr float kMaskedLogit = std::numeric_limits<float>::lowest();
 // What both passes need about the positions: host copies for the block bounds and device copies
 // for the masks; the dtype logits are formed in.
 struct Layout {
-  Layout(const torch::Tensor& q, const torch::Tensor& q_pos, const torch::Tensor& k_pos, const torch::Tensor& scale)
+  Layout(const torch::Tensor& q, const torch::Tensor& q_pos, const torch::Tensor& k_pos,
+         const torch::Tensor& scale)
       : qpos_cpu(q_pos.to(torch::kCPU).contiguous()),
         kpos_cpu(k_pos.to(torch::kCPU).contiguous()),
         q_pos_d(q_pos.to(q.device())),
@@ -46,7 +47,8 @@ struct Layout {
 
 // (B, H, rows, D) rows [r0, r0 + rows) of a (B, H, Tq, D) tensor as (B, Hkv, G·rows, D) in `dt`:
 // head h = hkv·G + g, so each kv head's G query heads are consecutive.
-torch::Tensor group_rows(const torch::Tensor& t, int64_t r0, int64_t rows, int64_t hkv, torch::ScalarType dt) {
+torch::Tensor group_rows(const torch::Tensor& t, int64_t r0, int64_t rows, int64_t hkv,
+                         torch::ScalarType dt) {
   auto b = t.narrow(2, r0, rows).reshape({t.size(0), hkv, -1, t.size(3)});
   return b.scalar_type() == dt ? b : b.to(dt);
 }
@@ -84,11 +86,11 @@ Forward forward(const torch::Tensor& q, const torch::Tensor& k, const torch::Ten
     const int64_t rows = std::min(block, Tq - r0);
     const int64_t kend = lay.key_end(r0, rows);
     auto x = torch::matmul(group_rows(q, r0, rows, Hkv, lay.acc), kt.narrow(-1, 0, kend))
-                 .view({B, Hkv, G, rows, kend});                      // (B, Hkv, G, rows, kend)
+                 .view({B, Hkv, G, rows, kend});  // (B, Hkv, G, rows, kend)
     // In place: two block-sized buffers (x, e) instead of seven (allocation dominates on CPU).
     x.mul_(lay.scale(r0, rows)).masked_fill_(lay.masked(r0, rows, kend), kMaskedLogit);
-    auto m = std::get<0>(x.max(-1, /*keepdim=*/true));               // (B, Hkv, G, rows, 1)
-    x.sub_(m);                                                         // x − m
+    auto m = std::get<0>(x.max(-1, /*keepdim=*/true));  // (B, Hkv, G, rows, 1)
+    x.sub_(m);                                          // x − m
     auto e = x.exp();
     auto sums = softmax_row_sums(x, e, opts.want_entropy);  // l (and Σ(x−m)e) in one pass
     res.lse.narrow(2, r0, rows).copy_((m + sums.l.log()).view({B, H, rows}));
@@ -108,15 +110,16 @@ Forward forward(const torch::Tensor& q, const torch::Tensor& k, const torch::Ten
   return res;
 }
 
-Grads backward(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& out,
-               const torch::Tensor& lse, const torch::Tensor& dout, const torch::Tensor& q_pos,
-               const torch::Tensor& k_pos, const torch::Tensor& row_scale, int64_t block_rows_requested) {
+Grads backward(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+               const torch::Tensor& out, const torch::Tensor& lse, const torch::Tensor& dout,
+               const torch::Tensor& q_pos, const torch::Tensor& k_pos, const torch::Tensor& row_scale,
+               int64_t block_rows_requested) {
   torch::NoGradGuard no_grad;
   const int64_t B = q.size(0), H = q.size(1), Tq = q.size(2), D = q.size(3);
   const int64_t Hkv = k.size(1), Tk = k.size(2), G = H / Hkv;
   const Layout lay(q, q_pos, k_pos, row_scale);
   const int64_t block = block_rows(B, H, Tq, Tk, block_rows_requested);
-  auto kc = k.scalar_type() == lay.acc ? k : k.to(lay.acc);           // (B, Hkv, Tk, D)
+  auto kc = k.scalar_type() == lay.acc ? k : k.to(lay.acc);  // (B, Hkv, Tk, D)
   auto vc = v.scalar_type() == lay.acc ? v : v.to(lay.acc);
   auto dq = torch::empty({B, H, Tq, D}, q.options().dtype(lay.acc));
   auto dk = torch::zeros({B, Hkv, Tk, D}, q.options().dtype(lay.acc));  // accumulated over blocks
@@ -124,10 +127,10 @@ Grads backward(const torch::Tensor& q, const torch::Tensor& k, const torch::Tens
   for (int64_t r0 = 0; r0 < Tq; r0 += block) {
     const int64_t rows = std::min(block, Tq - r0);
     const int64_t kend = lay.key_end(r0, rows);
-    auto qb = group_rows(q, r0, rows, Hkv, lay.acc);                  // (B, Hkv, G·rows, D)
+    auto qb = group_rows(q, r0, rows, Hkv, lay.acc);  // (B, Hkv, G·rows, D)
     auto dob = group_rows(dout, r0, rows, Hkv, lay.acc);
-    auto kb = kc.narrow(2, 0, kend), vb = vc.narrow(2, 0, kend);      // (B, Hkv, kend, D)
-    const auto scale = lay.scale(r0, rows);                           // (rows, 1)
+    auto kb = kc.narrow(2, 0, kend), vb = vc.narrow(2, 0, kend);  // (B, Hkv, kend, D)
+    const auto scale = lay.scale(r0, rows);                       // (rows, 1)
     // P = exp(x − lse), recomputed: the forward's probabilities exactly (up to rounding).
     auto p = torch::matmul(qb, kb.transpose(-1, -2)).view({B, Hkv, G, rows, kend});
     p.mul_(scale).masked_fill_(lay.masked(r0, rows, kend), kMaskedLogit);

@@ -32,8 +32,9 @@ struct Grads {
 };
 
 // dout: (B, H, Tq, D), the gradient of forward().out; out and lse are forward()'s.
-Grads backward(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& out,
-               const torch::Tensor& lse, const torch::Tensor& dout, const torch::Tensor& q_pos,
-               const torch::Tensor& k_pos, const torch::Tensor& row_scale, int64_t block_rows_requested);
+Grads backward(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+               const torch::Tensor& out, const torch::Tensor& lse, const torch::Tensor& dout,
+               const torch::Tensor& q_pos, const torch::Tensor& k_pos, const torch::Tensor& row_scale,
+               int64_t block_rows_requested);
 
 }  // namespace ropelab::blockwise

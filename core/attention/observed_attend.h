@@ -19,6 +19,7 @@ struct ObservedCall {
 // observers ask. q_pos must be a CPU int64 tensor (absolute positions, matched against probes).
 AttendResult attend_observed(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                              const torch::Tensor& q_pos, const torch::Tensor& k_pos,
-                             const torch::Tensor& row_scale, const ObservedCall& call, AttendOptions opts = {});
+                             const torch::Tensor& row_scale, const ObservedCall& call,
+                             AttendOptions opts = {});
 
 }  // namespace ropelab

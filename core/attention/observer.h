@@ -10,7 +10,9 @@
 #include <cstdint>
 #include <vector>
 
-namespace at { class Tensor; }
+namespace at {
+class Tensor;
+}
 
 namespace ropelab {
 

@@ -41,7 +41,8 @@ RowSums softmax_row_sums(const torch::Tensor& x, const torch::Tensor& e, bool wa
   const bool fast = x.device().is_cpu() && x.scalar_type() == torch::kFloat32 &&
                     e.scalar_type() == torch::kFloat32 && x.is_contiguous() && e.is_contiguous() &&
                     !(torch::GradMode::is_enabled() && (x.requires_grad() || e.requires_grad()));
-  if (!fast) return {e.sum(-1, /*keepdim=*/true), want_xe ? (x * e).sum(-1, /*keepdim=*/true) : torch::Tensor()};
+  if (!fast)
+    return {e.sum(-1, /*keepdim=*/true), want_xe ? (x * e).sum(-1, /*keepdim=*/true) : torch::Tensor()};
   auto shape = x.sizes().vec();
   const int64_t k = shape.back();
   shape.back() = 1;

@@ -11,8 +11,8 @@
 namespace ropelab {
 
 struct RowSums {
-  torch::Tensor l;    // (..., 1) Σ e
-  torch::Tensor xe;   // (..., 1) Σ x·e; undefined unless want_xe
+  torch::Tensor l;   // (..., 1) Σ e
+  torch::Tensor xe;  // (..., 1) Σ x·e; undefined unless want_xe
 };
 
 // x, e: same shape (..., K).

@@ -18,24 +18,27 @@ std::string sdpa_unavailable_reason() {
 #ifdef ROPELAB_HAS_SDPA
   return "";
 #else
-  return std::string("LibTorch ") + TORCH_VERSION + " has no scaled_dot_product_attention with a scale (needs >= 2.1)";
+  return std::string("LibTorch ") + TORCH_VERSION +
+         " has no scaled_dot_product_attention with a scale (needs >= 2.1)";
 #endif
 }
 
 torch::Tensor attend_sdpa(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                          const torch::Tensor& q_pos, const torch::Tensor& k_pos, const torch::Tensor& row_scale) {
+                          const torch::Tensor& q_pos, const torch::Tensor& k_pos,
+                          const torch::Tensor& row_scale) {
 #ifdef ROPELAB_HAS_SDPA
   const int64_t H = q.size(1), Tq = q.size(2), Hkv = k.size(1), Tk = k.size(2);
   // Scale in fp32, one rounding to the compute dtype.
   auto scale = row_scale.to(q.device(), torch::kFloat32).view({1, 1, Tq, 1});
-  auto qs = (q.to(torch::kFloat32) * scale).to(q.scalar_type());       // (B, H, Tq, D)
+  auto qs = (q.to(torch::kFloat32) * scale).to(q.scalar_type());  // (B, H, Tq, D)
   // The mask: none when every key is visible to every query (decoding), is_causal when queries and
   // keys are the same strictly ascending positions (training), else an explicit (Tq, Tk) mask
   // (a cached prefix: is_causal would align the triangle top-left, which is wrong there).
   auto qp = q_pos.to(torch::kCPU), kp = k_pos.to(torch::kCPU);
   const bool all_visible = kp.max().item<int64_t>() <= qp.min().item<int64_t>();
-  const bool same_ascending = Tq == Tk && torch::equal(qp, kp) &&
-                              (Tk < 2 || (kp.narrow(0, 1, Tk - 1) > kp.narrow(0, 0, Tk - 1)).all().item<bool>());
+  const bool same_ascending =
+      Tq == Tk && torch::equal(qp, kp) &&
+      (Tk < 2 || (kp.narrow(0, 1, Tk - 1) > kp.narrow(0, 0, Tk - 1)).all().item<bool>());
   c10::optional<torch::Tensor> mask;
   bool is_causal = false;
   if (!all_visible) {

@@ -14,6 +14,7 @@ std::string sdpa_unavailable_reason();
 
 // Shapes as attend(); returns the output (B, H, Tq, D) with autograd through LibTorch's kernel.
 torch::Tensor attend_sdpa(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                          const torch::Tensor& q_pos, const torch::Tensor& k_pos, const torch::Tensor& row_scale);
+                          const torch::Tensor& q_pos, const torch::Tensor& k_pos,
+                          const torch::Tensor& row_scale);
 
 }  // namespace ropelab

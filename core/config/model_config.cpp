@@ -15,11 +15,25 @@ namespace ropelab {
 
 namespace {
 
-const std::set<std::string> kKnownKeys = {
-    "model_type", "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
-    "num_attention_heads", "num_key_value_heads", "head_dim", "rms_norm_eps",
-    "max_position_embeddings", "tie_word_embeddings", "bos_token_id", "eos_token_id",
-    "torch_dtype", "dtype", "rope_theta", "rope_scaling", "rope_parameters", kRopelabRopeKey};
+const std::set<std::string> kKnownKeys = {"model_type",
+                                          "vocab_size",
+                                          "hidden_size",
+                                          "intermediate_size",
+                                          "num_hidden_layers",
+                                          "num_attention_heads",
+                                          "num_key_value_heads",
+                                          "head_dim",
+                                          "rms_norm_eps",
+                                          "max_position_embeddings",
+                                          "tie_word_embeddings",
+                                          "bos_token_id",
+                                          "eos_token_id",
+                                          "torch_dtype",
+                                          "dtype",
+                                          "rope_theta",
+                                          "rope_scaling",
+                                          "rope_parameters",
+                                          kRopelabRopeKey};
 
 // Integer fields: JSON numbers that are not integers in int64's range are refused as themselves
 // (nlohmann's get<int64_t>() would convert 1e30 to INT64_MIN). Integral floats (4096.0) pass.
@@ -27,8 +41,8 @@ int64_t get_int(const nlohmann::json& j, const char* key, int64_t fallback, cons
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return fallback;
   if (it->is_number_unsigned()) {
-    check_input(it->get<uint64_t>() <= uint64_t(INT64_MAX), where, ": field '", key, "' (",
-                it->dump(), ") is out of range for a 64-bit integer");
+    check_input(it->get<uint64_t>() <= uint64_t(INT64_MAX), where, ": field '", key, "' (", it->dump(),
+                ") is out of range for a 64-bit integer");
     return int64_t(it->get<uint64_t>());
   }
   if (it->is_number_integer()) return it->get<int64_t>();
@@ -57,8 +71,8 @@ T get_field(const nlohmann::json& j, const char* key, T fallback, const std::str
   }
 }
 
-std::optional<int64_t> get_token_id(const nlohmann::json& j, const char* key,
-                                    std::optional<int64_t> fallback, const std::string& where) {
+std::optional<int64_t> get_token_id(const nlohmann::json& j, const char* key, std::optional<int64_t> fallback,
+                                    const std::string& where) {
   auto it = j.find(key);
   if (it == j.end()) return fallback;
   if (it->is_null()) return std::nullopt;
@@ -98,11 +112,12 @@ void refuse_unsupported_architecture(const nlohmann::json& j, const std::string&
                 j.value("sliding_window", nlohmann::json()).dump(),
                 ") is not supported: attention here is full causal (set it to null)");
   for (const char* key : {"attention_bias", "mlp_bias"})
-    check_input(is_false_or_absent(key), where, ": ", key, " = true is not supported (LLaMA "
+    check_input(is_false_or_absent(key), where, ": ", key,
+                " = true is not supported (LLaMA "
                 "projections have no bias)");
   if (auto it = j.find("attention_dropout"); it != j.end() && !it->is_null())
-    check_input(it->is_number() && it->get<double>() == 0.0, where, ": attention_dropout (",
-                it->dump(), ") must be 0 (training here uses no attention dropout)");
+    check_input(it->is_number() && it->get<double>() == 0.0, where, ": attention_dropout (", it->dump(),
+                ") must be 0 (training here uses no attention dropout)");
   check_input(!j.contains("quantization_config"), where,
               ": quantization_config is not supported (weights must be fp32, bf16 or fp16)");
 }
@@ -127,31 +142,30 @@ void ModelConfig::validate(const std::string& where) const {
                 ") must be divisible by num_attention_heads (", num_attention_heads, ")");
   }
   check_input(num_attention_heads % num_key_value_heads == 0, where, ": num_attention_heads (",
-              num_attention_heads, ") must be divisible by num_key_value_heads (",
-              num_key_value_heads, ")");
+              num_attention_heads, ") must be divisible by num_key_value_heads (", num_key_value_heads, ")");
   check_input(head_dim() % 2 == 0, where, ": head_dim (", head_dim(), ") must be even for RoPE");
   // Real models use 64-256; a head_dim of 10^8 passes the element-count bound below with a small
   // hidden size but makes every RoPE table 10^8 long (a 10 s "hang", found by fuzzing).
   check_input(head_dim() <= 65536, where, ": head_dim (", head_dim(), ") is implausible (at most 65536)");
   // Every tensor's element count must fit an int64 (and LibTorch's indexing) before anything is
   // allocated; 2^53 keeps the double count exact.
-  const double largest = std::max({double(vocab_size) * double(hidden_size),
-                                   double(intermediate_size) * double(hidden_size),
-                                   double(num_attention_heads) * double(head_dim()) * double(hidden_size)});
+  const double largest =
+      std::max({double(vocab_size) * double(hidden_size), double(intermediate_size) * double(hidden_size),
+                double(num_attention_heads) * double(head_dim()) * double(hidden_size)});
   char count[32];
   std::snprintf(count, sizeof count, "%.3g", parameter_count());
   check_input(largest <= 9007199254740992.0 && parameter_count() <= 9007199254740992.0, where,
-              ": the model would have ", count, " parameters (",
-              format_bytes(parameter_count() * 2), " even in bf16); sizes are out of range");
+              ": the model would have ", count, " parameters (", format_bytes(parameter_count() * 2),
+              " even in bf16); sizes are out of range");
   check_input(rms_norm_eps > 0, where, ": rms_norm_eps (", rms_norm_eps, ") must be positive");
-  check_input(torch_dtype == "float32" || torch_dtype == "bfloat16" || torch_dtype == "float16",
-              where, ": torch_dtype '", torch_dtype, "' is not one of float32, bfloat16, float16");
+  check_input(torch_dtype == "float32" || torch_dtype == "bfloat16" || torch_dtype == "float16", where,
+              ": torch_dtype '", torch_dtype, "' is not one of float32, bfloat16, float16");
   if (bos_token_id)
-    check_input(*bos_token_id >= 0 && *bos_token_id < vocab_size, where, ": bos_token_id (",
-                *bos_token_id, ") outside [0, vocab_size ", vocab_size, ")");
+    check_input(*bos_token_id >= 0 && *bos_token_id < vocab_size, where, ": bos_token_id (", *bos_token_id,
+                ") outside [0, vocab_size ", vocab_size, ")");
   if (eos_token_id)
-    check_input(*eos_token_id >= 0 && *eos_token_id < vocab_size, where, ": eos_token_id (",
-                *eos_token_id, ") outside [0, vocab_size ", vocab_size, ")");
+    check_input(*eos_token_id >= 0 && *eos_token_id < vocab_size, where, ": eos_token_id (", *eos_token_id,
+                ") outside [0, vocab_size ", vocab_size, ")");
   rope.validate(where);
 }
 
@@ -174,8 +188,7 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& j, const std::string& w
   c.intermediate_size = get_field<int64_t>(j, "intermediate_size", c.intermediate_size, where);
   c.num_hidden_layers = get_field<int64_t>(j, "num_hidden_layers", c.num_hidden_layers, where);
   c.num_attention_heads = get_field<int64_t>(j, "num_attention_heads", c.num_attention_heads, where);
-  c.num_key_value_heads =
-      get_field<int64_t>(j, "num_key_value_heads", c.num_attention_heads, where);
+  c.num_key_value_heads = get_field<int64_t>(j, "num_key_value_heads", c.num_attention_heads, where);
   if (j.contains("head_dim") && !j["head_dim"].is_null())
     c.head_dim_override = get_field<int64_t>(j, "head_dim", 0, where);
   c.rms_norm_eps = get_field<double>(j, "rms_norm_eps", c.rms_norm_eps, where);
@@ -185,7 +198,8 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& j, const std::string& w
   c.bos_token_id = get_token_id(j, "bos_token_id", c.bos_token_id, where);
   c.eos_token_id = get_token_id(j, "eos_token_id", c.eos_token_id, where);
   // transformers 5.x writes `dtype` where 4.x wrote `torch_dtype`; both name the stored dtype.
-  c.torch_dtype = get_field<std::string>(j, "torch_dtype", get_field<std::string>(j, "dtype", c.torch_dtype, where), where);
+  c.torch_dtype = get_field<std::string>(j, "torch_dtype",
+                                         get_field<std::string>(j, "dtype", c.torch_dtype, where), where);
   for (auto it = j.begin(); it != j.end(); ++it)
     if (!kKnownKeys.count(it.key())) c.extra[it.key()] = it.value();
   if (j.contains("eos_token_id") && j["eos_token_id"].is_array())
@@ -199,8 +213,7 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& j, const std::string& w
   ctx.partial_rotary_factor = get_field<double>(j, "partial_rotary_factor", 1.0, where);
   ctx.max_position_embeddings = c.max_position_embeddings;
   if (j.contains("original_max_position_embeddings"))
-    ctx.top_level_original_max_position =
-        get_field<int64_t>(j, "original_max_position_embeddings", 0, where);
+    ctx.top_level_original_max_position = get_field<int64_t>(j, "original_max_position_embeddings", 0, where);
   double theta = get_field<double>(j, "rope_theta", 10000.0, where);
   if (j.contains(kRopelabRopeKey) && j[kRopelabRopeKey].is_object()) {
     c.rope = RopeSpec::from_json(j[kRopelabRopeKey], theta, ctx, where + ": " + kRopelabRopeKey);

@@ -6,10 +6,9 @@
 // written back unchanged, so a checkpoint round-trips through the toolkit without losing keys.
 #pragma once
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "core/rope/rope_spec.h"
 
@@ -29,8 +28,8 @@ struct ModelConfig {
   bool tie_word_embeddings = false;
   std::optional<int64_t> bos_token_id = 1;
   std::optional<int64_t> eos_token_id = 2;
-  std::string torch_dtype = "float32";  // dtype of the stored weights
-  RopeSpec rope;                        // rope_theta + rope_scaling, resolved
+  std::string torch_dtype = "float32";              // dtype of the stored weights
+  RopeSpec rope;                                    // rope_theta + rope_scaling, resolved
   nlohmann::json extra = nlohmann::json::object();  // unknown keys, written back as read
 
   int64_t head_dim() const { return head_dim_override.value_or(hidden_size / num_attention_heads); }

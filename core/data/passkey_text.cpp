@@ -41,7 +41,8 @@ std::string passkey_haystack(int64_t filler_before, int64_t filler_after, const 
 }
 
 std::string passkey_prompt_text(int64_t filler_before, int64_t filler_after, const std::string& key) {
-  return passkey_intro() + " " + passkey_haystack(filler_before, filler_after, key) + " " + passkey_question();
+  return passkey_intro() + " " + passkey_haystack(filler_before, filler_after, key) + " " +
+         passkey_question();
 }
 
 }  // namespace ropelab

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "core/data/task_fit.h"
@@ -18,25 +17,27 @@ namespace {
 
 const std::vector<std::string>& noise_sentences() {
   static const std::vector<std::string> v = {
-      "The lake is calm today.",           "A bird sings in the tall tree.",   "The road goes on and on.",
-      "Clouds drift slowly over the hills.", "The old clock ticks on the wall.", "Rain falls softly on the roof.",
-      "A cat sleeps by the warm stove.",   "The field is quiet in the evening."};
+      "The lake is calm today.",          "A bird sings in the tall tree.",
+      "The road goes on and on.",         "Clouds drift slowly over the hills.",
+      "The old clock ticks on the wall.", "Rain falls softly on the roof.",
+      "A cat sleeps by the warm stove.",  "The field is quiet in the evening."};
   return v;
 }
 
 const std::vector<std::string>& key_adjectives() {
   static const std::vector<std::string> v = {
-      "amber", "brisk", "cobalt", "dusty", "eager", "frosty", "gentle", "hollow", "ivory", "jolly",
-      "keen", "lunar", "mellow", "nimble", "olive", "plucky", "quiet", "rustic", "silver", "tidy",
-      "umber", "vivid", "woolly", "young", "zesty", "bold", "crisp", "dapper", "fancy", "grand"};
+      "amber", "brisk", "cobalt", "dusty",  "eager", "frosty", "gentle", "hollow", "ivory",  "jolly",
+      "keen",  "lunar", "mellow", "nimble", "olive", "plucky", "quiet",  "rustic", "silver", "tidy",
+      "umber", "vivid", "woolly", "young",  "zesty", "bold",   "crisp",  "dapper", "fancy",  "grand"};
   return v;
 }
 
 const std::vector<std::string>& key_nouns() {
-  static const std::vector<std::string> v = {
-      "anchor", "beacon", "canyon", "dolphin", "ember", "falcon", "glacier", "harbor", "island", "jasmine",
-      "kettle", "lantern", "meadow", "nectar", "orchard", "pebble", "quartz", "raven", "saddle", "tulip",
-      "umbrella", "violin", "walnut", "yacht", "zephyr", "badger", "candle", "donkey", "engine", "feather"};
+  static const std::vector<std::string> v = {"anchor",  "beacon", "canyon",   "dolphin", "ember",  "falcon",
+                                             "glacier", "harbor", "island",   "jasmine", "kettle", "lantern",
+                                             "meadow",  "nectar", "orchard",  "pebble",  "quartz", "raven",
+                                             "saddle",  "tulip",  "umbrella", "violin",  "walnut", "yacht",
+                                             "zephyr",  "badger", "candle",   "donkey",  "engine", "feather"};
   return v;
 }
 
@@ -88,8 +89,8 @@ bool ends_sentence(const std::string& w) {
 // Places each (depth, text) needle among `units` (depth in [0, 1] -> before unit floor(depth*n));
 // needles at one position keep their order. Joined with single spaces. `words`: the units are
 // words of prose, and a needle moves back to the start of its sentence so it never splits one.
-std::string weave(const std::vector<std::string>& units, size_t n, std::vector<std::pair<double, std::string>> needles,
-                  bool words = false) {
+std::string weave(const std::vector<std::string>& units, size_t n,
+                  std::vector<std::pair<double, std::string>> needles, bool words = false) {
   std::vector<std::pair<size_t, size_t>> at;  // (position, needle), stable for equal positions
   for (size_t i = 0; i < needles.size(); ++i) {
     size_t p = std::min(n, size_t(needles[i].first * double(n)));
@@ -120,7 +121,9 @@ struct Ctx {
   int64_t length, ttg;
   bool chat;
   std::string wrap(const std::string& text) const { return chat ? "[INST] " + text + " [/INST]" : text; }
-  int64_t prompt_tokens(const Made& m) const { return int64_t(tok.encode(wrap(m.text) + m.answer_prefix, true).size()); }
+  int64_t prompt_tokens(const Made& m) const {
+    return int64_t(tok.encode(wrap(m.text) + m.answer_prefix, true).size());
+  }
 };
 
 // fit_task sizes TaskInstances: carry a Made through one (context = text, qa = prefix + outputs).
@@ -168,10 +171,13 @@ Made make_niah(const Ctx& c, const std::string& task, const NiahSpec& spec, Rng&
     if (spec.uuid_keys) {
       for (size_t i = 0; i < n_keys; ++i) keys.push_back(uuid(rng));
     } else {
-      for (size_t k : rng.distinct(combos, n_keys)) keys.push_back(adj[k / noun.size()] + "-" + noun[k % noun.size()]);
+      for (size_t k : rng.distinct(combos, n_keys))
+        keys.push_back(adj[k / noun.size()] + "-" + noun[k % noun.size()]);
     }
     auto value = [&]() { return spec.uuid_values ? uuid(rng) : number7(rng); };
-    auto needle = [&](const std::string& key, const std::string& v) { return "The magic " + tv + " for " + key + " is " + v + "."; };
+    auto needle = [&](const std::string& key, const std::string& v) {
+      return "The magic " + tv + " for " + key + " is " + v + ".";
+    };
     std::vector<std::pair<double, std::string>> needles;
     std::vector<std::vector<std::string>> values(spec.num_k);
     for (size_t k = 0; k < spec.num_k; ++k)
@@ -184,8 +190,7 @@ Made make_niah(const Ctx& c, const std::string& task, const NiahSpec& spec, Rng&
     if (spec.haystack == "noise") {
       for (size_t i = 0; i < max_n; ++i) units.push_back(rng.pick(noise_sentences()));
     } else if (spec.haystack == "needle") {
-      for (size_t i = 0; i < max_n; ++i)
-        units.push_back(needle(keys[spec.num_k + i], value()));
+      for (size_t i = 0; i < max_n; ++i) units.push_back(needle(keys[spec.num_k + i], value()));
     } else {
       start_doc = size_t(rng.below(c.filler.doc_count()));
     }
@@ -194,10 +199,11 @@ Made make_niah(const Ctx& c, const std::string& task, const NiahSpec& spec, Rng&
     const std::string plural = tv + "s";
     auto build = [&](size_t n) {
       Made m;
-      const std::string hay = spec.haystack == "essay" ? weave(c.filler.take(start_doc, n).words, n, needles, true)
-                                                       : weave(units, n, needles);
-      m.text = "Magic " + plural + " are hidden in this text; remember them.\n" + hay + "\nWhat are the magic " + plural +
-               " for " + query + "?";
+      const std::string hay = spec.haystack == "essay"
+                                  ? weave(c.filler.take(start_doc, n).words, n, needles, true)
+                                  : weave(units, n, needles);
+      m.text = "Magic " + plural + " are hidden in this text; remember them.\n" + hay +
+               "\nWhat are the magic " + plural + " for " + query + "?";
       m.answer_prefix = " The magic " + plural + " for " + query + " are";
       for (size_t q = 0; q < spec.num_q; ++q)
         for (const auto& v : values[q]) m.outputs.push_back(v);
@@ -267,7 +273,8 @@ Made make_cwe(const Ctx& c, Rng& rng) {
   // RULER's 30 / 3 repetitions; fewer when even the ten common words alone do not fit.
   for (size_t freq_cw : {30, 20, 10, 6, 4, 3, 2}) {
     const size_t freq_ucw = std::min<size_t>(3, freq_cw - 1);
-    if (c.prompt_tokens(builder(freq_cw, freq_ucw)(0)) <= target) return fit(c, "cwe", max_n, builder(freq_cw, freq_ucw));
+    if (c.prompt_tokens(builder(freq_cw, freq_ucw)(0)) <= target)
+      return fit(c, "cwe", max_n, builder(freq_cw, freq_ucw));
   }
   return fit(c, "cwe", max_n, builder(2, 1));  // fails with the length message
 }
@@ -302,15 +309,15 @@ Made make_fwe(const Ctx& c, Rng& rng) {
     return r;
   });
   // The top three must be unambiguous: the third word strictly more frequent than the fourth.
-  check_input(count_occurrences(m.text, words[2]) > count_occurrences(m.text, words[3]), "`lengths` ", c.length,
-              " (fwe): too short for three distinct most frequent words");
+  check_input(count_occurrences(m.text, words[2]) > count_occurrences(m.text, words[3]), "`lengths` ",
+              c.length, " (fwe): too short for three distinct most frequent words");
   return m;
 }
 
 Made make_qa(const Ctx& c, const std::string& task, TaskKind kind, Rng& rng) {
   auto text = [](const TaskInstance& t) {
-    return "Answer the question from the documents below with the answer only.\n\n" + t.context + "\n\nQuestion: " +
-           t.qa.at(0).input;
+    return "Answer the question from the documents below with the answer only.\n\n" + t.context +
+           "\n\nQuestion: " + t.qa.at(0).input;
   };
   TaskRequest req;
   req.target_tokens = c.length - c.ttg;
@@ -340,9 +347,11 @@ Made make_one(const Ctx& c, const std::string& task, Rng& rng) {
 
 int64_t ruler_default_tokens(const std::string& task) {
   using B = ruler::BaseTask;
-  static const std::map<B, int64_t> by_base = {
-      {B::niah, 128}, {B::variable_tracking, 30}, {B::common_words_extraction, 120}, {B::freq_words_extraction, 50},
-      {B::qa, 32}};
+  static const std::map<B, int64_t> by_base = {{B::niah, 128},
+                                               {B::variable_tracking, 30},
+                                               {B::common_words_extraction, 120},
+                                               {B::freq_words_extraction, 50},
+                                               {B::qa, 32}};
   return by_base.at(ruler::TaskTable().base(task));
 }
 
@@ -369,7 +378,8 @@ std::map<std::string, std::string> make_ruler_data(const Tokenizer& tok, const s
   nlohmann::json ttg = nlohmann::json::object();
   for (const auto& task : tasks) {
     auto it = cfg.tokens_to_generate.find(task);
-    if (it == cfg.tokens_to_generate.end()) it = cfg.tokens_to_generate.find(ruler::to_string(table.base(task)));
+    if (it == cfg.tokens_to_generate.end())
+      it = cfg.tokens_to_generate.find(ruler::to_string(table.base(task)));
     ttg[task] = it != cfg.tokens_to_generate.end() ? it->second : ruler_default_tokens(task);
   }
   for (const int64_t L : cfg.lengths)

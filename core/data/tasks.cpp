@@ -107,7 +107,8 @@ Measure document_tokens(const Tokenizer& tok) {
 }
 
 Measure chat_document_tokens(const Tokenizer& tok) {
-  return [&tok](const TaskInstance& t) { return int64_t(tok.encode(chat_document_text(t), true, true).size()); };
+  return
+      [&tok](const TaskInstance& t) { return int64_t(tok.encode(chat_document_text(t), true, true).size()); };
 }
 
 TaskInstance fit_task(const TaskEnv& env, const std::string& task, size_t max_n, const Builder& build) {

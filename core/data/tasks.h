@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "core/data/filler.h"
-#include "core/util/rng.h"
 #include "core/text/tokenizer.h"
+#include "core/util/rng.h"
 
 namespace ropelab::data {
 
@@ -64,8 +64,8 @@ std::string document_text(const TaskInstance& t);
 std::string chat_document_text(const TaskInstance& t);
 
 using Measure = std::function<int64_t(const TaskInstance&)>;
-Measure context_tokens(const Tokenizer& tok);   // tokens of the context alone (no BOS)
-Measure document_tokens(const Tokenizer& tok);  // tokens of document_text with BOS and EOS
+Measure context_tokens(const Tokenizer& tok);        // tokens of the context alone (no BOS)
+Measure document_tokens(const Tokenizer& tok);       // tokens of document_text with BOS and EOS
 Measure chat_document_tokens(const Tokenizer& tok);  // tokens of chat_document_text with BOS and EOS
 
 struct TaskRequest {

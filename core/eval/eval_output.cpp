@@ -72,8 +72,8 @@ void write_passkey_run(const std::string& path, const std::string& run, const Ev
   out.commit();
 }
 
-void write_ppl_run(const std::string& path, const std::string& run, const EvalRunInfo& info, const PplRunData& d,
-                   bool overwrite) {
+void write_ppl_run(const std::string& path, const std::string& run, const EvalRunInfo& info,
+                   const PplRunData& d, bool overwrite) {
   check_eval_run_writable(path, run, "ppl", overwrite);
   output::OutputFile out(path, output::kEvalSchema, provenance(info));  // other runs stay intact
   h5::Group g = begin(out, run, "ppl", info, overwrite);
@@ -102,11 +102,11 @@ void write_ppl_run(const std::string& path, const std::string& run, const EvalRu
            {"windows", &windows}, {"n_inside", &n_in}, {"n_beyond", &n_out}})
     g.write<int64_t>(name, *v).attach_scale(0, L);
   for (auto& [name, v] : std::vector<std::pair<std::string, std::vector<double>*>>{{"nll", &nll},
-                                                                                  {"ppl", &ppl},
-                                                                                  {"nll_inside", &nll_in},
-                                                                                  {"ppl_inside", &ppl_in},
-                                                                                  {"nll_beyond", &nll_out},
-                                                                                  {"ppl_beyond", &ppl_out}})
+                                                                                   {"ppl", &ppl},
+                                                                                   {"nll_inside", &nll_in},
+                                                                                   {"ppl_inside", &ppl_in},
+                                                                                   {"nll_beyond", &nll_out},
+                                                                                   {"ppl_beyond", &ppl_out}})
     g.write<double>(name, *v).attach_scale(0, L);
   for (const auto& r : d.results) {
     auto ds = g.write<double>("nll_by_position/" + std::to_string(r.length), r.nll_by_position);
@@ -142,7 +142,8 @@ std::string ppl_csv(const PplRunData& d) {
   for (const auto& r : d.results)
     out += std::to_string(r.length) + "," + std::to_string(r.stride) + "," + std::to_string(r.windows) + "," +
            num(std::exp(r.nll)) + "," + num(r.nll) + "," + num(std::exp(r.nll_inside)) + "," +
-           num(std::exp(r.nll_beyond)) + "," + std::to_string(r.n_inside) + "," + std::to_string(r.n_beyond) + "\n";
+           num(std::exp(r.nll_beyond)) + "," + std::to_string(r.n_inside) + "," + std::to_string(r.n_beyond) +
+           "\n";
   return out;
 }
 

@@ -37,8 +37,8 @@ struct PplRunData {
   int64_t trained_window = 0, stride = 0, n_docs = 0, n_tokens = 0;
   std::string data_path, data_sha256;
 };
-void write_ppl_run(const std::string& path, const std::string& run, const EvalRunInfo& info, const PplRunData& d,
-                   bool overwrite);
+void write_ppl_run(const std::string& path, const std::string& run, const EvalRunInfo& info,
+                   const PplRunData& d, bool overwrite);
 
 // CSV text: length,depth,trials,correct,accuracy,mean_prompt_tokens
 std::string passkey_csv(const PasskeyResult& r);

@@ -11,12 +11,12 @@ namespace ropelab {
 
 struct GenerateOptions {
   int64_t max_new_tokens = 64;
-  int64_t min_new_tokens = 0;            // stop tokens cannot be chosen before this many (HF min_length)
-  double temperature = 0.0;              // 0 = greedy
+  int64_t min_new_tokens = 0;  // stop tokens cannot be chosen before this many (HF min_length)
+  double temperature = 0.0;    // 0 = greedy
   double top_p = 1.0;
   uint64_t seed = 0;
-  std::vector<int64_t> stop_ids;         // usually {eos}; LongBench samsum adds the newline id
-  int64_t prefill_chunk = 0;             // 0 = whole prompt at once
+  std::vector<int64_t> stop_ids;  // usually {eos}; LongBench samsum adds the newline id
+  int64_t prefill_chunk = 0;      // 0 = whole prompt at once
   void validate() const;
 };
 

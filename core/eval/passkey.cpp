@@ -32,10 +32,11 @@ int64_t prompt_tokens(const Tokenizer& tok, int64_t n, double depth, const std::
 
 }  // namespace
 
-PasskeyPrompt build_passkey_prompt(const Tokenizer& tok, int64_t length, double depth, const std::string& key) {
+PasskeyPrompt build_passkey_prompt(const Tokenizer& tok, int64_t length, double depth,
+                                   const std::string& key) {
   const int64_t base = prompt_tokens(tok, 0, depth, key);
-  check_input(base <= length, "`lengths`: ", length, " is shorter than the passkey prompt without filler (", base,
-              " tokens)");
+  check_input(base <= length, "`lengths`: ", length, " is shorter than the passkey prompt without filler (",
+              base, " tokens)");
   // Token counts grow (almost exactly) linearly with n; start from the estimate, then walk to
   // the largest n that fits.
   const int64_t per = std::max<int64_t>(1, prompt_tokens(tok, 1, depth, key) - base);

@@ -33,14 +33,15 @@ struct PasskeyConfig {
 
 struct PasskeyPrompt {
   std::string key;
-  std::vector<int64_t> ids;   // BOS + prompt
+  std::vector<int64_t> ids;  // BOS + prompt
   int64_t filler_before = 0, filler_after = 0;
   int64_t key_token_pos = 0;  // index in ids where the key line's tokens start (approximately: the
                               // prefix's own token count)
 };
 
 // InputError when even the prompt without filler is longer than `length`.
-PasskeyPrompt build_passkey_prompt(const Tokenizer& tok, int64_t length, double depth, const std::string& key);
+PasskeyPrompt build_passkey_prompt(const Tokenizer& tok, int64_t length, double depth,
+                                   const std::string& key);
 
 // A 5-digit key (10000..99999).
 std::string next_passkey(Rng& rng);
@@ -50,7 +51,7 @@ struct PasskeyResult {
   // Row-major [length, depth, trial].
   std::vector<int32_t> correct;
   std::vector<int64_t> prompt_tokens, key_token_pos, keys;
-  std::vector<double> accuracy;  // [length, depth]
+  std::vector<double> accuracy;      // [length, depth]
   std::vector<std::string> outputs;  // decoded generations, [length, depth, trial]
 };
 

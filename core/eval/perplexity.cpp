@@ -27,7 +27,8 @@ PplResult perplexity_at_length(LlamaForCausalLM& model, const std::vector<int64_
   check_input(N >= T, "`data`: the documents give ", N, " tokens, fewer than the length ", T,
               " (add documents or lower `lengths`)");
   for (int64_t id : stream)
-    check_input(id >= 0 && id < model->config.vocab_size, "`data`: token id ", id, " outside the model's vocabulary");
+    check_input(id >= 0 && id < model->config.vocab_size, "`data`: token id ", id,
+                " outside the model's vocabulary");
   PplResult r;
   r.length = T;
   r.stride = cfg.stride > 0 ? cfg.stride : T;
@@ -40,12 +41,13 @@ PplResult perplexity_at_length(LlamaForCausalLM& model, const std::vector<int64_
   auto sum_by_pos = torch::zeros({T - 1}, torch::kFloat64);  // (T-1,)
   constexpr int64_t kRows = 512;  // logits rows per block: bounds memory at kRows × V floats
   for (int64_t w = 0; w < n_windows; ++w) {
-    const auto ids = all.narrow(0, w * r.stride, T).to(model->device());  // (T,)
+    const auto ids = all.narrow(0, w * r.stride, T).to(model->device());                   // (T,)
     const auto h = model->hidden_states(ids.view({1, T}), positions.to(model->device()));  // (1, T, C)
     for (int64_t s = 0; s < T - 1; s += kRows) {
       const int64_t n = std::min(kRows, T - 1 - s);
-      const auto logp = torch::log_softmax(model->logits_from_hidden(h.narrow(1, s, n)).squeeze(0), -1);  // (n, V)
-      const auto target = ids.narrow(0, s + 1, n).view({n, 1});                                             // (n, 1)
+      const auto logp =
+          torch::log_softmax(model->logits_from_hidden(h.narrow(1, s, n)).squeeze(0), -1);  // (n, V)
+      const auto target = ids.narrow(0, s + 1, n).view({n, 1});                             // (n, 1)
       sum_by_pos.narrow(0, s, n).sub_(logp.gather(1, target).view({n}).to(torch::kCPU, torch::kFloat64));
     }
     if (on_window) on_window(w + 1, n_windows);

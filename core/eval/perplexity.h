@@ -30,10 +30,10 @@ struct PplConfig {
 
 struct PplResult {
   int64_t length = 0, stride = 0, windows = 0;
-  int64_t n_inside = 0, n_beyond = 0;         // predictions
+  int64_t n_inside = 0, n_beyond = 0;              // predictions
   double nll = 0, nll_inside = 0, nll_beyond = 0;  // means (NaN where no prediction)
-  double ppl() const;                          // exp(nll)
-  std::vector<double> nll_by_position;         // (T-1,): mean over windows, index = query position p
+  double ppl() const;                              // exp(nll)
+  std::vector<double> nll_by_position;             // (T-1,): mean over windows, index = query position p
 };
 
 // stream: token ids (N,). InputError when N < T.

@@ -72,15 +72,16 @@ void EntropyRecorder::on_entropy(int64_t layer, const at::Tensor& q_positions, c
   const int64_t s = slot(layer);
   if (s < 0) return;
   TORCH_CHECK(entropy.dim() == 3 && entropy.size(1) == opts_.num_heads,
-              "EntropyRecorder::on_entropy: entropy must be (B, ", opts_.num_heads, ", Tq), got ", entropy.sizes());
+              "EntropyRecorder::on_entropy: entropy must be (B, ", opts_.num_heads, ", Tq), got ",
+              entropy.sizes());
   const int64_t B = entropy.size(0), Tq = entropy.size(2);
   auto pos = checked_positions(q_positions, Tq, opts_.seq_len, "on_entropy");
   auto x_all = entropy.detach().to(torch::kCPU, torch::kFloat64);  // (B, H, Tq)
-  auto n_s = n_[s], mean_s = mean_[s], m2_s = m2_[s];                // views: (T,), (H, T), (H, T)
+  auto n_s = n_[s], mean_s = mean_[s], m2_s = m2_[s];              // views: (T,), (H, T), (H, T)
   for (int64_t b = 0; b < B; ++b) {
-    auto x = x_all[b];                                               // (H, Tq)
-    auto n = (n_s.index_select(0, pos) + 1);                         // (Tq,)
-    auto mean = mean_s.index_select(1, pos);                         // (H, Tq)
+    auto x = x_all[b];                        // (H, Tq)
+    auto n = (n_s.index_select(0, pos) + 1);  // (Tq,)
+    auto mean = mean_s.index_select(1, pos);  // (H, Tq)
     auto delta = x - mean;
     auto mean_new = mean + delta / n.to(torch::kFloat64);
     auto m2_new = m2_s.index_select(1, pos) + delta * (x - mean_new);
@@ -144,7 +145,8 @@ std::map<int64_t, torch::Tensor> EntropyRecorder::probes() const {
   std::map<int64_t, torch::Tensor> out;
   for (const auto& [p, sum] : probe_sum_) {
     auto n = probe_n_.at(p).to(torch::kFloat64).view({-1, 1, 1});
-    out[p] = torch::where(n > 0, sum / n.clamp_min(1), torch::full_like(sum, std::numeric_limits<double>::quiet_NaN()))
+    out[p] = torch::where(n > 0, sum / n.clamp_min(1),
+                          torch::full_like(sum, std::numeric_limits<double>::quiet_NaN()))
                  .to(torch::kFloat32);
   }
   return out;

@@ -22,13 +22,13 @@
 namespace ropelab {
 
 struct EntropyRecorderOptions {
-  int64_t num_layers = 0;                 // L of the model
-  int64_t num_heads = 0;                  // H
-  int64_t seq_len = 0;                    // T: positions 0..T-1 are recorded
-  std::vector<int64_t> layers;            // recorded layers; empty = all
-  bool keep_docs = false;                 // keep every document's entropy
-  std::vector<int64_t> probe_positions;   // absolute query positions (< seq_len)
-  void validate() const;                  // InputError naming the bad value
+  int64_t num_layers = 0;                // L of the model
+  int64_t num_heads = 0;                 // H
+  int64_t seq_len = 0;                   // T: positions 0..T-1 are recorded
+  std::vector<int64_t> layers;           // recorded layers; empty = all
+  bool keep_docs = false;                // keep every document's entropy
+  std::vector<int64_t> probe_positions;  // absolute query positions (< seq_len)
+  void validate() const;                 // InputError naming the bad value
 };
 
 class EntropyRecorder : public AttentionObserver {
@@ -54,20 +54,20 @@ class EntropyRecorder : public AttentionObserver {
   torch::Tensor logit_scale() const;  // (Lr, T) float32; NaN where never observed
   // position -> (Lr, H, T) float32, the mean attention row over documents (keys past the query 0).
   std::map<int64_t, torch::Tensor> probes() const;
-  torch::Tensor docs() const;         // (N, Lr, H, T) float32 when keep_docs, else undefined
+  torch::Tensor docs() const;  // (N, Lr, H, T) float32 when keep_docs, else undefined
 
  private:
   int64_t slot(int64_t layer) const;  // index into layers_, -1 when not recorded
 
   EntropyRecorderOptions opts_;
   std::vector<int64_t> layers_;
-  std::vector<int64_t> slot_of_;      // layer -> slot or -1
-  torch::Tensor n_;                   // (Lr, T) int64
-  torch::Tensor mean_, m2_;           // (Lr, H, T) float64
-  torch::Tensor scale_;               // (Lr, T) float32
+  std::vector<int64_t> slot_of_;                // layer -> slot or -1
+  torch::Tensor n_;                             // (Lr, T) int64
+  torch::Tensor mean_, m2_;                     // (Lr, H, T) float64
+  torch::Tensor scale_;                         // (Lr, T) float32
   std::map<int64_t, torch::Tensor> probe_sum_;  // position -> (Lr, H, T) float64
   std::map<int64_t, torch::Tensor> probe_n_;    // position -> (Lr,) int64
-  std::vector<torch::Tensor> docs_;   // each (Lr, H, T) float32
+  std::vector<torch::Tensor> docs_;             // each (Lr, H, T) float32
   int64_t n_docs_ = 0;
 };
 

@@ -50,7 +50,8 @@ void check_entropy_run_writable(const std::string& path, const std::string& run,
 }
 
 void write_entropy_run(const std::string& path, const std::string& run, const EntropyRunInfo& info,
-                       const EntropyRecorder& rec, const torch::Tensor& logits, const EntropyWriteOptions& opts) {
+                       const EntropyRecorder& rec, const torch::Tensor& logits,
+                       const EntropyWriteOptions& opts) {
   if (info.trained_window <= 0)  // the caller's duty: trained_window(model rope) is always > 0
     throw std::invalid_argument("write_entropy_run: EntropyRunInfo::trained_window is not set");
   check_entropy_run_writable(path, run, opts.overwrite);

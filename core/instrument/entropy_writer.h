@@ -16,13 +16,13 @@
 namespace ropelab {
 
 struct EntropyRunInfo {
-  std::string method;        // e.g. "yarn" or "yarn+dynamic_log"
-  std::string rope_json;     // resolved RopeSpec::to_json()
-  std::string model_json;    // ModelConfig::to_json()
+  std::string method;      // e.g. "yarn" or "yarn+dynamic_log"
+  std::string rope_json;   // resolved RopeSpec::to_json()
+  std::string model_json;  // ModelConfig::to_json()
   std::string model_path;
   std::string data_path;
   std::string data_sha256;
-  std::string dtype;         // compute dtype, CLI name (fp32, bf16, fp16)
+  std::string dtype;  // compute dtype, CLI name (fp32, bf16, fp16)
   std::string command_line;
   std::string config_json = "{}";  // the command's resolved options
   int64_t trained_window = 0;      // c, trained_window(model rope); > 0

@@ -18,7 +18,8 @@ std::vector<std::string> read_jsonl_documents(const std::string& path) {
   size_t line = 0;
   nlohmann::json v;
   while (reader.next(line, v)) {
-    check_input(v.is_object(), path, ":", line, ": expected a JSON object with a \"text\" field, got ", v.type_name());
+    check_input(v.is_object(), path, ":", line, ": expected a JSON object with a \"text\" field, got ",
+                v.type_name());
     auto it = v.find("text");
     check_input(it != v.end(), path, ":", line, ": no \"text\" field");
     check_input(it->is_string(), path, ":", line, ": \"text\" must be a string, got ", it->type_name());

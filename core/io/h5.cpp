@@ -81,30 +81,42 @@ bool elem_is_float(Elem e) { return e == Elem::f32 || e == Elem::f64; }
 
 const char* elem_name(Elem e) {
   switch (e) {
-    case Elem::f32: return "float32";
-    case Elem::f64: return "float64";
-    case Elem::i32: return "int32";
-    case Elem::i64: return "int64";
+    case Elem::f32:
+      return "float32";
+    case Elem::f64:
+      return "float64";
+    case Elem::i32:
+      return "int32";
+    case Elem::i64:
+      return "int64";
   }
   return "?";
 }
 
 hid_t file_type(Elem e) {  // little-endian on disk whatever the host
   switch (e) {
-    case Elem::f32: return H5T_IEEE_F32LE;
-    case Elem::f64: return H5T_IEEE_F64LE;
-    case Elem::i32: return H5T_STD_I32LE;
-    case Elem::i64: return H5T_STD_I64LE;
+    case Elem::f32:
+      return H5T_IEEE_F32LE;
+    case Elem::f64:
+      return H5T_IEEE_F64LE;
+    case Elem::i32:
+      return H5T_STD_I32LE;
+    case Elem::i64:
+      return H5T_STD_I64LE;
   }
   return H5I_INVALID_HID;
 }
 
 hid_t mem_type(Elem e) {
   switch (e) {
-    case Elem::f32: return H5T_NATIVE_FLOAT;
-    case Elem::f64: return H5T_NATIVE_DOUBLE;
-    case Elem::i32: return H5T_NATIVE_INT32;
-    case Elem::i64: return H5T_NATIVE_INT64;
+    case Elem::f32:
+      return H5T_NATIVE_FLOAT;
+    case Elem::f64:
+      return H5T_NATIVE_DOUBLE;
+    case Elem::i32:
+      return H5T_NATIVE_INT32;
+    case Elem::i64:
+      return H5T_NATIVE_INT64;
   }
   return H5I_INVALID_HID;
 }
@@ -112,13 +124,18 @@ hid_t mem_type(Elem e) {
 std::string describe(hid_t type) {
   size_t bits = H5Tget_size(type) * 8;
   switch (H5Tget_class(type)) {
-    case H5T_FLOAT: return "float" + std::to_string(bits);
+    case H5T_FLOAT:
+      return "float" + std::to_string(bits);
     case H5T_INTEGER:
       return (H5Tget_sign(type) == H5T_SGN_NONE ? "uint" : "int") + std::to_string(bits);
-    case H5T_STRING: return "a string";
-    case H5T_ENUM: return "an enum";
-    case H5T_COMPOUND: return "a compound type";
-    default: return "a non-numeric type";
+    case H5T_STRING:
+      return "a string";
+    case H5T_ENUM:
+      return "an enum";
+    case H5T_COMPOUND:
+      return "a compound type";
+    default:
+      return "a non-numeric type";
   }
 }
 
@@ -210,9 +227,7 @@ std::string Object::join(const std::string& relative) const {
   return base.empty() ? "/" : base;
 }
 
-std::string Object::where(const std::string& relative) const {
-  return file_ + ":" + join(relative);
-}
+std::string Object::where(const std::string& relative) const { return file_ + ":" + join(relative); }
 
 void Object::flush() { check(H5Fflush(id(), H5F_SCOPE_GLOBAL), where(), "cannot flush"); }
 
@@ -248,8 +263,8 @@ void Object::write_attr(const std::string& name, hid_t ftype, hid_t mtype, const
   Handle space(H5Screate(H5S_SCALAR));
   Handle acpl(H5Pcreate(H5P_ATTRIBUTE_CREATE));
   H5Pset_char_encoding(acpl.id(), H5T_CSET_UTF8);
-  Handle attr(check_id(H5Acreate2(id(), name.c_str(), ftype, space.id(), acpl.id(), H5P_DEFAULT),
-                       where(), "cannot create attribute '" + name + "'"));
+  Handle attr(check_id(H5Acreate2(id(), name.c_str(), ftype, space.id(), acpl.id(), H5P_DEFAULT), where(),
+                       "cannot create attribute '" + name + "'"));
   check(H5Awrite(attr.id(), mtype, value), where(), "cannot write attribute '" + name + "'");
 }
 
@@ -279,8 +294,8 @@ void Object::set_attr_bool(const std::string& name, bool value) {
 
 Handle Object::open_attr(const std::string& name, const char* expected) const {
   if (!has_attr(name)) fail_input(where(), ": no attribute '", name, "'");
-  Handle attr(check_id(H5Aopen(id(), name.c_str(), H5P_DEFAULT), where(),
-                       "cannot open attribute '" + name + "'"));
+  Handle attr(
+      check_id(H5Aopen(id(), name.c_str(), H5P_DEFAULT), where(), "cannot open attribute '" + name + "'"));
   Handle space(H5Aget_space(attr.id()));
   if (H5Sget_simple_extent_npoints(space.id()) != 1)
     fail_input(where(), ": attribute '", name, "' is an array, expected a single ", expected);
@@ -398,8 +413,7 @@ Elem Dataset::elem() const {
 void Dataset::read_raw(Elem e, void* out, size_t n) const {
   Handle type(check_id(H5Dget_type(id()), where(), "cannot get the type"));
   if (!readable_as(type.id(), e))
-    fail_input(where(), ": stored as ", describe(type.id()), ", cannot be read losslessly as ",
-               elem_name(e));
+    fail_input(where(), ": stored as ", describe(type.id()), ", cannot be read losslessly as ", elem_name(e));
   if (n == 0) return;
   check(H5Dread(id(), mem_type(e), H5S_ALL, H5S_ALL, H5P_DEFAULT, out), where(), "cannot read");
 }
@@ -412,18 +426,16 @@ void Dataset::append_raw(Elem e, const void* values, size_t n) {
     fail_input(where(), ": cannot append, not an extendible 1-D dataset (see create_extendible)");
   Handle type(check_id(H5Dget_type(id()), where(), "cannot get the type"));
   if (!exactly(type.id(), e))
-    fail_input(where(), ": cannot append ", elem_name(e), " values to a dataset of ",
-               describe(type.id()));
+    fail_input(where(), ": cannot append ", elem_name(e), " values to a dataset of ", describe(type.id()));
   if (n == 0) return;
   if (!values) throw std::invalid_argument(where() + ": append of null data");
   hsize_t start = dims[0], count = n, total = dims[0] + n;
   check(H5Dset_extent(id(), &total), where(), "cannot extend");
   Handle fspace(check_id(H5Dget_space(id()), where(), "cannot get the dataspace"));
-  check(H5Sselect_hyperslab(fspace.id(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
-        where(), "cannot select the appended range");
+  check(H5Sselect_hyperslab(fspace.id(), H5S_SELECT_SET, &start, nullptr, &count, nullptr), where(),
+        "cannot select the appended range");
   Handle mspace(H5Screate_simple(1, &count, nullptr));
-  check(H5Dwrite(id(), mem_type(e), mspace.id(), fspace.id(), H5P_DEFAULT, values), where(),
-        "cannot append");
+  check(H5Dwrite(id(), mem_type(e), mspace.id(), fspace.id(), H5P_DEFAULT, values), where(), "cannot append");
 }
 
 void Dataset::resize(hsize_t n) {
@@ -438,8 +450,8 @@ void Dataset::resize(hsize_t n) {
 void Dataset::check_dim(unsigned dim) const {
   size_t rank = shape().size();
   if (dim >= rank)
-    throw std::invalid_argument(where() + ": dimension " + std::to_string(dim) +
-                                " out of range for rank " + std::to_string(rank));
+    throw std::invalid_argument(where() + ": dimension " + std::to_string(dim) + " out of range for rank " +
+                                std::to_string(rank));
 }
 
 void Dataset::make_scale(const std::string& name) {
@@ -467,9 +479,8 @@ void Dataset::attach_scale(unsigned dim, const Dataset& scale) {
   if (!scale.is_scale()) throw std::invalid_argument(scale.where() + ": not a dimension scale");
   hsize_t len = shape()[dim], slen = scale.size();
   if (slen != len)
-    throw std::invalid_argument(scale.where() + ": scale length " + std::to_string(slen) +
-                                " != dimension " + std::to_string(dim) + " of " + where() + " (" +
-                                std::to_string(len) + ")");
+    throw std::invalid_argument(scale.where() + ": scale length " + std::to_string(slen) + " != dimension " +
+                                std::to_string(dim) + " of " + where() + " (" + std::to_string(len) + ")");
   check(H5DSattach_scale(id(), scale.id(), dim), where(),
         "cannot attach scale " + scale.path() + " to dimension " + std::to_string(dim));
 }
@@ -483,8 +494,7 @@ bool Dataset::is_attached(unsigned dim, const Dataset& scale) const {
 
 void Dataset::set_dim_label(unsigned dim, const std::string& label) {
   check_dim(dim);
-  check(H5DSset_label(id(), dim, label.c_str()), where(),
-        "cannot label dimension " + std::to_string(dim));
+  check(H5DSset_label(id(), dim, label.c_str()), where(), "cannot label dimension " + std::to_string(dim));
 }
 
 std::string Dataset::dim_label(unsigned dim) const {
@@ -516,8 +526,8 @@ bool Group::exists(const std::string& path) const {
 
 Handle Group::open_object(const std::string& path) const {
   if (!exists(path)) fail_input(where(path), ": not found");
-  return Handle(check_id(H5Oopen(id(), path.empty() ? "." : path.c_str(), H5P_DEFAULT),
-                         where(path), "cannot open"));
+  return Handle(
+      check_id(H5Oopen(id(), path.empty() ? "." : path.c_str(), H5P_DEFAULT), where(path), "cannot open"));
 }
 
 Group Group::open_group(const std::string& path) const {
@@ -535,8 +545,8 @@ Dataset Group::dataset(const std::string& path) const {
 Group Group::group(const std::string& path) {
   if (exists(path)) return open_group(path);
   Handle lcpl = link_create_plist();
-  Handle h(check_id(H5Gcreate2(id(), path.c_str(), lcpl.id(), H5P_DEFAULT, H5P_DEFAULT),
-                    where(path), "cannot create group"));
+  Handle h(check_id(H5Gcreate2(id(), path.c_str(), lcpl.id(), H5P_DEFAULT, H5P_DEFAULT), where(path),
+                    "cannot create group"));
   return Group(std::move(h), file_, join(path));
 }
 
@@ -552,8 +562,7 @@ std::vector<std::string> Group::children(const std::string& path) const {
   check(H5Gget_info(g.id(), &info), g.where(), "cannot list");
   std::vector<std::string> names;
   for (hsize_t i = 0; i < info.nlinks; ++i) {
-    ssize_t n = H5Lget_name_by_idx(g.id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0,
-                                   H5P_DEFAULT);
+    ssize_t n = H5Lget_name_by_idx(g.id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
     if (n < 0) fail(Kind::runtime, g.where(), "cannot list");
     std::string s(size_t(n) + 1, '\0');
     H5Lget_name_by_idx(g.id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, s.data(), s.size(), H5P_DEFAULT);
@@ -573,8 +582,8 @@ void Group::check_count(const std::string& path, size_t n, const Shape& shape) c
   hsize_t want = 1;
   for (hsize_t d : shape) want *= d;
   if (n != want)
-    throw std::invalid_argument(where(path) + ": " + std::to_string(n) +
-                                " values for a shape of " + std::to_string(want) + " elements");
+    throw std::invalid_argument(where(path) + ": " + std::to_string(n) + " values for a shape of " +
+                                std::to_string(want) + " elements");
 }
 
 Dataset Group::write_raw(const std::string& path, Elem e, const void* data, const Shape& shape) {
@@ -593,12 +602,11 @@ Dataset Group::write_raw(const std::string& path, Elem e, const void* data, cons
     check(H5Pset_deflate(dcpl.id(), 4), where(path), "cannot enable deflate");
   }
   Handle lcpl = link_create_plist();
-  Handle d(check_id(H5Dcreate2(id(), path.c_str(), file_type(e), space.id(), lcpl.id(), dcpl.id(),
-                               H5P_DEFAULT),
-                    where(path), "cannot create dataset"));
+  Handle d(
+      check_id(H5Dcreate2(id(), path.c_str(), file_type(e), space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT),
+               where(path), "cannot create dataset"));
   if (n > 0)
-    check(H5Dwrite(d.id(), mem_type(e), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), where(path),
-          "cannot write");
+    check(H5Dwrite(d.id(), mem_type(e), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), where(path), "cannot write");
   return Dataset(std::move(d), file_, join(path));
 }
 
@@ -610,9 +618,9 @@ Dataset Group::create_extendible_raw(const std::string& path, Elem e, hsize_t ch
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
   check(H5Pset_chunk(dcpl.id(), 1, &chunk), where(path), "cannot chunk");
   Handle lcpl = link_create_plist();
-  Handle d(check_id(H5Dcreate2(id(), path.c_str(), file_type(e), space.id(), lcpl.id(), dcpl.id(),
-                               H5P_DEFAULT),
-                    where(path), "cannot create dataset"));
+  Handle d(
+      check_id(H5Dcreate2(id(), path.c_str(), file_type(e), space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT),
+               where(path), "cannot create dataset"));
   return Dataset(std::move(d), file_, join(path));
 }
 

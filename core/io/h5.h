@@ -58,13 +58,17 @@ enum class Elem { f32, f64, i32, i64 };
 
 template <typename T>
 constexpr Elem elem_of() {
-  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double> ||
-                    std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>,
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double> || std::is_same_v<T, int32_t> ||
+                    std::is_same_v<T, int64_t>,
                 "h5 datasets hold float, double, int32_t or int64_t");
-  if constexpr (std::is_same_v<T, float>) return Elem::f32;
-  else if constexpr (std::is_same_v<T, double>) return Elem::f64;
-  else if constexpr (std::is_same_v<T, int32_t>) return Elem::i32;
-  else return Elem::i64;
+  if constexpr (std::is_same_v<T, float>)
+    return Elem::f32;
+  else if constexpr (std::is_same_v<T, double>)
+    return Elem::f64;
+  else if constexpr (std::is_same_v<T, int32_t>)
+    return Elem::i32;
+  else
+    return Elem::i64;
 }
 
 template <typename T>
@@ -78,7 +82,7 @@ class Object {
  public:
   hid_t id() const { return h_.id(); }
   const std::string& file_name() const { return file_; }
-  const std::string& path() const { return path_; }  // absolute path inside the file
+  const std::string& path() const { return path_; }          // absolute path inside the file
   std::string where() const { return file_ + ":" + path_; }  // for messages
 
   void flush();  // everything in this object's file reaches the disk
@@ -184,8 +188,7 @@ class Group : public Object {
   }
   // A 1-D scale dataset (e.g. layer indices) named `name`, ready for Dataset::attach_scale.
   template <typename T>
-  Dataset write_scale(const std::string& path, const std::vector<T>& values,
-                      const std::string& name) {
+  Dataset write_scale(const std::string& path, const std::vector<T>& values, const std::string& name) {
     Dataset d = write(path, values);
     d.make_scale(name);
     return d;

@@ -65,12 +65,18 @@ void copy_file_checked(const std::string& from, const std::string& to) {
   for (;;) {
     const ssize_t n = ::read(in, buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) { err = errno; break; }
+    if (n < 0) {
+      err = errno;
+      break;
+    }
     if (n == 0) break;
     for (ssize_t done = 0; done < n;) {
       const ssize_t w = ::write(out, buf.data() + done, size_t(n - done));
       if (w < 0 && errno == EINTR) continue;
-      if (w < 0) { err = errno; break; }
+      if (w < 0) {
+        err = errno;
+        break;
+      }
       done += w;
     }
     if (err) break;

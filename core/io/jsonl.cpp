@@ -12,9 +12,7 @@ namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
-bool blank(std::string_view s) {
-  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
+bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
 // nlohmann's what() is "[json.exception.parse_error.101] parse error at line 1, column 5: ...";
 // keep "line L, column C: ..." (or only "column C: ..." for a single line).

@@ -9,11 +9,10 @@
 #pragma once
 #include <cstddef>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/util/utf8.h"  // find_invalid_utf8 / valid_utf8, used by every reader here
 

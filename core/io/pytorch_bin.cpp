@@ -21,8 +21,8 @@ constexpr const char* kBuildMark = "__ropelab_dropped_build_state__";
 // Globals a tensor's pickle needs. Storage classes name the element type of a persistent id.
 bool allowed_global(const std::string& module, const std::string& name) {
   static const std::set<std::string> storages = {
-      "FloatStorage", "DoubleStorage", "HalfStorage", "BFloat16Storage", "LongStorage", "IntStorage",
-      "ShortStorage", "CharStorage", "ByteStorage", "BoolStorage"};
+      "FloatStorage", "DoubleStorage", "HalfStorage", "BFloat16Storage", "LongStorage",
+      "IntStorage",   "ShortStorage",  "CharStorage", "ByteStorage",     "BoolStorage"};
   if (module == "torch._utils" && name == "_rebuild_tensor_v2") return true;
   if (module == "torch" && storages.count(name)) return true;
   if (module == "torch.jit._pickle" && name == "restore_type_tag") return true;  // LibTorch's own pickles
@@ -51,31 +51,73 @@ class PickleSanitizer {
       const bool was_od = od_on_top_;
       od_on_top_ = false;
       switch (op) {
-        case 0x80: skip(1); break;                     // PROTO
-        case 0x95: skip(8); copy(start); continue;     // FRAME (a hint; kept)
-        case '(': case ']': case '}': case ')': case 't': case 0x85: case 0x86: case 0x87:
-        case 'u': case 'e': case 'N': case 0x88: case 0x89:
+        case 0x80:
+          skip(1);
+          break;  // PROTO
+        case 0x95:
+          skip(8);
+          copy(start);
+          continue;  // FRAME (a hint; kept)
+        case '(':
+        case ']':
+        case '}':
+        case ')':
+        case 't':
+        case 0x85:
+        case 0x86:
+        case 0x87:
+        case 'u':
+        case 'e':
+        case 'N':
+        case 0x88:
+        case 0x89:
         case 'Q':  // BINPERSID: ('storage', <Type>Storage, key, location, numel) -> a storage
           break;
-        case 'J': skip(4); break;                      // BININT
-        case 'K': skip(1); break;                      // BININT1
-        case 'M': skip(2); break;                      // BININT2
-        case 0x8a: skip(byte()); break;                // LONG1
-        case 'G': skip(8); break;                      // BINFLOAT
-        case 'X': case 'T': skip(u32()); break;        // BINUNICODE, BINSTRING
-        case 0x8c: case 'U': case 'C': skip(byte()); break;  // SHORT_BINUNICODE/BINSTRING/BINBYTES
-        case 'B': skip(u32()); break;                  // BINBYTES
-        case 'q': memo_put(byte(), was_od); break;     // BINPUT
-        case 'r': memo_put(u32(), was_od); break;      // LONG_BINPUT
-        case 0x94: memo_put(next_memo_, was_od); break;  // MEMOIZE
-        case 'h': case 'j':                            // BINGET, LONG_BINGET
+        case 'J':
+          skip(4);
+          break;  // BININT
+        case 'K':
+          skip(1);
+          break;  // BININT1
+        case 'M':
+          skip(2);
+          break;  // BININT2
+        case 0x8a:
+          skip(byte());
+          break;  // LONG1
+        case 'G':
+          skip(8);
+          break;  // BINFLOAT
+        case 'X':
+        case 'T':
+          skip(u32());
+          break;  // BINUNICODE, BINSTRING
+        case 0x8c:
+        case 'U':
+        case 'C':
+          skip(byte());
+          break;  // SHORT_BINUNICODE/BINSTRING/BINBYTES
+        case 'B':
+          skip(u32());
+          break;  // BINBYTES
+        case 'q':
+          memo_put(byte(), was_od);
+          break;  // BINPUT
+        case 'r':
+          memo_put(u32(), was_od);
+          break;  // LONG_BINPUT
+        case 0x94:
+          memo_put(next_memo_, was_od);
+          break;  // MEMOIZE
+        case 'h':
+        case 'j':  // BINGET, LONG_BINGET
           if (memo_get(op == 'h' ? byte() : u32())) {
             out_ += '}';
             push(out_start);
             continue;
           }
           break;
-        case 'c': {                                    // GLOBAL module\nname\n
+        case 'c': {  // GLOBAL module\nname\n
           const std::string module = line(), name = line();
           if (module == "collections" && name == "OrderedDict") {
             out_ += '}';
@@ -87,9 +129,9 @@ class PickleSanitizer {
                       name, "': a checkpoint may hold only tensors and dicts, lists and tuples of them");
           break;
         }
-        case 'R':                                      // REDUCE of an allowed global
+        case 'R':  // REDUCE of an allowed global
           break;
-        case 'b': {                                    // BUILD -> TUPLE3 with the mark
+        case 'b': {  // BUILD -> TUPLE3 with the mark
           const std::string mark = kBuildMark;
           out_ += 'X';
           for (int i = 0; i < 4; ++i) out_ += char((mark.size() >> (8 * i)) & 0xff);
@@ -100,14 +142,15 @@ class PickleSanitizer {
           push(obj);
           continue;
         }
-        case 's': case 'a': {                          // SETITEM / APPEND -> MARK ... SETITEMS / APPENDS
+        case 's':
+        case 'a': {  // SETITEM / APPEND -> MARK ... SETITEMS / APPENDS
           const size_t first = item(op == 's' ? 2 : 1);
           out_.insert(first, 1, '(');
           out_ += op == 's' ? 'u' : 'e';
           pop(op == 's' ? 2 : 1);
           continue;
         }
-        case '.':                                      // STOP
+        case '.':  // STOP
           out_ += '.';
           return out_;
         default:
@@ -172,23 +215,43 @@ class PickleSanitizer {
   // Stack effect of an opcode copied unchanged, which begins at output offset out_start.
   void track(unsigned char op, size_t out_start) {
     switch (op) {
-      case 0x80: case 'q': case 'r': case 0x94: return;
-      case '(': stack_.push_back({out_start, true}); return;
-      case 't': push(pop_to_mark()); return;
-      case 0x85: case 0x86: case 0x87: case 'R': case 'Q': {
+      case 0x80:
+      case 'q':
+      case 'r':
+      case 0x94:
+        return;
+      case '(':
+        stack_.push_back({out_start, true});
+        return;
+      case 't':
+        push(pop_to_mark());
+        return;
+      case 0x85:
+      case 0x86:
+      case 0x87:
+      case 'R':
+      case 'Q': {
         const size_t n = op == 0x85 || op == 'Q' ? 1 : op == 0x86 || op == 'R' ? 2 : 3;
         const size_t first = item(n);
         pop(n);
         push(first);
         return;
       }
-      case 'u': case 'e': pop_to_mark(); item(1); return;  // the dict / list stays
-      default: push(out_start); return;                   // every other allowed opcode pushes one value
+      case 'u':
+      case 'e':
+        pop_to_mark();
+        item(1);
+        return;  // the dict / list stays
+      default:
+        push(out_start);
+        return;  // every other allowed opcode pushes one value
     }
   }
   void memo_put(size_t id, bool od) {
-    if (od) od_ids_.insert(id);
-    else od_ids_.erase(id);
+    if (od)
+      od_ids_.insert(id);
+    else
+      od_ids_.erase(id);
     next_memo_ = std::max(next_memo_, id + 1);
   }
   bool memo_get(size_t id) { return od_on_top_ = od_ids_.count(id) > 0; }
@@ -201,8 +264,8 @@ class PickleSanitizer {
   const std::string where_;
   size_t pos_ = 0;
   std::string out_;
-  bool od_on_top_ = false;    // the last opcode referred to the OrderedDict class (now an EMPTY_DICT)
-  std::set<size_t> od_ids_;   // memo slots holding it
+  bool od_on_top_ = false;   // the last opcode referred to the OrderedDict class (now an EMPTY_DICT)
+  std::set<size_t> od_ids_;  // memo slots holding it
   size_t next_memo_ = 0;
   struct Slot {
     size_t offset;
@@ -239,7 +302,8 @@ std::map<std::string, torch::Tensor> read_pytorch_bin(const std::string& path) {
     auto [pkl_ptr, pkl_size] = zip->getRecord("data.pkl");
     raw_pickle.assign(static_cast<const char*>(pkl_ptr.get()), pkl_size);
   } catch (const c10::Error& e) {
-    fail_input(path, ": unreadable data.pkl in the torch.save archive: ", std::string(e.what_without_backtrace()));
+    fail_input(path,
+               ": unreadable data.pkl in the torch.save archive: ", std::string(e.what_without_backtrace()));
   }
   const std::string pickle = sanitize_checkpoint_pickle(raw_pickle, path);
 
@@ -302,7 +366,8 @@ std::optional<CheckpointTensors> read_pytorch_bin_dir(const std::string& dir_s) 
     check_input(j.contains("weight_map") && j["weight_map"].is_object(), index.string(),
                 ": missing object 'weight_map'");
     for (auto it = j["weight_map"].begin(); it != j["weight_map"].end(); ++it) {
-      check_input(it.value().is_string(), index.string(), ": weight_map['", it.key(), "'] must be a file name");
+      check_input(it.value().is_string(), index.string(), ": weight_map['", it.key(),
+                  "'] must be a file name");
       const std::string file = it.value().get<std::string>();
       check_input(file.find('/') == std::string::npos, index.string(), ": weight_map['", it.key(),
                   "'] names a path outside the directory: ", file);
@@ -320,8 +385,8 @@ std::optional<CheckpointTensors> read_pytorch_bin_dir(const std::string& dir_s) 
     for (auto& [name, t] : read_pytorch_bin(path)) {
       if (!listed.empty()) {
         auto it = listed.find(name);
-        check_input(it != listed.end() && it->second == file, path, ": tensor '", name, "' is not listed for ",
-                    file, " in ", index.string());
+        check_input(it != listed.end() && it->second == file, path, ": tensor '", name,
+                    "' is not listed for ", file, " in ", index.string());
       }
       auto [it, fresh] = out.emplace(name, CheckpointTensor{path, t});
       check_input(fresh, path, ": tensor '", name, "' also in ", it->second.file);

@@ -3,9 +3,8 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
 #include <torch/torch.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -36,17 +35,28 @@ torch::ScalarType safetensors_dtype(const std::string& name, const std::string& 
 
 std::string safetensors_dtype_name(torch::ScalarType t) {
   switch (t) {
-    case torch::kFloat32: return "F32";
-    case torch::kBFloat16: return "BF16";
-    case torch::kFloat16: return "F16";
-    case torch::kFloat64: return "F64";
-    case torch::kInt64: return "I64";
-    case torch::kInt32: return "I32";
-    case torch::kInt16: return "I16";
-    case torch::kInt8: return "I8";
-    case torch::kUInt8: return "U8";
-    case torch::kBool: return "BOOL";
-    default: throw std::runtime_error(std::string("safetensors: unsupported dtype ") + c10::toString(t));
+    case torch::kFloat32:
+      return "F32";
+    case torch::kBFloat16:
+      return "BF16";
+    case torch::kFloat16:
+      return "F16";
+    case torch::kFloat64:
+      return "F64";
+    case torch::kInt64:
+      return "I64";
+    case torch::kInt32:
+      return "I32";
+    case torch::kInt16:
+      return "I16";
+    case torch::kInt8:
+      return "I8";
+    case torch::kUInt8:
+      return "U8";
+    case torch::kBool:
+      return "BOOL";
+    default:
+      throw std::runtime_error(std::string("safetensors: unsupported dtype ") + c10::toString(t));
   }
 }
 
@@ -112,23 +122,25 @@ void SafetensorsFile::validate_header() {
     check_input(v["shape"].is_array(), where, ": shape must be a list");
     uint64_t numel = 1;
     for (const auto& d : v["shape"]) {
-      check_input(d.is_number_integer() && d.get<int64_t>() >= 0, where, ": shape must hold non-negative integers");
+      check_input(d.is_number_integer() && d.get<int64_t>() >= 0, where,
+                  ": shape must hold non-negative integers");
       e.shape.push_back(d.get<int64_t>());
       // An overflowing product could wrap to a size the offsets match ([2^32, 2^32] -> 0).
       check_input(!__builtin_mul_overflow(numel, uint64_t(d.get<int64_t>()), &numel), where, ": shape ",
                   v["shape"].dump(), " has more elements than 2^64");
     }
     const auto& off = v["data_offsets"];
-    check_input(off.is_array() && off.size() == 2 && off[0].is_number_unsigned() && off[1].is_number_unsigned(),
-                where, ": data_offsets must be [begin, end]");
+    check_input(
+        off.is_array() && off.size() == 2 && off[0].is_number_unsigned() && off[1].is_number_unsigned(),
+        where, ": data_offsets must be [begin, end]");
     e.begin = off[0].get<uint64_t>();
     e.end = off[1].get<uint64_t>();
     check_input(e.begin <= e.end, where, ": data_offsets begin ", e.begin, " > end ", e.end);
     check_input(e.end <= data_size, where, ": data_offsets end ", e.end, " exceeds the data section (",
                 data_size, " bytes; file truncated?)");
     uint64_t expect = 0;
-    check_input(!__builtin_mul_overflow(numel, uint64_t(c10::elementSize(st_type)), &expect), where, ": shape ",
-                v["shape"].dump(), " needs more than 2^64 bytes");
+    check_input(!__builtin_mul_overflow(numel, uint64_t(c10::elementSize(st_type)), &expect), where,
+                ": shape ", v["shape"].dump(), " needs more than 2^64 bytes");
     check_input(e.end - e.begin == expect, where, ": holds ", e.end - e.begin, " bytes but ", e.dtype,
                 " × shape needs ", expect);
     spans.emplace_back(e.begin, it.key());
@@ -138,8 +150,8 @@ void SafetensorsFile::validate_header() {
   for (size_t i = 1; i < spans.size(); ++i) {
     const auto& prev = entries_[spans[i - 1].second];
     const auto& cur = entries_[spans[i].second];
-    check_input(cur.begin >= prev.end || prev.begin == prev.end || cur.begin == cur.end, path,
-                ": tensors '", spans[i - 1].second, "' and '", spans[i].second, "' overlap");
+    check_input(cur.begin >= prev.end || prev.begin == prev.end || cur.begin == cur.end, path, ": tensors '",
+                spans[i - 1].second, "' and '", spans[i].second, "' overlap");
   }
 }
 
@@ -168,7 +180,8 @@ void SafetensorsFile::release(const std::string& name) const {
 }
 
 void write_safetensors_streamed(const std::string& path, const std::vector<TensorSpec>& specs,
-                                const std::function<torch::Tensor(size_t)>& produce, const nlohmann::json& metadata) {
+                                const std::function<torch::Tensor(size_t)>& produce,
+                                const nlohmann::json& metadata) {
   nlohmann::json header = nlohmann::json::object();
   if (!metadata.is_null()) header["__metadata__"] = metadata;
   std::vector<uint64_t> sizes;
@@ -193,8 +206,8 @@ void write_safetensors_streamed(const std::string& path, const std::vector<Tenso
   out.write(h.data(), h.size());
   for (size_t i = 0; i < specs.size(); ++i) {
     auto c = produce(i).detach().to(torch::kCPU, specs[i].dtype).contiguous();
-    TORCH_CHECK(c.sizes() == c10::IntArrayRef(specs[i].shape), path, ": tensor '", specs[i].name, "' produced with shape ",
-                c.sizes(), ", declared ", c10::IntArrayRef(specs[i].shape));
+    TORCH_CHECK(c.sizes() == c10::IntArrayRef(specs[i].shape), path, ": tensor '", specs[i].name,
+                "' produced with shape ", c.sizes(), ", declared ", c10::IntArrayRef(specs[i].shape));
     out.write(c.data_ptr(), size_t(sizes[i]));
   }
   out.close();
@@ -205,7 +218,8 @@ void write_safetensors(const std::string& path,
                        const nlohmann::json& metadata) {
   std::vector<TensorSpec> specs;
   for (const auto& [name, t] : tensors) specs.push_back({name, t.scalar_type(), t.sizes().vec()});
-  write_safetensors_streamed(path, specs, [&](size_t i) { return tensors[i].second; }, metadata);
+  write_safetensors_streamed(
+      path, specs, [&](size_t i) { return tensors[i].second; }, metadata);
 }
 
 }  // namespace ropelab

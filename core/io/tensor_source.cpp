@@ -30,7 +30,6 @@ class PytorchBinSource final : public TensorSource {
   CheckpointTensors t_;
 };
 
-
 class SafetensorsSource : public TensorSource {
  public:
   std::vector<std::unique_ptr<SafetensorsFile>> files;
@@ -70,7 +69,8 @@ std::unique_ptr<TensorSource> open_safetensors_source(const std::string& dir_s) 
                 ": missing object 'weight_map'");
     std::map<std::string, SafetensorsFile*> by_file;
     for (auto it = j["weight_map"].begin(); it != j["weight_map"].end(); ++it) {
-      check_input(it.value().is_string(), index.string(), ": weight_map['", it.key(), "'] must be a file name");
+      check_input(it.value().is_string(), index.string(), ": weight_map['", it.key(),
+                  "'] must be a file name");
       const std::string file = it.value().get<std::string>();
       check_input(file.find('/') == std::string::npos, index.string(), ": weight_map['", it.key(),
                   "'] names a path outside the directory: ", file);

@@ -20,9 +20,9 @@ AttentionImpl::AttentionImpl(int64_t hidden, int64_t heads_, int64_t kv_heads_, 
 torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const AttentionInputs& in) {
   TORCH_CHECK(x.dim() == 3, "Attention: x must be (B, T, C), got ", x.sizes());
   const int64_t B = x.size(0), T = x.size(1);
-  auto q = q_proj(x).view({B, T, heads, head_dim}).transpose(1, 2);      // (B, H, T, D)
-  auto k = k_proj(x).view({B, T, kv_heads, head_dim}).transpose(1, 2);   // (B, Hkv, T, D)
-  auto v = v_proj(x).view({B, T, kv_heads, head_dim}).transpose(1, 2);   // (B, Hkv, T, D)
+  auto q = q_proj(x).view({B, T, heads, head_dim}).transpose(1, 2);     // (B, H, T, D)
+  auto k = k_proj(x).view({B, T, kv_heads, head_dim}).transpose(1, 2);  // (B, Hkv, T, D)
+  auto v = v_proj(x).view({B, T, kv_heads, head_dim}).transpose(1, 2);  // (B, Hkv, T, D)
   q = apply_rotary(q, *in.rotary);
   k = apply_rotary(k, *in.rotary);
 

@@ -16,10 +16,10 @@ namespace ropelab {
 // What one layer's attention needs besides its input; built once per forward by the model.
 struct AttentionInputs {
   int64_t layer = 0;
-  const RotaryTables* rotary = nullptr;   // cos/sin for the new tokens' positions
-  torch::Tensor positions;                // (T,) int64 CPU, absolute
-  torch::Tensor logit_scale;              // (T,) float32: t for this layer (1 when unscaled)
-  LayerKV* kv = nullptr;                  // append + attend over the cache when set
+  const RotaryTables* rotary = nullptr;  // cos/sin for the new tokens' positions
+  torch::Tensor positions;               // (T,) int64 CPU, absolute
+  torch::Tensor logit_scale;             // (T,) float32: t for this layer (1 when unscaled)
+  LayerKV* kv = nullptr;                 // append + attend over the cache when set
   const ObserverList* observers = nullptr;
 };
 

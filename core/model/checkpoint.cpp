@@ -4,8 +4,8 @@
 
 #include <cstdio>
 #include <iostream>
-#include <memory>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "core/io/safetensors.h"
@@ -35,8 +35,8 @@ ModelConfig read_checkpoint_config(const std::string& dir) {
 LlamaForCausalLM load_model(const std::string& dir, const LoadOptions& opts) {
   ModelConfig cfg = read_checkpoint_config(dir);
   if (opts.rope) cfg.rope = *opts.rope;
-  const auto dtype = opts.dtype.value_or(
-      opts.device.is_cpu() ? torch::kFloat32 : dtype_from_torch_name(cfg.torch_dtype));
+  const auto dtype =
+      opts.dtype.value_or(opts.device.is_cpu() ? torch::kFloat32 : dtype_from_torch_name(cfg.torch_dtype));
   auto src = open_tensor_source(dir);
   std::set<std::string> expected;
   for (const auto& [name, shape] : llama_parameter_shapes(cfg)) expected.insert(name);
@@ -48,8 +48,8 @@ LlamaForCausalLM load_model(const std::string& dir, const LoadOptions& opts) {
   auto model = build_llama(cfg, [&](const std::string& name, const std::vector<int64_t>& shape) {
     check_input(src->contains(name), dir, ": missing tensor '", name, "'");
     auto t = src->read(name);
-    check_input(t.sizes() == c10::IntArrayRef(shape), src->where(name), ": tensor '", name, "' has shape ", t.sizes(),
-                " but config.json implies ", c10::IntArrayRef(shape));
+    check_input(t.sizes() == c10::IntArrayRef(shape), src->where(name), ": tensor '", name, "' has shape ",
+                t.sizes(), " but config.json implies ", c10::IntArrayRef(shape));
     check_input(t.is_floating_point(), src->where(name), ": tensor '", name, "' has non-floating dtype ",
                 t.scalar_type());
     auto p = torch::empty(shape, torch::TensorOptions().dtype(dtype).device(opts.device));
@@ -61,7 +61,8 @@ LlamaForCausalLM load_model(const std::string& dir, const LoadOptions& opts) {
   return model;
 }
 
-void save_model_streamed(ModelConfig cfg, const ParamMaker& make, const std::string& dir, const SaveOptions& opts) {
+void save_model_streamed(ModelConfig cfg, const ParamMaker& make, const std::string& dir,
+                         const SaveOptions& opts) {
   const torch::ScalarType stored = opts.dtype.value_or(dtype_from_torch_name(cfg.torch_dtype));
   cfg.torch_dtype = dtype_torch_name(stored);
   AtomicDir out(dir, opts.overwrite);
@@ -86,7 +87,8 @@ void save_model_streamed(ModelConfig cfg, const ParamMaker& make, const std::str
     total += bytes;
   }
   auto write = [&](const fs::path& path, const std::vector<TensorSpec>& specs) {
-    write_safetensors_streamed(path.string(), specs, [&](size_t i) { return make(specs[i].name, specs[i].shape); });
+    write_safetensors_streamed(path.string(), specs,
+                               [&](size_t i) { return make(specs[i].name, specs[i].shape); });
   };
   if (shards.size() == 1) {
     write(out.path() / "model.safetensors", shards[0]);
@@ -114,7 +116,8 @@ void save_model(LlamaForCausalLM& model, const std::string& dir, const SaveOptio
   std::map<std::string, torch::Tensor> params;
   for (auto& p : model->named_parameters()) params[p.key()] = p.value();
   save_model_streamed(
-      model->config, [&](const std::string& name, const std::vector<int64_t>&) { return params.at(name); }, dir, opts);
+      model->config, [&](const std::string& name, const std::vector<int64_t>&) { return params.at(name); },
+      dir, opts);
 }
 
 }  // namespace ropelab

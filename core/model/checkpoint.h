@@ -19,14 +19,14 @@ namespace ropelab {
 struct LoadOptions {
   std::optional<torch::ScalarType> dtype;  // compute dtype; default: fp32 on CPU, checkpoint's on GPU
   torch::Device device = torch::kCPU;
-  std::optional<RopeSpec> rope;            // override the checkpoint's rope settings
+  std::optional<RopeSpec> rope;  // override the checkpoint's rope settings
 };
 
 struct SaveOptions {
   std::optional<torch::ScalarType> dtype;  // stored dtype; default: the config's torch_dtype
   int64_t shard_size_bytes = 0;            // 0 = single file
   bool overwrite = false;
-  std::string copy_tokenizer_from;         // directory whose tokenizer.model to copy
+  std::string copy_tokenizer_from;  // directory whose tokenizer.model to copy
 };
 
 ModelConfig read_checkpoint_config(const std::string& dir);
@@ -35,6 +35,7 @@ void save_model(LlamaForCausalLM& model, const std::string& dir, const SaveOptio
 // Writes a model directory for `cfg` whose parameter `name` is make(name, shape) (any device and
 // floating dtype; stored as opts.dtype), asked for one at a time: `ropelab init` writes a 7B model
 // with one tensor in memory. save_model goes through it.
-void save_model_streamed(ModelConfig cfg, const ParamMaker& make, const std::string& dir, const SaveOptions& opts = {});
+void save_model_streamed(ModelConfig cfg, const ParamMaker& make, const std::string& dir,
+                         const SaveOptions& opts = {});
 
 }  // namespace ropelab

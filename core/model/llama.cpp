@@ -32,7 +32,8 @@ LlamaForCausalLMImpl::LlamaForCausalLMImpl(ModelConfig c) : config(std::move(c))
   model = register_module("model", LlamaModel(config));
   if (!config.tie_word_embeddings)
     lm_head = register_module(
-        "lm_head", torch::nn::Linear(torch::nn::LinearOptions(config.hidden_size, config.vocab_size).bias(false)));
+        "lm_head",
+        torch::nn::Linear(torch::nn::LinearOptions(config.hidden_size, config.vocab_size).bias(false)));
 }
 
 torch::Tensor LlamaForCausalLMImpl::logit_scale_table(const torch::Tensor& positions) const {
@@ -73,7 +74,7 @@ torch::Tensor LlamaForCausalLMImpl::hidden_states(const torch::Tensor& ids, torc
   auto rot = std::make_shared<RotaryTables>(make_rotary_tables(config.rope, positions, seq_len, dt, dev));
   auto scales = logit_scale_table(positions);  // (L, T) f32
 
-  auto x = model->embed_tokens(ids.to(dev));   // (B, T, C)
+  auto x = model->embed_tokens(ids.to(dev));  // (B, T, C)
   for (int64_t l = 0; l < config.num_hidden_layers; ++l) {
     AttentionInputs in;
     in.layer = l;
@@ -102,8 +103,8 @@ torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor& ids, torch::Ten
   return logits_from_hidden(hidden_states(ids, std::move(positions), opts));
 }
 
-torch::Tensor initial_parameter(const std::string& name, const std::vector<int64_t>& shape, at::Generator& gen,
-                                double std) {
+torch::Tensor initial_parameter(const std::string& name, const std::vector<int64_t>& shape,
+                                at::Generator& gen, double std) {
   if (is_norm_weight(name)) return torch::ones(shape, torch::kFloat32);
   return at::normal(0.0, std, shape, gen, torch::TensorOptions().dtype(torch::kFloat32));
 }
@@ -111,7 +112,8 @@ torch::Tensor initial_parameter(const std::string& name, const std::vector<int64
 void LlamaForCausalLMImpl::init_weights(uint64_t seed, double std) {
   torch::NoGradGuard ng;
   auto gen = at::detail::createCPUGenerator(seed);
-  for (auto& p : named_parameters()) p.value().copy_(initial_parameter(p.key(), p.value().sizes().vec(), gen, std));
+  for (auto& p : named_parameters())
+    p.value().copy_(initial_parameter(p.key(), p.value().sizes().vec(), gen, std));
 }
 
 ParamShapes llama_parameter_shapes(const ModelConfig& c) {
@@ -154,9 +156,11 @@ LlamaForCausalLM build_llama(const ModelConfig& c, const ParamMaker& make) {
   torch::NoGradGuard ng;
   for (size_t i = 0; i < shapes.size(); ++i) {
     const auto& [name, shape] = shapes[i];
-    TORCH_CHECK(params[i].key() == name, "build_llama: parameter ", i, " is ", params[i].key(), ", expected ", name);
+    TORCH_CHECK(params[i].key() == name, "build_llama: parameter ", i, " is ", params[i].key(), ", expected ",
+                name);
     torch::Tensor t = make(name, shape);
-    TORCH_CHECK(t.sizes() == c10::IntArrayRef(shape), "build_llama: '", name, "' made with shape ", t.sizes());
+    TORCH_CHECK(t.sizes() == c10::IntArrayRef(shape), "build_llama: '", name, "' made with shape ",
+                t.sizes());
     params[i].value().set_data(t);
   }
   return m;
@@ -168,9 +172,7 @@ int64_t LlamaForCausalLMImpl::num_parameters() const {
   return n;
 }
 
-torch::Dtype LlamaForCausalLMImpl::dtype() const {
-  return model->embed_tokens->weight.scalar_type();
-}
+torch::Dtype LlamaForCausalLMImpl::dtype() const { return model->embed_tokens->weight.scalar_type(); }
 
 torch::Device LlamaForCausalLMImpl::device() const { return model->embed_tokens->weight.device(); }
 

@@ -81,7 +81,8 @@ ParamShapes llama_parameter_shapes(const ModelConfig& c);
 // An RMSNorm weight ("model.norm.weight", "model.layers.N.input_layernorm.weight", ...): initialised
 // to ones and exempt from weight decay; every other parameter is a matrix or an embedding.
 inline bool is_norm_weight(const std::string& name) {
-  return name.size() >= 6 && name.compare(name.size() - 6, 6, "weight") == 0 && name.find("norm") != std::string::npos;
+  return name.size() >= 6 && name.compare(name.size() - 6, 6, "weight") == 0 &&
+         name.find("norm") != std::string::npos;
 }
 
 // Builds the model with each parameter's tensor taken from make(name, shape), already in its final
@@ -92,7 +93,7 @@ LlamaForCausalLM build_llama(const ModelConfig& c, const ParamMaker& make);
 
 // The HF-style initial value of one parameter (norm weights 1, the rest normal(0, std) drawn from
 // `gen`, fp32). Drawn in parameter order from one generator this is init_weights(seed, std).
-torch::Tensor initial_parameter(const std::string& name, const std::vector<int64_t>& shape, at::Generator& gen,
-                                double std);
+torch::Tensor initial_parameter(const std::string& name, const std::vector<int64_t>& shape,
+                                at::Generator& gen, double std);
 
 }  // namespace ropelab

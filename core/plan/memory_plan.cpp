@@ -10,11 +10,15 @@ namespace ropelab {
 
 void MemoryPlanConfig::validate() const {
   model.validate("`arch`/`model` config");
-  check_input(seq_len >= 2 && seq_len <= (int64_t(1) << 24), "`seq_len` (", seq_len, ") must be in [2, 2^24]");
-  check_input(micro_batch >= 1 && micro_batch <= 4096, "`micro_batch` (", micro_batch, ") must be in [1, 4096]");
-  check_input(world_size >= 1 && world_size <= 65536, "`world_size` (", world_size, ") must be in [1, 65536]");
+  check_input(seq_len >= 2 && seq_len <= (int64_t(1) << 24), "`seq_len` (", seq_len,
+              ") must be in [2, 2^24]");
+  check_input(micro_batch >= 1 && micro_batch <= 4096, "`micro_batch` (", micro_batch,
+              ") must be in [1, 4096]");
+  check_input(world_size >= 1 && world_size <= 65536, "`world_size` (", world_size,
+              ") must be in [1, 65536]");
   check_input(zero_stage >= 0 && zero_stage <= 2, "`zero_stage` (", zero_stage, ") must be 0, 1 or 2");
-  check_input(compute_bytes == 2 || compute_bytes == 4, "compute dtype must be 2 (bf16/fp16) or 4 (fp32) bytes");
+  check_input(compute_bytes == 2 || compute_bytes == 4,
+              "compute dtype must be 2 (bf16/fp16) or 4 (fp32) bytes");
 }
 
 namespace {
@@ -38,9 +42,12 @@ struct PlanShape {
 
 std::string fmt_count(int64_t n) {
   char buf[64];
-  if (n >= 1000000000) std::snprintf(buf, sizeof buf, "%.2f B", double(n) / 1e9);
-  else if (n >= 1000000) std::snprintf(buf, sizeof buf, "%.2f M", double(n) / 1e6);
-  else std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(n));
+  if (n >= 1000000000)
+    std::snprintf(buf, sizeof buf, "%.2f B", double(n) / 1e9);
+  else if (n >= 1000000)
+    std::snprintf(buf, sizeof buf, "%.2f M", double(n) / 1e6);
+  else
+    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(n));
   return buf;
 }
 
@@ -103,8 +110,8 @@ MemoryPlan plan_memory(const MemoryPlanConfig& cfg) {
   // MLP backward, the largest of its three stages: down_proj/product (3 T×I grads + down's
   // weight grad), silu/up (2 T×I + 2 weight grads + a T×C grad), gate (3 weight grads + 2 T×C).
   const int64_t ci = m.C * m.I * s;
-  const int64_t mlp_bwd = std::max({3 * BT * m.I * s + ci, 2 * BT * m.I * s + 2 * ci + BT * m.C * s,
-                                    3 * ci + 2 * BT * m.C * s});
+  const int64_t mlp_bwd =
+      std::max({3 * BT * m.I * s + ci, 2 * BT * m.I * s + 2 * ci + BT * m.C * s, 3 * ci + 2 * BT * m.C * s});
   // Logits: the trainer keeps its fp32 logits through backward; log_softmax saves its output;
   // backward adds the grads of both (4 × B·T·V fp32 at the loss), then lm_head's weight grad.
   const int64_t btv = BT * m.V * f;
@@ -120,14 +127,17 @@ MemoryPlan plan_memory(const MemoryPlanConfig& cfg) {
   add(plan.components, "fp32 master weights", master,
       s == 4 ? "the fp32 weights themselves" : P + " x 4 B" + (zero1 ? shard_note : ""));
   add(plan.components, "AdamW moments (fp32)", moments, "2 x " + P + " x 4 B" + (zero1 ? shard_note : ""));
-  add(plan.components, "gradients, compute dtype (autograd)", grads_model, P + " x " + std::to_string(s) + " B");
+  add(plan.components, "gradients, compute dtype (autograd)", grads_model,
+      P + " x " + std::to_string(s) + " B");
   add(plan.components, "gradients, fp32 (reduced, to AdamW)", grads_fp32,
       grads_fp32 == 0 ? "the fp32 model's own gradients" : P + " x 4 B" + (zero2 ? shard_note : ""));
   add(plan.components, "saved activations", saved,
-      std::to_string(m.L) + (cfg.checkpoint_layers ? " layer inputs" : " layers x " + std::to_string(layer_tok) + " B/token") +
+      std::to_string(m.L) +
+          (cfg.checkpoint_layers ? " layer inputs" : " layers x " + std::to_string(layer_tok) + " B/token") +
           " + final norm, " + std::to_string(BT) + " tokens");
   add(plan.components, "one layer's recomputation", recompute,
-      cfg.checkpoint_layers ? std::to_string(layer_tok) + " B/token saved set + input + output" : "no checkpointing");
+      cfg.checkpoint_layers ? std::to_string(layer_tok) + " B/token saved set + input + output"
+                            : "no checkpointing");
   add(plan.components, "layer backward transient", std::max(attn_bwd, mlp_bwd),
       "max(attention " + format_bytes(attn_bwd) + " [blocks of " + std::to_string(rows) + " rows], MLP " +
           format_bytes(mlp_bwd) + ")");
@@ -136,23 +146,26 @@ MemoryPlan plan_memory(const MemoryPlanConfig& cfg) {
 
   // --- candidate peaks ----------------------------------------------------------------------
   const int64_t base = weights + master + moments + rotary;
-  add(plan.phases, "forward: last layer's attention", base + (m.L - 1) * stored_per_layer + layer_tok * BT + attn_fwd,
+  add(plan.phases, "forward: last layer's attention",
+      base + (m.L - 1) * stored_per_layer + layer_tok * BT + attn_fwd,
       "state + saved activations + attention blocks");
   add(plan.phases, "backward: loss", base + saved + 4 * btv, "state + saved activations + logits and loss");
-  add(plan.phases, "backward: lm_head", base + saved + 2 * btv + (s == 4 ? 0 : BT * m.V * s) + head_grad + BT * m.C * s,
+  add(plan.phases, "backward: lm_head",
+      base + saved + 2 * btv + (s == 4 ? 0 : BT * m.V * s) + head_grad + BT * m.C * s,
       "state + saved + logits and their grad + head weight grad");
   // Layer l's backward: the layers below still hold their saves, the layers above have their
   // weight grads; live bytes are linear in l, so the peak is at one end.
   int64_t mlp_peak = 0, attn_peak = 0;
   for (int64_t l : {int64_t(0), m.L - 1}) {
-    const int64_t common = base + btv + head_grad + m.C * s + (m.L - 1 - l) * m.layer_params * s + l * stored_per_layer +
-                           current + BT * m.C * s;
+    const int64_t common = base + btv + head_grad + m.C * s + (m.L - 1 - l) * m.layer_params * s +
+                           l * stored_per_layer + current + BT * m.C * s;
     mlp_peak = std::max(mlp_peak, common + mlp_bwd);
     attn_peak = std::max(attn_peak, common - (mlp_tok + norm_tok) * BT + 3 * ci + m.C * s + m.C * m.Cq * s +
                                         BT * m.C * s + attn_bwd);
   }
   add(plan.phases, "backward: a layer's MLP", mlp_peak, "state + logits + grads so far + saves + MLP grads");
-  add(plan.phases, "backward: a layer's attention", attn_peak, "state + logits + grads so far + saves + attention grads");
+  add(plan.phases, "backward: a layer's attention", attn_peak,
+      "state + logits + grads so far + saves + attention grads");
   for (const auto& p : plan.phases) plan.fwd_bwd_peak_bytes = std::max(plan.fwd_bwd_peak_bytes, p.bytes);
   add(plan.phases, "optimizer step", weights + master + moments + grads_model + grads_fp32 + opt_transient,
       "state + both gradients + AdamW temporaries");

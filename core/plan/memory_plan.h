@@ -40,7 +40,7 @@ struct MemoryPlan {
   int64_t parameters = 0;
   std::vector<PlanItem> components;  // what one rank holds; each tensor counted once
   std::vector<PlanItem> phases;      // live bytes at each candidate peak of a step
-  int64_t peak_bytes = 0;          // the largest phase
+  int64_t peak_bytes = 0;            // the largest phase
   std::string peak_phase;
   int64_t fwd_bwd_peak_bytes = 0;  // the largest phase before the optimizer step
 };
@@ -58,6 +58,5 @@ double inference_bytes_lower_bound(const ModelConfig& model, int64_t seq_len, bo
 // has <physical>" for the first length that cannot fit in this machine's physical memory.
 void check_lengths_fit_memory(const ModelConfig& model, const std::vector<int64_t>& lengths, bool all_logits,
                               const std::string& option);
-
 
 }  // namespace ropelab

@@ -46,7 +46,8 @@ RopeGeometry rope_geometry(const std::vector<double>& inv_freq, double base, int
   g.window = o.window;
   g.base = base;
   for (double f : inv_freq) g.full_period_pairs += 2.0 * kRopePi / f <= double(o.window);
-  g.critical_dim = 2 * int64_t(std::ceil(double(g.pairs) * std::log(double(o.window) / (2.0 * kRopePi)) / std::log(base)));
+  g.critical_dim =
+      2 * int64_t(std::ceil(double(g.pairs) * std::log(double(o.window) / (2.0 * kRopePi)) / std::log(base)));
   g.abf_base = o.abf_base > 0 ? o.abf_base : 50.0 * base;
   g.abf_bound = 2.0 * kRopePi * std::pow(g.abf_base, double(g.critical_dim) / double(rotary_dim));
   g.beta_fast = o.beta_fast;

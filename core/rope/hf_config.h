@@ -2,9 +2,8 @@
 // also hold rope_theta and partial_rotary_factor) or `rope_scaling` (4.x). Both present: they must
 // agree, key by key, or the config is refused; never one silently preferred.
 #pragma once
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/rope/rope_spec.h"
 

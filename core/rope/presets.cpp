@@ -7,7 +7,12 @@ const std::vector<RopePreset>& preset_registry() {
   // The authors' released checkpoints say {"type": "eabf", "factor": 4}; their patch ignores the
   // factor (GAIR-NLP/Entropy-ABF patch/EABF.py), and so does this preset.
   static const std::vector<RopePreset> v = {
-      {"eabf", "abf + dynamic_log + 2 exempt layers (Zhang et al. 2024)", "abf", "dynamic_log", 2, {"factor"}},
+      {"eabf",
+       "abf + dynamic_log + 2 exempt layers (Zhang et al. 2024)",
+       "abf",
+       "dynamic_log",
+       2,
+       {"factor"}},
   };
   return v;
 }

@@ -43,7 +43,9 @@ const PolicyEntry* find_policy(const std::string& name) {
   return nullptr;
 }
 
-HfRope FrequencySchedule::hf_form(const RopeSpec& s) const { return {s.theta, nlohmann::json::object(), std::nullopt}; }
+HfRope FrequencySchedule::hf_form(const RopeSpec& s) const {
+  return {s.theta, nlohmann::json::object(), std::nullopt};
+}
 
 double read_factor(RopeKeys& k, double fallback, bool must_exceed_one) {
   const double f = k.number("factor", fallback);

@@ -9,9 +9,7 @@ namespace ropelab {
 RopeKeys::RopeKeys(const nlohmann::json& obj, std::string where, std::string method)
     : obj_(obj), where_(std::move(where)), method_(std::move(method)) {}
 
-bool RopeKeys::has(const std::string& key) const {
-  return obj_.contains(key) && !obj_[key].is_null();
-}
+bool RopeKeys::has(const std::string& key) const { return obj_.contains(key) && !obj_[key].is_null(); }
 
 const nlohmann::json& RopeKeys::at(const std::string& key) {
   known_.insert(key);

@@ -5,12 +5,11 @@
 // naming the key and listing the valid ones. No method keeps a separate key list to forget.
 #pragma once
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace ropelab {
 

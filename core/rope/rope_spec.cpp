@@ -68,7 +68,8 @@ RopeSpec RopeSpec::from_json(const nlohmann::json& rs_in, double rope_theta, con
       if (e.claims && e.claims(rs)) policy_name = e.name;
   policy_name = k.string("logit_scale", policy_name);
   const PolicyEntry* pol = find_policy(policy_name);
-  check_input(pol != nullptr, where, ": unknown logit_scale '", policy_name, "'; valid: ", logit_scale_names());
+  check_input(pol != nullptr, where, ": unknown logit_scale '", policy_name,
+              "'; valid: ", logit_scale_names());
   s.policy = pol->parse(k, s);
   s.preset_policy = preset ? preset->policy : "";
   s.exempt_layers = k.integer("exempt_layers", preset ? preset->exempt_layers : 0);
@@ -109,7 +110,7 @@ void RopeSpec::write_hf(nlohmann::json& config) const {
   const bool plain = h.params.size() == 1;  // only rope_type "default"
   config["rope_theta"] = h.theta;
   config["rope_scaling"] = plain ? nlohmann::json() : h.params;  // transformers 4.x
-  nlohmann::json params = h.params;                               // transformers 5.x
+  nlohmann::json params = h.params;                              // transformers 5.x
   params["rope_theta"] = h.theta;
   config["rope_parameters"] = params;
   if (h.max_position_embeddings) config["max_position_embeddings"] = *h.max_position_embeddings;
@@ -125,7 +126,9 @@ std::vector<double> RopeSpec::inv_freq(int64_t seq_len) const {
   return inv;
 }
 
-double RopeSpec::attention_factor(int64_t seq_len) const { return schedule->attention_factor(*this, seq_len); }
+double RopeSpec::attention_factor(int64_t seq_len) const {
+  return schedule->attention_factor(*this, seq_len);
+}
 
 double RopeSpec::logit_scale_at(int64_t layer, int64_t position, bool training) const {
   if (!policy->active() || layer < exempt_layers) return 1.0;

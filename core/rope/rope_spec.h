@@ -13,24 +13,25 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/rope/policy.h"
 #include "core/rope/schedule.h"
 
-namespace at { class Tensor; }
+namespace at {
+class Tensor;
+}
 
 namespace ropelab {
 
 // Key under which toolkit checkpoints store the full resolved rope configuration in config.json.
 inline constexpr const char* kRopelabRopeKey = "ropelab_rope";
 
-std::string rope_type_names();     // "default, linear, ntk, ..." (schedules, then presets)
-std::string logit_scale_names();   // "none, dynamic_log, ..."
+std::string rope_type_names();    // "default, linear, ntk, ..." (schedules, then presets)
+std::string logit_scale_names();  // "none, dynamic_log, ..."
 
 // Model facts a spec needs (from config.json, not from rope_scaling).
 struct RopeContext {
@@ -49,16 +50,16 @@ struct RopeSpec {
   double theta = 10000.0;        // base b (after ABF/EABF's override)
   int64_t rotary_dim = 128;      // head_dim * partial_rotary_factor, even
   int64_t max_position_embeddings = 4096;
-  int64_t original_max_position = 4096;  // L0
+  int64_t original_max_position = 4096;                                       // L0
   std::shared_ptr<const FrequencySchedule> schedule = plain_rope_schedule();  // never null
-  std::shared_ptr<const LogitScalePolicy> policy = no_logit_scale();         // never null
+  std::shared_ptr<const LogitScalePolicy> policy = no_logit_scale();          // never null
   std::string preset_policy;  // the policy a preset implies ("" for plain schedules)
   int64_t exempt_layers = 0;
   bool resonance = false;  // Resonance RoPE post-pass: in-window wavelengths rounded to integers
 
   // Parses an HF rope_scaling object (null/empty = default) with the model's rope_theta.
-  static RopeSpec from_json(const nlohmann::json& rope_scaling, double rope_theta,
-                            const RopeContext& ctx, const std::string& where);
+  static RopeSpec from_json(const nlohmann::json& rope_scaling, double rope_theta, const RopeContext& ctx,
+                            const std::string& where);
   void validate(const std::string& where) const;
 
   // The full resolved configuration (every key, defaults filled in): the `rope_json` attribute.

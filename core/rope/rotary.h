@@ -9,8 +9,8 @@ namespace ropelab {
 
 // cos/sin for a set of positions, attention_factor already folded in.
 struct RotaryTables {
-  torch::Tensor cos;  // (T, Dr) compute dtype
-  torch::Tensor sin;  // (T, Dr) compute dtype
+  torch::Tensor cos;       // (T, Dr) compute dtype
+  torch::Tensor sin;       // (T, Dr) compute dtype
   torch::Tensor inv_freq;  // (Dr/2,) float64, the schedule actually used
   double attention_factor = 1.0;
 };

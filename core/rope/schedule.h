@@ -8,11 +8,10 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/rope/rope_keys.h"
 
@@ -60,7 +59,7 @@ class FrequencySchedule {
 
 // Parses a schedule's keys; may set defaults of common fields (abf: theta; llama3: L0).
 using ScheduleParser = std::shared_ptr<const FrequencySchedule> (*)(RopeKeys& keys, const RopeContext& ctx,
-                                                                     RopeSpec& spec);
+                                                                    RopeSpec& spec);
 // Optional: recognises a foreign form of this schedule under another rope_type (vLLM's
 // {"rope_type": "ntk", "mixed_b": …}). Return true to claim the object.
 using ScheduleClaim = bool (*)(const nlohmann::json& rope_scaling);

@@ -24,7 +24,8 @@ std::string llama2_prompt_text(const std::string& user, const std::string& syste
   return user_text(user, system);
 }
 
-ChatTokens llama2_turn_tokens(const Tokenizer& tok, const ChatTurn& turn, const std::string& system_if_first) {
+ChatTokens llama2_turn_tokens(const Tokenizer& tok, const ChatTurn& turn,
+                              const std::string& system_if_first) {
   ChatTokens out;
   auto prompt = tok.encode(user_text(turn.user, system_if_first), /*bos=*/true);
   out.ids = prompt;

@@ -149,7 +149,8 @@ int64_t Tokenizer::newline_id() const {
 
 void TokenizerTrainOptions::validate() const {
   check_input(!inputs.empty(), "tokenizer train: `inputs`: at least one text file is needed");
-  for (const auto& f : inputs) check_input(fs::exists(f), "tokenizer train: `inputs` ", f, ": file not found");
+  for (const auto& f : inputs)
+    check_input(fs::exists(f), "tokenizer train: `inputs` ", f, ": file not found");
   check_input(!output_model.empty(), "tokenizer train: `output_model`: output path is required");
   check_input(vocab_size >= 300 && vocab_size <= 1000000, "tokenizer train: `vocab_size` (", vocab_size,
               ") must be in [300, 1000000] (byte fallback alone needs 259 pieces)");
@@ -162,18 +163,31 @@ void train_tokenizer(const TokenizerTrainOptions& opts) {
   opts.validate();
   fs::path out(opts.output_model);
   // Train under a temporary prefix, then move the model into place (atomic output).
-  std::string prefix = (out.parent_path() / (out.stem().string() + ".tmp-" + std::to_string(::getpid()))).string();
+  std::string prefix =
+      (out.parent_path() / (out.stem().string() + ".tmp-" + std::to_string(::getpid()))).string();
   // The SentencePiece trainer's own flags, name=value.
   std::string input;
   for (size_t i = 0; i < opts.inputs.size(); ++i) input += (i ? "," : "") + opts.inputs[i];
   const std::vector<std::pair<std::string, std::string>> flags = {
-      {"input", input}, {"model_prefix", prefix}, {"vocab_size", std::to_string(opts.vocab_size)},
-      {"model_type", opts.model_type}, {"character_coverage", "1.0"}, {"byte_fallback", "true"},
-      {"split_digits", "true"}, {"normalization_rule_name", "identity"}, {"add_dummy_prefix", "true"},
-      {"unk_id", "0"}, {"bos_id", "1"}, {"eos_id", "2"}, {"pad_id", "-1"},
-      {"num_threads", std::to_string(opts.threads)}, {"hard_vocab_limit", "false"}, {"minloglevel", "2"}};
+      {"input", input},
+      {"model_prefix", prefix},
+      {"vocab_size", std::to_string(opts.vocab_size)},
+      {"model_type", opts.model_type},
+      {"character_coverage", "1.0"},
+      {"byte_fallback", "true"},
+      {"split_digits", "true"},
+      {"normalization_rule_name", "identity"},
+      {"add_dummy_prefix", "true"},
+      {"unk_id", "0"},
+      {"bos_id", "1"},
+      {"eos_id", "2"},
+      {"pad_id", "-1"},
+      {"num_threads", std::to_string(opts.threads)},
+      {"hard_vocab_limit", "false"},
+      {"minloglevel", "2"}};
   std::ostringstream args;
-  for (size_t i = 0; i < flags.size(); ++i) args << (i ? " " : "") << "--" << flags[i].first << "=" << flags[i].second;
+  for (size_t i = 0; i < flags.size(); ++i)
+    args << (i ? " " : "") << "--" << flags[i].first << "=" << flags[i].second;
   char err[1024] = {0};
   int rc = spm().train(args.str().c_str(), err, sizeof err);
   check_input(rc == 0, "tokenizer train: ", err);
@@ -188,7 +202,8 @@ std::string tokenizer_path_in(const std::string& model_dir, const std::string& n
   return p.string();
 }
 
-Tokenizer open_model_tokenizer(const std::string& model_dir, int64_t model_vocab_size, const std::string& needed_for) {
+Tokenizer open_model_tokenizer(const std::string& model_dir, int64_t model_vocab_size,
+                               const std::string& needed_for) {
   Tokenizer tok(tokenizer_path_in(model_dir, needed_for));
   check_input(tok.vocab_size() <= model_vocab_size, model_dir, ": tokenizer has ", tok.vocab_size(),
               " pieces but the model's vocab_size is ", model_vocab_size);

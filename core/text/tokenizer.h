@@ -35,7 +35,7 @@ struct TokenizerTrainOptions {
   std::vector<std::string> inputs;  // text files, one sentence per line
   std::string output_model;         // e.g. DIR/tokenizer.model
   int vocab_size = 2048;
-  std::string model_type = "bpe";   // LLaMA-2 style: BPE with byte fallback, digits split
+  std::string model_type = "bpe";  // LLaMA-2 style: BPE with byte fallback, digits split
   int threads = 2;
   void validate() const;
 };
@@ -45,7 +45,8 @@ void train_tokenizer(const TokenizerTrainOptions& opts);
 // A model directory's tokenizer.model checked against the model's vocabulary: every id it can
 // produce must be a row of the embedding (InputError naming the directory otherwise). Every
 // command that tokenizes for a model opens its tokenizer through this.
-Tokenizer open_model_tokenizer(const std::string& model_dir, int64_t model_vocab_size, const std::string& needed_for);
+Tokenizer open_model_tokenizer(const std::string& model_dir, int64_t model_vocab_size,
+                               const std::string& needed_for);
 
 // Ids given by the user (a file of token ids) must be rows of the embedding: InputError naming
 // `where` and the first id outside [0, vocab_size).

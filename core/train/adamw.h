@@ -5,8 +5,9 @@
 //
 // State is kept per named parameter (exp_avg, exp_avg_sq) plus the step count, and saved/loaded
 // by name. Under ZeRO (core/train/master_weights.h) a "parameter" is a rank's range of a model
-// parameter, named "<name>[begin:end]" when the range is not the whole tensor. Weight decay applies to every parameter given; the caller decides
-// which (the trainer excludes norms' weights, as is customary for LLaMA fine-tuning).
+// parameter, named "<name>[begin:end]" when the range is not the whole tensor. Weight decay applies to every
+// parameter given; the caller decides which (the trainer excludes norms' weights, as is customary for LLaMA
+// fine-tuning).
 #pragma once
 #include <torch/types.h>
 
@@ -25,7 +26,7 @@ struct AdamWConfig {
 
 struct NamedParam {
   std::string name;
-  torch::Tensor param;   // fp32 master copy, updated in place
+  torch::Tensor param;  // fp32 master copy, updated in place
   bool decay = true;
 };
 

@@ -1,8 +1,9 @@
 #include "core/train/distributed.h"
 
+#include <torch/torch.h>
+
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
-#include <torch/torch.h>
 #ifdef ROPELAB_CUDA
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
@@ -13,7 +14,8 @@ namespace ropelab {
 
 void DistConfig::validate() const {
   check_input(world_size >= 1, "WORLD_SIZE (", world_size, ") must be >= 1");
-  check_input(rank >= 0 && rank < world_size, "RANK (", rank, ") must be in [0, WORLD_SIZE=", world_size, ")");
+  check_input(rank >= 0 && rank < world_size, "RANK (", rank, ") must be in [0, WORLD_SIZE=", world_size,
+              ")");
   check_input(local_rank >= 0, "LOCAL_RANK (", local_rank, ") must be >= 0");
   check_input(master_port > 0 && master_port < 65536, "MASTER_PORT (", master_port, ") must be in 1..65535");
   check_input(!master_addr.empty(), "MASTER_ADDR is empty");
@@ -39,9 +41,10 @@ struct Communicator::Impl {
 #endif
       f(*gloo);
     } catch (const c10::Error& e) {
-      throw std::runtime_error(std::string(what) + " failed on rank " + std::to_string(cfg.rank) + " of " +
-                               std::to_string(cfg.world_size) + ": a peer rank exited or did not answer within " +
-                               std::to_string(cfg.timeout.count() / 1000) + " s (" + e.what_without_backtrace() + ")");
+      throw std::runtime_error(
+          std::string(what) + " failed on rank " + std::to_string(cfg.rank) + " of " +
+          std::to_string(cfg.world_size) + ": a peer rank exited or did not answer within " +
+          std::to_string(cfg.timeout.count() / 1000) + " s (" + e.what_without_backtrace() + ")");
     }
   }
 };
@@ -62,7 +65,8 @@ Communicator::Communicator(const DistConfig& cfg, torch::Device device) : cfg_(c
 #ifdef ROPELAB_CUDA
       auto opts = c10d::ProcessGroupNCCL::Options::create();
       opts->timeout = cfg_.timeout;
-      impl_->nccl = c10::make_intrusive<c10d::ProcessGroupNCCL>(impl_->store, cfg_.rank, cfg_.world_size, opts);
+      impl_->nccl =
+          c10::make_intrusive<c10d::ProcessGroupNCCL>(impl_->store, cfg_.rank, cfg_.world_size, opts);
       return;
 #else
       fail_input("data parallelism on CUDA needs a build with ROPELAB_CUDA (NCCL)");
@@ -74,12 +78,13 @@ Communicator::Communicator(const DistConfig& cfg, torch::Device device) : cfg_(c
   } catch (const InputError&) {
     throw;
   } catch (const c10::Error& e) {
-    fail_input("rendezvous at MASTER_ADDR=", cfg_.master_addr, " MASTER_PORT=", cfg_.master_port, " failed for rank ",
-               cfg_.rank, " of ", cfg_.world_size, " (", e.what_without_backtrace(),
+    fail_input("rendezvous at MASTER_ADDR=", cfg_.master_addr, " MASTER_PORT=", cfg_.master_port,
+               " failed for rank ", cfg_.rank, " of ", cfg_.world_size, " (", e.what_without_backtrace(),
                "); are all ranks started, and is `timeout` long enough?");
   } catch (const std::exception& e) {
-    fail_input("rendezvous at MASTER_ADDR=", cfg_.master_addr, " MASTER_PORT=", cfg_.master_port, " failed for rank ",
-               cfg_.rank, " of ", cfg_.world_size, " (", e.what(), "); are all ranks started?");
+    fail_input("rendezvous at MASTER_ADDR=", cfg_.master_addr, " MASTER_PORT=", cfg_.master_port,
+               " failed for rank ", cfg_.rank, " of ", cfg_.world_size, " (", e.what(),
+               "); are all ranks started?");
   }
 }
 
@@ -93,7 +98,8 @@ void Communicator::all_reduce_sum(std::vector<torch::Tensor>& tensors) {
   while (i < tensors.size()) {
     size_t j = i;
     int64_t n = 0;
-    while (j < tensors.size() && (j == i || n + tensors[j].numel() <= bucket_elems)) n += tensors[j++].numel();
+    while (j < tensors.size() && (j == i || n + tensors[j].numel() <= bucket_elems))
+      n += tensors[j++].numel();
     std::vector<torch::Tensor> parts;
     for (size_t k = i; k < j; ++k) parts.push_back(tensors[k].reshape({-1}));
     std::vector<torch::Tensor> flat{torch::cat(parts)};
@@ -110,14 +116,15 @@ void Communicator::all_reduce_sum(std::vector<torch::Tensor>& tensors) {
 
 double Communicator::all_reduce_sum(double value) {
   if (cfg_.world_size == 1) return value;
-  std::vector<torch::Tensor> t{torch::full({1}, value, torch::TensorOptions().dtype(torch::kFloat64).device(device_))};
+  std::vector<torch::Tensor> t{
+      torch::full({1}, value, torch::TensorOptions().dtype(torch::kFloat64).device(device_))};
   impl_->run(cfg_, "all-reduce", [&](auto& pg) { pg.allreduce(t)->wait(cfg_.timeout); });
   return t[0].item<double>();
 }
 
 void Communicator::all_gather(const torch::Tensor& input, std::vector<torch::Tensor>& outputs) {
-  TORCH_CHECK(int(outputs.size()) == cfg_.world_size, "all_gather: ", outputs.size(), " outputs for world size ",
-              cfg_.world_size);
+  TORCH_CHECK(int(outputs.size()) == cfg_.world_size, "all_gather: ", outputs.size(),
+              " outputs for world size ", cfg_.world_size);
   torch::NoGradGuard ng;
   if (cfg_.world_size == 1) {
     outputs[0].copy_(input);

@@ -17,7 +17,8 @@ void LrSchedule::validate() const {
 
 double LrSchedule::at(int64_t step) const {
   if (step < warmup_steps) return peak * double(step) / double(std::max<int64_t>(1, warmup_steps));
-  const double progress = double(step - warmup_steps) / double(std::max<int64_t>(1, total_steps - warmup_steps));
+  const double progress =
+      double(step - warmup_steps) / double(std::max<int64_t>(1, total_steps - warmup_steps));
   return min_lr + (peak - min_lr) * 0.5 * (1.0 + std::cos(M_PI * progress));
 }
 

@@ -73,9 +73,9 @@ MasterWeights::MasterWeights(LlamaForCausalLM& model, int zero, const AdamWConfi
   for (const auto& p : owned_) {
     auto view = flat_view(params_[p.param]).narrow(0, p.begin, p.length);
     const std::string& n = names[p.param];
-    std::string name = p.length == numels_[p.param]
-                           ? n
-                           : n + "[" + std::to_string(p.begin) + ":" + std::to_string(p.begin + p.length) + "]";
+    std::string name = p.length == numels_[p.param] ? n
+                                                    : n + "[" + std::to_string(p.begin) + ":" +
+                                                          std::to_string(p.begin + p.length) + "]";
     auto m = separate_ ? view.to(torch::kFloat32).clone() : view;
     if (separate_) copy_bytes += m.numel() * 4;
     master_.push_back(m);
@@ -124,7 +124,8 @@ void MasterWeights::accumulate_micro_batch() {
       comm_.all_reduce_sum(g);
       for (size_t s = 0; s < owned_.size(); ++s)
         if (owned_[s].param >= i && owned_[s].param < j)
-          shard_grads_[s].add_(flat_view(g[owned_[s].param - i]).narrow(0, owned_[s].begin, owned_[s].length));
+          shard_grads_[s].add_(
+              flat_view(g[owned_[s].param - i]).narrow(0, owned_[s].begin, owned_[s].length));
       for (size_t k = i; k < j; ++k) params_[k].mutable_grad() = torch::Tensor();
       i = j;
     }
@@ -182,8 +183,10 @@ void MasterWeights::publish() {
     const int64_t k = std::min(kGatherChunk, chunk_ - c0);
     auto mine = torch::zeros({k}, f32);  // the padding past P stays zero
     for (size_t s = 0; s < owned_.size(); ++s) {
-      const int64_t lo = std::max(c0, owned_[s].offset), hi = std::min(c0 + k, owned_[s].offset + owned_[s].length);
-      if (hi > lo) mine.narrow(0, lo - c0, hi - lo).copy_(master_[s].narrow(0, lo - owned_[s].offset, hi - lo));
+      const int64_t lo = std::max(c0, owned_[s].offset),
+                    hi = std::min(c0 + k, owned_[s].offset + owned_[s].length);
+      if (hi > lo)
+        mine.narrow(0, lo - c0, hi - lo).copy_(master_[s].narrow(0, lo - owned_[s].offset, hi - lo));
     }
     std::vector<torch::Tensor> all;
     for (int r = 0; r < world; ++r) all.push_back(torch::empty({k}, f32));
@@ -193,7 +196,9 @@ void MasterWeights::publish() {
       const int64_t gb = int64_t(r) * chunk_ + c0;
       if (gb >= total_) continue;
       for (const auto& p : flat_pieces(numels_, gb, std::min(k, total_ - gb)))
-        flat_view(params_[p.param]).narrow(0, p.begin, p.length).copy_(all[size_t(r)].narrow(0, p.offset, p.length));
+        flat_view(params_[p.param])
+            .narrow(0, p.begin, p.length)
+            .copy_(all[size_t(r)].narrow(0, p.offset, p.length));
     }
   }
 }

@@ -72,10 +72,10 @@ class MasterWeights {
   bool separate_;                      // model computes in bf16/fp16: the master is a copy
   std::vector<torch::Tensor> params_;  // the model's parameters
   std::vector<int64_t> numels_;
-  int64_t total_ = 0, chunk_ = 0;      // P, ceil(P / world) (stage >= 1)
-  std::vector<FlatPiece> owned_;       // one per optimizer parameter
-  std::vector<torch::Tensor> master_;  // fp32, one per owned piece
-  std::vector<torch::Tensor> acc_;     // fp32 gradient accumulators (bf16 model, stage 0/1)
+  int64_t total_ = 0, chunk_ = 0;           // P, ceil(P / world) (stage >= 1)
+  std::vector<FlatPiece> owned_;            // one per optimizer parameter
+  std::vector<torch::Tensor> master_;       // fp32, one per owned piece
+  std::vector<torch::Tensor> acc_;          // fp32 gradient accumulators (bf16 model, stage 0/1)
   std::vector<torch::Tensor> shard_grads_;  // stage 2: reduced fp32 gradients of the owned pieces
   std::vector<torch::Tensor> grads_;
   std::unique_ptr<AdamW> opt_;

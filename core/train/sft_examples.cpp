@@ -35,9 +35,9 @@ std::string SftDataStats::summary() const {
   std::ostringstream os;
   os << conversations << " conversations; " << below_min_tokens << " dropped (< `min_tokens`); "
      << split_conversations << " split at turn boundaries; " << truncated_turns
-     << " turns truncated to `max_length`; " << chunks_without_targets << " chunks dropped (no answer tokens left); "
-     << chunks << " chunks; " << selected << " selected (" << tokens << " tokens, " << target_tokens
-     << " loss targets)";
+     << " turns truncated to `max_length`; " << chunks_without_targets
+     << " chunks dropped (no answer tokens left); " << chunks << " chunks; " << selected << " selected ("
+     << tokens << " tokens, " << target_tokens << " loss targets)";
   return os.str();
 }
 
@@ -66,8 +66,10 @@ std::vector<TrainExample> build_sft_examples(const std::vector<Conversation>& co
     auto flush = [&] {
       if (cur.ids.empty()) return;
       TrainExample ex = to_example(cur, c.id + "#" + std::to_string(made++));
-      if (ex.num_targets() == 0) ++stats.chunks_without_targets;
-      else chunks.push_back(std::move(ex));
+      if (ex.num_targets() == 0)
+        ++stats.chunks_without_targets;
+      else
+        chunks.push_back(std::move(ex));
       cur = {};
     };
     for (size_t i = 0; i < turns.size(); ++i) {

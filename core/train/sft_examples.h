@@ -22,9 +22,9 @@
 namespace ropelab {
 
 struct TrainExample {
-  std::vector<int64_t> ids;    // (T,)
-  std::vector<uint8_t> mask;   // (T,) 1 = token is a loss target
-  std::string source;          // conversation id (+ "#chunk")
+  std::vector<int64_t> ids;   // (T,)
+  std::vector<uint8_t> mask;  // (T,) 1 = token is a loss target
+  std::string source;         // conversation id (+ "#chunk")
   int64_t num_targets() const;
 };
 

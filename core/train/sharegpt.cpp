@@ -19,13 +19,16 @@ struct RecordText {
 std::pair<int64_t, int64_t> line_col(std::string_view text, size_t offset) {
   int64_t line = 1, col = 1;
   for (size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') ++line, col = 1;
-    else ++col;
+    if (text[i] == '\n')
+      ++line, col = 1;
+    else
+      ++col;
   }
   return {line, col};
 }
 
-[[noreturn]] void not_json(const std::string& path, std::string_view text, size_t offset, const std::string& what) {
+[[noreturn]] void not_json(const std::string& path, std::string_view text, size_t offset,
+                           const std::string& what) {
   auto [line, col] = line_col(text, offset);
   fail_input(path, ":", line, ":", col, ": not ShareGPT JSON (", what,
              "); expected a JSON array of {\"id\", \"conversations\"} records or one record per line");
@@ -43,9 +46,12 @@ std::vector<RecordText> split_array(const std::string& path, std::string_view te
     char c = text[i];
     if (c == '\n') ++line;
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
@@ -53,7 +59,8 @@ std::vector<RecordText> split_array(const std::string& path, std::string_view te
       if (start == std::string_view::npos) {
         if (c == ']' && out.empty()) {  // empty array
           for (size_t j = i + 1; j < text.size(); ++j)
-            if (!std::isspace(static_cast<unsigned char>(text[j]))) not_json(path, text, j, "text after the array");
+            if (!std::isspace(static_cast<unsigned char>(text[j])))
+              not_json(path, text, j, "text after the array");
           return out;
         }
         not_json(path, text, i, "empty array element");
@@ -62,14 +69,17 @@ std::vector<RecordText> split_array(const std::string& path, std::string_view te
       start = std::string_view::npos;
       if (c == ']') {
         for (size_t j = i + 1; j < text.size(); ++j)
-          if (!std::isspace(static_cast<unsigned char>(text[j]))) not_json(path, text, j, "text after the array");
+          if (!std::isspace(static_cast<unsigned char>(text[j])))
+            not_json(path, text, j, "text after the array");
         return out;
       }
       continue;
     }
     if (start == std::string_view::npos) start = i, start_line = line;
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') ++depth;
+    if (c == '"')
+      in_string = true;
+    else if (c == '{' || c == '[')
+      ++depth;
     else if (c == '}' || c == ']') {
       if (--depth < 0) not_json(path, text, i, "unbalanced bracket");
     }
@@ -104,7 +114,8 @@ std::string parse_record(const nlohmann::json& j, Conversation& conv, ShareGptSt
     if (!t.is_object() || !t.contains("from") || !t.contains("value")) return "turn without 'from'/'value'";
     if (!t["from"].is_string() || !t["value"].is_string()) return "turn 'from'/'value' is not a string";
     std::string from = t["from"].get<std::string>();
-    if (from != "system" && from != "human" && from != "gpt") return "unknown role (valid: system, human, gpt)";
+    if (from != "system" && from != "human" && from != "gpt")
+      return "unknown role (valid: system, human, gpt)";
     msgs.emplace_back(from, t["value"].get<std::string>());
   }
   size_t i = 0;
@@ -143,9 +154,12 @@ std::vector<Conversation> read_sharegpt(const std::string& path, ShareGptStats& 
   size_t first = text.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) fail_input(path, ": empty file; expected ShareGPT JSON");
   std::vector<RecordText> records;
-  if (text[first] == '[') records = split_array(path, text, first);
-  else if (text[first] == '{') records = split_lines(text);
-  else not_json(path, text, first, "starts with neither '[' nor '{'");
+  if (text[first] == '[')
+    records = split_array(path, text, first);
+  else if (text[first] == '{')
+    records = split_lines(text);
+  else
+    not_json(path, text, first, "starts with neither '[' nor '{'");
 
   std::vector<Conversation> out;
   for (const auto& r : records) {

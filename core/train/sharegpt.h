@@ -19,17 +19,17 @@ namespace ropelab {
 
 struct Conversation {
   std::string id;
-  std::string system;            // "" when the record has no system turn
-  std::vector<ChatTurn> turns;   // user/assistant pairs, every assistant answer non-empty
+  std::string system;           // "" when the record has no system turn
+  std::vector<ChatTurn> turns;  // user/assistant pairs, every assistant answer non-empty
 };
 
 struct ShareGptStats {
-  int64_t records = 0;                      // records seen in the file
-  int64_t kept = 0;                         // conversations returned
-  std::map<std::string, int64_t> skipped;   // reason -> count
+  int64_t records = 0;                     // records seen in the file
+  int64_t kept = 0;                        // conversations returned
+  std::map<std::string, int64_t> skipped;  // reason -> count
   int64_t leading_gpt_dropped = 0;
   int64_t trailing_human_dropped = 0;
-  std::string summary() const;              // one line per non-zero count
+  std::string summary() const;  // one line per non-zero count
 };
 
 std::vector<Conversation> read_sharegpt(const std::string& path, ShareGptStats& stats);

@@ -19,8 +19,8 @@ TrainLog::TrainLog(const std::string& path, const std::string& run, const nlohma
                    const std::string& command_line, int64_t resume_step) {
   output::validate_run_name(run);
   const auto config = attrs.find("config_json");  // the recipe, TrainConfig::to_json() as text
-  const output::Provenance prov{command_line, config != attrs.end() && config->is_string()
-                                                  ? config->get<std::string>() : "{}"};
+  const output::Provenance prov{
+      command_line, config != attrs.end() && config->is_string() ? config->get<std::string>() : "{}"};
   auto f = h5::H5File::create_or_open(path);
   output::claim_root(f, output::kTrainLogSchema, prov);
   impl_ = std::make_unique<Impl>(Impl{f, h5::Group(f), {}});
@@ -41,9 +41,12 @@ TrainLog::TrainLog(const std::string& path, const std::string& run, const nlohma
     for (const char* s : kSeries) impl_->series.push_back(impl_->run.create_extendible<double>(s, 256));
   }
   for (auto it = attrs.begin(); it != attrs.end(); ++it) {
-    if (it->is_number_integer()) impl_->run.set_attr_int(it.key(), it->get<int64_t>());
-    else if (it->is_string()) impl_->run.set_attr_string(it.key(), it->get<std::string>());
-    else impl_->run.set_attr_string(it.key(), it->dump());
+    if (it->is_number_integer())
+      impl_->run.set_attr_int(it.key(), it->get<int64_t>());
+    else if (it->is_string())
+      impl_->run.set_attr_string(it.key(), it->get<std::string>());
+    else
+      impl_->run.set_attr_string(it.key(), it->dump());
   }
   impl_->file.flush();
 }

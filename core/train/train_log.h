@@ -10,9 +10,8 @@
 #pragma once
 #include <cstdint>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace ropelab {
 

@@ -16,8 +16,8 @@ namespace {
 
 bool is_step_dir(const fs::path& p) {
   const std::string n = p.filename().string();
-  return n.rfind("step-", 0) == 0 && n.find(".tmp-") == std::string::npos && n.find(".old-") == std::string::npos &&
-         fs::exists(p / "trainer_state.json");
+  return n.rfind("step-", 0) == 0 && n.find(".tmp-") == std::string::npos &&
+         n.find(".old-") == std::string::npos && fs::exists(p / "trainer_state.json");
 }
 
 std::vector<fs::path> step_dirs(const fs::path& out) {
@@ -65,8 +65,8 @@ void write_state_files(const fs::path& dir, const AdamW& opt, const StateShard& 
 
 }  // namespace
 
-void save_train_state(const fs::path& out, const TrainState& st, const AdamW& opt, int keep, const StateShard& shard,
-                      Communicator& comm) {
+void save_train_state(const fs::path& out, const TrainState& st, const AdamW& opt, int keep,
+                      const StateShard& shard, Communicator& comm) {
   const fs::path target = checkpoint_dir(out, st.step);
   fs::path staging = target;
   staging += ".tmp-shards";
@@ -80,7 +80,8 @@ void save_train_state(const fs::path& out, const TrainState& st, const AdamW& op
   if (shard.rank == 0) {
     AtomicDir dir(target, /*overwrite=*/true);
     if (shard.zero > 0) {
-      for (const auto& e : fs::directory_iterator(staging)) fs::rename(e.path(), dir.path() / e.path().filename());
+      for (const auto& e : fs::directory_iterator(staging))
+        fs::rename(e.path(), dir.path() / e.path().filename());
       fs::remove_all(staging);
     } else {
       write_state_files(dir.path(), opt, shard);
@@ -105,7 +106,8 @@ std::optional<fs::path> find_checkpoint(const fs::path& path) {
   return dirs.back();
 }
 
-TrainState load_train_state(const fs::path& dir, AdamW& opt, const nlohmann::json& expected, const StateShard& shard) {
+TrainState load_train_state(const fs::path& dir, AdamW& opt, const nlohmann::json& expected,
+                            const StateShard& shard) {
   const auto j = read_json_file(dir / "trainer_state.json");
   TrainState st;
   int zero = 0, shards = 1;
@@ -118,13 +120,16 @@ TrainState load_train_state(const fs::path& dir, AdamW& opt, const nlohmann::jso
     fail_input((dir / "trainer_state.json").string(), ": ", e.what());
   }
   const int now_shards = shard.zero > 0 ? shard.world : 1;
-  check_input(zero == shard.zero && shards == now_shards, dir.string(), ": cannot resume: the state was written with `zero` ",
-              zero, " as ", shards, " shard(s); this run has `zero` ", shard.zero, " on ", shard.world,
-              " rank(s) (", now_shards, " shard(s)). Re-sharding optimizer state is not supported: resume with `zero` ",
-              zero, (zero > 0 ? " on " + std::to_string(shards) + " ranks" : std::string()), " or start over with `overwrite`");
+  check_input(zero == shard.zero && shards == now_shards, dir.string(),
+              ": cannot resume: the state was written with `zero` ", zero, " as ", shards,
+              " shard(s); this run has `zero` ", shard.zero, " on ", shard.world, " rank(s) (", now_shards,
+              " shard(s)). Re-sharding optimizer state is not supported: resume with `zero` ", zero,
+              (zero > 0 ? " on " + std::to_string(shards) + " ranks" : std::string()),
+              " or start over with `overwrite`");
   const std::string diff = first_difference(st.fingerprint, expected);
   check_input(diff.empty(), dir.string(), ": cannot resume: '", diff, "' differs (checkpoint ",
-              st.fingerprint.value(diff, nlohmann::json()).dump(), ", now ", expected.value(diff, nlohmann::json()).dump(),
+              st.fingerprint.value(diff, nlohmann::json()).dump(), ", now ",
+              expected.value(diff, nlohmann::json()).dump(),
               "); resume with the original settings or start over with `overwrite`");
 
   SafetensorsFile master((dir / state_file("master", shard)).string());
@@ -132,8 +137,9 @@ TrainState load_train_state(const fs::path& dir, AdamW& opt, const nlohmann::jso
   for (const auto& p : opt.params()) {
     check_input(master.contains(p.name), master.path(), ": parameter '", p.name, "' is missing");
     auto t = master.view(p.name);
-    check_input(t.sizes() == p.param.sizes() && t.scalar_type() == torch::kFloat32, master.path(), ": '", p.name,
-                "' has shape ", t.sizes(), " ", t.scalar_type(), ", expected ", p.param.sizes(), " Float");
+    check_input(t.sizes() == p.param.sizes() && t.scalar_type() == torch::kFloat32, master.path(), ": '",
+                p.name, "' has shape ", t.sizes(), " ", t.scalar_type(), ", expected ", p.param.sizes(),
+                " Float");
     p.param.copy_(t);
   }
   SafetensorsFile optf((dir / state_file("optimizer", shard)).string());

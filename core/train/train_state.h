@@ -16,11 +16,10 @@
 // first differing key — a resumed run must be the same run.
 #pragma once
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/train/adamw.h"
 #include "core/train/distributed.h"
@@ -48,7 +47,7 @@ void save_train_state(const std::filesystem::path& out, const TrainState& st, co
 std::optional<std::filesystem::path> find_checkpoint(const std::filesystem::path& path);
 
 // Loads `dir` into `opt`'s parameters and state; checks the fingerprint.
-TrainState load_train_state(const std::filesystem::path& dir, AdamW& opt, const nlohmann::json& expected_fingerprint,
-                            const StateShard& shard);
+TrainState load_train_state(const std::filesystem::path& dir, AdamW& opt,
+                            const nlohmann::json& expected_fingerprint, const StateShard& shard);
 
 }  // namespace ropelab

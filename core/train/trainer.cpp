@@ -15,7 +15,9 @@ namespace ropelab {
 
 namespace {
 
-uint64_t epoch_seed(uint64_t seed, int64_t epoch) { return seed * 0x9E3779B97F4A7C15ULL + uint64_t(epoch) + 1; }
+uint64_t epoch_seed(uint64_t seed, int64_t epoch) {
+  return seed * 0x9E3779B97F4A7C15ULL + uint64_t(epoch) + 1;
+}
 
 // Right-pads a micro-batch. ids, targets: (B, T) int64; mask: (B, T) float32 — targets[b, t] is
 // the token predicted at position t, mask[b, t] = 1 when it is a loss target.
@@ -24,8 +26,8 @@ struct MicroBatch {
   int64_t tokens = 0;
 };
 
-MicroBatch make_micro_batch(const std::vector<TrainExample>& examples, const std::vector<int64_t>& idx, int64_t pad_id,
-                            torch::Device device) {
+MicroBatch make_micro_batch(const std::vector<TrainExample>& examples, const std::vector<int64_t>& idx,
+                            int64_t pad_id, torch::Device device) {
   int64_t T = 0;
   for (auto i : idx) T = std::max<int64_t>(T, int64_t(examples[size_t(i)].ids.size()));
   const int64_t B = int64_t(idx.size());
@@ -110,8 +112,8 @@ StepPlan plan_steps(int64_t examples, const TrainConfig& cfg, int world_size) {
     p.total_steps = p.steps_per_epoch * cfg.epochs;
     os << " x " << cfg.epochs << " epochs = " << p.total_steps << " steps";
   }
-  os << "; global batch = micro-batch " << cfg.micro_batch << " x accumulation " << p.accumulation << " x world size "
-     << world_size;
+  os << "; global batch = micro-batch " << cfg.micro_batch << " x accumulation " << p.accumulation
+     << " x world size " << world_size;
   p.arithmetic = os.str();
   return p;
 }
@@ -125,8 +127,8 @@ std::vector<int64_t> batch_indices(int64_t step, const StepPlan& plan, const Tra
   return std::vector<int64_t>(order.begin() + begin, order.begin() + begin + per_rank);
 }
 
-TrainResult train_model(LlamaForCausalLM& model, const std::vector<TrainExample>& examples, const TrainConfig& cfg,
-                        const TrainOutputs& out, Communicator& comm,
+TrainResult train_model(LlamaForCausalLM& model, const std::vector<TrainExample>& examples,
+                        const TrainConfig& cfg, const TrainOutputs& out, Communicator& comm,
                         const std::function<void(const StepReport&)>& on_step) {
   const int world = comm.world_size(), rank = comm.rank();
   const StepPlan plan = plan_steps(int64_t(examples.size()), cfg, world);
@@ -159,8 +161,8 @@ TrainResult train_model(LlamaForCausalLM& model, const std::vector<TrainExample>
     attrs["total_steps"] = plan.total_steps;
     attrs["step_arithmetic"] = plan.arithmetic;
     attrs["world_size"] = int64_t(world);
-    log = std::make_unique<TrainLog>((out.out_dir / "train.h5").string(), out.run_name, attrs, out.command_line,
-                                     out.resume_from.empty() ? -1 : result.resumed_from);
+    log = std::make_unique<TrainLog>((out.out_dir / "train.h5").string(), out.run_name, attrs,
+                                     out.command_line, out.resume_from.empty() ? -1 : result.resumed_from);
   }
 
   ForwardOptions fo;
@@ -173,7 +175,8 @@ TrainResult train_model(LlamaForCausalLM& model, const std::vector<TrainExample>
     for (int r = 0; r < world; ++r)
       for (auto i : batch_indices(step, plan, cfg, r, world, int64_t(examples.size())))
         batch_targets += examples[size_t(i)].num_targets();
-    check_input(batch_targets > 0, "step ", step + 1, ": the global batch has no loss targets (no assistant tokens)");
+    check_input(batch_targets > 0, "step ", step + 1,
+                ": the global batch has no loss targets (no assistant tokens)");
 
     const auto mine = batch_indices(step, plan, cfg, rank, world, int64_t(examples.size()));
     double nll_sum = 0;
@@ -199,14 +202,16 @@ TrainResult train_model(LlamaForCausalLM& model, const std::vector<TrainExample>
 
     if (!std::isfinite(loss) || !std::isfinite(grad_norm)) {
       auto last = find_checkpoint(out.out_dir);
-      throw TrainingDiverged("step " + std::to_string(step + 1) + ": " + (std::isfinite(loss) ? "gradient norm" : "loss") +
-                             " is " + std::to_string(std::isfinite(loss) ? grad_norm : loss) +
+      throw TrainingDiverged("step " + std::to_string(step + 1) + ": " +
+                             (std::isfinite(loss) ? "gradient norm" : "loss") + " is " +
+                             std::to_string(std::isfinite(loss) ? grad_norm : loss) +
                              "; stopped before applying the update. Last good checkpoint: " +
                              (last ? last->string() : std::string("none (use `save_every`)")) +
                              ". Lower `lr` or check the data, then `resume_from` or start over.");
     }
     double grad_scale = 1.0;
-    if (cfg.clip_grad_norm > 0) grad_scale = cfg.clip_grad_norm / (grad_norm + 1e-6);  // torch.nn.utils.clip_grad_norm_
+    if (cfg.clip_grad_norm > 0)
+      grad_scale = cfg.clip_grad_norm / (grad_norm + 1e-6);  // torch.nn.utils.clip_grad_norm_
     const double lr = sched.at(step);
     state.step(lr, grad_scale);
 
@@ -221,7 +226,8 @@ TrainResult train_model(LlamaForCausalLM& model, const std::vector<TrainExample>
     ++result.steps_done;
     if (log) log->append(rep.record);
     if (cfg.save_every > 0 && (step + 1) % cfg.save_every == 0 && step + 1 < plan.total_steps)
-      save_train_state(out.out_dir, {step + 1, fingerprint}, state.optimizer(), cfg.keep_checkpoints, shard, comm);
+      save_train_state(out.out_dir, {step + 1, fingerprint}, state.optimizer(), cfg.keep_checkpoints, shard,
+                       comm);
     if (on_step) on_step(rep);
   }
   if (comm.is_main() && out.finalize) out.finalize();

@@ -23,11 +23,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/model/llama.h"
 #include "core/train/adamw.h"
@@ -40,20 +39,20 @@ namespace ropelab {
 
 struct TrainConfig {
   int64_t epochs = 2;
-  int64_t max_steps = 0;         // > 0: run exactly this many steps, cycling epochs (pre-training)
+  int64_t max_steps = 0;  // > 0: run exactly this many steps, cycling epochs (pre-training)
   int64_t global_batch = 32;
   int64_t micro_batch = 1;
   double lr = 2e-5;
   int64_t warmup_steps = 0;
   double min_lr = 0.0;
   AdamWConfig adamw;
-  double clip_grad_norm = 1.0;   // 0 = no clipping
+  double clip_grad_norm = 1.0;  // 0 = no clipping
   bool checkpoint_layers = false;
-  int64_t save_every = 0;        // 0 = only the final model
+  int64_t save_every = 0;  // 0 = only the final model
   int keep_checkpoints = 1;
   uint64_t seed = 0;
   int64_t pad_id = 0;
-  int zero = 0;                  // ZeRO stage: 0 replicated, 1 optimizer state sharded, 2 + gradients
+  int zero = 0;  // ZeRO stage: 0 replicated, 1 optimizer state sharded, 2 + gradients
   void validate(int world_size) const;
   nlohmann::json to_json() const;
 };
@@ -62,7 +61,8 @@ struct TrainConfig {
 struct StepPlan {
   int64_t examples = 0, global_batch = 0, epochs = 0, steps_per_epoch = 0, dropped_per_epoch = 0;
   int64_t total_steps = 0, accumulation = 0;
-  std::string arithmetic;  // "100 samples / global batch 32 = 3 steps per epoch (4 dropped) × 2 epochs = 6 steps"
+  std::string
+      arithmetic;  // "100 samples / global batch 32 = 3 steps per epoch (4 dropped) × 2 epochs = 6 steps"
 };
 StepPlan plan_steps(int64_t examples, const TrainConfig& cfg, int world_size);
 
@@ -71,13 +71,13 @@ std::vector<int64_t> batch_indices(int64_t step, const StepPlan& plan, const Tra
                                    int world_size, int64_t n_examples);
 
 struct TrainOutputs {
-  std::filesystem::path out_dir;       // checkpoints/ and train.h5 go here (rank 0 only)
+  std::filesystem::path out_dir;  // checkpoints/ and train.h5 go here (rank 0 only)
   std::string run_name;
-  nlohmann::json log_attrs;            // extra attributes for /train/<run>
-  nlohmann::json fingerprint;          // settings that must match on resume (data sha, model, ...)
-  std::string resume_from;             // "" = fresh start
+  nlohmann::json log_attrs;    // extra attributes for /train/<run>
+  nlohmann::json fingerprint;  // settings that must match on resume (data sha, model, ...)
+  std::string resume_from;     // "" = fresh start
   std::string command_line;
-  std::function<void()> finalize;      // rank 0, after the last step, before the log is marked complete
+  std::function<void()> finalize;  // rank 0, after the last step, before the log is marked complete
 };
 
 struct StepReport {
@@ -89,7 +89,7 @@ struct StepReport {
 struct TrainResult {
   int64_t steps_done = 0;
   int64_t resumed_from = 0;
-  std::vector<double> losses;  // this process's view of the global loss per step run
+  std::vector<double> losses;         // this process's view of the global loss per step run
   int64_t optimizer_state_bytes = 0;  // this rank's fp32 master copies + AdamW moments
   int64_t gradient_buffer_bytes = 0;  // this rank's fp32 gradients kept across micro-batches
 };
@@ -99,8 +99,8 @@ struct TrainingDiverged : std::runtime_error {
 };
 
 // Trains `model` in place. `on_step` is called on every rank after each step (rank 0 prints).
-TrainResult train_model(LlamaForCausalLM& model, const std::vector<TrainExample>& examples, const TrainConfig& cfg,
-                        const TrainOutputs& out, Communicator& comm,
+TrainResult train_model(LlamaForCausalLM& model, const std::vector<TrainExample>& examples,
+                        const TrainConfig& cfg, const TrainOutputs& out, Communicator& comm,
                         const std::function<void(const StepReport&)>& on_step = nullptr);
 
 }  // namespace ropelab

@@ -7,7 +7,7 @@
 
 namespace ropelab {
 
-c10::ScalarType dtype_from_cli(const std::string& s);        // throws InputError listing names
+c10::ScalarType dtype_from_cli(const std::string& s);         // throws InputError listing names
 c10::ScalarType dtype_from_torch_name(const std::string& s);  // "bfloat16" -> kBFloat16
 std::string dtype_torch_name(c10::ScalarType t);              // kBFloat16 -> "bfloat16"
 std::string dtype_cli_name(c10::ScalarType t);                // kBFloat16 -> "bf16"

@@ -1,13 +1,11 @@
 #include "core/util/files.h"
 
-#include <openssl/evp.h>
-
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <unistd.h>
 
-#include <cerrno>
-
 #include <array>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -104,8 +102,7 @@ void check_writable_location(const fs::path& path) {
   ::unlink(probe.c_str());
 }
 
-AtomicDir::AtomicDir(fs::path target, bool overwrite)
-    : target_(std::move(target)), overwrite_(overwrite) {
+AtomicDir::AtomicDir(fs::path target, bool overwrite) : target_(std::move(target)), overwrite_(overwrite) {
   check_output_path(target_, overwrite_);
   tmp_ = target_;
   tmp_ += ".tmp-" + std::to_string(::getpid());
@@ -151,7 +148,8 @@ std::string sha256_file(const fs::path& path) {
   check_input(in.eof(), path.string(), ": read error while hashing");
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
-  if (EVP_DigestFinal_ex(ctx.get(), digest, &n) != 1) throw std::runtime_error("OpenSSL: SHA-256 final failed");
+  if (EVP_DigestFinal_ex(ctx.get(), digest, &n) != 1)
+    throw std::runtime_error("OpenSSL: SHA-256 final failed");
   static const char* digits = "0123456789abcdef";
   std::string out;
   for (unsigned int i = 0; i < n; ++i) {

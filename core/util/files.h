@@ -5,18 +5,17 @@
 // are refused unless overwrite is set.
 #pragma once
 #include <filesystem>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace ropelab {
 
 namespace fs = std::filesystem;
 
-std::string read_text_file(const fs::path& path);            // InputError if missing/unreadable
-nlohmann::json read_json_file(const fs::path& path);         // InputError names path + parse position
+std::string read_text_file(const fs::path& path);     // InputError if missing/unreadable
+nlohmann::json read_json_file(const fs::path& path);  // InputError names path + parse position
 void write_text_file_atomic(const fs::path& path, const std::string& text);  // temp + rename
-std::string sha256_file(const fs::path& path);               // hex digest
+std::string sha256_file(const fs::path& path);                               // hex digest
 
 // A file written front to back with errors that name the path and errno's cause ("No space left
 // on device"), synced to disk by close(). Destroyed without a successful close(), the partial file

@@ -3,10 +3,9 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include <filesystem>
-
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
 #include "core/util/error.h"
 
@@ -28,9 +27,12 @@ std::string format_bytes(double bytes) {
     ++u;
   }
   char buf[64];
-  if (u == 0) std::snprintf(buf, sizeof buf, "%.0f B", v);
-  else if (u < 3) std::snprintf(buf, sizeof buf, "%.1f %s", v, kUnits[u]);
-  else std::snprintf(buf, sizeof buf, "%.2f %s", v, kUnits[u]);
+  if (u == 0)
+    std::snprintf(buf, sizeof buf, "%.0f B", v);
+  else if (u < 3)
+    std::snprintf(buf, sizeof buf, "%.1f %s", v, kUnits[u]);
+  else
+    std::snprintf(buf, sizeof buf, "%.2f %s", v, kUnits[u]);
   return buf;
 }
 

@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 
 fs::path OutputLock::lock_path(const fs::path& target) {
   fs::path t = target;
-  while (t.has_filename() == false && t.has_parent_path() && t != t.parent_path()) t = t.parent_path();  // "dir/"
+  while (t.has_filename() == false && t.has_parent_path() && t != t.parent_path())
+    t = t.parent_path();  // "dir/"
   return t.parent_path() / ("." + t.filename().string() + ".lock");
 }
 
@@ -26,7 +27,8 @@ OutputLock::OutputLock(const fs::path& target) {
   fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0) {
     const int err = errno;
-    fail_input(target.string(), ": cannot create the lock file ", lock.string(), " (", std::strerror(err), ")");
+    fail_input(target.string(), ": cannot create the lock file ", lock.string(), " (", std::strerror(err),
+               ")");
   }
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
@@ -35,8 +37,9 @@ OutputLock::OutputLock(const fs::path& target) {
     ::close(fd_);
     fd_ = -1;
     if (err == EWOULDBLOCK)
-      fail_input(target.string(), ": being written by another process (pid ", n > 0 ? std::string(buf, size_t(n)) : "?",
-                 ", lock ", lock.string(), "); wait for it or write elsewhere");
+      fail_input(target.string(), ": being written by another process (pid ",
+                 n > 0 ? std::string(buf, size_t(n)) : "?", ", lock ", lock.string(),
+                 "); wait for it or write elsewhere");
     fail_input(target.string(), ": cannot lock ", lock.string(), " (", std::strerror(err), ")");
   }
   // The holder's pid, for the message above; informative only (the flock is what counts).

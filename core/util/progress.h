@@ -19,8 +19,10 @@ inline std::string format_duration(double s) {
   if (!std::isfinite(s) || s < 0) return "?";
   const long long t = (long long)(s + 0.5);
   char buf[64];
-  if (t >= 3600) std::snprintf(buf, sizeof buf, "%lldh%02lldm", t / 3600, t / 60 % 60);
-  else std::snprintf(buf, sizeof buf, "%lldm%02llds", t / 60, t % 60);
+  if (t >= 3600)
+    std::snprintf(buf, sizeof buf, "%lldh%02lldm", t / 3600, t / 60 % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%lldm%02llds", t / 60, t % 60);
   return buf;
 }
 
@@ -50,7 +52,8 @@ class ProgressLine {
   // Writes "\r" + prefix + status + suffix to stderr (no newline; finish() ends the line).
   void print(const std::string& prefix, int64_t done, int64_t total, double units_done,
              const std::string& suffix = "", int64_t done_here = -1) const {
-    std::cerr << "\r" << prefix << status(done, total, units_done, done_here) << suffix << "   " << std::flush;
+    std::cerr << "\r" << prefix << status(done, total, units_done, done_here) << suffix << "   "
+              << std::flush;
   }
   static void finish() { std::cerr << "\n"; }
 

@@ -1,13 +1,13 @@
 #include "core/util/version.h"
 
-#include <ctime>
-#include <sstream>
-
 #include <ATen/Config.h>
 #include <ATen/Parallel.h>
 #include <ATen/Version.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
+
+#include <ctime>
+#include <sstream>
 
 #include "git_sha.h"
 

@@ -56,7 +56,8 @@ ROPELAB_FUZZ_TARGET(eval_files) {
       const std::string maxlen = write_scratch("dataset2maxlen.json", parts.size() > 1 ? parts[1] : "{}");
       const auto cfg = longbench::read_prompt_config(prompt, maxlen);
       for (const auto& [task, templ] : cfg.prompts) {
-        (void)longbench::format_prompt(templ, {{"context", "C"}, {"input", "I"}}, "dataset2prompt.json: " + task);
+        (void)longbench::format_prompt(templ, {{"context", "C"}, {"input", "I"}},
+                                       "dataset2prompt.json: " + task);
         (void)cfg.maxlen_for(task);
       }
       break;

@@ -35,18 +35,26 @@ class Bytes {
   int64_t i64() {
     // Small values most of the time, the type's edges sometimes.
     switch (u8() % 8) {
-      case 0: return std::numeric_limits<int64_t>::max();
-      case 1: return std::numeric_limits<int64_t>::min();
-      case 2: return -int64_t(u8());
-      default: return int64_t(u8()) | (int64_t(u8() % 4) << 8);
+      case 0:
+        return std::numeric_limits<int64_t>::max();
+      case 1:
+        return std::numeric_limits<int64_t>::min();
+      case 2:
+        return -int64_t(u8());
+      default:
+        return int64_t(u8()) | (int64_t(u8() % 4) << 8);
     }
   }
   double f64() {
     switch (u8() % 8) {
-      case 0: return std::numeric_limits<double>::quiet_NaN();
-      case 1: return std::numeric_limits<double>::infinity();
-      case 2: return -1e300;
-      default: return double(int(u8()) - 64) / 8.0;
+      case 0:
+        return std::numeric_limits<double>::quiet_NaN();
+      case 1:
+        return std::numeric_limits<double>::infinity();
+      case 2:
+        return -1e300;
+      default:
+        return double(int(u8()) - 64) / 8.0;
     }
   }
   std::string str() {
@@ -60,23 +68,38 @@ class Bytes {
   std::string_view s_;
 };
 
-const char* const kNames[] = {"schema_version", "kind", "complete", "method", "dtype", "n_docs", "seq_len",
-                              "rope_json", "model_json", "window", "trials", "seed", "git_sha", "config",
-                              "schema_kind", "trained_window"};
+const char* const kNames[] = {
+    "schema_version", "kind",   "complete", "method", "dtype",   "n_docs", "seq_len",     "rope_json",
+    "model_json",     "window", "trials",   "seed",   "git_sha", "config", "schema_kind", "trained_window"};
 const char* const kRuns[] = {"/runs/a", "/runs/b", "/eval/a", "/eval/a/passkey", "/eval/a/ppl", "/runs/a/x"};
-const char* const kData[] = {"layer", "entropy_mean", "count", "accuracy", "lengths", "depths", "correct", "nll"};
+const char* const kData[] = {"layer",   "entropy_mean", "count",   "accuracy",
+                             "lengths", "depths",       "correct", "nll"};
 const char* const kJson[] = {R"({"rope_type":"default","original_max_position_embeddings":64})",
-                             R"({"max_position_embeddings":128})", R"({"max_position_embeddings":-5})",
-                             R"({"original_max_position_embeddings":0})", "[1,2]", "{",
-                             "entropy", "eval"};  // also schema_kind values, so readers get past the check
+                             R"({"max_position_embeddings":128})",
+                             R"({"max_position_embeddings":-5})",
+                             R"({"original_max_position_embeddings":0})",
+                             "[1,2]",
+                             "{",
+                             "entropy",
+                             "eval"};  // also schema_kind values, so readers get past the check
 
 void set_attr(h5::Group& g, const std::string& name, Bytes& b) {
   switch (b.u8() % 5) {
-    case 0: g.set_attr_int(name, b.i64()); break;
-    case 1: g.set_attr_double(name, b.f64()); break;
-    case 2: g.set_attr_bool(name, b.u8() & 1); break;
-    case 3: g.set_attr_string(name, kJson[b.u8() % std::size(kJson)]); break;
-    default: g.set_attr_string(name, b.str()); break;
+    case 0:
+      g.set_attr_int(name, b.i64());
+      break;
+    case 1:
+      g.set_attr_double(name, b.f64());
+      break;
+    case 2:
+      g.set_attr_bool(name, b.u8() & 1);
+      break;
+    case 3:
+      g.set_attr_string(name, kJson[b.u8() % std::size(kJson)]);
+      break;
+    default:
+      g.set_attr_string(name, b.str());
+      break;
   }
 }
 

@@ -2,12 +2,12 @@
 // in 5.x form, the authors' {"type": "eabf"}) and a --rope-json override. What loads is used the
 // way the model uses it: parameter shapes, the frequency schedule at several lengths and the
 // per-position logit scale, so a value that validates but breaks the arithmetic is found too.
-#include <boost/program_options.hpp>
+#include "core/config/model_config.h"
 
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <cmath>
 
-#include "core/config/model_config.h"
 #include "core/model/llama.h"
 #include "core/rope/rope_spec.h"
 #include "experiments/cli.h"

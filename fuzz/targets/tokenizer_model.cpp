@@ -11,7 +11,8 @@ using namespace ropelab::fuzz;
 
 ROPELAB_FUZZ_TARGET(tokenizer_model) {
   const Tokenizer tok(write_scratch("tokenizer.model", input));
-  const auto ids = tok.encode("Hello, world!\n  12345 \xc3\xbc\xe2\x82\xac\xf0\x9f\x99\x82 <s></s>", true, true);
+  const auto ids =
+      tok.encode("Hello, world!\n  12345 \xc3\xbc\xe2\x82\xac\xf0\x9f\x99\x82 <s></s>", true, true);
   (void)tok.decode(ids);
   const int64_t n = tok.vocab_size();
   for (int64_t id = 0; id < std::min<int64_t>(n, 64); ++id) (void)tok.piece(id);

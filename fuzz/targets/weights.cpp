@@ -39,7 +39,8 @@ ROPELAB_FUZZ_TARGET(weights) {
     }
     case 1: {
       // The index may name "model-00001-of-00001.safetensors": a valid shard holding "w".
-      const auto dir = std::filesystem::path(write_scratch("m/model.safetensors.index.json", c.payload)).parent_path();
+      const auto dir =
+          std::filesystem::path(write_scratch("m/model.safetensors.index.json", c.payload)).parent_path();
       std::filesystem::copy_file(fixed_shard_path(), dir / "model-00001-of-00001.safetensors");
       auto src = open_safetensors_source(dir.string());
       if (!src) break;

@@ -15,9 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool have_numpy_h5py() {
-  return run_command("/usr/bin/python3 -c 'import numpy, h5py'").exit_code == 0;
-}
+bool have_numpy_h5py() { return run_command("/usr/bin/python3 -c 'import numpy, h5py'").exit_code == 0; }
 
 // A micro architecture written as an HF config.json (window 32, so 4× = 128 tokens).
 void write_arch(const std::string& path, int kv_heads, bool tied) {
@@ -51,13 +49,14 @@ TEST(GoldenForward, EveryMethodMatchesTheNumpyReference) {
     std::string compute_dtype;  // --dtype of `ropelab forward`
     double tol;
   };
-  for (const Ckpt& c : {Ckpt{"mha_f32", 4, false, "fp32", "auto", 1e-4}, Ckpt{"gqa_bf16", 2, true, "bf16", "auto", 1e-4},
-                        Ckpt{"gqa_bf16", 2, true, "bf16", "bf16", 0.8}}) {
+  for (const Ckpt& c :
+       {Ckpt{"mha_f32", 4, false, "fp32", "auto", 1e-4}, Ckpt{"gqa_bf16", 2, true, "bf16", "auto", 1e-4},
+        Ckpt{"gqa_bf16", 2, true, "bf16", "bf16", 0.8}}) {
     if (!fs::exists(tmp / c.name)) {
       write_arch(tmp / (c.name + ".json"), c.kv, c.tied);
       // Larger weights than HF's 0.02 init make attention peaked, so RoPE differences show.
-      auto init = run_cli("init --config " + (tmp / (c.name + ".json")) + " --seed 11 --init-std 0.15 --dtype " +
-                          c.dtype + " --out " + (tmp / c.name));
+      auto init = run_cli("init --config " + (tmp / (c.name + ".json")) +
+                          " --seed 11 --init-std 0.15 --dtype " + c.dtype + " --out " + (tmp / c.name));
       ASSERT_EQ(init.exit_code, 0) << init.output;
     }
     for (size_t i = 0; i < methods.size(); ++i) {
@@ -66,10 +65,12 @@ TEST(GoldenForward, EveryMethodMatchesTheNumpyReference) {
       auto fw = run_cli("forward --model " + (tmp / c.name) + " --tokens-file " + (tmp / "ids.txt") + rope +
                         " --dtype " + c.compute_dtype + " --threads 1 --out " + out);
       ASSERT_EQ(fw.exit_code, 0) << methods[i] << "\n" << fw.output;
-      auto ref = run_command("/usr/bin/python3 " + std::string(ROPELAB_SOURCE_DIR) +
-                             "/tests/golden/reference_forward.py " + (tmp / c.name) + " " + (tmp / "ids.txt") + " " +
-                             out + " '" + methods[i] + "' " + std::to_string(c.tol));
-      EXPECT_EQ(ref.exit_code, 0) << c.name << " compute " << c.compute_dtype << " " << methods[i] << "\n" << ref.output;
+      auto ref =
+          run_command("/usr/bin/python3 " + std::string(ROPELAB_SOURCE_DIR) +
+                      "/tests/golden/reference_forward.py " + (tmp / c.name) + " " + (tmp / "ids.txt") + " " +
+                      out + " '" + methods[i] + "' " + std::to_string(c.tol));
+      EXPECT_EQ(ref.exit_code, 0) << c.name << " compute " << c.compute_dtype << " " << methods[i] << "\n"
+                                  << ref.output;
     }
   }
 }
@@ -79,11 +80,14 @@ TEST(GoldenForward, RefusesToOverwriteAndRejectsBadTokens) {
   ASSERT_EQ(run_cli("init --config tiny --out " + (tmp / "m")).exit_code, 0);
   std::ofstream(tmp / "ids.txt") << "1 2 3";
   std::ofstream(tmp / "bad.txt") << "1 two 3";
-  ASSERT_EQ(run_cli("forward --model " + (tmp / "m") + " --tokens-file " + (tmp / "ids.txt") + " --out " + (tmp / "o.h5"))
+  ASSERT_EQ(run_cli("forward --model " + (tmp / "m") + " --tokens-file " + (tmp / "ids.txt") + " --out " +
+                    (tmp / "o.h5"))
                 .exit_code,
             0);
-  auto again = run_cli("forward --model " + (tmp / "m") + " --tokens-file " + (tmp / "ids.txt") + " --out " + (tmp / "o.h5"));
+  auto again = run_cli("forward --model " + (tmp / "m") + " --tokens-file " + (tmp / "ids.txt") + " --out " +
+                       (tmp / "o.h5"));
   EXPECT_TRUE(refused_with(again, "--overwrite"));
-  auto bad = run_cli("forward --model " + (tmp / "m") + " --tokens-file " + (tmp / "bad.txt") + " --out " + (tmp / "p.h5"));
+  auto bad = run_cli("forward --model " + (tmp / "m") + " --tokens-file " + (tmp / "bad.txt") + " --out " +
+                     (tmp / "p.h5"));
   EXPECT_TRUE(refused_with(bad, "token 2 ('two')"));
 }

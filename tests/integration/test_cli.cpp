@@ -19,11 +19,13 @@ TEST(Cli, InitInfoGenerateEndToEnd) {
   EXPECT_NE(info.output.find("8 query, 2 key/value"), std::string::npos) << info.output;
   EXPECT_NE(info.output.find("(tied lm_head)"), std::string::npos);
   std::ofstream(tmp / "ids.txt") << "1 17 42 99";
-  auto gen = run_cli("generate --model " + (tmp / "m") + " --tokens-file " + (tmp / "ids.txt") + " --max-new-tokens 5");
+  auto gen = run_cli("generate --model " + (tmp / "m") + " --tokens-file " + (tmp / "ids.txt") +
+                     " --max-new-tokens 5");
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
   EXPECT_NE(gen.output.find("5 new tokens"), std::string::npos) << gen.output;
   // Greedy generation is deterministic.
-  auto again = run_cli("generate --model " + (tmp / "m") + " --tokens-file " + (tmp / "ids.txt") + " --max-new-tokens 5");
+  auto again = run_cli("generate --model " + (tmp / "m") + " --tokens-file " + (tmp / "ids.txt") +
+                       " --max-new-tokens 5");
   EXPECT_EQ(gen.output.substr(0, gen.output.find('[')), again.output.substr(0, again.output.find('[')));
 }
 
@@ -32,13 +34,18 @@ TEST(Cli, TokenizerTrainThenTextGeneration) {
   auto train = run_cli("tokenizer train --input " + std::string(ROPELAB_DATA_DIR) +
                        "/corpus/fortunes-min.txt --vocab-size 500 --out " + (tmp / "tok/tokenizer.model"));
   ASSERT_EQ(train.exit_code, 0) << train.output;
-  auto enc = run_cli("tokenizer encode --tokenizer " + (tmp / "tok/tokenizer.model") + " --text 'Hello world' --bos");
+  auto enc = run_cli("tokenizer encode --tokenizer " + (tmp / "tok/tokenizer.model") +
+                     " --text 'Hello world' --bos");
   ASSERT_EQ(enc.exit_code, 0) << enc.output;
   auto dec = run_cli("tokenizer decode --tokenizer " + (tmp / "tok/tokenizer.model") + " --ids '" +
                      enc.output.substr(0, enc.output.find('\n')) + "'");
   EXPECT_EQ(dec.output, "Hello world\n");
-  ASSERT_EQ(run_cli("init --config tiny --out " + (tmp / "m") + " --tokenizer " + (tmp / "tok/tokenizer.model")).exit_code, 0);
-  auto gen = run_cli("generate --model " + (tmp / "m") + " --prompt 'Once upon a time' --max-new-tokens 4 --chat");
+  ASSERT_EQ(
+      run_cli("init --config tiny --out " + (tmp / "m") + " --tokenizer " + (tmp / "tok/tokenizer.model"))
+          .exit_code,
+      0);
+  auto gen =
+      run_cli("generate --model " + (tmp / "m") + " --prompt 'Once upon a time' --max-new-tokens 4 --chat");
   EXPECT_EQ(gen.exit_code, 0) << gen.output;
 }
 

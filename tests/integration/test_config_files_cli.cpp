@@ -47,7 +47,8 @@ TEST(ConfigFilesCli, AKeyInTwoFilesOrANestedConfigIsRefused) {
   ASSERT_EQ(run_cli("init --config tiny --out " + (tmp / "m")).exit_code, 0);
   std::ofstream(tmp / "a.ini") << "rope = yarn\nrope-factor = 4\n";
   std::ofstream(tmp / "b.ini") << "rope-factor = 8\n";
-  auto r = run_cli("info --model " + (tmp / "m") + " --config " + (tmp / "a.ini") + " --config " + (tmp / "b.ini"));
+  auto r = run_cli("info --model " + (tmp / "m") + " --config " + (tmp / "a.ini") + " --config " +
+                   (tmp / "b.ini"));
   EXPECT_TRUE(refused_with(r, "b.ini: 'rope-factor' is already set by " + (tmp / "a.ini")));
 
   std::ofstream(tmp / "nested.ini") << "config = " << (tmp / "a.ini") << "\n";
@@ -61,13 +62,20 @@ TEST(ConfigFilesCli, CommittedMethodFilesResolve) {
   ASSERT_EQ(run_cli("init --config tiny --out " + (tmp / "m")).exit_code, 0);
   const std::map<std::string, std::pair<std::string, double>> expected = {
       // file -> (rope_type, rope_theta)
-      {"mini/methods/pi.ini", {"linear", 10000}},          {"mini/methods/ntk_by_parts.ini", {"ntk_by_parts", 10000}},
-      {"mini/methods/yarn.ini", {"yarn", 10000}},          {"mini/methods/abf.ini", {"abf", 500000}},
-      {"mini/methods/eabf.ini", {"eabf", 500000}},         {"mini/methods/eabf-all-layers.ini", {"eabf", 500000}},
-      {"mini/methods/eabf-constant.ini", {"eabf", 500000}}, {"mini/methods/eabf-no-abf.ini", {"eabf", 10000}},
-      {"mini/methods/eabf-no-floor.ini", {"eabf", 500000}}, {"paper/methods/pi.ini", {"linear", 10000}},
-      {"paper/methods/ntk_by_parts.ini", {"ntk_by_parts", 10000}}, {"paper/methods/yarn.ini", {"yarn", 10000}},
-      {"paper/methods/abf.ini", {"abf", 500000}},          {"paper/methods/eabf.ini", {"eabf", 500000}}};
+      {"mini/methods/pi.ini", {"linear", 10000}},
+      {"mini/methods/ntk_by_parts.ini", {"ntk_by_parts", 10000}},
+      {"mini/methods/yarn.ini", {"yarn", 10000}},
+      {"mini/methods/abf.ini", {"abf", 500000}},
+      {"mini/methods/eabf.ini", {"eabf", 500000}},
+      {"mini/methods/eabf-all-layers.ini", {"eabf", 500000}},
+      {"mini/methods/eabf-constant.ini", {"eabf", 500000}},
+      {"mini/methods/eabf-no-abf.ini", {"eabf", 10000}},
+      {"mini/methods/eabf-no-floor.ini", {"eabf", 500000}},
+      {"paper/methods/pi.ini", {"linear", 10000}},
+      {"paper/methods/ntk_by_parts.ini", {"ntk_by_parts", 10000}},
+      {"paper/methods/yarn.ini", {"yarn", 10000}},
+      {"paper/methods/abf.ini", {"abf", 500000}},
+      {"paper/methods/eabf.ini", {"eabf", 500000}}};
   size_t seen = 0;
   for (const char* family : {"mini", "paper"})
     for (const auto& e : fs::directory_iterator(kConfigs + "/" + family + "/methods")) {
@@ -90,9 +98,10 @@ TEST(ConfigFilesCli, StudyRecipesPlusMethodFilesDriveFinetune) {
   TempDir tmp;
   const auto base = make_micro_model_dir(tmp);
   write_sharegpt(tmp / "chat.json", 8);
-  auto r = run_cli("finetune --config " + kConfigs + "/mini/finetune.ini --config " + kConfigs +
-                   "/mini/methods/yarn.ini --model " + base + " --data " + (tmp / "chat.json") + " --out " +
-                   (tmp / "ext") + " --samples 8 --global-batch 4 --micro-batch 2 --max-length 64 --threads 1");
+  auto r =
+      run_cli("finetune --config " + kConfigs + "/mini/finetune.ini --config " + kConfigs +
+              "/mini/methods/yarn.ini --model " + base + " --data " + (tmp / "chat.json") + " --out " +
+              (tmp / "ext") + " --samples 8 --global-batch 4 --micro-batch 2 --max-length 64 --threads 1");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("8 samples / global batch 4 = 2 steps per epoch"), std::string::npos) << r.output;
   auto cfg = ropelab::read_json_file(tmp / "ext/config.json");

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <functional>
 #include <fstream>
+#include <functional>
 
 #include "core/util/files.h"
 #include "test_util.h"
@@ -43,9 +43,12 @@ TEST(ConfigRefusalsCli, InfoRefusesKeysThatChangeTheModel) {
 
 TEST(ConfigRefusalsCli, HostileSizesAreRefusedBeforeAllocating) {
   TempDir tmp;
-  nlohmann::json cfg = {{"model_type", "llama"},      {"vocab_size", 32000},
-                        {"hidden_size", 4096},        {"intermediate_size", 11008},
-                        {"num_hidden_layers", 1000000000}, {"num_attention_heads", 32},
+  nlohmann::json cfg = {{"model_type", "llama"},
+                        {"vocab_size", 32000},
+                        {"hidden_size", 4096},
+                        {"intermediate_size", 11008},
+                        {"num_hidden_layers", 1000000000},
+                        {"num_attention_heads", 32},
                         {"max_position_embeddings", 4096}};
   std::ofstream(tmp / "huge.json") << cfg.dump();
   const auto t0 = std::chrono::steady_clock::now();
@@ -77,8 +80,8 @@ TEST(ConfigRefusalsCli, IniKeysWithPlaceholdersAreRefusedNotHung) {
   TempDir tmp;
   ASSERT_EQ(run_cli("init --config tiny --out " + (tmp / "m")).exit_code, 0);
   std::ofstream(tmp / "bad.ini") << "x%canonical_option%r = 1\n";
-  auto r = run_cli("passkey --model " + (tmp / "m") + " --config " + (tmp / "bad.ini") + " --lengths 64 --out " +
-                   (tmp / "e.h5"));
+  auto r = run_cli("passkey --model " + (tmp / "m") + " --config " + (tmp / "bad.ini") +
+                   " --lengths 64 --out " + (tmp / "e.h5"));
   EXPECT_TRUE(refused_with(r, "bad.ini: unrecognised option"));
   r = run_cli("passkey --model " + (tmp / "m") + " --lengths 64 --out " + (tmp / "e.h5") + " --%value%=1");
   EXPECT_TRUE(refused_with(r, "unrecognised option"));
@@ -89,7 +92,8 @@ TEST(ConfigRefusalsCli, AbsurdLengthsAreRefusedWithTheirSize) {
   TempDir tmp;
   ASSERT_EQ(run_cli("init --config tiny --out " + (tmp / "m")).exit_code, 0);
   std::ofstream(tmp / "docs.txt") << "A short document.\n";
-  for (const std::string cmd : {"passkey --lengths 64,1000000000000", "entropy --data DOCS --lengths 1000000000000"}) {
+  for (const std::string cmd :
+       {"passkey --lengths 64,1000000000000", "entropy --data DOCS --lengths 1000000000000"}) {
     std::string c = cmd;
     if (auto at = c.find("DOCS"); at != std::string::npos) c.replace(at, 4, tmp / "docs.txt");
     auto r = run_cli(c + " --model " + (tmp / "m") + " --out " + (tmp / "e.h5") + " --run r");
@@ -109,14 +113,20 @@ TEST(ConfigRefusalsCli, TokenizerAndIdsMustFitTheModelVocabulary) {
                     "/corpus/fortunes-min.txt --vocab-size 400 --out " + (tmp / "tok/tokenizer.model"))
                 .exit_code,
             0);
-  ASSERT_EQ(run_cli("init --config tiny --tokenizer " + (tmp / "tok/tokenizer.model") + " --out " + (tmp / "m")).exit_code, 0);
+  ASSERT_EQ(
+      run_cli("init --config tiny --tokenizer " + (tmp / "tok/tokenizer.model") + " --out " + (tmp / "m"))
+          .exit_code,
+      0);
   edit_config(tmp / "m", [](nlohmann::json& j) { j["vocab_size"] = 300; });
-  std::ofstream(tmp / "c.json") << R"([{"id": "a", "conversations": [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "yo"}]}])";
-  auto r = run_cli("finetune --model " + (tmp / "m") + " --data " + (tmp / "c.json") + " --out " + (tmp / "ft"));
+  std::ofstream(tmp / "c.json")
+      << R"([{"id": "a", "conversations": [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "yo"}]}])";
+  auto r =
+      run_cli("finetune --model " + (tmp / "m") + " --data " + (tmp / "c.json") + " --out " + (tmp / "ft"));
   EXPECT_TRUE(refused_with(r, " pieces but the model's vocab_size is 300"));
   ASSERT_EQ(run_cli("init --config tiny --out " + (tmp / "g")).exit_code, 0);
   std::ofstream(tmp / "ids.txt") << "1 999999 3\n";
-  r = run_cli("generate --model " + (tmp / "g") + " --tokens-file " + (tmp / "ids.txt") + " --max-new-tokens 2");
+  r = run_cli("generate --model " + (tmp / "g") + " --tokens-file " + (tmp / "ids.txt") +
+              " --max-new-tokens 2");
   EXPECT_TRUE(refused_with(r, "ids.txt: token 2 (id 999999) is outside the model's vocabulary [0, "));
 }
 

@@ -67,7 +67,10 @@ TEST(EntropyCli, DocumentsFromJsonlWithTokenizer) {
                     "/corpus/fortunes-min.txt --vocab-size 500 --out " + (tmp / "tok/tokenizer.model"))
                 .exit_code,
             0);
-  ASSERT_EQ(run_cli("init --config tiny --out " + (tmp / "m") + " --tokenizer " + (tmp / "tok/tokenizer.model")).exit_code, 0);
+  ASSERT_EQ(
+      run_cli("init --config tiny --out " + (tmp / "m") + " --tokenizer " + (tmp / "tok/tokenizer.model"))
+          .exit_code,
+      0);
   {
     std::ofstream d(tmp / "d.jsonl");
     d << "{\"text\": \"short\"}\n";
@@ -94,7 +97,7 @@ TEST(EntropyCli, BadDataFileGivesLineAndExitCode2) {
                    " --lengths 8 --out " + (tmp / "e.h5") + " --run x");
   EXPECT_TRUE(refused_with(r, "bad.jsonl:3"));
   EXPECT_FALSE(std::filesystem::exists(tmp / "e.h5"));
-  auto r2 = run_cli("entropy --model " + (tmp / "m") + " --tokens-file " + (tmp / "bad.jsonl") +
-                    " --out " + (tmp / "e.h5") + " --run x");
+  auto r2 = run_cli("entropy --model " + (tmp / "m") + " --tokens-file " + (tmp / "bad.jsonl") + " --out " +
+                    (tmp / "e.h5") + " --run x");
   EXPECT_EQ(r2.exit_code, 2) << r2.output;
 }

@@ -32,7 +32,8 @@ struct EvalFixture {
                       "/corpus/fortunes-min.txt --vocab-size 500 --out " + (tmp / "tok/tokenizer.model"));
     EXPECT_EQ(tr.exit_code, 0) << tr.output;
     model = tmp / "m";
-    auto in = run_cli("init --config tiny --seed 1 --out " + model + " --tokenizer " + (tmp / "tok/tokenizer.model"));
+    auto in = run_cli("init --config tiny --seed 1 --out " + model + " --tokenizer " +
+                      (tmp / "tok/tokenizer.model"));
     EXPECT_EQ(in.exit_code, 0) << in.output;
     lb = tmp / "LongBench";
     fs::create_directories(lb + "/data");
@@ -46,8 +47,8 @@ struct EvalFixture {
       for (int i = 0; i < 3; ++i) {
         std::string ctx;
         for (int w = 0; w < 60 + 40 * i; ++w) ctx += "word" + std::to_string(w % 17) + " and {braces} ";
-        out << R"({"input": "What is item )" << i << R"(?", "context": ")" << ctx << R"(", "answers": ["item )" << i
-            << R"("], "length": )" << 100 + i << R"(, "all_classes": )"
+        out << R"({"input": "What is item )" << i << R"(?", "context": ")" << ctx
+            << R"(", "answers": ["item )" << i << R"("], "length": )" << 100 + i << R"(, "all_classes": )"
             << (task == "trec" ? R"(["Number", "Location"])" : "null") << R"(, "dataset": ")" << task
             << R"(", "language": "en", "_id": "x)" << i << "\"}\n";
       }
@@ -75,7 +76,8 @@ TEST(EvalCli, LongBenchRunScoreResumeShardMerge) {
   const std::string pred = f.tmp / "pred";
   auto r = run_cli(f.run_args(pred));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  for (const std::string task : {"hotpotqa", "trec", "samsum"}) EXPECT_EQ(lines_of(pred + "/" + task + ".jsonl").size(), 3u);
+  for (const std::string task : {"hotpotqa", "trec", "samsum"})
+    EXPECT_EQ(lines_of(pred + "/" + task + ".jsonl").size(), 3u);
   const auto first = nlohmann::json::parse(lines_of(pred + "/trec.jsonl")[0]);
   EXPECT_TRUE(first["pred"].is_string());
   EXPECT_EQ(first["answers"], nlohmann::json({"item 0"}));
@@ -93,7 +95,8 @@ TEST(EvalCli, LongBenchRunScoreResumeShardMerge) {
 
   // Simulated kill: hotpotqa has one complete line and half of the second; trec is gone.
   const auto full = lines_of(pred + "/hotpotqa.jsonl"), trec = lines_of(pred + "/trec.jsonl");
-  std::ofstream(pred + "/hotpotqa.jsonl", std::ios::trunc) << full[0] << "\n" << full[1].substr(0, full[1].size() / 2);
+  std::ofstream(pred + "/hotpotqa.jsonl", std::ios::trunc) << full[0] << "\n"
+                                                           << full[1].substr(0, full[1].size() / 2);
   fs::remove(pred + "/trec.jsonl");
   auto again = run_cli(f.run_args(pred));
   ASSERT_EQ(again.exit_code, 0) << again.output;
@@ -124,8 +127,9 @@ TEST(EvalCli, LongBenchRunScoreResumeShardMerge) {
 TEST(EvalCli, PasskeyPplSweepOutputs) {
   EvalFixture f;
   const std::string h5path = f.tmp / "eval.h5";
-  auto p = run_cli("passkey --threads 2 --model " + f.model + " --lengths 160,300 --depths 0,0.5,1 --trials 2 --seed 3 --out " +
-                   h5path + " --run base --csv " + (f.tmp / "pk.csv"));
+  auto p = run_cli("passkey --threads 2 --model " + f.model +
+                   " --lengths 160,300 --depths 0,0.5,1 --trials 2 --seed 3 --out " + h5path +
+                   " --run base --csv " + (f.tmp / "pk.csv"));
   ASSERT_EQ(p.exit_code, 0) << p.output;
   {
     auto file = h5::H5File::open_read(h5path);
@@ -139,15 +143,18 @@ TEST(EvalCli, PasskeyPplSweepOutputs) {
     for (int64_t n : g.dataset("prompt_tokens").read<int64_t>().data) EXPECT_LE(n, 300);
   }
   EXPECT_EQ(lines_of(f.tmp / "pk.csv").size(), 7u);
-  auto again = run_cli("passkey --model " + f.model + " --lengths 160 --trials 1 --out " + h5path + " --run base");
+  auto again =
+      run_cli("passkey --model " + f.model + " --lengths 160 --trials 1 --out " + h5path + " --run base");
   EXPECT_TRUE(refused_with(again, "already exists"));
 
   {
     std::ofstream d(f.tmp / "docs.txt");
-    for (int i = 0; i < 30; ++i) d << "A fortune number " << i << " says that the cat sat on the mat again and again.\n\n";
+    for (int i = 0; i < 30; ++i)
+      d << "A fortune number " << i << " says that the cat sat on the mat again and again.\n\n";
   }
-  auto q = run_cli("ppl --threads 2 --model " + f.model + " --data " + (f.tmp / "docs.txt") +
-                   " --lengths 64,300 --stride 64 --out " + h5path + " --run base --csv " + (f.tmp / "ppl.csv"));
+  auto q =
+      run_cli("ppl --threads 2 --model " + f.model + " --data " + (f.tmp / "docs.txt") +
+              " --lengths 64,300 --stride 64 --out " + h5path + " --run base --csv " + (f.tmp / "ppl.csv"));
   ASSERT_EQ(q.exit_code, 0) << q.output;
   {
     auto file = h5::H5File::open_read(h5path);
@@ -155,7 +162,8 @@ TEST(EvalCli, PasskeyPplSweepOutputs) {
     EXPECT_TRUE(output::is_complete(file, "/eval/base/passkey"));  // the other kind is untouched
     auto g = file.open_group("/eval/base/ppl");
     EXPECT_EQ(g.attr_int("trained_window"), 256);
-    const auto beyond = g.dataset("ppl_beyond").read<double>().data, ppl = g.dataset("ppl").read<double>().data;
+    const auto beyond = g.dataset("ppl_beyond").read<double>().data,
+               ppl = g.dataset("ppl").read<double>().data;
     EXPECT_TRUE(std::isnan(beyond[0]));  // T = 64 lies inside the window
     EXPECT_TRUE(std::isfinite(beyond[1]));
     EXPECT_GT(ppl[0], 1.0);
@@ -163,19 +171,22 @@ TEST(EvalCli, PasskeyPplSweepOutputs) {
   }
 
   const std::string sw = f.tmp / "sweep";
-  auto s = run_cli("sweep --threads 2 --model " + f.model + " --longbench-dir " + f.lb +
-                   " --tasks hotpotqa,trec --limit 2 --windows 160,256 --reserve 16 --passkey-trials 1 --out " + sw);
+  auto s = run_cli(
+      "sweep --threads 2 --model " + f.model + " --longbench-dir " + f.lb +
+      " --tasks hotpotqa,trec --limit 2 --windows 160,256 --reserve 16 --passkey-trials 1 --out " + sw);
   ASSERT_EQ(s.exit_code, 0) << s.output;
   EXPECT_TRUE(fs::exists(sw + "/longbench/160/result.json"));
   EXPECT_TRUE(fs::exists(sw + "/longbench/256/trec.jsonl"));
   EXPECT_TRUE(fs::exists(sw + "/passkey.csv"));
   const auto summary = ropelab::read_json_file(sw + "/sweep.json");
   EXPECT_TRUE(summary["longbench"].contains("256")) << summary;
-  auto rep = run_cli("report longbench " + sw + "/longbench/160/result.json " + sw + "/longbench/256/result.json --tasks hotpotqa,trec");
+  auto rep = run_cli("report longbench " + sw + "/longbench/160/result.json " + sw +
+                     "/longbench/256/result.json --tasks hotpotqa,trec");
   EXPECT_EQ(rep.exit_code, 0) << rep.output;
   EXPECT_NE(rep.output.find("256"), std::string::npos) << rep.output;
-  auto resumed = run_cli("sweep --threads 2 --model " + f.model + " --longbench-dir " + f.lb +
-                         " --tasks hotpotqa,trec --limit 2 --windows 160,256 --reserve 16 --passkey-trials 1 --out " + sw);
+  auto resumed = run_cli(
+      "sweep --threads 2 --model " + f.model + " --longbench-dir " + f.lb +
+      " --tasks hotpotqa,trec --limit 2 --windows 160,256 --reserve 16 --passkey-trials 1 --out " + sw);
   EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_NE(resumed.output.find("0 predictions generated"), std::string::npos);
 }
@@ -194,7 +205,8 @@ TEST(EvalCli, BadInputExitsWith2AndOneLine) {
       {f.run_args(f.tmp / "q") + " --shard 2/2", "--shard"},
       {f.run_args(f.tmp / "q") + " --shard x", "--shard"},
       {f.run_args(f.tmp / "q") + " --max-length 0", "--max-length"},
-      {"longbench run --model " + f.model + " --longbench-dir " + f.lb + " --out " + (f.tmp / "q") + " --tasks nosuchtask",
+      {"longbench run --model " + f.model + " --longbench-dir " + f.lb + " --out " + (f.tmp / "q") +
+           " --tasks nosuchtask",
        "nosuchtask"},
       {"longbench run --model " + f.model + " --longbench-dir " + (f.tmp / "tok") + " --out " + (f.tmp / "q"),
        "not found"},
@@ -204,7 +216,8 @@ TEST(EvalCli, BadInputExitsWith2AndOneLine) {
       {pk + " --lengths 128,abc", "--lengths"},
       {"ppl --model " + f.model + " --data x --lengths -4 --out " + (f.tmp / "x.h5"), "--lengths"},
       {"ppl --model " + f.model + " --data x --lengths 64 --stride -1 --out " + (f.tmp / "x.h5"), "--stride"},
-      {"sweep --model " + f.model + " --longbench-dir " + f.lb + " --windows 100 --reserve 500 --out " + (f.tmp / "s"),
+      {"sweep --model " + f.model + " --longbench-dir " + f.lb + " --windows 100 --reserve 500 --out " +
+           (f.tmp / "s"),
        "--reserve"},
       {"longbench merge --pred-dir " + (f.tmp / "none") + " --shards 2", "run_config.shard-0-of-2.json"},
   };

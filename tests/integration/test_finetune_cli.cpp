@@ -8,8 +8,8 @@
 #include <map>
 
 #include "core/io/h5.h"
-#include "core/output/output_file.h"
 #include "core/io/safetensors.h"
+#include "core/output/output_file.h"
 #include "core/util/files.h"
 #include "train_test_util.h"
 
@@ -22,18 +22,20 @@ namespace {
 std::string ft_args(const std::string& model, const std::string& data, const std::string& out,
                     const std::string& extra = "") {
   const std::vector<std::pair<std::string, std::string>> defaults = {
-      {"--global-batch", "8"}, {"--micro-batch", "2"}, {"--epochs", "2"},
+      {"--global-batch", "8"}, {"--micro-batch", "2"},  {"--epochs", "2"},
       {"--lr", "2e-3"},        {"--max-length", "128"}, {"--threads", "1"}};
   std::string args = "finetune --model " + model + " --data " + data + " --out " + out + " " + extra;
   for (const auto& [k, v] : defaults)
-    if (extra.find(k + " ") == std::string::npos && extra.find(k + "=") == std::string::npos) args += " " + k + " " + v;
+    if (extra.find(k + " ") == std::string::npos && extra.find(k + "=") == std::string::npos)
+      args += " " + k + " " + v;
   return args;
 }
 
 double max_param_diff(const std::string& a, const std::string& b) {
   ropelab::SafetensorsFile fa(a + "/model.safetensors"), fb(b + "/model.safetensors");
   double m = 0;
-  for (const auto& [name, e] : fa.entries()) m = std::max(m, (fa.view(name) - fb.view(name)).abs().max().item<double>());
+  for (const auto& [name, e] : fa.entries())
+    m = std::max(m, (fa.view(name) - fb.view(name)).abs().max().item<double>());
   return m;
 }
 
@@ -61,7 +63,8 @@ TEST(FinetuneCli, WritesAModelWithTheRopeMethodAndAStepLog) {
   TempDir tmp;
   const auto base = make_micro_model_dir(tmp);
   write_sharegpt(tmp / "chat.json", 20);
-  auto r = run_cli(ft_args(base, tmp / "chat.json", tmp / "ext", " --samples 18 --rope yarn --rope-factor 4"));
+  auto r =
+      run_cli(ft_args(base, tmp / "chat.json", tmp / "ext", " --samples 18 --rope yarn --rope-factor 4"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("18 samples / global batch 8 = 2 steps per epoch (2 dropped) x 2 epochs = 4 steps"),
             std::string::npos)
@@ -86,31 +89,39 @@ TEST(FinetuneCli, WritesAModelWithTheRopeMethodAndAStepLog) {
   // A finished output is never replaced without --overwrite.
   auto again = run_cli(ft_args(base, tmp / "chat.json", tmp / "ext"));
   EXPECT_EQ(again.exit_code, 2);
-  EXPECT_NE(again.output.find("already holds a finished model; pass --overwrite"), std::string::npos) << again.output;
+  EXPECT_NE(again.output.find("already holds a finished model; pass --overwrite"), std::string::npos)
+      << again.output;
 }
 
 TEST(FinetuneCli, ResumeIsBitIdenticalToAnUninterruptedRun) {
   TempDir tmp;
   const auto base = make_micro_model_dir(tmp);
   write_sharegpt(tmp / "chat.json", 24);
-  ASSERT_EQ(run_cli(ft_args(base, tmp / "chat.json", tmp / "full", " --save-every 2 --keep-checkpoints 3")).exit_code, 0);
+  ASSERT_EQ(run_cli(ft_args(base, tmp / "chat.json", tmp / "full", " --save-every 2 --keep-checkpoints 3"))
+                .exit_code,
+            0);
   // "Interrupted" run: only the state after step 2 survives.
   fs::create_directories(tmp / "part/checkpoints");
-  fs::copy(tmp / "full/checkpoints/step-000002", tmp / "part/checkpoints/step-000002", fs::copy_options::recursive);
+  fs::copy(tmp / "full/checkpoints/step-000002", tmp / "part/checkpoints/step-000002",
+           fs::copy_options::recursive);
   auto refused = run_cli(ft_args(base, tmp / "chat.json", tmp / "part"));
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.output.find("holds an unfinished run (step-000002); pass --resume"), std::string::npos)
       << refused.output;
-  auto r = run_cli(ft_args(base, tmp / "chat.json", tmp / "part", " --save-every 2 --resume " + (tmp / "part")));
+  auto r =
+      run_cli(ft_args(base, tmp / "chat.json", tmp / "part", " --save-every 2 --resume " + (tmp / "part")));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("resumed at step 2"), std::string::npos) << r.output;
   EXPECT_EQ(max_param_diff(tmp / "full", tmp / "part"), 0.0);
-  EXPECT_EQ(ropelab::sha256_file(tmp / "full/model.safetensors"), ropelab::sha256_file(tmp / "part/model.safetensors"));
+  EXPECT_EQ(ropelab::sha256_file(tmp / "full/model.safetensors"),
+            ropelab::sha256_file(tmp / "part/model.safetensors"));
   // A different setting is refused, naming it.
   fs::remove_all(tmp / "part2");
   fs::create_directories(tmp / "part2/checkpoints");
-  fs::copy(tmp / "full/checkpoints/step-000002", tmp / "part2/checkpoints/step-000002", fs::copy_options::recursive);
-  auto diff = run_cli(ft_args(base, tmp / "chat.json", tmp / "part2", " --seed 9 --resume " + (tmp / "part2")));
+  fs::copy(tmp / "full/checkpoints/step-000002", tmp / "part2/checkpoints/step-000002",
+           fs::copy_options::recursive);
+  auto diff =
+      run_cli(ft_args(base, tmp / "chat.json", tmp / "part2", " --seed 9 --resume " + (tmp / "part2")));
   EXPECT_TRUE(refused_with(diff, "cannot resume: 'train' differs"));
 }
 
@@ -125,9 +136,11 @@ TEST(FinetuneCli, TwoGlooProcessesMatchOneProcess) {
   auto two = run_cli(ft_args(base, tmp / "chat.json", tmp / "two", " --micro-batch 4 --nproc 2"));
   ASSERT_EQ(two.exit_code, 0) << two.output;
   EXPECT_NE(two.output.find("launching 2 local workers"), std::string::npos) << two.output;
-  EXPECT_NE(two.output.find("micro-batch 4 x accumulation 1 x world size 2"), std::string::npos) << two.output;
+  EXPECT_NE(two.output.find("micro-batch 4 x accumulation 1 x world size 2"), std::string::npos)
+      << two.output;
   EXPECT_LE(max_param_diff(tmp / "one", tmp / "two"), 1e-6);
-  EXPECT_GT(max_param_diff(base, tmp / "one"), 1e-4);  // training moved the weights: the comparison means something
+  EXPECT_GT(max_param_diff(base, tmp / "one"),
+            1e-4);  // training moved the weights: the comparison means something
   auto l1 = logged(tmp / "one/train.h5", "one", "loss"), l2 = logged(tmp / "two/train.h5", "two", "loss");
   ASSERT_EQ(l1.size(), l2.size());
   for (size_t i = 0; i < l1.size(); ++i) EXPECT_NEAR(l1[i], l2[i], 1e-5);
@@ -141,7 +154,8 @@ TEST(FinetuneCli, ZeroShardsMatchTheReplicatedRunAndHalveTheOptimizerState) {
   std::map<int, CommandResult> runs;
   for (int z : {0, 1, 2}) {
     const std::string out = tmp / ("z" + std::to_string(z));
-    runs[z] = run_cli(ft_args(base, tmp / "chat.json", out, " --nproc 2 --steps 6 --zero " + std::to_string(z)));
+    runs[z] =
+        run_cli(ft_args(base, tmp / "chat.json", out, " --nproc 2 --steps 6 --zero " + std::to_string(z)));
     ASSERT_EQ(runs[z].exit_code, 0) << runs[z].output;
     EXPECT_NE(runs[z].output.find("step 6/6"), std::string::npos) << runs[z].output;
   }
@@ -151,9 +165,12 @@ TEST(FinetuneCli, ZeroShardsMatchTheReplicatedRunAndHalveTheOptimizerState) {
   for (int r : {0, 1}) {
     // fp32 compute: the master is the model itself; AdamW keeps two fp32 moments (8 bytes per
     // parameter), halved when each rank owns half of the flat parameter vector (P is even).
-    EXPECT_EQ(state_bytes(runs[0].output, r), std::make_pair(8 * kMicroParams, 4 * kMicroParams)) << runs[0].output;
-    EXPECT_EQ(state_bytes(runs[1].output, r), std::make_pair(4 * kMicroParams, 4 * kMicroParams)) << runs[1].output;
-    EXPECT_EQ(state_bytes(runs[2].output, r), std::make_pair(4 * kMicroParams, 2 * kMicroParams)) << runs[2].output;
+    EXPECT_EQ(state_bytes(runs[0].output, r), std::make_pair(8 * kMicroParams, 4 * kMicroParams))
+        << runs[0].output;
+    EXPECT_EQ(state_bytes(runs[1].output, r), std::make_pair(4 * kMicroParams, 4 * kMicroParams))
+        << runs[1].output;
+    EXPECT_EQ(state_bytes(runs[2].output, r), std::make_pair(4 * kMicroParams, 2 * kMicroParams))
+        << runs[2].output;
   }
 }
 
@@ -162,10 +179,12 @@ TEST(FinetuneCli, ZeroResumeIsBitIdenticalAndAnotherShardingIsRefused) {
   const auto base = make_micro_model_dir(tmp);
   write_sharegpt(tmp / "chat.json", 24);
   const std::string z2 = " --nproc 2 --zero 2 --save-every 2";
-  ASSERT_EQ(run_cli(ft_args(base, tmp / "chat.json", tmp / "full", z2 + " --keep-checkpoints 3")).exit_code, 0);
+  ASSERT_EQ(run_cli(ft_args(base, tmp / "chat.json", tmp / "full", z2 + " --keep-checkpoints 3")).exit_code,
+            0);
   const fs::path step2 = fs::path(tmp / "full") / "checkpoints/step-000002";
-  for (const char* f : {"master-rank-00000-of-00002.safetensors", "master-rank-00001-of-00002.safetensors",
-                        "optimizer-rank-00000-of-00002.safetensors", "optimizer-rank-00001-of-00002.safetensors"})
+  for (const char* f :
+       {"master-rank-00000-of-00002.safetensors", "master-rank-00001-of-00002.safetensors",
+        "optimizer-rank-00000-of-00002.safetensors", "optimizer-rank-00001-of-00002.safetensors"})
     EXPECT_TRUE(fs::exists(step2 / f)) << f;
   EXPECT_FALSE(fs::exists(step2 / "master.safetensors"));
   auto interrupted = [&](const std::string& name) {
@@ -177,13 +196,15 @@ TEST(FinetuneCli, ZeroResumeIsBitIdenticalAndAnotherShardingIsRefused) {
   auto r = run_cli(ft_args(base, tmp / "chat.json", part, z2 + " --resume " + part));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("resumed at step 2"), std::string::npos) << r.output;
-  EXPECT_EQ(ropelab::sha256_file(tmp / "full/model.safetensors"), ropelab::sha256_file(part + "/model.safetensors"));
+  EXPECT_EQ(ropelab::sha256_file(tmp / "full/model.safetensors"),
+            ropelab::sha256_file(part + "/model.safetensors"));
   // One rank, or another stage, cannot take over two ranks' shards.
   for (const std::string& other : {std::string(" --zero 2"), std::string(" --nproc 2 --zero 1")}) {
     const auto p = interrupted("other" + std::to_string(other.size()));
     auto refused = run_cli(ft_args(base, tmp / "chat.json", p, other + " --resume " + p));
     EXPECT_TRUE(refused_with(refused, "cannot resume: the state was written with --zero 2 as 2 shard(s)"));
-    EXPECT_NE(refused.output.find("Re-sharding optimizer state is not supported"), std::string::npos) << refused.output;
+    EXPECT_NE(refused.output.find("Re-sharding optimizer state is not supported"), std::string::npos)
+        << refused.output;
   }
 }
 
@@ -192,8 +213,9 @@ TEST(FinetuneCli, AMissingPeerFailsWithinTheTimeoutInsteadOfHanging) {
   const auto base = make_micro_model_dir(tmp);
   write_sharegpt(tmp / "chat.json", 16);
   const auto t0 = std::chrono::steady_clock::now();
-  auto r = run_command("WORLD_SIZE=2 RANK=0 MASTER_ADDR=127.0.0.1 MASTER_PORT=29731 " + std::string(ROPELAB_BIN) + " " +
-                       ft_args(base, tmp / "chat.json", tmp / "out", " --dist-timeout 3"));
+  auto r =
+      run_command("WORLD_SIZE=2 RANK=0 MASTER_ADDR=127.0.0.1 MASTER_PORT=29731 " + std::string(ROPELAB_BIN) +
+                  " " + ft_args(base, tmp / "chat.json", tmp / "out", " --dist-timeout 3"));
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_NE(r.exit_code, 0);
   EXPECT_LT(secs, 30.0);
@@ -206,7 +228,8 @@ TEST(FinetuneCli, NanLossStopsAndKeepsTheLastGoodCheckpoint) {
   TempDir tmp;
   const auto base = make_micro_model_dir(tmp);
   write_sharegpt(tmp / "chat.json", 24);
-  auto r = run_cli(ft_args(base, tmp / "chat.json", tmp / "out", " --lr 1e30 --clip-grad-norm 0 --save-every 1"));
+  auto r =
+      run_cli(ft_args(base, tmp / "chat.json", tmp / "out", " --lr 1e30 --clip-grad-norm 0 --save-every 1"));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("training stopped: step "), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("stopped before applying the update. Last good checkpoint: "), std::string::npos);
@@ -226,13 +249,16 @@ TEST(FinetuneCli, BadInputGivesExitCode2AndAOneLineError) {
   const std::vector<Case> cases = {
       {ft_args(base, tmp / "notjson.txt", tmp / "o1"), "notjson.txt:1:1: not ShareGPT JSON"},
       {ft_args(base, tmp / "missing.json", tmp / "o2"), "missing.json"},
-      {ft_args(base, tmp / "chat.json", tmp / "o3", " --micro-batch 3"), "--global-batch (8) must be a multiple of --micro-batch (3)"},
+      {ft_args(base, tmp / "chat.json", tmp / "o3", " --micro-batch 3"),
+       "--global-batch (8) must be a multiple of --micro-batch (3)"},
       {ft_args(base, tmp / "chat.json", tmp / "o4", " --samples 50"), "--samples (50) exceeds the"},
       {ft_args(base, tmp / "chat.json", tmp / "o5", " --lr=-1"), "--lr (-1) must be a finite number > 0"},
       {ft_args(base, tmp / "chat.json", tmp / "o6", " --rope yarn --rope-factor 0.5"), "factor"},
       {ft_args(base, tmp / "chat.json", tmp / "o7", " --global-batch 16"), "fewer than one global batch"},
-      {ft_args(base, tmp / "chat.json", tmp / "o8", " --overwrite --resume x"), "--overwrite and --resume exclude each other"},
-      {ft_args(base, tmp / "chat.json", tmp / "o9", " --config " + (tmp / "zero.ini")), "--zero (3) must be 0, 1 or 2"},
+      {ft_args(base, tmp / "chat.json", tmp / "o8", " --overwrite --resume x"),
+       "--overwrite and --resume exclude each other"},
+      {ft_args(base, tmp / "chat.json", tmp / "o9", " --config " + (tmp / "zero.ini")),
+       "--zero (3) must be 0, 1 or 2"},
   };
   for (const auto& c : cases) {
     auto r = run_cli(c.args);

@@ -23,7 +23,8 @@ struct Predicted {
 Predicted plan_peaks(const std::string& out) {
   Predicted p;
   std::smatch m;
-  if (std::regex_search(out, m, std::regex(R"(\npeak: [^\n]* \((\d+) bytes\))"))) p.step_mib = std::stod(m[1]) / (1 << 20);
+  if (std::regex_search(out, m, std::regex(R"(\npeak: [^\n]* \((\d+) bytes\))")))
+    p.step_mib = std::stod(m[1]) / (1 << 20);
   if (std::regex_search(out, m, std::regex(R"(forward \+ backward peak: [^\n]* \((\d+) bytes\))")))
     p.fwd_bwd_mib = std::stod(m[1]) / (1 << 20);
   return p;
@@ -48,7 +49,9 @@ std::map<std::pair<int64_t, std::string>, Measured> measured_peaks(const std::st
   return r;
 }
 
-bool has(const std::string& out, const std::string& pattern) { return std::regex_search(out, std::regex(pattern)); }
+bool has(const std::string& out, const std::string& pattern) {
+  return std::regex_search(out, std::regex(pattern));
+}
 
 }  // namespace
 
@@ -66,7 +69,8 @@ TEST(PlanCli, PredictsMeasuredPeakOfTinyPresetsWithinTenPercent) {
                           (ck == "on" ? " --checkpoint-layers" : ""));
       ASSERT_EQ(plan.exit_code, 0) << plan.output;
       const Predicted p = plan_peaks(plan.output);
-      const std::string where = "T " + std::to_string(T) + " checkpointing " + ck + "\n" + plan.output + bench.output;
+      const std::string where =
+          "T " + std::to_string(T) + " checkpointing " + ck + "\n" + plan.output + bench.output;
       EXPECT_NEAR(p.step_mib / m.step_mib, 1.0, 0.10) << "step peak: " << where;
       EXPECT_NEAR(p.fwd_bwd_mib / m.fwd_bwd_mib, 1.0, 0.10) << "forward + backward peak: " << where;
     }
@@ -77,8 +81,9 @@ TEST(PlanCli, PredictsMeasuredPeakOfTinyPresetsWithinTenPercent) {
 }
 
 TEST(PlanCli, SevenBStateComponentsMatchHandArithmetic) {
-  auto r = run_cli("plan --arch llama2-7b --max-length 16384 --world-size 4 --zero 2 --checkpoint-layers "
-                   "--gpu-memory 80GB");
+  auto r = run_cli(
+      "plan --arch llama2-7b --max-length 16384 --world-size 4 --zero 2 --checkpoint-layers "
+      "--gpu-memory 80GB");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   // LLaMA-2-7B: 32 × (4·4096² + 3·4096·11008 + 2·4096) + 2·32000·4096 + 4096 = 6,738,415,616.
   EXPECT_NE(r.output.find("6738415616 parameters"), std::string::npos) << r.output;
@@ -92,7 +97,9 @@ TEST(PlanCli, SevenBStateComponentsMatchHandArithmetic) {
   EXPECT_TRUE(has(r.output, R"(saved activations\s+4\.50 GiB)")) << r.output;
   EXPECT_NE(r.output.find("fits in 80GB"), std::string::npos) << r.output;
   // Unsharded, the same run does not fit: 2P + 4P + 8P + 2P + 4P = 20P = 125.5 GiB of state alone.
-  auto z0 = run_cli("plan --arch llama2-7b --max-length 16384 --world-size 4 --zero 0 --checkpoint-layers --gpu-memory 80GB");
+  auto z0 = run_cli(
+      "plan --arch llama2-7b --max-length 16384 --world-size 4 --zero 0 --checkpoint-layers --gpu-memory "
+      "80GB");
   ASSERT_EQ(z0.exit_code, 0) << z0.output;
   EXPECT_NE(z0.output.find("does NOT fit in 80GB"), std::string::npos) << z0.output;
 }

@@ -25,12 +25,14 @@ std::string model_dir(TempDir& tmp, const std::string& name, const std::string& 
 
 TEST(RopeCli, ShowReadsTransformers5RopeParameters) {
   TempDir tmp;
-  auto dir = model_dir(tmp, "yarn", R"("rope_parameters": {"rope_type": "yarn", "factor": 4.0, "rope_theta": 10000.0})");
+  auto dir = model_dir(tmp, "yarn",
+                       R"("rope_parameters": {"rope_type": "yarn", "factor": 4.0, "rope_theta": 10000.0})");
   auto r = run_cli("rope show --model " + dir + " --positions 10,1000");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("\"rope_type\":\"yarn\""), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("pairs kept"), std::string::npos) << r.output;  // the schedule's own notes
-  auto bad = model_dir(tmp, "bad", R"("rope_parameters": {"rope_type": "yarn", "factor": 4.0, "beta_faster": 3})");
+  auto bad =
+      model_dir(tmp, "bad", R"("rope_parameters": {"rope_type": "yarn", "factor": 4.0, "beta_faster": 3})");
   auto e = run_cli("rope show --model " + bad);
   EXPECT_TRUE(refused_with(e, "rope_parameters: unknown key 'beta_faster' for rope_type 'yarn'"));
 }
@@ -58,7 +60,8 @@ TEST(RopeCli, ListAndRopeSetComeFromTheRegistry) {
   ASSERT_EQ(l.exit_code, 0) << l.output;
   for (const char* name : {"mixed_ntk", "eabf", "qwen_logn", "llama4", "dynamic_log"})
     EXPECT_NE(l.output.find(name), std::string::npos) << name;
-  auto s = run_cli("rope show --arch tiny --rope mixed_ntk --rope-factor 4 --rope-set mixed_b=1.5 --positions 10");
+  auto s =
+      run_cli("rope show --arch tiny --rope mixed_ntk --rope-factor 4 --rope-set mixed_b=1.5 --positions 10");
   ASSERT_EQ(s.exit_code, 0) << s.output;
   EXPECT_NE(s.output.find("\"mixed_b\":1.5"), std::string::npos) << s.output;
   auto bad = run_cli("rope show --arch tiny --rope yarn --rope-factor 4 --rope-set nonsense=1");

@@ -6,9 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "test_util.h"
 #include "train_test_util.h"
@@ -35,23 +34,25 @@ std::vector<nlohmann::json> ruler_jsonl(const std::string& path) {
 
 // One prediction line in RULER's format.
 nlohmann::json ruler_line(int index, const std::string& pred, const std::vector<std::string>& outputs,
-                    nlohmann::json others = nlohmann::json::object()) {
-  return {{"index", index}, {"pred", pred},         {"input", "the input"}, {"outputs", outputs},
+                          nlohmann::json others = nlohmann::json::object()) {
+  return {{"index", index},   {"pred", pred},     {"input", "the input"}, {"outputs", outputs},
           {"others", others}, {"truncation", -1}, {"length", 100}};
 }
 
-void ruler_write_task(const std::string& dir, const std::string& task, const std::vector<nlohmann::json>& lines) {
+void ruler_write_task(const std::string& dir, const std::string& task,
+                      const std::vector<nlohmann::json>& lines) {
   fs::create_directories(dir);
   std::ofstream out(dir + "/" + task + ".jsonl");
   for (const auto& l : lines) out << l.dump(-1, ' ', false) << "\n";
 }
 
 // The Python reference's summary/submission for `pred` (written into a fresh folder).
-std::pair<std::string, std::string> ruler_reference(const std::string& pred, const TempDir& tmp, const std::string& summary) {
+std::pair<std::string, std::string> ruler_reference(const std::string& pred, const TempDir& tmp,
+                                                    const std::string& summary) {
   const std::string out = tmp / ("ref-" + fs::path(pred).filename().string());
   fs::create_directories(out);
-  auto r = run_command("/usr/bin/python3 " + std::string(ROPELAB_SOURCE_DIR) + "/tests/python/ruler_reference.py " +
-                       pred + " " + out);
+  auto r = run_command("/usr/bin/python3 " + std::string(ROPELAB_SOURCE_DIR) +
+                       "/tests/python/ruler_reference.py " + pred + " " + out);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   return {ruler_slurp(out + "/" + summary), ruler_slurp(out + "/submission.csv")};
 }
@@ -64,24 +65,29 @@ TEST(RulerCli, ScoreTrickyPredictionsLikeEvaluatePy) {
   TempDir tmp;
   const std::string pred = tmp / "pred";
   const std::string I = "\xC4\xB0", SS = "\xC3\x9F", CAP_SS = "\xE1\xBA\x9E";
-  const std::string ODOS = "\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3", odos_sigma = "\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x83";
+  const std::string ODOS = "\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3",
+                    odos_sigma = "\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x83";
   // niah_single_1 (string_match_all, one reference each): 5 hits of 10, 2 nulls.
-  ruler_write_task(pred, "niah_single_1",
-             {ruler_line(0, "  The number is 1234567.\n", {"1234567"}),                  // hit
-              ruler_line(1, "", {"1"}),                                                  // null
-              ruler_line(2, std::string("\x00\x01 \t", 4), {"x"}),                     // null after post-processing
-              ruler_line(3, I + "STANBUL", {I + "stanbul"}),                            // hit: both lower to i̇stanbul
-              ruler_line(4, I + "STANBUL", {"istanbul"}),                               // miss: i + U+0307
-              ruler_line(5, "STRASSE", {"stra" + SS + "e"}),                            // miss: ß is not "ss"
-              ruler_line(6, "STRA" + CAP_SS + "E", {"stra" + SS + "e"}),                // hit: ẞ -> ß
-              ruler_line(7, ODOS + " ok", {ODOS}),                                      // hit: final sigma both sides
-              ruler_line(8, ODOS + " ok", {odos_sigma}),                                // miss: σ vs ς
-              ruler_line(9, "\xC2\xA0\xE2\x80\x8B", {"\xE2\x80\x8B"}, {{"id", "q-9"}})});  // hit: ZWSP is not space
+  ruler_write_task(
+      pred, "niah_single_1",
+      {ruler_line(0, "  The number is 1234567.\n", {"1234567"}),   // hit
+       ruler_line(1, "", {"1"}),                                   // null
+       ruler_line(2, std::string("\x00\x01 \t", 4), {"x"}),        // null after post-processing
+       ruler_line(3, I + "STANBUL", {I + "stanbul"}),              // hit: both lower to i̇stanbul
+       ruler_line(4, I + "STANBUL", {"istanbul"}),                 // miss: i + U+0307
+       ruler_line(5, "STRASSE", {"stra" + SS + "e"}),              // miss: ß is not "ss"
+       ruler_line(6, "STRA" + CAP_SS + "E", {"stra" + SS + "e"}),  // hit: ẞ -> ß
+       ruler_line(7, ODOS + " ok", {ODOS}),                        // hit: final sigma both sides
+       ruler_line(8, ODOS + " ok", {odos_sigma}),                  // miss: σ vs ς
+       ruler_line(9, "\xC2\xA0\xE2\x80\x8B", {"\xE2\x80\x8B"}, {{"id", "q-9"}})});  // hit: ZWSP is not space
   // vt: partial credit per sample: 2/3, 2/3, 3/3 -> 77.78.
   ruler_write_task(pred, "vt",
-             {ruler_line(0, "aaaaa, BBBBB and more", {"AAAAA", "BBBBB", "CCCCC"}),
-              ruler_line(1, "CCCCC\x1f" "AAAAA", {"AAAAA", "BBBBB", "CCCCC"}),
-              ruler_line(2, "\x1c AAAAA BBBBB CCCCC \xC2\x85", {"AAAAA", "BBBBB", "CCCCC"})});
+                   {ruler_line(0, "aaaaa, BBBBB and more", {"AAAAA", "BBBBB", "CCCCC"}),
+                    ruler_line(1,
+                               "CCCCC\x1f"
+                               "AAAAA",
+                               {"AAAAA", "BBBBB", "CCCCC"}),
+                    ruler_line(2, "\x1c AAAAA BBBBB CCCCC \xC2\x85", {"AAAAA", "BBBBB", "CCCCC"})});
   // cwe: 3 of 32 -> 9.375 -> 9.38 (half to even); fwe: 1 of 32 -> 3.125 -> 3.12.
   std::vector<nlohmann::json> cwe, fwe;
   for (int i = 0; i < 32; ++i) {
@@ -91,8 +97,9 @@ TEST(RulerCli, ScoreTrickyPredictionsLikeEvaluatePy) {
   ruler_write_task(pred, "cwe", cwe);
   ruler_write_task(pred, "fwe", fwe);
   // qa_1 (string_match_part): any reference counts; 1 of 3, 1 null.
-  ruler_write_task(pred, "qa_1", {ruler_line(0, "Lyon.", {"Paris", "lyon"}), ruler_line(1, "Marseille", {"Paris", "Lyon"}),
-                            ruler_line(2, "   ", {"Paris"})});
+  ruler_write_task(pred, "qa_1",
+                   {ruler_line(0, "Lyon.", {"Paris", "lyon"}), ruler_line(1, "Marseille", {"Paris", "Lyon"}),
+                    ruler_line(2, "   ", {"Paris"})});
 
   auto r = run_cli("ruler score --pred-dir " + pred);
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -201,16 +208,19 @@ TEST(RulerCli, DataRunScoreResumeShardMergeReport) {
   EXPECT_NE(r.output.find("0 predictions generated, 26 already done"), std::string::npos) << r.output;
   r = run_cli("ruler run --threads 1 --model " + model + " --data-dir " + data +
               "/384 --tokens-to-generate niah=4,variable_tracking=9,common_words_extraction=5,"
-              "freq_words_extraction=4,qa=3 --out " + pred);
+              "freq_words_extraction=4,qa=3 --out " +
+              pred);
   EXPECT_TRUE(refused_with(r, "tokens_to_generate"));
 
   // Shards + merge give the unsharded predictions.
   const std::string sharded = tmp / "sharded";
-  for (const std::string s : {"0/2", "1/2"}) ASSERT_EQ(run_cli(run_args + " --out " + sharded + " --shard " + s).exit_code, 0);
+  for (const std::string s : {"0/2", "1/2"})
+    ASSERT_EQ(run_cli(run_args + " --out " + sharded + " --shard " + s).exit_code, 0);
   r = run_cli("ruler merge --pred-dir " + sharded + " --shards 2");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   for (const std::string task : {"niah_single_1", "cwe", "qa_1"})
-    EXPECT_EQ(ruler_slurp(sharded + "/" + task + ".jsonl"), ruler_slurp(pred + "/" + task + ".jsonl")) << task;
+    EXPECT_EQ(ruler_slurp(sharded + "/" + task + ".jsonl"), ruler_slurp(pred + "/" + task + ".jsonl"))
+        << task;
 
   // Score: 13 tasks in RULER's order, identical to the Python reference on real predictions.
   r = run_cli("ruler score --pred-dir " + pred);
@@ -242,9 +252,12 @@ TEST(RulerCli, RunBadInputExitsWith2NamingTaskOrFile) {
   TempDir tmp;
   const std::string data = tmp / "d";
   fs::create_directories(data + "/vt");
-  std::ofstream(data + "/vt/validation.jsonl") << R"({"index": 0, "input": "x", "outputs": ["a"]})" "\n"
-                                               << R"({"index": 1, "input": 5, "outputs": ["a"]})" "\n";
-  const std::string base = "ruler run --model " + (tmp / "no-model") + " --data-dir " + data + " --out " + (tmp / "p");
+  std::ofstream(data + "/vt/validation.jsonl") << R"({"index": 0, "input": "x", "outputs": ["a"]})"
+                                                  "\n"
+                                               << R"({"index": 1, "input": 5, "outputs": ["a"]})"
+                                                  "\n";
+  const std::string base =
+      "ruler run --model " + (tmp / "no-model") + " --data-dir " + data + " --out " + (tmp / "p");
   auto r = run_cli(base);  // no tokens_to_generate for vt
   EXPECT_TRUE(refused_with(r, "vt"));
   EXPECT_NE(r.output.find("tokens_to_generate"), std::string::npos) << r.output;

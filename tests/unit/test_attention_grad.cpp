@@ -2,8 +2,8 @@
 // gradients of q, k and v against a naive float64 softmax attention written here, with autograd on
 // doubles; the memory it keeps for backward; entropy recorded through the same function.
 #include <gtest/gtest.h>
-#include <torch/version.h>
 #include <torch/torch.h>
+#include <torch/version.h>
 
 #include <cmath>
 
@@ -90,7 +90,10 @@ TEST(TrainingAttention, Bf16GradientsFollowTheirOwnInputs) {
   // the same bf16 values up to the final bf16 rounding (relative 2⁻⁸).
   const int64_t B = 1, H = 4, T = 20, D = 16;
   auto gen = at::detail::createCPUGenerator(5);
-  auto mk = [&] { return at::normal(0.0, 1.0, {B, H, T, D}, gen, torch::TensorOptions().dtype(torch::kFloat32)).to(torch::kBFloat16); };
+  auto mk = [&] {
+    return at::normal(0.0, 1.0, {B, H, T, D}, gen, torch::TensorOptions().dtype(torch::kFloat32))
+        .to(torch::kBFloat16);
+  };
   auto q = mk(), k = mk(), v = mk();
   auto pos = torch::arange(T, torch::kLong);
   auto scale = torch::full({T}, 0.25f);
@@ -108,7 +111,8 @@ TEST(TrainingAttention, KeepsOnlyOutputAndLogSumExpForBackward) {
   // (B·H·T) in fp32: no T² block survives the forward.
   install_tensor_memory_counter();
   const int64_t B = 1, H = 4, T = 512, D = 32;
-  auto q = torch::randn({B, H, T, D}).requires_grad_(true), k = torch::randn({B, H, T, D}).requires_grad_(true),
+  auto q = torch::randn({B, H, T, D}).requires_grad_(true),
+       k = torch::randn({B, H, T, D}).requires_grad_(true),
        v = torch::randn({B, H, T, D}).requires_grad_(true);
   auto pos = torch::arange(T, torch::kLong);
   auto scale = torch::full({T}, 0.2f);
@@ -133,7 +137,9 @@ TEST(TrainingAttention, KeepsOnlyOutputAndLogSumExpForBackward) {
 // Records entropy; the model stays unaware of it.
 struct EntropyTap : AttentionObserver {
   bool wants_entropy(int64_t) const override { return true; }
-  void on_entropy(int64_t layer, const at::Tensor&, const at::Tensor& e) override { got.push_back(e.clone()); }
+  void on_entropy(int64_t layer, const at::Tensor&, const at::Tensor& e) override {
+    got.push_back(e.clone());
+  }
   std::vector<torch::Tensor> got;
 };
 

@@ -61,7 +61,8 @@ TEST(Checkpoint, SaveLoadRoundTripIsBitExactBF16) {
   LoadOptions lo;
   lo.dtype = torch::kBFloat16;
   auto back = load_model(tmp / "m", lo);
-  for (auto& p : m->named_parameters()) EXPECT_TRUE(torch::equal(p.value(), back->named_parameters()[p.key()]));
+  for (auto& p : m->named_parameters())
+    EXPECT_TRUE(torch::equal(p.value(), back->named_parameters()[p.key()]));
   // fp32 compute upcasts the stored bf16 exactly.
   auto up = load_model(tmp / "m");
   EXPECT_EQ(up->dtype(), torch::kFloat32);
@@ -111,7 +112,8 @@ TEST(Checkpoint, MissingTensorIsNamed) {
   for (auto& [name, e] : f.entries())
     if (name != "model.layers.1.mlp.up_proj.weight") keep.emplace_back(name, f.view(name).clone());
   write_safetensors(tmp / "m/model.safetensors", keep);
-  EXPECT_NE(load_error(tmp / "m").find("missing tensor 'model.layers.1.mlp.up_proj.weight'"), std::string::npos);
+  EXPECT_NE(load_error(tmp / "m").find("missing tensor 'model.layers.1.mlp.up_proj.weight'"),
+            std::string::npos);
 }
 
 TEST(Checkpoint, ShapeDisagreeingWithConfigIsNamed) {
@@ -129,8 +131,9 @@ TEST(Checkpoint, ConfigValuesOutOfRange) {
   auto m = random_model(micro_config());
   save_model(m, tmp / "m");
   edit_config(tmp / "m", [](nlohmann::json& j) { j["num_key_value_heads"] = 3; });
-  EXPECT_NE(load_error(tmp / "m").find("num_attention_heads (4) must be divisible by num_key_value_heads (3)"),
-            std::string::npos);
+  EXPECT_NE(
+      load_error(tmp / "m").find("num_attention_heads (4) must be divisible by num_key_value_heads (3)"),
+      std::string::npos);
   edit_config(tmp / "m", [](nlohmann::json& j) {
     j["num_key_value_heads"] = 4;
     j["num_attention_heads"] = 5;

@@ -68,7 +68,10 @@ TEST(DirectLoad, StreamedInitWritesWhatInitWeightsDraws) {
   SaveOptions so;
   so.shard_size_bytes = 40000;  // several shards: the draw order must still follow the parameters
   save_model_streamed(
-      c, [&](const std::string& name, const std::vector<int64_t>& shape) { return initial_parameter(name, shape, gen, 0.05); },
+      c,
+      [&](const std::string& name, const std::vector<int64_t>& shape) {
+        return initial_parameter(name, shape, gen, 0.05);
+      },
       tmp / "m", so);
   LlamaForCausalLM m(c);
   m->init_weights(11, 0.05);

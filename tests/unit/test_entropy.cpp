@@ -13,10 +13,10 @@
 #include "core/instrument/entropy_recorder.h"
 #include "core/instrument/entropy_writer.h"
 #include "core/io/documents.h"
-#include "core/model/checkpoint.h"
 #include "core/io/h5.h"
-#include "core/output/output_file.h"
+#include "core/model/checkpoint.h"
 #include "core/model/llama.h"
+#include "core/output/output_file.h"
 #include "core/rope/trained_window.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
@@ -28,7 +28,9 @@ using namespace ropelab::testing;  // the shared test helpers (tests/*_util.h)
 
 namespace {
 
-bool have_numpy() { return ropelab::testing::run_command("/usr/bin/python3 -c 'import numpy'").exit_code == 0; }
+bool have_numpy() {
+  return ropelab::testing::run_command("/usr/bin/python3 -c 'import numpy'").exit_code == 0;
+}
 
 // Entropy (L, H, T) float64 from the independent NumPy forward pass (tests/golden/
 // reference_forward.py: its own RoPE formulas for every method, logit scales, RMSNorm, softmax in
@@ -36,7 +38,8 @@ bool have_numpy() { return ropelab::testing::run_command("/usr/bin/python3 -c 'i
 // (window 32, base 10,000) and the HF-style rope_scaling `rs` the model was made from — what a user
 // gives `--rope-json`. The saved config.json's RoPE fields are replaced by those, so nothing of the
 // toolkit's RoPE record, rotary, logit-scale or layer code takes part.
-torch::Tensor reference_entropy(LlamaForCausalLM& m, const torch::Tensor& ids, const nlohmann::json& rs) {  // ids (1, T)
+torch::Tensor reference_entropy(LlamaForCausalLM& m, const torch::Tensor& ids,
+                                const nlohmann::json& rs) {  // ids (1, T)
   TempDir tmp;
   save_model(m, tmp / "m");
   auto cfg = ropelab::read_json_file(tmp / "m/config.json");
@@ -57,7 +60,8 @@ torch::Tensor reference_entropy(LlamaForCausalLM& m, const torch::Tensor& ids, c
   for (double x; in >> x;) v.push_back(x);
   const auto& c = m->config;
   const int64_t L = c.num_hidden_layers, H = c.num_attention_heads, T = ids.size(1);
-  if (int64_t(v.size()) != L * H * T) throw std::runtime_error("reference entropy: wrong count " + std::to_string(v.size()));
+  if (int64_t(v.size()) != L * H * T)
+    throw std::runtime_error("reference entropy: wrong count " + std::to_string(v.size()));
   return torch::tensor(v, torch::kFloat64).view({L, H, T});
 }
 
@@ -112,7 +116,8 @@ TEST(EntropyRecorder, Bf16ModelMatchesTheFloat64ReferenceWithinBf16Rounding) {
     const double mean_err = (rec.mean() - ref).abs().mean().item<double>();
     // The same bf16 model against the reference of the plain float64 model with a method of
     // another family: what a wrong RoPE would look like at this precision.
-    const nlohmann::json other = rs.is_null() ? nlohmann::json{{"rope_type", "linear"}, {"factor", 4.0}} : nlohmann::json(nullptr);
+    const nlohmann::json other =
+        rs.is_null() ? nlohmann::json{{"rope_type", "linear"}, {"factor", 4.0}} : nlohmann::json(nullptr);
     const double wrong = (rec.mean() - reference_entropy(m, ids, other)).abs().mean().item<double>();
     EXPECT_LE(err, kBf16MaxTol) << rs.dump();
     EXPECT_LE(mean_err, kBf16MeanTol) << rs.dump();
@@ -124,7 +129,8 @@ TEST(EntropyRecorder, Bf16ModelMatchesTheFloat64ReferenceWithinBf16Rounding) {
 
 TEST(EntropyRecorder, LayersFilterProbesAndLogitScale) {
   torch::manual_seed(2);
-  auto m = micro_with({{"rope_type", "yarn"}, {"factor", 4.0}, {"logit_scale", "dynamic_log"}, {"exempt_layers", 1}});
+  auto m = micro_with(
+      {{"rope_type", "yarn"}, {"factor", 4.0}, {"logit_scale", "dynamic_log"}, {"exempt_layers", 1}});
   auto ids = torch::randint(0, 97, {2, 64}, torch::kLong);  // two documents in one batch
   EntropyRecorderOptions ro;
   ro.layers = {2, 0};
@@ -250,7 +256,8 @@ TEST(EntropyWriter, WritesSchemaAndReadsBack) {
   EXPECT_EQ(g.attr_int("seed"), 5);
   EXPECT_EQ(g.attr_string("dtype"), "fp32");
   EXPECT_EQ(g.attr_int("trained_window"), 32);  // micro_config's window
-  for (auto a : {"rope_json", "model_json", "model_path", "data_path", "data_sha256"}) EXPECT_TRUE(g.has_attr(a)) << a;
+  for (auto a : {"rope_json", "model_json", "model_path", "data_path", "data_sha256"})
+    EXPECT_TRUE(g.has_attr(a)) << a;
   auto mean = g.dataset("entropy_mean");
   EXPECT_EQ(mean.shape(), (h5::Shape{3, 4, 48}));
   EXPECT_EQ(mean.elem(), h5::Elem::f32);
@@ -277,7 +284,8 @@ TEST(EntropyWriter, WritesSchemaAndReadsBack) {
   EXPECT_EQ(runs[0].heads, 4);
 
   // h5py, as the plots read it.
-  if (ropelab::testing::run_command("/usr/bin/python3 -c 'import h5py'").exit_code != 0) GTEST_SKIP() << "no h5py";
+  if (ropelab::testing::run_command("/usr/bin/python3 -c 'import h5py'").exit_code != 0)
+    GTEST_SKIP() << "no h5py";
   const std::string script = tmp / "check.py";
   std::ofstream(script) << R"PY(
 import sys, json, h5py, numpy as np

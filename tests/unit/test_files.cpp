@@ -19,8 +19,9 @@ TEST(Files, Sha256MatchesSha256sum) {
   // A real data file (164 KB); digest recorded in the fixture's README (sha256sum).
   EXPECT_EQ(ropelab::sha256_file(ROPELAB_FIXTURES_DIR "/longbench/longlora-preds/lcc.jsonl"),
             "876e2e098b02ddf358c20b0df107a3c35f2b07143e782b39c551316b87b99023");
-  EXPECT_NE(ropelab::testing::input_error_of([&] { ropelab::sha256_file(tmp / "missing"); })
-                .find("missing: cannot open file for hashing"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              ropelab::sha256_file(tmp / "missing");
+            }).find("missing: cannot open file for hashing"),
             std::string::npos);
 }
 

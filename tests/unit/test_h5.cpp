@@ -1,8 +1,5 @@
 // io/h5: bit-exact round trips, compression of big datasets, dimension scales, attributes, the
 // run convention (refusal, killed runs), extendible logs across reopen, and h5py compatibility.
-#include "core/io/h5.h"
-#include "core/output/output_file.h"
-
 #include <H5DSpublic.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -13,6 +10,8 @@
 #include <fstream>
 #include <limits>
 
+#include "core/io/h5.h"
+#include "core/output/output_file.h"
 #include "core/util/error.h"
 #include "test_util.h"
 
@@ -38,8 +37,7 @@ std::vector<int> filters_of(const Dataset& d) {
     unsigned flags = 0;
     size_t nelem = 0;
     unsigned config = 0;
-    out.push_back(int(H5Pget_filter2(dcpl.id(), unsigned(i), &flags, &nelem, nullptr, 0, nullptr,
-                                     &config)));
+    out.push_back(int(H5Pget_filter2(dcpl.id(), unsigned(i), &flags, &nelem, nullptr, 0, nullptr, &config)));
   }
   return out;
 }
@@ -48,13 +46,12 @@ TEST(H5, RoundTripsEveryTypeBitExact) {
   TempDir tmp;
   const std::string path = tmp / "rt.h5";
   const float inf = std::numeric_limits<float>::infinity();
-  std::vector<float> f32 = {0.f, -0.f, 1.5f, -inf, inf, std::nanf(""), 1e-45f, 3.4e38f,
-                            0.1f, -2.f, 7.f, 1.f / 3.f};
+  std::vector<float> f32 = {0.f,    -0.f,    1.5f, -inf, inf, std::nanf(""),
+                            1e-45f, 3.4e38f, 0.1f, -2.f, 7.f, 1.f / 3.f};
   std::vector<double> f64 = {0.0, -0.0, M_PI, -1e308, 5e-324, std::nan("1")};
   std::vector<int64_t> i64 = {std::numeric_limits<int64_t>::min(), -1, 0, 1,
                               std::numeric_limits<int64_t>::max(), 42};
-  std::vector<int32_t> i32 = {std::numeric_limits<int32_t>::min(), 0,
-                              std::numeric_limits<int32_t>::max()};
+  std::vector<int32_t> i32 = {std::numeric_limits<int32_t>::min(), 0, std::numeric_limits<int32_t>::max()};
   {
     H5File f = H5File::create_or_open(path);
     f.write("a/f32", f32, Shape{2, 3, 2});
@@ -146,9 +143,12 @@ TEST(H5, GroupsChildrenExistsRemove) {
   EXPECT_FALSE(f.exists("x/y/z"));
   EXPECT_EQ(f.children("x"), (std::vector<std::string>{"a", "b"}));
 
-  EXPECT_NE(ropelab::testing::input_error_of([&] { f.remove("x/nope"); }).find("g.h5:/x/nope"), std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([&] { f.dataset("x/a"); }).find("not a dataset"), std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([&] { f.open_group("x/b"); }).find("not a group"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { f.remove("x/nope"); }).find("g.h5:/x/nope"),
+            std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { f.dataset("x/a"); }).find("not a dataset"),
+            std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { f.open_group("x/b"); }).find("not a group"),
+            std::string::npos);
   EXPECT_NE(ropelab::testing::input_error_of([&] { f.dataset("missing"); }).find("g.h5:/missing: not found"),
             std::string::npos);
   std::string msg = ropelab::testing::input_error_of([&] { f.write("x/b", std::vector<int32_t>{3}); });
@@ -170,10 +170,10 @@ TEST(H5, AttributesRoundTripAndReplace) {
     g.set_attr_string("empty", "");
     Dataset d = g.write("loss", std::vector<float>{1.f});
     d.set_attr_int("step", 7);
-    d.set_attr_int("step", 8);         // replaced, same type
+    d.set_attr_int("step", 8);  // replaced, same type
     g.set_attr_int("lr_was_int", 1);
     g.set_attr_string("flag2", "x");
-    g.set_attr_bool("flag2", false);   // replaced, other type
+    g.set_attr_bool("flag2", false);  // replaced, other type
     EXPECT_THROW(g.set_attr_string("bad", std::string("a\xC3", 2)), std::invalid_argument);
   }
   H5File f = H5File::open_read(path);
@@ -187,8 +187,7 @@ TEST(H5, AttributesRoundTripAndReplace) {
   EXPECT_EQ(g.attr_string("empty"), "");
   EXPECT_EQ(g.attr_double("lr_was_int"), 1.0);
   EXPECT_EQ(f.dataset("runs/r/loss").attr_int("step"), 8);
-  EXPECT_EQ(g.attr_names(),
-            (std::vector<std::string>{"empty", "flag", "flag2", "lr", "lr_was_int", "off"}));
+  EXPECT_EQ(g.attr_names(), (std::vector<std::string>{"empty", "flag", "flag2", "lr", "lr_was_int", "off"}));
   EXPECT_TRUE(g.has_attr("lr"));
   EXPECT_FALSE(g.has_attr("nope"));
 
@@ -222,8 +221,7 @@ TEST(H5, DimensionScalesAndLabels) {
     e.set_dim_label(2, "position");
     EXPECT_THROW(e.attach_scale(1, layer), std::invalid_argument);  // length 2 != 3
     EXPECT_THROW(e.attach_scale(3, layer), std::invalid_argument);
-    EXPECT_THROW(e.attach_scale(0, run.write("plain", std::vector<int32_t>{0, 1})),
-                 std::invalid_argument);
+    EXPECT_THROW(e.attach_scale(0, run.write("plain", std::vector<int32_t>{0, 1})), std::invalid_argument);
   }
   H5File f = H5File::open_read(path);
   Dataset e = f.dataset("runs/r/entropy");
@@ -266,8 +264,7 @@ TEST(H5, ExtendibleLogAppendsAcrossReopen) {
     loss.append(101.f);
     f.dataset("runs/t/step").append(int64_t(3));
     std::string msg = ropelab::testing::input_error_of([&] { loss.append(1.0); });  // double into float32
-    EXPECT_NE(msg.find("cannot append float64 values to a dataset of float32"), std::string::npos)
-        << msg;
+    EXPECT_NE(msg.find("cannot append float64 values to a dataset of float32"), std::string::npos) << msg;
     Dataset fixed = f.write("fixed", std::vector<float>{1.f});
     EXPECT_NE(ropelab::testing::input_error_of([&] { fixed.append(2.f); }).find("not an extendible"),
               std::string::npos);
@@ -289,8 +286,7 @@ TEST(H5, RunRefusedWithoutOverwriteAndReplacedWithIt) {
   EXPECT_TRUE(output::is_complete(r));
 
   std::string msg = ropelab::testing::input_error_of([&] { output::begin_run(f, "/runs/yarn", false, {}); });
-  EXPECT_NE(msg.find("runs.h5: run /runs/yarn already exists (complete)"), std::string::npos)
-      << msg;
+  EXPECT_NE(msg.find("runs.h5: run /runs/yarn already exists (complete)"), std::string::npos) << msg;
   EXPECT_NE(msg.find("pass `overwrite` to replace it"), std::string::npos) << msg;
   EXPECT_TRUE(f.exists("runs/yarn/x"));  // refusal touched nothing
 
@@ -367,8 +363,7 @@ TEST(H5, OpenErrorsNameThePath) {
   msg = ropelab::testing::input_error_of([&] { H5File::create_or_open(text); });
   EXPECT_NE(msg.find(text + ": not an HDF5 file"), std::string::npos) << msg;
   msg = ropelab::testing::input_error_of([&] { H5File::open_read(tmp / "missing.h5"); });
-  EXPECT_NE(msg.find("missing.h5: cannot open HDF5 file (does it exist?)"), std::string::npos)
-      << msg;
+  EXPECT_NE(msg.find("missing.h5: cannot open HDF5 file (does it exist?)"), std::string::npos) << msg;
   msg = ropelab::testing::input_error_of([&] { H5File::create_or_open(tmp / "no/such/dir.h5"); });
   EXPECT_NE(msg.find("dir.h5: cannot create HDF5 file"), std::string::npos) << msg;
 
@@ -415,8 +410,7 @@ TEST(H5, ReadableByH5py) {
     H5File f = H5File::create_or_open(path);
     Group run = output::begin_run(f, "runs/yarn", false, {});
     run.set_attr_string("config", "{\"method\": \"yarn\", \"note\": \"π\"}");
-    Dataset e = run.write("entropy", std::vector<float>{0.25f, 1.5f, -3.f, 1e-3f, 7.f, 8.f},
-                          Shape{2, 3});
+    Dataset e = run.write("entropy", std::vector<float>{0.25f, 1.5f, -3.f, 1e-3f, 7.f, 8.f}, Shape{2, 3});
     e.attach_scale(0, run.write_scale("layer", std::vector<int32_t>{0, 1}, "layer"));
     e.attach_scale(1, run.write_scale("position", std::vector<int64_t>{0, 64, 128}, "position"));
     e.set_dim_label(1, "position");

@@ -30,7 +30,8 @@ TEST(HostileInputs, ByteSizesOutOfRangeAreRefusedNotConverted) {
             "--max-memory: size '51e30M' is out of range (at most 4 EiB)");
   EXPECT_EQ(input_error_of([] { parse_byte_size("inf", "--max-memory"); }),
             "--max-memory: cannot parse size 'inf' (examples: 2GB, 500MB, 1048576)");
-  EXPECT_EQ(input_error_of([] { parse_byte_size("-1GB", "--max-memory"); }), "--max-memory: size must be >= 0");
+  EXPECT_EQ(input_error_of([] { parse_byte_size("-1GB", "--max-memory"); }),
+            "--max-memory: size must be >= 0");
   EXPECT_EQ(input_error_of([] { parse_byte_size("GB", "--max-memory"); }),
             "--max-memory: cannot parse size 'GB' (examples: 2GB, 500MB, 1048576)");
 }
@@ -40,9 +41,11 @@ TEST(HostileInputs, ByteSizesOutOfRangeAreRefusedNotConverted) {
 TEST(HostileInputs, JsonNumbersBeyondDoubleAreInputErrors) {
   TempDir tmp;
   std::ofstream(tmp / "c.json") << R"({"hidden_size": 1e999})";
-  EXPECT_NE(input_error_of([&] { read_json_file(tmp / "c.json"); }).find("c.json: invalid JSON: "), std::string::npos);
+  EXPECT_NE(input_error_of([&] { read_json_file(tmp / "c.json"); }).find("c.json: invalid JSON: "),
+            std::string::npos);
   std::ofstream(tmp / "d.jsonl") << "{\"text\": \"a\"}\n{\"text\": 2e400}\n";
-  EXPECT_NE(input_error_of([&] { read_jsonl(tmp / "d.jsonl"); }).find("d.jsonl:2: invalid JSON ("), std::string::npos);
+  EXPECT_NE(input_error_of([&] { read_jsonl(tmp / "d.jsonl"); }).find("d.jsonl:2: invalid JSON ("),
+            std::string::npos);
   std::ofstream(tmp / "e.json") << "[1, 3e999]";
   EXPECT_NE(input_error_of([&] { read_json_records(tmp / "e.json"); }).find("e.json: invalid JSON ("),
             std::string::npos);
@@ -53,8 +56,9 @@ TEST(HostileInputs, JsonNumbersBeyondDoubleAreInputErrors) {
 TEST(HostileInputs, MistypedConfigFieldsAreInputErrors) {
   TempDir tmp;
   std::ofstream(tmp / "config.json") << R"({"model_type": 12})";
-  EXPECT_NE(input_error_of([&] { load_model_config(tmp / "config.json"); })
-                .find("field 'model_type' has the wrong type (12)"),
+  EXPECT_NE(input_error_of([&] {
+              load_model_config(tmp / "config.json");
+            }).find("field 'model_type' has the wrong type (12)"),
             std::string::npos);
   std::ofstream(tmp / "config.json", std::ios::trunc)
       << R"({"rope_scaling": {"rope_type": "yarn", "factor": 4, "original_max_position_embeddings": 1e30}})";
@@ -64,8 +68,9 @@ TEST(HostileInputs, MistypedConfigFieldsAreInputErrors) {
   // head_dim 10^8 with the default hidden size passed the element-count bound; every RoPE table
   // then had 5·10^7 pairs (a 10 s stall under the fuzzer).
   std::ofstream(tmp / "config.json", std::ios::trunc) << R"({"head_dim": 118446746})";
-  EXPECT_NE(input_error_of([&] { load_model_config(tmp / "config.json"); })
-                .find("head_dim (118446746) is implausible (at most 65536)"),
+  EXPECT_NE(input_error_of([&] {
+              load_model_config(tmp / "config.json");
+            }).find("head_dim (118446746) is implausible (at most 65536)"),
             std::string::npos);
 }
 
@@ -80,11 +85,13 @@ TEST(HostileInputs, SafetensorsHeaderClaimingAbsurdShapesIsRefusedWithItsSize) {
     f << header << std::string(8, '\0');
   };
   write(R"({"w":{"dtype":"F32","shape":[1000000,1000000,1000000],"data_offsets":[0,8]}})");
-  EXPECT_EQ(input_error_of([&] { SafetensorsFile f(tmp / "model.safetensors"); }),
-            tmp / "model.safetensors" + ": tensor 'w': holds 8 bytes but F32 × shape needs 4000000000000000000");
+  EXPECT_EQ(
+      input_error_of([&] { SafetensorsFile f(tmp / "model.safetensors"); }),
+      tmp / "model.safetensors" + ": tensor 'w': holds 8 bytes but F32 × shape needs 4000000000000000000");
   write(R"({"w":{"dtype":"F32","shape":[1000000000000000],"data_offsets":[0,4000000000000000]}})");
-  EXPECT_NE(input_error_of([&] { SafetensorsFile f(tmp / "model.safetensors"); })
-                .find("data_offsets end 4000000000000000 exceeds the data section (8 bytes"),
+  EXPECT_NE(input_error_of([&] {
+              SafetensorsFile f(tmp / "model.safetensors");
+            }).find("data_offsets end 4000000000000000 exceeds the data section (8 bytes"),
             std::string::npos);
 }
 
@@ -94,7 +101,8 @@ TEST(HostileInputs, RefusedSafetensorsFilesLeaveNoMapping) {
   TempDir tmp;
   {
     std::ofstream f(tmp / "model.safetensors", std::ios::binary);
-    const std::string header = R"({"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}})";
+    const std::string header =
+        R"({"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}})";
     const uint64_t n = header.size();
     f.write(reinterpret_cast<const char*>(&n), 8);
     f << header;
@@ -104,8 +112,9 @@ TEST(HostileInputs, RefusedSafetensorsFilesLeaveNoMapping) {
     return std::count(std::istreambuf_iterator<char>(maps), std::istreambuf_iterator<char>(), '\n');
   };
   // The shape's 2^64 elements used to wrap to 0 and match the empty data_offsets.
-  EXPECT_NE(input_error_of([&] { SafetensorsFile f(tmp / "model.safetensors"); })
-                .find(": shape [4294967296,4294967296] has more elements than 2^64"),
+  EXPECT_NE(input_error_of([&] {
+              SafetensorsFile f(tmp / "model.safetensors");
+            }).find(": shape [4294967296,4294967296] has more elements than 2^64"),
             std::string::npos);
   const auto before = mappings();
   for (int i = 0; i < 200; ++i) (void)input_error_of([&] { SafetensorsFile f(tmp / "model.safetensors"); });

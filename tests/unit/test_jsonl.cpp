@@ -1,11 +1,10 @@
 // io/jsonl: line numbers, blank lines, precise errors for bad JSON and bad UTF-8, the
 // array-or-lines reader, and the UTF-8 validator against the edge cases of RFC 3629.
-#include "core/io/jsonl.h"
-
 #include <gtest/gtest.h>
 
 #include <fstream>
 
+#include "core/io/jsonl.h"
 #include "core/util/error.h"
 #include "test_util.h"
 
@@ -64,7 +63,8 @@ TEST(Jsonl, InvalidJsonNamesFileAndLine) {
 
   msg = ropelab::testing::input_error_of([&] { read_jsonl(write_file(tmp, "two.jsonl", "{} {}\n")); });
   EXPECT_NE(msg.find("two.jsonl:1: invalid JSON"), std::string::npos) << msg;
-  msg = ropelab::testing::input_error_of([&] { read_jsonl(write_file(tmp, "cut.jsonl", "{\"a\": [1,\n2]}\n")); });
+  msg = ropelab::testing::input_error_of(
+      [&] { read_jsonl(write_file(tmp, "cut.jsonl", "{\"a\": [1,\n2]}\n")); });
   EXPECT_NE(msg.find("cut.jsonl:1: invalid JSON"), std::string::npos) << msg;
 }
 
@@ -118,18 +118,18 @@ TEST(Utf8, AcceptsWellFormedAndRejectsEveryIllFormedKind) {
   EXPECT_TRUE(valid_utf8("ñ → 𝄞"));
   EXPECT_TRUE(valid_utf8(std::string_view("a\0b", 3)));
 
-  EXPECT_EQ(find_invalid_utf8("ab\x80"), 2u);             // lone continuation
-  EXPECT_EQ(find_invalid_utf8("\xC0\x80"), 0u);           // overlong NUL
-  EXPECT_EQ(find_invalid_utf8("\xC1\xBF"), 0u);           // overlong
-  EXPECT_EQ(find_invalid_utf8("x\xE0\x9F\xBF"), 1u);      // overlong 3-byte
-  EXPECT_EQ(find_invalid_utf8("\xED\xA0\x80"), 0u);       // surrogate U+D800
-  EXPECT_EQ(find_invalid_utf8("\xF0\x8F\xBF\xBF"), 0u);   // overlong 4-byte
-  EXPECT_EQ(find_invalid_utf8("\xF4\x90\x80\x80"), 0u);   // past U+10FFFF
-  EXPECT_EQ(find_invalid_utf8("\xF5\x80\x80\x80"), 0u);   // invalid lead
+  EXPECT_EQ(find_invalid_utf8("ab\x80"), 2u);            // lone continuation
+  EXPECT_EQ(find_invalid_utf8("\xC0\x80"), 0u);          // overlong NUL
+  EXPECT_EQ(find_invalid_utf8("\xC1\xBF"), 0u);          // overlong
+  EXPECT_EQ(find_invalid_utf8("x\xE0\x9F\xBF"), 1u);     // overlong 3-byte
+  EXPECT_EQ(find_invalid_utf8("\xED\xA0\x80"), 0u);      // surrogate U+D800
+  EXPECT_EQ(find_invalid_utf8("\xF0\x8F\xBF\xBF"), 0u);  // overlong 4-byte
+  EXPECT_EQ(find_invalid_utf8("\xF4\x90\x80\x80"), 0u);  // past U+10FFFF
+  EXPECT_EQ(find_invalid_utf8("\xF5\x80\x80\x80"), 0u);  // invalid lead
   EXPECT_EQ(find_invalid_utf8("\xFF"), 0u);
-  EXPECT_EQ(find_invalid_utf8("ok\xE2\x82"), 2u);         // truncated at the end
-  EXPECT_EQ(find_invalid_utf8("\xE2\x82x"), 0u);          // truncated by ASCII
-  EXPECT_EQ(find_invalid_utf8("\xF0\x9F\x98"), 0u);       // truncated 4-byte
+  EXPECT_EQ(find_invalid_utf8("ok\xE2\x82"), 2u);    // truncated at the end
+  EXPECT_EQ(find_invalid_utf8("\xE2\x82x"), 0u);     // truncated by ASCII
+  EXPECT_EQ(find_invalid_utf8("\xF0\x9F\x98"), 0u);  // truncated 4-byte
   EXPECT_EQ(find_invalid_utf8("ok"), std::string_view::npos);
 }
 

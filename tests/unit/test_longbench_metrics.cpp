@@ -40,7 +40,10 @@ TEST(LongBenchText, LowerIsFullUnicodeWithFinalSigma) {
 
 TEST(LongBenchText, SplitUsesPythonWhitespace) {
   // U+00A0, U+3000 and U+001C split; U+200B (zero width space) does not.
-  EXPECT_EQ(lb::py_split("a\u00a0b\u3000c\x1c" "d\u200b" "e"), (std::vector<std::string>{"a", "b", "c", "d\u200be"}));
+  EXPECT_EQ(lb::py_split("a\u00a0b\u3000c\x1c"
+                         "d\u200b"
+                         "e"),
+            (std::vector<std::string>{"a", "b", "c", "d\u200be"}));
   EXPECT_EQ(lb::py_split("  \t\n "), std::vector<std::string>{});
   EXPECT_EQ(lb::py_split(""), std::vector<std::string>{});
   EXPECT_EQ(lb::py_collapse_whitespace(" x \u2003 y\n"), "x y");
@@ -102,14 +105,15 @@ TEST(LongBenchQaF1, Normalization) {
 
 TEST(LongBenchQaF1, Values) {
   // pred [cat, sat], gt [cat, sat, down]: P = 1, R = 2/3, F1 = (2 * 1 * 2/3) / (5/3) = 0.8.
-  EXPECT_DOUBLE_EQ(lb::qa_f1_score("The cat sat.", "a cat sat down"), (2 * 1.0 * (2.0 / 3)) / (1.0 + 2.0 / 3));
+  EXPECT_DOUBLE_EQ(lb::qa_f1_score("The cat sat.", "a cat sat down"),
+                   (2 * 1.0 * (2.0 / 3)) / (1.0 + 2.0 / 3));
   // Multiset overlap: [cat cat cat] vs [cat] -> num_same 1, P = 1/3, R = 1 -> 0.5.
   EXPECT_DOUBLE_EQ(lb::qa_f1_score("cat cat cat", "Cat"), 0.5);
   EXPECT_EQ(lb::qa_f1_score("Paris!", "paris"), 1.0);
 }
 
 TEST(LongBenchQaF1, EdgeCases) {
-  EXPECT_EQ(lb::qa_f1_score("", ""), 0.0);            // both empty: 0, not SQuAD's 1
+  EXPECT_EQ(lb::qa_f1_score("", ""), 0.0);             // both empty: 0, not SQuAD's 1
   EXPECT_EQ(lb::qa_f1_score("the a an", "The"), 0.0);  // both normalize to nothing
   EXPECT_EQ(lb::qa_f1_score("it’s", "its"), 0.0);      // Unicode apostrophe is kept
   EXPECT_EQ(lb::qa_f1_score("it's", "its"), 1.0);      // ASCII apostrophe is removed
@@ -228,7 +232,8 @@ TEST(LongBenchCodeSim, Decorators) {
 
 TEST(LongBenchCodeSim, FirstCodeLine) {
   // Leading newlines dropped; lines with '#', '`' or "//" skipped.
-  EXPECT_EQ(lb::code_sim_score("\n\n# comment\n```python\nx = 1\ny = 2", "x = 1", CodeSimBackend::difflib), 1.0);
+  EXPECT_EQ(lb::code_sim_score("\n\n# comment\n```python\nx = 1\ny = 2", "x = 1", CodeSimBackend::difflib),
+            1.0);
   EXPECT_EQ(lb::code_sim_score("a // b\nx = 1", "x = 1", CodeSimBackend::difflib), 1.0);
 }
 
@@ -288,9 +293,10 @@ TEST(LongBenchCodeSim, BackendNames) {
 
 TEST(LongBenchTasks, TableAndSets) {
   EXPECT_EQ(lb::all_tasks().size(), 21u);
-  EXPECT_EQ(lb::paper12_tasks(),
-            (std::vector<std::string>{"narrativeqa", "qasper", "multifieldqa_en", "hotpotqa", "2wikimqa", "musique",
-                                      "gov_report", "qmsum", "multi_news", "trec", "triviaqa", "samsum"}));
+  EXPECT_EQ(
+      lb::paper12_tasks(),
+      (std::vector<std::string>{"narrativeqa", "qasper", "multifieldqa_en", "hotpotqa", "2wikimqa", "musique",
+                                "gov_report", "qmsum", "multi_news", "trec", "triviaqa", "samsum"}));
   EXPECT_EQ(lb::en16_tasks().size(), 16u);
   EXPECT_EQ(lb::en16_tasks().back(), "repobench-p");
   int e = 0, trim = 0, no_chat = 0;

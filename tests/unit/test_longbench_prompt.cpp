@@ -14,7 +14,6 @@
 #include "core/text/tokenizer.h"
 #include "core/util/error.h"
 #include "test_util.h"
-
 #include "train_test_util.h"
 
 using namespace ropelab;
@@ -22,9 +21,7 @@ using namespace ropelab::longbench;
 using namespace ropelab::predictions;
 using ropelab::testing::TempDir;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 TEST(LongBenchPrompt, FormatFollowsPythonStrFormat) {
   const std::map<std::string, std::string> f = {{"context", "C {input} }{"}, {"input", "Q"}};
@@ -39,16 +36,27 @@ TEST(LongBenchPrompt, FormatFollowsPythonStrFormat) {
 
 TEST(LongBenchPrompt, FormatErrorsAreClear) {
   const std::map<std::string, std::string> f = {{"context", "C"}, {"input", "Q"}};
-  EXPECT_NE(ropelab::testing::input_error_of([&] { format_prompt("{question}", f, "p.json [qasper]"); }).find("unknown field '{question}'"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              format_prompt("{question}", f, "p.json [qasper]");
+            }).find("unknown field '{question}'"),
             std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([&] { format_prompt("{question}", f, "p.json [qasper]"); }).find("p.json [qasper]"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              format_prompt("{question}", f, "p.json [qasper]");
+            }).find("p.json [qasper]"),
             std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([&] { format_prompt("a } b", f, "t"); }).find("Single '}'"), std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([&] { format_prompt("a { b", f, "t"); }).find("expected '}'"), std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([&] { format_prompt("{}", f, "t"); }).find("positional"), std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([&] { format_prompt("{0}", f, "t"); }).find("positional"), std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([&] { format_prompt("{input!r}", f, "t"); }).find("conversion"), std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([&] { format_prompt("{input:>5}", f, "t"); }).find("format spec"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { format_prompt("a } b", f, "t"); }).find("Single '}'"),
+            std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { format_prompt("a { b", f, "t"); }).find("expected '}'"),
+            std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { format_prompt("{}", f, "t"); }).find("positional"),
+            std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { format_prompt("{0}", f, "t"); }).find("positional"),
+            std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { format_prompt("{input!r}", f, "t"); }).find("conversion"),
+            std::string::npos);
+  EXPECT_NE(
+      ropelab::testing::input_error_of([&] { format_prompt("{input:>5}", f, "t"); }).find("format spec"),
+      std::string::npos);
 }
 
 TEST(LongBenchPrompt, PromptConfigNamesMissingFilesAndTasks) {
@@ -58,11 +66,18 @@ TEST(LongBenchPrompt, PromptConfigNamesMissingFilesAndTasks) {
   auto c = read_prompt_config(tmp / "p.json", tmp / "m.json");
   EXPECT_EQ(c.maxlen_for("hotpotqa"), 32);
   EXPECT_EQ(c.prompt_sha256.size(), 64u);
-  EXPECT_NE(ropelab::testing::input_error_of([&] { c.prompt_for("qasper"); }).find("no prompt for dataset 'qasper'"), std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([&] { read_prompt_config(tmp / "nope.json", tmp / "m.json"); }).find("nope.json"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              c.prompt_for("qasper");
+            }).find("no prompt for dataset 'qasper'"),
+            std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              read_prompt_config(tmp / "nope.json", tmp / "m.json");
+            }).find("nope.json"),
             std::string::npos);
   std::ofstream(tmp / "bad.json") << R"({"hotpotqa": -1})";
-  EXPECT_NE(ropelab::testing::input_error_of([&] { read_prompt_config(tmp / "p.json", tmp / "bad.json"); }).find("positive integer"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              read_prompt_config(tmp / "p.json", tmp / "bad.json");
+            }).find("positive integer"),
             std::string::npos);
 }
 
@@ -70,15 +85,16 @@ TEST(LongBenchTruncation, KeepsHeadAndTailIntact) {
   const auto& tok = ropelab::testing::shared_tokenizer();
   std::string middle;
   for (int i = 0; i < 200; ++i) middle += " filler number " + std::to_string(i) + " goes here.";
-  const std::string head = "Answer the question based on the passage.", tail = "Question: who wrote it? Answer:";
+  const std::string head = "Answer the question based on the passage.",
+                    tail = "Question: who wrote it? Answer:";
   const std::string prompt = head + middle + " " + tail;
   const auto ids = tok.encode(prompt, true);
   ASSERT_GT(ids.size(), 300u);
   const int64_t L = 101;
   const std::string cut = middle_truncate(tok, prompt, L);
-  EXPECT_EQ(cut.rfind(head, 0), 0u) << cut;                                         // head kept
-  EXPECT_EQ(cut.substr(cut.size() - tail.size()), tail) << cut;                      // tail kept
-  EXPECT_EQ(cut.find("number 100 "), std::string::npos);                             // middle gone
+  EXPECT_EQ(cut.rfind(head, 0), 0u) << cut;                      // head kept
+  EXPECT_EQ(cut.substr(cut.size() - tail.size()), tail) << cut;  // tail kept
+  EXPECT_EQ(cut.find("number 100 "), std::string::npos);         // middle gone
   // Exactly pred.py's construction: decode(ids[:50]) + decode(ids[-50:]).
   const std::vector<int64_t> a(ids.begin(), ids.begin() + L / 2), b(ids.end() - L / 2, ids.end());
   EXPECT_EQ(cut, tok.decode(a) + tok.decode(b));
@@ -93,13 +109,19 @@ TEST(LongBenchTruncation, KeepsHeadAndTailIntact) {
 
 TEST(LongBenchSamples, MalformedLinesReportTheirLineNumber) {
   TempDir tmp;
-  std::ofstream(tmp / "d.jsonl") << R"({"context": "c", "input": "i", "answers": ["a"], "length": 3})" << "\n"
-                                  << "\n"
-                                  << R"({"context": "c", "input": "i", "answers": "a"})" << "\n";
-  EXPECT_NE(ropelab::testing::input_error_of([&] { read_samples(tmp / "d.jsonl"); }).find("d.jsonl:3"), std::string::npos);
-  std::ofstream(tmp / "e.jsonl") << R"({"context": "c", "answers": []})" << "\n{not json\n";
-  EXPECT_NE(ropelab::testing::input_error_of([&] { read_samples(tmp / "e.jsonl"); }).find("e.jsonl:2"), std::string::npos);
-  std::ofstream(tmp / "ok.jsonl") << R"({"context": "c", "input": "i", "answers": ["a"], "length": 3, "all_classes": null, "n": 4})";
+  std::ofstream(tmp / "d.jsonl") << R"({"context": "c", "input": "i", "answers": ["a"], "length": 3})"
+                                 << "\n"
+                                 << "\n"
+                                 << R"({"context": "c", "input": "i", "answers": "a"})"
+                                 << "\n";
+  EXPECT_NE(ropelab::testing::input_error_of([&] { read_samples(tmp / "d.jsonl"); }).find("d.jsonl:3"),
+            std::string::npos);
+  std::ofstream(tmp / "e.jsonl") << R"({"context": "c", "answers": []})"
+                                 << "\n{not json\n";
+  EXPECT_NE(ropelab::testing::input_error_of([&] { read_samples(tmp / "e.jsonl"); }).find("e.jsonl:2"),
+            std::string::npos);
+  std::ofstream(tmp / "ok.jsonl")
+      << R"({"context": "c", "input": "i", "answers": ["a"], "length": 3, "all_classes": null, "n": 4})";
   auto s = read_samples(tmp / "ok.jsonl");
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0].fields.at("context"), "c");
@@ -119,14 +141,17 @@ TEST(LongBenchShard, ParseOwnershipAndErrors) {
   EXPECT_EQ(prediction_file_name("trec", s), "trec.shard-1-of-3.part");
   EXPECT_EQ(prediction_file_name("trec", Shard::parse("0/1")), "trec.jsonl");
   for (const std::string bad : {"3/3", "-1/2", "1", "a/b", "1/0", "1/2x"})
-    EXPECT_NE(ropelab::testing::input_error_of([&] { Shard::parse(bad); }).find("`shard`"), std::string::npos) << bad;
+    EXPECT_NE(ropelab::testing::input_error_of([&] { Shard::parse(bad); }).find("`shard`"), std::string::npos)
+        << bad;
 }
 
 TEST(LongBenchPredFile, RepairsAPartialLastLineAndResumes) {
   TempDir tmp;
   const auto path = tmp.path / "hotpotqa.jsonl";
-  std::ofstream(path) << R"({"pred": "a", "answers": ["x"]})" << "\n"
-                      << R"({"pred": "b", "answers": ["y"]})" << "\n"
+  std::ofstream(path) << R"({"pred": "a", "answers": ["x"]})"
+                      << "\n"
+                      << R"({"pred": "b", "answers": ["y"]})"
+                      << "\n"
                       << R"({"pred": "c", "ans)";
   {
     PredictionAppender app(path);
@@ -142,8 +167,11 @@ TEST(LongBenchPredFile, RepairsAPartialLastLineAndResumes) {
   EXPECT_TRUE(valid_utf8(line)) << line;
   EXPECT_EQ(line.rfind("{\"pred\":\"ok\xEF\xBF\xBD", 0), 0u) << line;
   // A complete line that is not a prediction is an error naming the line.
-  std::ofstream(tmp / "x.jsonl") << R"({"pred": "a"})" << "\n[1]\n";
-  EXPECT_NE(ropelab::testing::input_error_of([&] { PredictionAppender a(tmp.path / "x.jsonl"); }).find("x.jsonl:2"), std::string::npos);
+  std::ofstream(tmp / "x.jsonl") << R"({"pred": "a"})"
+                                 << "\n[1]\n";
+  EXPECT_NE(
+      ropelab::testing::input_error_of([&] { PredictionAppender a(tmp.path / "x.jsonl"); }).find("x.jsonl:2"),
+      std::string::npos);
 }
 
 TEST(LongBenchShard, MergeRestoresDatasetOrderAndRefusesIncompleteShards) {
@@ -156,6 +184,12 @@ TEST(LongBenchShard, MergeRestoresDatasetOrderAndRefusesIncompleteShards) {
   auto lines = read_prediction_lines(tmp.path / "trec.jsonl");
   ASSERT_EQ(lines.size(), 5u);
   for (int k = 0; k < 5; ++k) EXPECT_EQ(lines[size_t(k)]["pred"], std::to_string(k));
-  EXPECT_NE(ropelab::testing::input_error_of([&] { merge_shards(tmp.path, "trec", 2, 5, false); }).find("`overwrite`"), std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([&] { merge_shards(tmp.path, "trec", 2, 6, true); }).find("incomplete"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              merge_shards(tmp.path, "trec", 2, 5, false);
+            }).find("`overwrite`"),
+            std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              merge_shards(tmp.path, "trec", 2, 6, true);
+            }).find("incomplete"),
+            std::string::npos);
 }

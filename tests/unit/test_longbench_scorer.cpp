@@ -8,15 +8,14 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "analysis/longbench_table.h"
-#include "test_util.h"
 #include "core/eval/longbench/scorer.h"
 #include "core/util/error.h"
+#include "test_util.h"
 
 namespace lb = ropelab::longbench;
 namespace fs = std::filesystem;
@@ -102,7 +101,8 @@ TEST(LongBenchFixture, AggregatesOfOfficialResult) {
   // LongBench EN: category means 28.6833, 28.1367, 27.80, 63.69, 16.68, 56.03 -> 36.8367
   // (36.84 as in the spec; the README reports 36.8).
   const double en = ((19.8 + 29.1 + 37.15) / 3 + (37.01 + 30.26 + 17.14) / 3 + (31.53 + 24.13 + 27.74) / 3 +
-                     (63.5 + 85.69 + 41.88) / 3 + (3.61 + 29.75) / 2 + (57.61 + 54.45) / 2) / 6;
+                     (63.5 + 85.69 + 41.88) / 3 + (3.61 + 29.75) / 2 + (57.61 + 54.45) / 2) /
+                    6;
   ASSERT_TRUE(a.longbench_en.value);
   EXPECT_NEAR(*a.longbench_en.value, en, 1e-9);
   EXPECT_EQ(lb::py_round(*a.longbench_en.value, 2), 36.84);
@@ -143,7 +143,9 @@ TEST(LongBenchScorer, AllClassesFromLastLine) {
   EXPECT_EQ(score_of(lb::score_prediction_dir(dir.path, {}), "trec"), 50.0);
   dir.write("trec.jsonl", line("Location", {"Location"}, nlohmann::json::array({"Location"})) +
                               line("Location", {"Location"}, nullptr));
-  EXPECT_NE(ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {}); }).find("all_classes"), std::string::npos);
+  EXPECT_NE(
+      ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {}); }).find("all_classes"),
+      std::string::npos);
 }
 
 TEST(LongBenchScorer, PerSampleList) {
@@ -180,7 +182,9 @@ TEST(LongBenchScorer, LongBenchEBuckets) {
   EXPECT_EQ(j["passage_count"], (nlohmann::json{{"0-4k", 50.0}, {"4-8k", 100.0}, {"8k+", nullptr}}));
   // Without `length` LongBench-E cannot bucket: the line is named.
   dir.write("passage_count.jsonl", line("1", {"1"}, nullptr, 100) + line("1", {"1"}));
-  const std::string msg = ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {lb::CodeSimBackend::difflib, true}); });
+  const std::string msg = ropelab::testing::input_error_of([&] {
+    lb::score_prediction_dir(dir.path, {lb::CodeSimBackend::difflib, true});
+  });
   EXPECT_NE(msg.find("passage_count.jsonl:2"), std::string::npos) << msg;
 }
 
@@ -191,10 +195,11 @@ TEST(LongBenchScorer, MalformedLinesNameFileAndLine) {
     dir.write("qasper.jsonl", good + good + bad_line);
     return ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {}); });
   };
-  for (const std::string bad : {"{not json\n", "[1, 2]\n", "\n", "{\"pred\": 1, \"answers\": [], \"all_classes\": null}\n",
-                                "{\"pred\": \"x\", \"all_classes\": null}\n",
-                                "{\"pred\": \"x\", \"answers\": \"x\", \"all_classes\": null}\n",
-                                "{\"pred\": \"x\", \"answers\": [\"x\"]}\n"}) {
+  for (const std::string bad :
+       {"{not json\n", "[1, 2]\n", "\n", "{\"pred\": 1, \"answers\": [], \"all_classes\": null}\n",
+        "{\"pred\": \"x\", \"all_classes\": null}\n",
+        "{\"pred\": \"x\", \"answers\": \"x\", \"all_classes\": null}\n",
+        "{\"pred\": \"x\", \"answers\": [\"x\"]}\n"}) {
     const std::string msg = msg_for(bad);
     EXPECT_NE(msg.find("qasper.jsonl:3"), std::string::npos) << "line " << bad << " -> " << msg;
   }
@@ -203,28 +208,42 @@ TEST(LongBenchScorer, MalformedLinesNameFileAndLine) {
   EXPECT_EQ(score_of(lb::score_prediction_dir(dir.path, {}), "qasper"), 100.0);
   // A passage_retrieval answer without "Paragraph N" crashes eval.py; here it is an error.
   Scratch dir2;
-  dir2.write("passage_retrieval_en.jsonl", line("Paragraph 1", {"Paragraph 1"}) + line("Paragraph 1", {"the first"}));
-  EXPECT_NE(ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir2.path, {}); }).find("passage_retrieval_en.jsonl:2"),
+  dir2.write("passage_retrieval_en.jsonl",
+             line("Paragraph 1", {"Paragraph 1"}) + line("Paragraph 1", {"the first"}));
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              lb::score_prediction_dir(dir2.path, {});
+            }).find("passage_retrieval_en.jsonl:2"),
             std::string::npos);
 }
 
 TEST(LongBenchScorer, FolderErrors) {
   Scratch dir;
-  EXPECT_NE(ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {}); }).find("no *.jsonl"), std::string::npos);
-  dir.write("result.json", "{}");      // not a prediction file: ignored
+  EXPECT_NE(
+      ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {}); }).find("no *.jsonl"),
+      std::string::npos);
+  dir.write("result.json", "{}");  // not a prediction file: ignored
   dir.write("notes.txt", "hello");
   dir.write("nq.jsonl", line("x", {"x"}));
-  EXPECT_NE(ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {}); }).find("'nq'"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {}); }).find("'nq'"),
+            std::string::npos);
   fs::remove(dir.path / "nq.jsonl");
   dir.write("trec.jsonl", "");
-  EXPECT_NE(ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {}); }).find("no predictions"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              lb::score_prediction_dir(dir.path, {});
+            }).find("no predictions"),
+            std::string::npos);
   dir.write("trec.jsonl", line("x", {"x"}, nlohmann::json::array({"x"})));
   dir.write("trec.v2.jsonl", line("x", {"x"}, nlohmann::json::array({"x"})));
-  EXPECT_NE(ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {}); }).find("two prediction files"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              lb::score_prediction_dir(dir.path, {});
+            }).find("two prediction files"),
+            std::string::npos);
   fs::remove(dir.path / "trec.jsonl");
   // The dataset is the file name up to its first '.', as in eval.py.
   EXPECT_EQ(lb::result_json(lb::score_prediction_dir(dir.path, {})), (nlohmann::json{{"trec", 100.0}}));
-  EXPECT_NE(ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path / "missing", {}); }).find("not a directory"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              lb::score_prediction_dir(dir.path / "missing", {});
+            }).find("not a directory"),
             std::string::npos);
 }
 
@@ -253,7 +272,8 @@ TEST(LongBenchTable, FormatsWithBothAverages) {
   run_a.write("result.json", res.dump(4));
   Scratch run_b("model_b");
   run_b.write("result.json", R"({"qasper": 12.5, "trec": 3.0})");
-  std::vector<ropelab::analysis::LongBenchRow> rows = ropelab::analysis::read_longbench_result(run_a.path / "result.json");
+  std::vector<ropelab::analysis::LongBenchRow> rows =
+      ropelab::analysis::read_longbench_result(run_a.path / "result.json");
   for (auto& r : ropelab::analysis::read_longbench_result(run_b.path / "result.json")) rows.push_back(r);
 
   using ropelab::analysis::TableFormat;
@@ -268,11 +288,14 @@ TEST(LongBenchTable, FormatsWithBothAverages) {
   const std::string csv = ropelab::analysis::longbench_table(rows, {"trec", "qasper"}, TableFormat::csv);
   EXPECT_EQ(csv,
             "run,trec,qasper,paper_macro12,longbench_en_avg\n"
-            "model-a,52.0,40.0,41.0," + nlohmann::json((40.0 * 5 + 44.0) / 6).dump() + "\n"
-            "model_b,3.0,12.5,,\n");
+            "model-a,52.0,40.0,41.0," +
+                nlohmann::json((40.0 * 5 + 44.0) / 6).dump() +
+                "\n"
+                "model_b,3.0,12.5,,\n");
 
   const std::string tex = ropelab::analysis::longbench_table(rows, {"multifieldqa_en"}, TableFormat::latex);
-  EXPECT_NE(tex.find("Run & multifieldqa\\_en & Macro (12 EN) & LongBench EN avg \\\\"), std::string::npos) << tex;
+  EXPECT_NE(tex.find("Run & multifieldqa\\_en & Macro (12 EN) & LongBench EN avg \\\\"), std::string::npos)
+      << tex;
   EXPECT_NE(tex.find("model\\_b & -- & -- & -- \\\\"), std::string::npos) << tex;
 }
 
@@ -283,7 +306,8 @@ TEST(LongBenchTable, LongBenchEResultWithPythonNaN) {
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[1].bucket, "4-8k");
   EXPECT_TRUE(std::isnan(rows[1].scores.at("qasper")));
-  const std::string md = ropelab::analysis::longbench_table(rows, {"qasper"}, ropelab::analysis::TableFormat::md);
+  const std::string md =
+      ropelab::analysis::longbench_table(rows, {"qasper"}, ropelab::analysis::TableFormat::md);
   EXPECT_NE(md.find("| model-e | 4-8k | – |"), std::string::npos) << md;
   EXPECT_NE(md.find("| model-e | 8k+ | 5.50 |"), std::string::npos) << md;
 }
@@ -291,7 +315,9 @@ TEST(LongBenchTable, LongBenchEResultWithPythonNaN) {
 TEST(LongBenchTable, BadInputs) {
   Scratch run("bad");
   run.write("result.json", R"({"nq": 1.0})");
-  EXPECT_NE(ropelab::testing::input_error_of([&] { ropelab::analysis::read_longbench_result(run.path / "result.json"); }).find("'nq'"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              ropelab::analysis::read_longbench_result(run.path / "result.json");
+            }).find("'nq'"),
             std::string::npos);
   run.write("result.json", R"({"trec": "high"})");
   EXPECT_THROW(ropelab::analysis::read_longbench_result(run.path / "result.json"), ropelab::InputError);

@@ -14,12 +14,23 @@ TEST(FlatPieces, ARangeSplitsAtParameterBoundaries) {
   // Parameters of 3, 5 and 2 elements: flat [2, 7) is element 2 of the first and 0..3 of the second.
   auto p = flat_pieces({3, 5, 2}, 2, 5);
   ASSERT_EQ(p.size(), 2u);
-  EXPECT_EQ(p[0].param, 0u); EXPECT_EQ(p[0].begin, 2); EXPECT_EQ(p[0].length, 1); EXPECT_EQ(p[0].offset, 0);
-  EXPECT_EQ(p[1].param, 1u); EXPECT_EQ(p[1].begin, 0); EXPECT_EQ(p[1].length, 4); EXPECT_EQ(p[1].offset, 1);
+  EXPECT_EQ(p[0].param, 0u);
+  EXPECT_EQ(p[0].begin, 2);
+  EXPECT_EQ(p[0].length, 1);
+  EXPECT_EQ(p[0].offset, 0);
+  EXPECT_EQ(p[1].param, 1u);
+  EXPECT_EQ(p[1].begin, 0);
+  EXPECT_EQ(p[1].length, 4);
+  EXPECT_EQ(p[1].offset, 1);
   auto q = flat_pieces({3, 5, 2}, 7, 3);  // the last rank's range of ceil(10 / 3) = 4, clipped at 10
   ASSERT_EQ(q.size(), 2u);
-  EXPECT_EQ(q[0].param, 1u); EXPECT_EQ(q[0].begin, 4); EXPECT_EQ(q[0].length, 1);
-  EXPECT_EQ(q[1].param, 2u); EXPECT_EQ(q[1].begin, 0); EXPECT_EQ(q[1].length, 2); EXPECT_EQ(q[1].offset, 1);
+  EXPECT_EQ(q[0].param, 1u);
+  EXPECT_EQ(q[0].begin, 4);
+  EXPECT_EQ(q[0].length, 1);
+  EXPECT_EQ(q[1].param, 2u);
+  EXPECT_EQ(q[1].begin, 0);
+  EXPECT_EQ(q[1].length, 2);
+  EXPECT_EQ(q[1].offset, 1);
   EXPECT_TRUE(flat_pieces({3, 5, 2}, 10, 0).empty());
 }
 
@@ -112,12 +123,13 @@ TEST(MasterWeights, Bf16GradientsAccumulateInFp32AcrossMicroBatches) {
   for (auto& g : st.gradients()) EXPECT_EQ(g.scalar_type(), torch::kFloat32);
   const double sum_new = relative_error(st.gradients(), g_exact), sum_old = relative_error(g_bf16, g_exact);
   const double run_new = relative_error(st.gradients(), g_fp32), run_old = relative_error(g_bf16, g_fp32);
-  std::cout << "relative gradient error over " << K << " bf16 micro-batches, fp32 vs bf16 accumulation: against the "
+  std::cout << "relative gradient error over " << K
+            << " bf16 micro-batches, fp32 vs bf16 accumulation: against the "
             << "exact sum " << sum_new << " vs " << sum_old << "; against the fp32 run " << run_new << " vs "
             << run_old << "\n";
   // Bounds from the measured run (README, fine-tuning): summation error alone, then the whole gap.
-  EXPECT_LT(sum_new, 1e-6);  // measured 3.6e-9
-  EXPECT_GT(sum_old, 1e-3);  // measured 8.4e-3
-  EXPECT_LT(run_new, 0.01);  // measured 0.0090
+  EXPECT_LT(sum_new, 1e-6);           // measured 3.6e-9
+  EXPECT_GT(sum_old, 1e-3);           // measured 8.4e-3
+  EXPECT_LT(run_new, 0.01);           // measured 0.0090
   EXPECT_LT(run_new, 0.9 * run_old);  // measured 0.0090 vs 0.0124
 }

@@ -30,9 +30,9 @@ TEST(MemoryPlan, ZeroStagesShardTheRightState) {
     auto p = plan_memory(c);
     EXPECT_EQ(p.parameters, P);
     EXPECT_EQ(component(p, "weights"), 2 * P);
-    EXPECT_EQ(component(p, "fp32 master"), zero >= 1 ? P : 4 * P);           // 4P / 4 ranks
+    EXPECT_EQ(component(p, "fp32 master"), zero >= 1 ? P : 4 * P);  // 4P / 4 ranks
     EXPECT_EQ(component(p, "AdamW moments"), zero >= 1 ? 2 * P : 8 * P);
-    EXPECT_EQ(component(p, "gradients, compute"), 2 * P);                   // autograd's, never sharded
+    EXPECT_EQ(component(p, "gradients, compute"), 2 * P);  // autograd's, never sharded
     EXPECT_EQ(component(p, "gradients, fp32"), zero >= 2 ? P : 4 * P);
     // Checkpointing: 32 layer inputs (T × 4096 bf16) + the final norm (T × 4096 × (4 + 2 + 2) B).
     EXPECT_EQ(component(p, "saved activations"), int64_t(32) * 16384 * 4096 * 2 + int64_t(16384) * 4096 * 8);
@@ -62,7 +62,8 @@ TEST(MemoryPlan, FormatsBytesAndRejectsBadConfig) {
   MemoryPlanConfig c;
   c.model = *ModelConfig::preset("tiny");
   c.zero_stage = 3;
-  EXPECT_NE(testing::input_error_of([&] { plan_memory(c); }).find("`zero_stage` (3) must be 0, 1 or 2"), std::string::npos);
+  EXPECT_NE(testing::input_error_of([&] { plan_memory(c); }).find("`zero_stage` (3) must be 0, 1 or 2"),
+            std::string::npos);
   c.zero_stage = 0;
   c.seq_len = 1;
   EXPECT_NE(testing::input_error_of([&] { plan_memory(c); }).find("`seq_len` (1) must be in [2, 2^24]"),

@@ -12,9 +12,9 @@ namespace {
 using testing::input_error_of;
 
 nlohmann::json llama_json() {
-  return nlohmann::json{{"model_type", "llama"},   {"vocab_size", 97},
-                        {"hidden_size", 64},       {"intermediate_size", 96},
-                        {"num_hidden_layers", 2},  {"num_attention_heads", 4},
+  return nlohmann::json{{"model_type", "llama"},    {"vocab_size", 97},
+                        {"hidden_size", 64},        {"intermediate_size", 96},
+                        {"num_hidden_layers", 2},   {"num_attention_heads", 4},
                         {"num_key_value_heads", 2}, {"max_position_embeddings", 32}};
 }
 
@@ -44,7 +44,8 @@ TEST(ModelConfigRefusals, Transformers5DtypeKeyNamesTheStoredDtype) {
   j["dtype"] = "bfloat16";  // transformers 5.x's name for torch_dtype
   EXPECT_EQ(ModelConfig::from_json(j, "c").torch_dtype, "bfloat16");
   j["dtype"] = "int8";
-  EXPECT_NE(input_error_of([&] { ModelConfig::from_json(j, "c"); }).find("torch_dtype 'int8'"), std::string::npos);
+  EXPECT_NE(input_error_of([&] { ModelConfig::from_json(j, "c"); }).find("torch_dtype 'int8'"),
+            std::string::npos);
 }
 
 TEST(ModelConfigRefusals, KeysThatChangeTheModelAreNamed) {
@@ -68,12 +69,14 @@ TEST(ModelConfigRefusals, MistralWithoutWindowAndQwenStyleSwitchAreLlama) {
   j["sliding_window"] = 4096;
   EXPECT_EQ(input_error_of([&] { ModelConfig::from_json(j, "c"); }), "");
   j["use_sliding_window"] = true;
-  EXPECT_NE(input_error_of([&] { ModelConfig::from_json(j, "c"); }).find("sliding_window"), std::string::npos);
+  EXPECT_NE(input_error_of([&] { ModelConfig::from_json(j, "c"); }).find("sliding_window"),
+            std::string::npos);
 }
 
 TEST(ModelConfigRefusals, OutOfRangeNumbersAreRefusedAsThemselves) {
   std::string msg = error_with("max_position_embeddings", 1e30);
-  EXPECT_NE(msg.find("field 'max_position_embeddings' (1e+30) is not an integer in range"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("field 'max_position_embeddings' (1e+30) is not an integer in range"), std::string::npos)
+      << msg;
   EXPECT_EQ(msg.find("rope_scaling"), std::string::npos) << msg;
   msg = error_with("num_hidden_layers", 2.5);
   EXPECT_NE(msg.find("'num_hidden_layers' (2.5)"), std::string::npos) << msg;

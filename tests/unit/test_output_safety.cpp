@@ -1,15 +1,14 @@
 // Output safety: an HDF5 run is added as a transaction (h5::Update), one writer per output
 // (OutputLock), and unwritable places are refused up front.
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
 
 #include "core/io/h5.h"
-#include "core/output/output_file.h"
 #include "core/io/h5_update.h"
+#include "core/output/output_file.h"
 #include "core/util/files.h"
 #include "core/util/output_lock.h"
 #include "test_util.h"
@@ -66,7 +65,8 @@ TEST(H5Update, TemporariesOfDeadProcessesAreRemoved) {
 TEST(H5Update, RefusesWhatIsNotHdf5AndMissingDirectories) {
   TempDir tmp;
   std::ofstream(tmp / "text.h5") << "not hdf5";
-  EXPECT_NE(input_error_of([&] { h5::Update up(tmp / "text.h5"); }).find("not an HDF5 file"), std::string::npos);
+  EXPECT_NE(input_error_of([&] { h5::Update up(tmp / "text.h5"); }).find("not an HDF5 file"),
+            std::string::npos);
   EXPECT_NE(input_error_of([&] { h5::Update up(tmp / "no/such/dir.h5"); }).find("does not exist"),
             std::string::npos);
 }

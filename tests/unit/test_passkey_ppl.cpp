@@ -44,7 +44,8 @@ TEST(Passkey, PromptHasRequestedLengthAndTheKeyOnceAtTheDepth) {
       ASSERT_GT(n, 0);
       EXPECT_EQ(p.filler_before, std::llround(depth * double(n)));
       // The key line's token position matches the depth within one filler paragraph.
-      const double expected = double(tok.encode(passkey_intro(), true).size()) + depth * double(n * filler_tokens);
+      const double expected =
+          double(tok.encode(passkey_intro(), true).size()) + depth * double(n * filler_tokens);
       EXPECT_NEAR(double(p.key_token_pos), expected, double(filler_tokens) + 2);
       EXPECT_EQ(text.rfind(passkey_intro(), 0), 0u);
       EXPECT_EQ(text.substr(text.size() - passkey_question().size()), passkey_question());
@@ -64,8 +65,8 @@ TEST(Passkey, PlacementRoundsDepthTimesFillers) {
     EXPECT_EQ(at.after, n - before) << n << " " << depth;
   }
   EXPECT_EQ(passkey_haystack(1, 0, "12345"), passkey_filler() + " " + passkey_key_line("12345"));
-  EXPECT_EQ(passkey_prompt_text(0, 1, "12345"),
-            passkey_intro() + " " + passkey_key_line("12345") + " " + passkey_filler() + " " + passkey_question());
+  EXPECT_EQ(passkey_prompt_text(0, 1, "12345"), passkey_intro() + " " + passkey_key_line("12345") + " " +
+                                                    passkey_filler() + " " + passkey_question());
 }
 
 TEST(Passkey, KeysAreFiveDigitsAndSeeded) {

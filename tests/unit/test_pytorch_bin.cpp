@@ -2,9 +2,8 @@
 // tests/interop/make_bin_fixtures.py with torch 2.15), hand-known values, and refusal of pickles
 // that hold anything but tensors and their containers.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
-
 #include <torch/csrc/jit/serialization/pickle.h>
+#include <torch/torch.h>
 
 #include <fstream>
 
@@ -23,7 +22,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string fixture(const std::string& name) { return std::string(ROPELAB_DATA_DIR) + "/pytorch_bin/" + name; }
+std::string fixture(const std::string& name) {
+  return std::string(ROPELAB_DATA_DIR) + "/pytorch_bin/" + name;
+}
 
 }  // namespace
 
@@ -61,17 +62,44 @@ TEST(PytorchBin, RefusesCodeNestedAndLegacyFiles) {
 TEST(PytorchBin, SanitizerRewritesOrderedDictAndRefusesOtherGlobals) {
   // Protocol 2: OrderedDict() (the class memoized in slot 0), a second one through BINGET 0, TUPLE2,
   // STOP -> two fresh EMPTY_DICTs.
-  const std::string od = std::string("\x80\x02" "ccollections\nOrderedDict\nq\x00)R", 31) +
+  const std::string od = std::string(
+                             "\x80\x02"
+                             "ccollections\nOrderedDict\nq\x00)R",
+                             31) +
                          std::string("h\x00)R", 4) + "\x86.";
-  EXPECT_EQ(sanitize_checkpoint_pickle(od, "x"), std::string("\x80\x02" "}q\x00" "}" "\x86.", 8));
+  EXPECT_EQ(sanitize_checkpoint_pickle(od, "x"), std::string("\x80\x02"
+                                                             "}q\x00"
+                                                             "}"
+                                                             "\x86.",
+                                                             8));
   // {"a": 1} with the single-item SETITEM -> MARK inserted before the key, SETITEMS.
-  EXPECT_EQ(sanitize_checkpoint_pickle(std::string("\x80\x02}X\x01\x00\x00\x00" "aK\x01s.", 13), "x"),
-            std::string("\x80\x02}(X\x01\x00\x00\x00" "aK\x01u.", 14));
-  auto e = input_error_of([] { sanitize_checkpoint_pickle("\x80\x02" "cbuiltins\neval\n.", "f.bin"); });
+  EXPECT_EQ(sanitize_checkpoint_pickle(std::string("\x80\x02}X\x01\x00\x00\x00"
+                                                   "aK\x01s.",
+                                                   13),
+                                       "x"),
+            std::string("\x80\x02}(X\x01\x00\x00\x00"
+                        "aK\x01u.",
+                        14));
+  auto e = input_error_of([] {
+    sanitize_checkpoint_pickle(
+        "\x80\x02"
+        "cbuiltins\neval\n.",
+        "f.bin");
+  });
   EXPECT_NE(e.find("f.bin: refusing to unpickle global 'builtins.eval'"), std::string::npos) << e;
-  auto e2 = input_error_of([] { sanitize_checkpoint_pickle("\x80\x02" "ccollections\nOrderedDict\nK\x01.", "g"); });
+  auto e2 = input_error_of([] {
+    sanitize_checkpoint_pickle(
+        "\x80\x02"
+        "ccollections\nOrderedDict\nK\x01.",
+        "g");
+  });
   EXPECT_NE(e2.find("OrderedDict used other than as OrderedDict()"), std::string::npos) << e2;
-  auto e3 = input_error_of([] { sanitize_checkpoint_pickle("\x80\x02" "i__main__\nX\n.", "h"); });
+  auto e3 = input_error_of([] {
+    sanitize_checkpoint_pickle(
+        "\x80\x02"
+        "i__main__\nX\n.",
+        "h");
+  });
   EXPECT_NE(e3.find("h: refusing to unpickle opcode 0x69"), std::string::npos) << e3;
   auto e4 = input_error_of([] { sanitize_checkpoint_pickle("\x80\x02}", "k"); });
   EXPECT_NE(e4.find("k: truncated pickle"), std::string::npos) << e4;
@@ -95,8 +123,8 @@ TEST(PytorchBin, ModelDirectoryLoadsLikeSafetensorsSingleAndSharded) {
     const size_t half = named.size() / 2;
     for (int shard = 0; shard < (sharded ? 2 : 1); ++shard) {
       c10::Dict<std::string, torch::Tensor> dict;
-      const std::string file = sharded ? "pytorch_model-0000" + std::to_string(shard + 1) + "-of-00002.bin"
-                                       : "pytorch_model.bin";
+      const std::string file =
+          sharded ? "pytorch_model-0000" + std::to_string(shard + 1) + "-of-00002.bin" : "pytorch_model.bin";
       for (size_t i = 0; i < named.size(); ++i) {
         if (sharded && (i < half) != (shard == 0)) continue;
         dict.insert(named[i].first, named[i].second);
@@ -105,7 +133,9 @@ TEST(PytorchBin, ModelDirectoryLoadsLikeSafetensorsSingleAndSharded) {
       auto bytes = torch::pickle_save(c10::IValue(dict));
       std::ofstream(dir + "/" + file, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
     }
-    if (sharded) std::ofstream(dir + "/pytorch_model.bin.index.json") << nlohmann::json{{"weight_map", weight_map}}.dump();
+    if (sharded)
+      std::ofstream(dir + "/pytorch_model.bin.index.json")
+          << nlohmann::json{{"weight_map", weight_map}}.dump();
     auto loaded = load_model(dir);
     auto ref = load_model(d / "st");
     auto ids = torch::randint(0, cfg.vocab_size, {1, 12}, torch::kLong);

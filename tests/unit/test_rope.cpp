@@ -87,7 +87,8 @@ TEST(RopeValues, YarnMscaleVariants) {
 }
 
 TEST(RopeValues, EabfLogitScale) {
-  auto e = llama2({{"rope_type", "eabf"}, {"rope_theta", 500000}, {"original_max_position_embeddings", 4096}});
+  auto e =
+      llama2({{"rope_type", "eabf"}, {"rope_theta", 500000}, {"original_max_position_embeddings", 4096}});
   EXPECT_EQ(e.theta, 500000.0);
   EXPECT_EQ(e.exempt_layers, 2);
   EXPECT_DOUBLE_EQ(e.logit_scale_at(5, 8191), 13.0 / 12.0);   // p+1 = 8,192
@@ -105,13 +106,18 @@ TEST(RopeValues, EabfLogitScale) {
 }
 
 TEST(RopeValues, Llama3Frequencies) {
-  auto l3 = llama2({{"rope_type", "llama3"}, {"factor", 8.0}, {"low_freq_factor", 1.0}, {"high_freq_factor", 4.0},
+  auto l3 = llama2({{"rope_type", "llama3"},
+                    {"factor", 8.0},
+                    {"low_freq_factor", 1.0},
+                    {"high_freq_factor", 4.0},
                     {"original_max_position_embeddings", 8192}});
   auto inv = l3.inv_freq(1);
   for (int i = 0; i < 64; ++i) {
     double f = base_inv(10000, i), wl = 2 * kPi / f, expect;
-    if (wl < 8192.0 / 4) expect = f;
-    else if (wl > 8192.0 / 1) expect = f / 8;
+    if (wl < 8192.0 / 4)
+      expect = f;
+    else if (wl > 8192.0 / 1)
+      expect = f / 8;
     else {
       double s = (8192.0 / wl - 1) / (4 - 1);
       expect = (1 - s) * f / 8 + s * f;
@@ -126,7 +132,10 @@ TEST(RopeValues, LongRopeFrequenciesAndFactor) {
     sf[i] = 1.0 + 0.01 * i;
     lf[i] = 1.0 + 0.1 * i;
   }
-  auto lr = llama2({{"rope_type", "longrope"}, {"short_factor", sf}, {"long_factor", lf}, {"factor", 4.0},
+  auto lr = llama2({{"rope_type", "longrope"},
+                    {"short_factor", sf},
+                    {"long_factor", lf},
+                    {"factor", 4.0},
                     {"original_max_position_embeddings", 4096}});
   auto s = lr.inv_freq(4096), l = lr.inv_freq(4097);
   for (int i = 0; i < 64; ++i) {
@@ -146,27 +155,37 @@ TEST(RopeValues, DynamicNtkAtTwiceTheWindow) {
 }
 
 TEST(RopeErrors, EveryInvalidConfigurationNamesItsKey) {
-  EXPECT_NE(rope_scaling_error_of({{"rope_type", "warp"}}).find("unknown rope_type 'warp'; valid: default, linear"),
+  EXPECT_NE(
+      rope_scaling_error_of({{"rope_type", "warp"}}).find("unknown rope_type 'warp'; valid: default, linear"),
+      std::string::npos);
+  EXPECT_NE(rope_scaling_error_of({{"rope_type", "linear"}, {"factor", 2}, {"beta_fast", 3}})
+                .find("unknown key 'beta_fast'"),
             std::string::npos);
-  EXPECT_NE(rope_scaling_error_of({{"rope_type", "linear"}, {"factor", 2}, {"beta_fast", 3}}).find("unknown key 'beta_fast'"),
+  EXPECT_NE(
+      rope_scaling_error_of({{"rope_type", "linear"}, {"factor", 1.0}}).find("key 'factor' (1) must be > 1"),
+      std::string::npos);
+  EXPECT_NE(rope_scaling_error_of({{"rope_type", "yarn"}, {"factor", 0.5}}).find("must be > 1"),
             std::string::npos);
-  EXPECT_NE(rope_scaling_error_of({{"rope_type", "linear"}, {"factor", 1.0}}).find("key 'factor' (1) must be > 1"),
-            std::string::npos);
-  EXPECT_NE(rope_scaling_error_of({{"rope_type", "yarn"}, {"factor", 0.5}}).find("must be > 1"), std::string::npos);
-  EXPECT_NE(rope_scaling_error_of({{"rope_type", "abf"}, {"rope_theta", -5}}).find("rope_theta (-5) must be > 0"),
-            std::string::npos);
-  EXPECT_NE(rope_scaling_error_of({{"rope_type", "longrope"}, {"short_factor", std::vector<double>(3, 1.0)},
-                      {"long_factor", std::vector<double>(64, 1.0)}})
+  EXPECT_NE(
+      rope_scaling_error_of({{"rope_type", "abf"}, {"rope_theta", -5}}).find("rope_theta (-5) must be > 0"),
+      std::string::npos);
+  EXPECT_NE(rope_scaling_error_of({{"rope_type", "longrope"},
+                                   {"short_factor", std::vector<double>(3, 1.0)},
+                                   {"long_factor", std::vector<double>(64, 1.0)}})
                 .find("'short_factor' has 3 values"),
             std::string::npos);
-  EXPECT_NE(rope_scaling_error_of({{"rope_type", "eabf"}, {"logit_scale", "cubic"}}).find("unknown logit_scale 'cubic'"),
+  EXPECT_NE(rope_scaling_error_of({{"rope_type", "eabf"}, {"logit_scale", "cubic"}})
+                .find("unknown logit_scale 'cubic'"),
             std::string::npos);
-  EXPECT_NE(rope_scaling_error_of({{"rope_type", "abf"}, {"logit_scale", "constant"}}).find("needs key 'logit_scale_value'"),
+  EXPECT_NE(rope_scaling_error_of({{"rope_type", "abf"}, {"logit_scale", "constant"}})
+                .find("needs key 'logit_scale_value'"),
             std::string::npos);
-  EXPECT_NE(rope_scaling_error_of({{"rope_type", "eabf"}, {"exempt_layers", -1}}).find("'exempt_layers' (-1) must be >= 0"),
+  EXPECT_NE(rope_scaling_error_of({{"rope_type", "eabf"}, {"exempt_layers", -1}})
+                .find("'exempt_layers' (-1) must be >= 0"),
             std::string::npos);
   EXPECT_NE(rope_scaling_error_of({{"factor", 2}}).find("no 'rope_type'"), std::string::npos);
-  EXPECT_NE(rope_scaling_error_of({{"rope_type", "linear"}, {"factor", "two"}}).find("key 'factor' must be a number"),
+  EXPECT_NE(rope_scaling_error_of({{"rope_type", "linear"}, {"factor", "two"}})
+                .find("key 'factor' must be a number"),
             std::string::npos);
 }
 
@@ -186,8 +205,8 @@ TEST(RopeConfig, HfFormRoundTrip) {
     RopeContext ctx;
     ctx.head_dim = 128;
     ctx.max_position_embeddings = 4096;
-    auto back = RopeSpec::from_json(cfg.value(kRopelabRopeKey, cfg["rope_scaling"]), cfg["rope_theta"].get<double>(),
-                                    ctx, "back");
+    auto back = RopeSpec::from_json(cfg.value(kRopelabRopeKey, cfg["rope_scaling"]),
+                                    cfg["rope_theta"].get<double>(), ctx, "back");
     EXPECT_EQ(back.to_json(), spec.to_json()) << rs.dump();
     EXPECT_EQ(back.inv_freq(20000), spec.inv_freq(20000)) << rs.dump();
   }
@@ -199,7 +218,6 @@ TEST(RopeConfig, HfFormRoundTrip) {
 }
 
 // ---- Properties on a real (micro) model ------------------------------------------------------
-
 
 TEST(RopeProperties, EabfLogitsEqualAbfInsideTheWindow) {
   torch::NoGradGuard ng;
@@ -248,7 +266,8 @@ TEST(RopeProperties, CachedDecodingEqualsFullForwardForEveryMethod) {
     EXPECT_LE(cached_decoding_max_diff(m, ids, 9), 1e-4) << rs.dump();
   }
   // Position-independent methods agree far beyond the window too (the scale belongs to the query).
-  for (const auto& rs : {nlohmann::json{{"rope_type", "eabf"}}, nlohmann::json{{"rope_type", "yarn"}, {"factor", 4.0}}}) {
+  for (const auto& rs :
+       {nlohmann::json{{"rope_type", "eabf"}}, nlohmann::json{{"rope_type", "yarn"}, {"factor", 4.0}}}) {
     auto m = micro_with(rs);
     auto ids = torch::randint(0, 97, {1, 100}, torch::kLong);
     EXPECT_LE(cached_decoding_max_diff(m, ids, 40), 1e-4) << rs.dump();

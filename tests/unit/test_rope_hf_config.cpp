@@ -12,7 +12,9 @@ using namespace ropelab::testing;  // the shared test helpers (tests/*_util.h)
 
 TEST(RopeConfig, TransformersV5RopeParametersAreRead) {
   auto j = micro_config_json();
-  j["rope_parameters"] = {{"rope_type", "yarn"}, {"factor", 4.0}, {"original_max_position_embeddings", 32},
+  j["rope_parameters"] = {{"rope_type", "yarn"},
+                          {"factor", 4.0},
+                          {"original_max_position_embeddings", 32},
                           {"rope_theta", 20000.0}};
   auto c = read_config(j);
   EXPECT_EQ(c.rope.type, "yarn");
@@ -33,9 +35,15 @@ TEST(RopeConfig, TransformersV5RopeParametersAreRead) {
   // Ministral-3's form: YaRN with llama_4_scaling_beta → the llama4 policy on every layer.
   auto m = micro_config_json();
   m["max_position_embeddings"] = 512;
-  m["rope_parameters"] = {{"rope_type", "yarn"}, {"type", "yarn"}, {"factor", 16.0},
-                          {"original_max_position_embeddings", 32}, {"llama_4_scaling_beta", 0.1},
-                          {"beta_fast", 32.0}, {"beta_slow", 1.0}, {"mscale", 1.0}, {"mscale_all_dim", 1.0},
+  m["rope_parameters"] = {{"rope_type", "yarn"},
+                          {"type", "yarn"},
+                          {"factor", 16.0},
+                          {"original_max_position_embeddings", 32},
+                          {"llama_4_scaling_beta", 0.1},
+                          {"beta_fast", 32.0},
+                          {"beta_slow", 1.0},
+                          {"mscale", 1.0},
+                          {"mscale_all_dim", 1.0},
                           {"rope_theta", 1e9}};
   auto mc = read_config(m);
   EXPECT_EQ(mc.rope.type, "yarn");
@@ -50,14 +58,17 @@ TEST(RopeConfig, TransformersV5RopeParametersAreRead) {
     if (!rs.is_null()) j["rope_scaling"] = rs;
     return input_error_of([&] { read_config(j); });
   };
-  EXPECT_NE(bad({{"rope_type", "warp"}}).find("config.json: rope_parameters: unknown rope_type 'warp'"), std::string::npos);
-  EXPECT_NE(bad({{"rope_type", "yarn"}, {"factor", 4.0}, {"fudge", 1}}).find("unknown key 'fudge'"), std::string::npos);
+  EXPECT_NE(bad({{"rope_type", "warp"}}).find("config.json: rope_parameters: unknown rope_type 'warp'"),
+            std::string::npos);
+  EXPECT_NE(bad({{"rope_type", "yarn"}, {"factor", 4.0}, {"fudge", 1}}).find("unknown key 'fudge'"),
+            std::string::npos);
   EXPECT_NE(bad({{"rope_type", "yarn"}, {"factor", 4.0}}, {{"rope_type", "yarn"}, {"factor", 8.0}})
                 .find("rope_scaling and rope_parameters disagree on 'factor' (8.0 vs 4.0)"),
             std::string::npos);
-  EXPECT_NE(bad({{"full_attention", {{"rope_type", "default"}}}, {"sliding_attention", {{"rope_type", "default"}}}})
-                .find("per-layer-type RoPE"),
-            std::string::npos);
+  EXPECT_NE(
+      bad({{"full_attention", {{"rope_type", "default"}}}, {"sliding_attention", {{"rope_type", "default"}}}})
+          .find("per-layer-type RoPE"),
+      std::string::npos);
 }
 
 TEST(RopeConfig, ExportLetsHfDeriveTheTrainedFactor) {
@@ -103,4 +114,3 @@ TEST(RopeConfig, ReleasedEabfCheckpointFormIsEabf) {
   for (int i = 0; i < 8; ++i) EXPECT_DOUBLE_EQ(inv[i], pair_inv_freq(500000, i, 16));
   EXPECT_EQ(read_config(c.to_json()).rope.to_json(), c.rope.to_json());
 }
-

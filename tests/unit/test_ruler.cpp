@@ -31,7 +31,11 @@ void write(const std::string& path, const std::string& text) {
 
 TEST(RulerScore, PostprocessStripsReplacesControlsAndStripsAgain) {
   EXPECT_EQ(postprocess_pred("  answer \n"), "answer");
-  EXPECT_EQ(postprocess_pred(std::string("a\x01" "b\x1f" "c", 5)), "a\nb\nc");
+  EXPECT_EQ(postprocess_pred(std::string("a\x01"
+                                         "b\x1f"
+                                         "c",
+                                         5)),
+            "a\nb\nc");
   // \x00 and \x01 are not whitespace for strip(), but become "\n" and the second strip removes them.
   EXPECT_EQ(postprocess_pred(std::string("\x00\x01 x \t\x02", 8)), "x");
   // U+00A0, U+2003, U+3000 and U+0085 are Python whitespace; U+200B (zero width space) is not.
@@ -49,11 +53,21 @@ TEST(RulerScore, MetricsUsePythonLowerAndRoundHalfEven) {
   EXPECT_EQ(sample_match(all, "\xC4\xB0STANBUL", {"istanbul"}), 0.0);
   EXPECT_EQ(sample_match(all, "\xC4\xB0STANBUL", {"\xC4\xB0stanbul"}), 1.0);
   // ß lowers to itself (not "ss"); ẞ (U+1E9E) lowers to ß.
-  EXPECT_EQ(sample_match(all, "STRASSE", {"stra\xC3\x9F" "e"}), 0.0);
-  EXPECT_EQ(sample_match(all, "STRA\xE1\xBA\x9E" "E", {"stra\xC3\x9F" "e"}), 1.0);
+  EXPECT_EQ(sample_match(all, "STRASSE",
+                         {"stra\xC3\x9F"
+                          "e"}),
+            0.0);
+  EXPECT_EQ(sample_match(all,
+                         "STRA\xE1\xBA\x9E"
+                         "E",
+                         {"stra\xC3\x9F"
+                          "e"}),
+            1.0);
   // Final sigma: "ΟΔΟΣ".lower() ends in ς, so a reference spelled with σ does not match.
-  EXPECT_EQ(sample_match(all, "\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3 ok", {"\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3"}), 1.0);
-  EXPECT_EQ(sample_match(all, "\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3 ok", {"\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x83"}), 0.0);
+  EXPECT_EQ(sample_match(all, "\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3 ok", {"\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3"}),
+            1.0);
+  EXPECT_EQ(sample_match(all, "\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3 ok", {"\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x83"}),
+            0.0);
   // Means, * 100, round(x, 2) half to even on the exact binary value.
   std::vector<std::string> preds(32, "miss");
   std::vector<std::vector<std::string>> refs(32, {"hit"});
@@ -94,9 +108,12 @@ TEST(RulerTasks, BuiltinTableMetricsAndErrors) {
   const auto given = parse_tokens_to_generate("qa_1=7,niah=100");
   EXPECT_EQ(tokens_to_generate_for("qa_1", t, given), 7);
   EXPECT_EQ(tokens_to_generate_for("niah_multikey_2", t, given), 100);  // by base task
-  EXPECT_NE(input_error_of([] { parse_tokens_to_generate("vt=0"); }).find("`tokens_to_generate`"), std::string::npos);
-  EXPECT_NE(input_error_of([] { parse_tokens_to_generate("vt"); }).find("`tokens_to_generate`"), std::string::npos);
-  EXPECT_NE(input_error_of([] { parse_tokens_to_generate("vt=x"); }).find("`tokens_to_generate`"), std::string::npos);
+  EXPECT_NE(input_error_of([] { parse_tokens_to_generate("vt=0"); }).find("`tokens_to_generate`"),
+            std::string::npos);
+  EXPECT_NE(input_error_of([] { parse_tokens_to_generate("vt"); }).find("`tokens_to_generate`"),
+            std::string::npos);
+  EXPECT_NE(input_error_of([] { parse_tokens_to_generate("vt=x"); }).find("`tokens_to_generate`"),
+            std::string::npos);
 }
 
 TEST(RulerTasks, ReadsARulerCheckout) {
@@ -105,7 +122,8 @@ TEST(RulerTasks, ReadsARulerCheckout) {
         "# tasks\nniah_single_1:\n  task: niah\n  args:\n    type_haystack: noise\n    num_needle_k: 1\n"
         "my_qa:\n  task: qa\n  args:\n    dataset: squad\nvt:\n  task: variable_tracking\n");
   write(tmp / "RULER/scripts/data/synthetic/constants.py",
-        "TASKS = {\n    'niah': {\n        'tokens_to_generate': 128,\n        'template': \"\"\"x\"\"\"\n    },\n"
+        "TASKS = {\n    'niah': {\n        'tokens_to_generate': 128,\n        'template': \"\"\"x\"\"\"\n   "
+        " },\n"
         "    'variable_tracking': {\n        'tokens_to_generate': 30,\n    },\n"
         "    'qa' : {\n        'tokens_to_generate': 32, \n    },\n}\n");
   const auto t = TaskTable::from_ruler_checkout(tmp / "RULER");
@@ -123,18 +141,22 @@ TEST(RulerTasks, ReadsARulerCheckout) {
 
 TEST(RulerManifest, MalformedLinesNameFileAndLine) {
   TempDir tmp;
-  const std::string ok = R"({"index": 0, "input": "x", "outputs": ["a"], "answer_prefix": " A:", "length": 9})";
+  const std::string ok =
+      R"({"index": 0, "input": "x", "outputs": ["a"], "answer_prefix": " A:", "length": 9})";
   write(tmp / "d/vt/validation.jsonl", ok + "\n" + R"({"index": 1, "input": "x", "outputs": [3]})" + "\n");
   EXPECT_NE(input_error_of([&] { read_manifest(manifest_path(tmp / "d", "vt")); }).find("validation.jsonl:2"),
             std::string::npos);
   write(tmp / "d/cwe/validation.jsonl", ok + "\n{not json\n");
-  EXPECT_NE(input_error_of([&] { read_manifest(manifest_path(tmp / "d", "cwe")); }).find("validation.jsonl:2"),
-            std::string::npos);
-  write(tmp / "d/fwe/validation.jsonl", R"({"index": 0, "outputs": ["a"]})" "\n");
+  EXPECT_NE(
+      input_error_of([&] { read_manifest(manifest_path(tmp / "d", "cwe")); }).find("validation.jsonl:2"),
+      std::string::npos);
+  write(tmp / "d/fwe/validation.jsonl", R"({"index": 0, "outputs": ["a"]})"
+                                        "\n");
   EXPECT_NE(input_error_of([&] { read_manifest(manifest_path(tmp / "d", "fwe")); }).find("\"input\""),
             std::string::npos);
-  EXPECT_NE(input_error_of([&] { read_manifest(manifest_path(tmp / "d", "qa_1")); }).find("qa_1/validation.jsonl"),
-            std::string::npos);
+  EXPECT_NE(
+      input_error_of([&] { read_manifest(manifest_path(tmp / "d", "qa_1")); }).find("qa_1/validation.jsonl"),
+      std::string::npos);
   write(tmp / "d/qa_2/validation.jsonl", ok + "\n");
   const auto s = read_manifest(manifest_path(tmp / "d", "qa_2"));
   ASSERT_EQ(s.size(), 1u);
@@ -164,14 +186,19 @@ TEST(RulerReport, AveragesAndEffectiveLengthByHand) {
   EXPECT_NE(md.find("| A | 87.50 | 85.00 | 99.00 | 4096 |"), std::string::npos) << md;
   EXPECT_NE(md.find("| b | 70.25 | – | – | < 4096 |"), std::string::npos) << md;
   const auto csv = analysis::ruler_table({a, b}, 85.6, analysis::TableFormat::csv);
-  EXPECT_NE(csv.find("run,4096,8192,16384,effective_length,threshold\nA,87.5,85.0,99.0,4096,85.6\nb,70.25,,,,85.6\n"),
-            std::string::npos)
+  EXPECT_NE(
+      csv.find(
+          "run,4096,8192,16384,effective_length,threshold\nA,87.5,85.0,99.0,4096,85.6\nb,70.25,,,,85.6\n"),
+      std::string::npos)
       << csv;
   summary(tmp / "c/4096/summary.csv", "1.0");
-  EXPECT_NE(input_error_of([&] { analysis::read_ruler_run(tmp / "c"); }).find("summary.csv"), std::string::npos);
+  EXPECT_NE(input_error_of([&] { analysis::read_ruler_run(tmp / "c"); }).find("summary.csv"),
+            std::string::npos);
   write(tmp / "d/4096/summary.csv", "0,1\nTasks,vt\nScore,50.0\nNulls,0/1\n");
   const auto d = analysis::read_ruler_run(tmp / "d");
-  EXPECT_NE(input_error_of([&] { analysis::ruler_table({a, d}, 85.6, analysis::TableFormat::md); }).find("differ"),
+  EXPECT_NE(input_error_of([&] {
+              analysis::ruler_table({a, d}, 85.6, analysis::TableFormat::md);
+            }).find("differ"),
             std::string::npos);
 }
 
@@ -181,8 +208,11 @@ TEST(RulerData, GeneratorFitsTheLengthAndHidesEveryAnswer) {
   data::RulerDataConfig cfg;
   cfg.lengths = {512};
   cfg.num_samples = 2;
-  cfg.tokens_to_generate = {{"niah", 16}, {"variable_tracking", 16}, {"common_words_extraction", 32},
-                            {"freq_words_extraction", 16}, {"qa", 8}};
+  cfg.tokens_to_generate = {{"niah", 16},
+                            {"variable_tracking", 16},
+                            {"common_words_extraction", 32},
+                            {"freq_words_extraction", 16},
+                            {"qa", 8}};
   cfg.seed = 3;
   const auto files = data::make_ruler_data(tok, {}, cfg);
   EXPECT_EQ(files.size(), 14u);  // 13 manifests + tokens_to_generate.json
@@ -200,14 +230,17 @@ TEST(RulerData, GeneratorFitsTheLengthAndHidesEveryAnswer) {
     for (const auto& s : samples) {
       const int64_t prompt = int64_t(tok.encode(s.input + s.answer_prefix, true).size());
       EXPECT_LE(prompt + gen, 512) << task;
-      EXPECT_GE(prompt + gen, 512 - 48) << task;  // filled to within a haystack unit or so
+      EXPECT_GE(prompt + gen, 512 - 48) << task;                     // filled to within a haystack unit or so
       EXPECT_EQ(s.length.get<int64_t>(), prompt - 1 + gen) << task;  // RULER's length: no BOS
       ASSERT_FALSE(s.outputs.empty()) << task;
-      for (const auto& o : s.outputs) EXPECT_NE(s.input.find(o.get<std::string>()), std::string::npos) << task;
+      for (const auto& o : s.outputs)
+        EXPECT_NE(s.input.find(o.get<std::string>()), std::string::npos) << task;
     }
   }
   // Expected answer counts of RULER's task kinds.
-  auto first = [&](const std::string& task) { return read_manifest(tmp / ("512/" + task + "/validation.jsonl"))[0]; };
+  auto first = [&](const std::string& task) {
+    return read_manifest(tmp / ("512/" + task + "/validation.jsonl"))[0];
+  };
   EXPECT_EQ(first("niah_multivalue").outputs.size(), 4u);
   EXPECT_EQ(first("niah_multiquery").outputs.size(), 4u);
   EXPECT_EQ(first("niah_multikey_1").outputs.size(), 1u);
@@ -215,5 +248,6 @@ TEST(RulerData, GeneratorFitsTheLengthAndHidesEveryAnswer) {
   EXPECT_EQ(first("cwe").outputs.size(), 10u);
   EXPECT_EQ(first("fwe").outputs.size(), 3u);
   cfg.lengths = {40};
-  EXPECT_NE(input_error_of([&] { data::make_ruler_data(tok, {}, cfg); }).find("`lengths` 40"), std::string::npos);
+  EXPECT_NE(input_error_of([&] { data::make_ruler_data(tok, {}, cfg); }).find("`lengths` 40"),
+            std::string::npos);
 }

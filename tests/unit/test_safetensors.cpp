@@ -14,7 +14,8 @@ using ropelab::testing::TempDir;
 namespace {
 
 // Writes a raw safetensors file from a header string and `data_bytes` zero bytes.
-void write_raw(const std::string& path, const std::string& header, size_t data_bytes, int64_t claimed_len = -1) {
+void write_raw(const std::string& path, const std::string& header, size_t data_bytes,
+               int64_t claimed_len = -1) {
   std::ofstream out(path, std::ios::binary);
   uint64_t n = claimed_len >= 0 ? uint64_t(claimed_len) : header.size();
   for (int i = 0; i < 8; ++i) out.put(char((n >> (8 * i)) & 0xff));
@@ -55,10 +56,15 @@ TEST(Safetensors, DamagedFilesAreRejectedNamingTheDefect) {
   };
   const std::vector<Case> cases = {
       {"{}", 0, 1000, {"exceeds the file size"}},
-      {R"({"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", 8, -1, {"tensor 'w'", "exceeds the data section"}},
+      {R"({"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})",
+       8,
+       -1,
+       {"tensor 'w'", "exceeds the data section"}},
       {R"({"w":{"dtype":"BF16","shape":[4],"data_offsets":[0,16]}})", 16, -1, {"needs 8"}},
       {R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
-       12, -1, {"overlap"}},
+       12,
+       -1,
+       {"overlap"}},
       {R"({"w":{"dtype":"F8_E9","shape":[1],"data_offsets":[0,1]}})", 1, -1, {"unknown dtype 'F8_E9'"}},
       {"{not json", 0, -1, {"not valid JSON"}},
   };
@@ -67,7 +73,8 @@ TEST(Safetensors, DamagedFilesAreRejectedNamingTheDefect) {
     const std::string path = tmp / ("case" + std::to_string(i) + ".safetensors");
     write_raw(path, cases[i].header, cases[i].data_bytes, cases[i].claimed_len);
     const std::string msg = open_error_of(path);
-    for (const auto& want : cases[i].says) EXPECT_NE(msg.find(want), std::string::npos) << cases[i].header << ": " << msg;
+    for (const auto& want : cases[i].says)
+      EXPECT_NE(msg.find(want), std::string::npos) << cases[i].header << ": " << msg;
   }
   std::ofstream(tmp / "t.safetensors") << "abc";
   EXPECT_NE(open_error_of(tmp / "t.safetensors").find("shorter than the 8-byte"), std::string::npos);

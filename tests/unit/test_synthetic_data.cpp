@@ -118,7 +118,10 @@ TEST(SyntheticSplit, DisjointCompleteAndSeeded) {
               SplitConfig{{0.8, 0.1, 0.2}, 0}.validate();
             }).find("`fractions`"),
             std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([] { SplitConfig{{0.5, 0.5}, 0}.validate(); }).find("`fractions`"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([] {
+              SplitConfig{{0.5, 0.5}, 0}.validate();
+            }).find("`fractions`"),
+            std::string::npos);
   EXPECT_NE(ropelab::testing::input_error_of([] {
               split_documents({"a", "b"}, SplitConfig{{0.8, 0.1, 0.1}, 0});
             }).find("empty"),
@@ -208,7 +211,9 @@ TEST(SyntheticTasks, TemplatesAndErrors) {
     EXPECT_EQ(task_from_string(task_name(k), "--mix"), k);
   }
   EXPECT_EQ(format_template("a{context}b{input}c{x}", "C", "I"), "aCbIc{x}");
-  EXPECT_NE(ropelab::testing::input_error_of([] { task_from_string("qa", "--mix"); }).find("--mix: unknown task 'qa'"),
+  EXPECT_NE(ropelab::testing::input_error_of([] {
+              task_from_string("qa", "--mix");
+            }).find("--mix: unknown task 'qa'"),
             std::string::npos);
   auto e = ropelab::testing::input_error_of([] { make(TaskKind::mdqa, 20, 1); });
   EXPECT_NE(e.find("`length` (20) is below the minimum"), std::string::npos) << e;
@@ -248,12 +253,17 @@ TEST(SyntheticPretrain, DocumentsFitTheWindowAndFollowTheMix) {
   EXPECT_EQ(pretrain_jsonl(docs), pretrain_jsonl(make_pretrain_docs(tok(), eval_docs(), cfg)));
   cfg.seed = 4;
   EXPECT_NE(pretrain_jsonl(docs), pretrain_jsonl(make_pretrain_docs(tok(), eval_docs(), cfg)));
-  EXPECT_NE(
-      ropelab::testing::input_error_of([] { parse_mix("text=0.5,essay=0.5", "--mix", true); }).find("--mix: unknown key 'essay'"),
-      std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([] { parse_mix("text=0.5,sdqa=0.4", "--mix", true); }).find("sum to 1"),
+  EXPECT_NE(ropelab::testing::input_error_of([] {
+              parse_mix("text=0.5,essay=0.5", "--mix", true);
+            }).find("--mix: unknown key 'essay'"),
             std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([] { parse_mix("text=1", "--mix", false); }).find("unknown key 'text'"),
+  EXPECT_NE(ropelab::testing::input_error_of([] {
+              parse_mix("text=0.5,sdqa=0.4", "--mix", true);
+            }).find("sum to 1"),
+            std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([] {
+              parse_mix("text=1", "--mix", false);
+            }).find("unknown key 'text'"),
             std::string::npos);
 }
 
@@ -288,7 +298,9 @@ TEST(SyntheticPretrain, ChatShareWritesTaskDocumentsInTheLlama2Format) {
   EXPECT_LT(chat, 30);
   for (const auto& d : plain) EXPECT_EQ(d.text.find("[INST]"), std::string::npos);
   cfg.chat = 1.5;
-  EXPECT_NE(ropelab::testing::input_error_of([&] { make_pretrain_docs(tok(), eval_docs(), cfg); }).find("`chat` (1.5)"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              make_pretrain_docs(tok(), eval_docs(), cfg);
+            }).find("`chat` (1.5)"),
             std::string::npos);
 }
 

@@ -1,8 +1,7 @@
 // The counting CPU allocator behind `bench entropy`'s memory columns: exact live/peak bytes.
+#include <c10/core/CPUAllocator.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
-
-#include <c10/core/CPUAllocator.h>
 
 #include "experiments/tensor_memory.h"
 

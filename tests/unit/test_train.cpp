@@ -43,7 +43,8 @@ TEST(ShareGpt, ArrayAndJsonLinesGiveTheSameConversations) {
   for (size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(x[i].id, y[i].id);
     ASSERT_EQ(x[i].turns.size(), y[i].turns.size());
-    for (size_t t = 0; t < x[i].turns.size(); ++t) EXPECT_EQ(x[i].turns[t].assistant, y[i].turns[t].assistant);
+    for (size_t t = 0; t < x[i].turns.size(); ++t)
+      EXPECT_EQ(x[i].turns[t].assistant, y[i].turns[t].assistant);
   }
   EXPECT_EQ(a.kept, 2);
   EXPECT_EQ(a.records, 2);
@@ -52,16 +53,22 @@ TEST(ShareGpt, ArrayAndJsonLinesGiveTheSameConversations) {
 TEST(ShareGpt, EveryBadRecordIsSkippedAndCountedByReason) {
   TempDir tmp;
   const std::string good = ropelab::testing::sharegpt_record(0, 1).dump();
-  std::string text = "[" + good + ",\n" +
-                     R"({"id": "a"},)" "\n"  // missing conversations
-                     R"({"id": "b", "conversations": [{"from": "robot", "value": "x"}]},)" "\n"
-                     R"({"id": "c", "conversations": []},)" "\n"
-                     R"({"id": "d", "conversations": [{"from": "human", "value": "q"}, {"from": "human", "value": "q"}]},)" "\n"
-                     R"({"id": "e", "conversations": [{"from": "human"}]},)" "\n"
-                     "{\"id\": \"f\", \"conversations\": [{\"from\": \"human\", \"value\": \"bad \xC3\x28 utf8\"}, "
-                     "{\"from\": \"gpt\", \"value\": \"a\"}]},\n" +
-                     R"({"id": "g", "conversations": [{"from": "gpt", "value": "hello"}, {"from": "human", "value": "q"}, {"from": "gpt", "value": "a"}, {"from": "human", "value": "unanswered"}]})" +
-                     "]";
+  std::string text =
+      "[" + good + ",\n" +
+      R"({"id": "a"},)"
+      "\n"  // missing conversations
+      R"({"id": "b", "conversations": [{"from": "robot", "value": "x"}]},)"
+      "\n"
+      R"({"id": "c", "conversations": []},)"
+      "\n"
+      R"({"id": "d", "conversations": [{"from": "human", "value": "q"}, {"from": "human", "value": "q"}]},)"
+      "\n"
+      R"({"id": "e", "conversations": [{"from": "human"}]},)"
+      "\n"
+      "{\"id\": \"f\", \"conversations\": [{\"from\": \"human\", \"value\": \"bad \xC3\x28 utf8\"}, "
+      "{\"from\": \"gpt\", \"value\": \"a\"}]},\n" +
+      R"({"id": "g", "conversations": [{"from": "gpt", "value": "hello"}, {"from": "human", "value": "q"}, {"from": "gpt", "value": "a"}, {"from": "human", "value": "unanswered"}]})" +
+      "]";
   ShareGptStats st;
   auto convs = read_text(tmp, text, st);
   EXPECT_EQ(st.records, 8);
@@ -84,17 +91,24 @@ TEST(ShareGpt, EveryBadRecordIsSkippedAndCountedByReason) {
 TEST(ShareGpt, AFileThatIsNotJsonFailsWithItsPosition) {
   TempDir tmp;
   ShareGptStats st;
-  EXPECT_NE(ropelab::testing::input_error_of([&] { read_text(tmp, "\n\nid,conversations\n", st); }).find("d.json:3:1: not ShareGPT JSON"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              read_text(tmp, "\n\nid,conversations\n", st);
+            }).find("d.json:3:1: not ShareGPT JSON"),
             std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([&] { read_text(tmp, "[{\"id\": 1},\n {\"id\": 2", st); }).find("the array is not closed"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              read_text(tmp, "[{\"id\": 1},\n {\"id\": 2", st);
+            }).find("the array is not closed"),
             std::string::npos);
   const std::string jsonl = ropelab::testing::sharegpt_record(0, 1).dump() + "\n{\"id\": oops}\n";
-  EXPECT_NE(ropelab::testing::input_error_of([&] { read_text(tmp, jsonl, st); }).find("d.json:2: invalid JSON"), std::string::npos);
+  EXPECT_NE(
+      ropelab::testing::input_error_of([&] { read_text(tmp, jsonl, st); }).find("d.json:2: invalid JSON"),
+      std::string::npos);
 }
 
 TEST(SftExamples, MaskCoversExactlyTheAssistantTokensAndTheirEos) {
   Tokenizer tok(ropelab::testing::shared_tokenizer_path());
-  Conversation c{"x", "Be brief.", {{"What is the river word?", "The river word is stone."}, {"And the sky?", "Blue."}}};
+  Conversation c{
+      "x", "Be brief.", {{"What is the river word?", "The river word is stone."}, {"And the sky?", "Blue."}}};
   SftDataStats st;
   auto ex = build_sft_examples({c}, tok, SftDataConfig{}, st);
   ASSERT_EQ(ex.size(), 1u);
@@ -118,10 +132,14 @@ TEST(SftExamples, MaskCoversExactlyTheAssistantTokensAndTheirEos) {
 
 TEST(SftExamples, LongConversationsSplitAtTurnBoundariesAndLongTurnsAreTruncated) {
   Tokenizer tok(ropelab::testing::shared_tokenizer_path());
-  Conversation c{"c", "Sys.", {{"First question here?", "First answer."}, {"Second one?", "Second answer."},
-                               {"Third?", "Third answer."}}};
+  Conversation c{"c",
+                 "Sys.",
+                 {{"First question here?", "First answer."},
+                  {"Second one?", "Second answer."},
+                  {"Third?", "Third answer."}}};
   std::vector<size_t> len;
-  for (size_t i = 0; i < 3; ++i) len.push_back(llama2_turn_tokens(tok, c.turns[i], i == 0 ? c.system : "").ids.size());
+  for (size_t i = 0; i < 3; ++i)
+    len.push_back(llama2_turn_tokens(tok, c.turns[i], i == 0 ? c.system : "").ids.size());
   const auto t2_sys = llama2_turn_tokens(tok, c.turns[2], c.system);
   SftDataConfig cfg;
   cfg.max_length = int64_t(len[0] + len[1]);  // turns 1+2 fit, turn 3 starts a new chunk
@@ -152,7 +170,8 @@ TEST(SftExamples, LongConversationsSplitAtTurnBoundariesAndLongTurnsAreTruncated
 TEST(SftExamples, SamplesAreASeededSubsetInFileOrder) {
   Tokenizer tok(ropelab::testing::shared_tokenizer_path());
   std::vector<Conversation> convs;
-  for (int i = 0; i < 20; ++i) convs.push_back({"c" + std::to_string(i), "", {{"q" + std::to_string(i), "a"}}});
+  for (int i = 0; i < 20; ++i)
+    convs.push_back({"c" + std::to_string(i), "", {{"q" + std::to_string(i), "a"}}});
   SftDataConfig cfg;
   cfg.samples = 5;
   cfg.seed = 3;
@@ -162,7 +181,8 @@ TEST(SftExamples, SamplesAreASeededSubsetInFileOrder) {
   auto c = build_sft_examples(convs, tok, cfg, s3);
   ASSERT_EQ(a.size(), 5u);
   std::vector<std::string> sa, sb, sc;
-  for (size_t i = 0; i < 5; ++i) sa.push_back(a[i].source), sb.push_back(b[i].source), sc.push_back(c[i].source);
+  for (size_t i = 0; i < 5; ++i)
+    sa.push_back(a[i].source), sb.push_back(b[i].source), sc.push_back(c[i].source);
   EXPECT_EQ(sa, sb);
   EXPECT_NE(sa, sc);
   EXPECT_TRUE(std::is_sorted(sa.begin(), sa.end(), [](const std::string& x, const std::string& y) {
@@ -170,7 +190,9 @@ TEST(SftExamples, SamplesAreASeededSubsetInFileOrder) {
   }));
   cfg.samples = 21;
   SftDataStats s4;
-  EXPECT_NE(ropelab::testing::input_error_of([&] { build_sft_examples(convs, tok, cfg, s4); }).find("`samples` (21) exceeds the 20 chunks"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              build_sft_examples(convs, tok, cfg, s4);
+            }).find("`samples` (21) exceeds the 20 chunks"),
             std::string::npos);
 }
 
@@ -181,16 +203,21 @@ TEST(TrainPlan, HundredSamplesBatch32TwoEpochsIsSixSteps) {
   EXPECT_EQ(p.dropped_per_epoch, 4);
   EXPECT_EQ(p.total_steps, 6);
   EXPECT_EQ(p.accumulation, 32);
-  EXPECT_NE(p.arithmetic.find("100 samples / global batch 32 = 3 steps per epoch (4 dropped) x 2 epochs = 6 steps"),
-            std::string::npos)
+  EXPECT_NE(
+      p.arithmetic.find("100 samples / global batch 32 = 3 steps per epoch (4 dropped) x 2 epochs = 6 steps"),
+      std::string::npos)
       << p.arithmetic;
   cfg.micro_batch = 4;
   EXPECT_EQ(plan_steps(100, cfg, 4).accumulation, 2);
   cfg.micro_batch = 3;
-  EXPECT_NE(ropelab::testing::input_error_of([&] { plan_steps(100, cfg, 1); }).find("`global_batch` (32) must be a multiple of `micro_batch` (3)"),
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              plan_steps(100, cfg, 1);
+            }).find("`global_batch` (32) must be a multiple of `micro_batch` (3)"),
             std::string::npos);
   cfg.micro_batch = 1;
-  EXPECT_NE(ropelab::testing::input_error_of([&] { plan_steps(31, cfg, 1); }).find("fewer than one global batch"), std::string::npos);
+  EXPECT_NE(
+      ropelab::testing::input_error_of([&] { plan_steps(31, cfg, 1); }).find("fewer than one global batch"),
+      std::string::npos);
   cfg.max_steps = 10;
   EXPECT_EQ(plan_steps(100, cfg, 1).total_steps, 10);
 }
@@ -207,7 +234,8 @@ TEST(TrainPlan, RanksSplitEachGlobalBatchWithoutOverlap) {
     EXPECT_EQ(r0, all);
   }
   // Epochs visit every kept example once, in different orders.
-  auto e0 = batch_indices(0, plan, cfg, 0, 1, 30), e1 = batch_indices(plan.steps_per_epoch, plan, cfg, 0, 1, 30);
+  auto e0 = batch_indices(0, plan, cfg, 0, 1, 30),
+       e1 = batch_indices(plan.steps_per_epoch, plan, cfg, 0, 1, 30);
   EXPECT_NE(e0, e1);
 }
 
@@ -221,8 +249,14 @@ TEST(LrSchedule, CosineWithWarmupMatchesTheFormula) {
   EXPECT_DOUBLE_EQ(w.at(5), 5e-4);
   EXPECT_DOUBLE_EQ(w.at(10), 1e-3);
   EXPECT_NEAR(w.at(60), 1e-4 + 0.9e-3 * 0.5, 1e-15);
-  EXPECT_NE(ropelab::testing::input_error_of([] { LrSchedule{-1, 0, 6, 0}.validate(); }).find("`lr` (-1)"), std::string::npos);
-  EXPECT_NE(ropelab::testing::input_error_of([] { LrSchedule{1e-3, 6, 6, 0}.validate(); }).find("`warmup_steps` (6)"), std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([] {
+              LrSchedule{-1, 0, 6, 0}.validate();
+            }).find("`lr` (-1)"),
+            std::string::npos);
+  EXPECT_NE(ropelab::testing::input_error_of([] {
+              LrSchedule{1e-3, 6, 6, 0}.validate();
+            }).find("`warmup_steps` (6)"),
+            std::string::npos);
 }
 
 TEST(AdamW, TwoStepsMatchAFloat64Reference) {
@@ -230,7 +264,8 @@ TEST(AdamW, TwoStepsMatchAFloat64Reference) {
   auto p = torch::randn({5}, torch::kFloat64);
   auto g1 = torch::randn({5}, torch::kFloat64), g2 = torch::randn({5}, torch::kFloat64);
   AdamWConfig cfg;
-  std::vector<NamedParam> params{{"w", p.to(torch::kFloat32).clone(), true}, {"norm", p.to(torch::kFloat32).clone(), false}};
+  std::vector<NamedParam> params{{"w", p.to(torch::kFloat32).clone(), true},
+                                 {"norm", p.to(torch::kFloat32).clone(), false}};
   AdamW opt(params, cfg);
   const double lr = 1e-2;
   for (auto g : {g1, g2}) opt.step({g.to(torch::kFloat32), g.to(torch::kFloat32)}, lr);
@@ -250,7 +285,8 @@ TEST(AdamW, TwoStepsMatchAFloat64Reference) {
   };
   EXPECT_LE((opt.params()[0].param.to(torch::kFloat64) - ref(true)).abs().max().item<double>(), 1e-6);
   EXPECT_LE((opt.params()[1].param.to(torch::kFloat64) - ref(false)).abs().max().item<double>(), 1e-6);
-  EXPECT_GT((ref(true) - ref(false)).abs().max().item<double>(), 1e-5);  // decay matters: the test discriminates
+  EXPECT_GT((ref(true) - ref(false)).abs().max().item<double>(),
+            1e-5);  // decay matters: the test discriminates
   EXPECT_EQ(opt.steps_taken(), 2);
 }
 
@@ -310,7 +346,7 @@ TEST(Trainer, LossFallsOverTwentyStepsOnAMicroModel) {
   Communicator comm(DistConfig{}, torch::kCPU);
   auto res = train_model(model, examples, cfg, o, comm);
   ASSERT_EQ(res.losses.size(), 20u);
-  EXPECT_GT(res.losses[0], 5.0);                 // ~ln 600 at random init
+  EXPECT_GT(res.losses[0], 5.0);  // ~ln 600 at random init
   EXPECT_LT(res.losses[19], 0.6 * res.losses[0]) << res.losses[0] << " -> " << res.losses[19];
 }
 
@@ -331,7 +367,8 @@ TEST(Trainer, NonFiniteLossStopsBeforeTheUpdate) {
     train_model(model, examples, cfg, o, comm);
     FAIL() << "expected TrainingDiverged";
   } catch (const TrainingDiverged& e) {
-    EXPECT_NE(std::string(e.what()).find("stopped before applying the update"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("stopped before applying the update"), std::string::npos)
+        << e.what();
   }
 }
 
@@ -352,5 +389,6 @@ TEST(Trainer, ActivationCheckpointingGivesTheSameGradients) {
   };
   auto plain = grads(false), ckpt = grads(true);
   ASSERT_EQ(plain.size(), ckpt.size());
-  for (size_t i = 0; i < plain.size(); ++i) EXPECT_LE((plain[i] - ckpt[i]).abs().max().item<double>(), 1e-5) << i;
+  for (size_t i = 0; i < plain.size(); ++i)
+    EXPECT_LE((plain[i] - ckpt[i]).abs().max().item<double>(), 1e-5) << i;
 }

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -102,7 +102,7 @@ bool add_lcs_words(const std::vector<int>& x, const std::vector<int>& y, int max
   for (size_t i = 1; i <= n; ++i)
     for (size_t j = 1; j <= m; ++j)
       t[i * w + j] = x[i - 1] == y[j - 1] ? uint16_t(t[(i - 1) * w + j - 1] + 1)
-                                           : std::max(t[(i - 1) * w + j], t[i * w + j - 1]);
+                                          : std::max(t[(i - 1) * w + j], t[i * w + j - 1]);
   size_t i = n, j = m, steps = 0;
   while (i > 0 && j > 0) {
     if (x[i - 1] == y[j - 1]) {
@@ -123,7 +123,8 @@ bool add_lcs_words(const std::vector<int>& x, const std::vector<int>& y, int max
 
 double rouge_score(std::string_view pred, std::string_view gt, int max_frames) {
   if (max_frames < 1 || max_frames > 60000)  // the LCS table stores lengths in 16 bits
-    throw std::invalid_argument("rouge_score: max_frames (" + std::to_string(max_frames) + ") must be in [1, 60000]");
+    throw std::invalid_argument("rouge_score: max_frames (" + std::to_string(max_frames) +
+                                ") must be in [1, 60000]");
   const auto hyp = rouge_sentences(pred);
   const auto ref = rouge_sentences(gt);
   // rouge-1 (computed first) raises "Hypothesis is empty." / "Reference is empty."; LongBench's
@@ -179,7 +180,8 @@ std::string excerpt(std::string_view s) {
 double retrieval_with(std::string_view pred, std::string_view gt, std::string_view prefix) {
   const auto ids = find_digit_runs_after(gt, prefix);
   if (ids.empty())
-    fail_input("passage retrieval answer '", excerpt(gt), "' contains no '", prefix, "N' (eval.py would crash here)");
+    fail_input("passage retrieval answer '", excerpt(gt), "' contains no '", prefix,
+               "N' (eval.py would crash here)");
   return share_equal(find_digit_runs(pred), ids.front());
 }
 
@@ -205,9 +207,7 @@ CodeSimBackend code_sim_backend_from_string(const std::string& s) {
   fail_input("unknown code_sim backend '", s, "'; valid: difflib, levenshtein");
 }
 
-const char* to_string(CodeSimBackend b) {
-  return b == CodeSimBackend::difflib ? "difflib" : "levenshtein";
-}
+const char* to_string(CodeSimBackend b) { return b == CodeSimBackend::difflib ? "difflib" : "levenshtein"; }
 
 namespace {
 

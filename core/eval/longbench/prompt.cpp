@@ -13,7 +13,8 @@ std::string format_prompt(const std::string& templ, const std::map<std::string, 
   for (size_t i = 0; i < n; ++i) {
     const char c = templ[i];
     if (c == '}') {
-      check_input(i + 1 < n && templ[i + 1] == '}', where, ": Single '}' encountered in format string (at byte ", i + 1,
+      check_input(i + 1 < n && templ[i + 1] == '}', where,
+                  ": Single '}' encountered in format string (at byte ", i + 1,
                   "; write '}}' for a literal brace)");
       out += '}';
       ++i;
@@ -29,12 +30,14 @@ std::string format_prompt(const std::string& templ, const std::map<std::string, 
       continue;
     }
     const size_t close = templ.find('}', i + 1);
-    check_input(close != std::string::npos, where, ": expected '}' before end of string (unclosed '{' at byte ", i + 1,
+    check_input(close != std::string::npos, where,
+                ": expected '}' before end of string (unclosed '{' at byte ", i + 1,
                 "; write '{{' for a literal brace)");
     const std::string name = templ.substr(i + 1, close - i - 1);
     check_input(name.find('{') == std::string::npos, where, ": unexpected '{' in field name at byte ", i + 1);
     check_input(!name.empty() && name.find_first_not_of("0123456789") != std::string::npos, where,
-                ": positional field '{", name, "}' (LongBench formats with keyword fields only, e.g. {context})");
+                ": positional field '{", name,
+                "}' (LongBench formats with keyword fields only, e.g. {context})");
     check_input(name.find_first_of("!:.[") == std::string::npos, where, ": field '{", name,
                 "}' uses a conversion, format spec, attribute or index, which LongBench prompts never do");
     auto it = fields.find(name);
@@ -66,9 +69,11 @@ PromptConfig read_prompt_config(const std::string& prompt_path, const std::strin
   c.prompt_path = prompt_path;
   c.maxlen_path = maxlen_path;
   check_input(fs::is_regular_file(prompt_path), prompt_path,
-              ": prompt config not found (LongBench's config/dataset2prompt.json; give `longbench_dir` or `prompt_config`)");
+              ": prompt config not found (LongBench's config/dataset2prompt.json; give `longbench_dir` or "
+              "`prompt_config`)");
   check_input(fs::is_regular_file(maxlen_path), maxlen_path,
-              ": max-length config not found (LongBench's config/dataset2maxlen.json; give `longbench_dir` or `maxlen_config`)");
+              ": max-length config not found (LongBench's config/dataset2maxlen.json; give `longbench_dir` "
+              "or `maxlen_config`)");
   const auto p = read_json_file(prompt_path), m = read_json_file(maxlen_path);
   check_input(p.is_object(), prompt_path, ": expected a JSON object {dataset: template}");
   check_input(m.is_object(), maxlen_path, ": expected a JSON object {dataset: max_new_tokens}");

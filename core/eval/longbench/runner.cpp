@@ -44,22 +44,27 @@ RunSummary run_longbench(LlamaForCausalLM& model, const Tokenizer& tok, const Pr
     TaskWork w;
     w.info = &task_info(name);
     const std::string data_path = (fs::path(cfg.data_dir) / (name + ".jsonl")).string();
-    check_input(fs::is_regular_file(data_path), data_path, ": data file missing (LongBench's data.zip has one ",
-                name, ".jsonl per task)");
+    check_input(fs::is_regular_file(data_path), data_path,
+                ": data file missing (LongBench's data.zip has one ", name, ".jsonl per task)");
     w.samples = read_samples(data_path);
     if (cfg.limit > 0 && int64_t(w.samples.size()) > cfg.limit) w.samples.resize(size_t(cfg.limit));
     w.templ = prompts.prompt_for(name);
-    for (const auto& s : w.samples) format_prompt(w.templ, s.fields, prompts.prompt_path + " [" + name + "] on " + s.where);
+    for (const auto& s : w.samples)
+      format_prompt(w.templ, s.fields, prompts.prompt_path + " [" + name + "] on " + s.where);
     w.go.max_new_tokens = prompts.maxlen_for(name);
     w.go.stop_ids = {tok.eos_id()};
     w.go.prefill_chunk = cfg.prefill_chunk;
     if (w.info->stop_at_newline) {  // pred.py: stop at the first newline, at least one new token
-      check_input(tok.newline_id() >= 0, tok.path(), ": the tokenizer has no newline token (needed for ", name, ")");
+      check_input(tok.newline_id() >= 0, tok.path(), ": the tokenizer has no newline token (needed for ",
+                  name, ")");
       w.go.stop_ids.push_back(tok.newline_id());
       w.go.min_new_tokens = 1;
     }
-    plan.tasks.push_back({name, data_path, w.samples.size(),
-                          {{"max_new_tokens", w.go.max_new_tokens}, {"chat_template", w.info->chat_template}}});
+    plan.tasks.push_back(
+        {name,
+         data_path,
+         w.samples.size(),
+         {{"max_new_tokens", w.go.max_new_tokens}, {"chat_template", w.info->chat_template}}});
     work.push_back(std::move(w));
   }
   identity["max_length"] = cfg.max_length;
@@ -79,10 +84,14 @@ RunSummary run_longbench(LlamaForCausalLM& model, const Tokenizer& tok, const Pr
       [&](size_t t, size_t k) -> nlohmann::json {
         const TaskWork& w = work[t];
         const Sample& s = w.samples[k];
-        const std::string prompt = format_prompt(w.templ, s.fields, prompts.prompt_path + " [" + w.info->name + "]");
+        const std::string prompt =
+            format_prompt(w.templ, s.fields, prompts.prompt_path + " [" + w.info->name + "]");
         const auto ids = build_prompt_ids(tok, prompt, cfg.max_length, w.info->chat_template);
         const auto out = generate(model, ids, w.go);
-        return {{"pred", tok.decode(out)}, {"answers", s.answers}, {"all_classes", s.all_classes}, {"length", s.length}};
+        return {{"pred", tok.decode(out)},
+                {"answers", s.answers},
+                {"all_classes", s.all_classes},
+                {"length", s.length}};
       },
       verbose);
 }

@@ -11,10 +11,9 @@
 #pragma once
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/eval/longbench/prompt.h"
 #include "core/eval/predictions/run.h"
@@ -34,7 +33,7 @@ struct RunConfig {
   int64_t max_length = 15500;      // prompt budget in tokens incl. BOS (window - 500)
   int64_t limit = 0;               // first N samples of each task; 0 = all
   Shard shard;
-  int64_t prefill_chunk = 0;       // 0 = whole prompt at once
+  int64_t prefill_chunk = 0;  // 0 = whole prompt at once
   bool overwrite = false;
   void validate() const;
 };

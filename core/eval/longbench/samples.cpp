@@ -18,7 +18,8 @@ std::vector<Sample> read_samples(const std::string& path) {
     const auto& v = rec.value;
     check_input(v.is_object(), rec.where, ": expected a JSON object (a LongBench sample)");
     check_input(v.contains("answers") && v["answers"].is_array(), rec.where, ": missing \"answers\" list");
-    for (const auto& a : v["answers"]) check_input(a.is_string(), rec.where, ": \"answers\" must hold strings");
+    for (const auto& a : v["answers"])
+      check_input(a.is_string(), rec.where, ": \"answers\" must hold strings");
     Sample s;
     s.where = rec.where;
     for (const auto& [k, x] : v.items()) s.fields[k] = python_str(x);

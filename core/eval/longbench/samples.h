@@ -8,10 +8,9 @@
 // prediction line repeats them exactly.
 #pragma once
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace ropelab::longbench {
 

@@ -30,12 +30,15 @@ std::vector<std::string_view> text_lines(std::string_view s) {
   return out;
 }
 
-std::vector<std::string> string_list(const nlohmann::json& v, const fs::path& path, size_t line, const char* key) {
-  if (!v.is_array()) fail_input(path.string(), ":", line, ": \"", key, "\" must be a list of strings, got ", v.type_name());
+std::vector<std::string> string_list(const nlohmann::json& v, const fs::path& path, size_t line,
+                                     const char* key) {
+  if (!v.is_array())
+    fail_input(path.string(), ":", line, ": \"", key, "\" must be a list of strings, got ", v.type_name());
   std::vector<std::string> out;
   for (const auto& e : v) {
     if (!e.is_string())
-      fail_input(path.string(), ":", line, ": \"", key, "\" must be a list of strings, but holds a ", e.type_name());
+      fail_input(path.string(), ":", line, ": \"", key, "\" must be a list of strings, but holds a ",
+                 e.type_name());
     out.push_back(e.get<std::string>());
   }
   return out;
@@ -62,11 +65,14 @@ Prediction parse_line(std::string_view text, const fs::path& path, size_t line,
   p.answers = string_list(*it, path, line, "answers");
   it = j.find("all_classes");
   if (it == j.end()) fail_input(path.string(), ":", line, ": \"all_classes\" is missing (null is allowed)");
-  if (it->is_null()) all_classes.reset();
-  else all_classes = string_list(*it, path, line, "all_classes");
+  if (it->is_null())
+    all_classes.reset();
+  else
+    all_classes = string_list(*it, path, line, "all_classes");
   it = j.find("length");
   if (it != j.end()) {
-    if (!it->is_number()) fail_input(path.string(), ":", line, ": \"length\" must be a number, got ", it->type_name());
+    if (!it->is_number())
+      fail_input(path.string(), ":", line, ": \"length\" must be a number, got ", it->type_name());
     p.length = it->get<double>();
   }
   return p;
@@ -131,15 +137,30 @@ double score_sample(const TaskInfo& task, const std::string& pred, const std::ve
   for (const auto& gt : answers) {
     double s = 0;
     switch (task.metric) {
-      case MetricKind::qa_f1: s = qa_f1_score(p, gt); break;
-      case MetricKind::rouge: s = rouge_score(p, gt); break;
-      case MetricKind::classification: s = classification_score(p, gt, *all_classes); break;
-      case MetricKind::retrieval: s = retrieval_score(p, gt); break;
-      case MetricKind::retrieval_zh: s = retrieval_zh_score(p, gt); break;
-      case MetricKind::count: s = count_score(p, gt); break;
-      case MetricKind::code_sim: s = code_sim_score(p, gt, backend); break;
+      case MetricKind::qa_f1:
+        s = qa_f1_score(p, gt);
+        break;
+      case MetricKind::rouge:
+        s = rouge_score(p, gt);
+        break;
+      case MetricKind::classification:
+        s = classification_score(p, gt, *all_classes);
+        break;
+      case MetricKind::retrieval:
+        s = retrieval_score(p, gt);
+        break;
+      case MetricKind::retrieval_zh:
+        s = retrieval_zh_score(p, gt);
+        break;
+      case MetricKind::count:
+        s = count_score(p, gt);
+        break;
+      case MetricKind::code_sim:
+        s = code_sim_score(p, gt, backend);
+        break;
       case MetricKind::qa_f1_zh:
-      case MetricKind::rouge_zh: break;  // rejected above
+      case MetricKind::rouge_zh:
+        break;  // rejected above
     }
     if (s > score) score = s;
   }
@@ -167,7 +188,8 @@ DatasetScore score_predictions(const PredictionFile& file, const ScoreOptions& o
     }
     total += s;
     if (options.longbench_e) {
-      if (!r.length) fail_input(file.path.string(), ":", i + 1, ": \"length\" is missing (needed for LongBench-E)");
+      if (!r.length)
+        fail_input(file.path.string(), ":", i + 1, ": \"length\" is missing (needed for LongBench-E)");
       buckets[length_bucket(*r.length)].push_back(s);
     }
     if (samples) samples->push_back({file.dataset, i, s});
@@ -175,26 +197,31 @@ DatasetScore score_predictions(const PredictionFile& file, const ScoreOptions& o
   out.score = py_round(100 * total / double(file.records.size()), 2);
   for (size_t b = 0; b < 3; ++b) {
     out.bucket_sizes[b] = buckets[b].size();
-    out.buckets[b] = options.longbench_e ? numpy_round2_percent_mean(buckets[b]) : std::numeric_limits<double>::quiet_NaN();
+    out.buckets[b] = options.longbench_e ? numpy_round2_percent_mean(buckets[b])
+                                         : std::numeric_limits<double>::quiet_NaN();
   }
   return out;
 }
 
 ScoreReport score_prediction_dir(const fs::path& dir, const ScoreOptions& options) {
-  check_input(fs::is_directory(dir), dir.string(), ": not a directory (expected a folder of LongBench *.jsonl predictions)");
+  check_input(fs::is_directory(dir), dir.string(),
+              ": not a directory (expected a folder of LongBench *.jsonl predictions)");
   std::map<std::string, fs::path> files;
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
     // eval.py tests name.endswith("jsonl"); we require the ".jsonl" extension.
-    if (!entry.is_regular_file() || name.size() < 6 || name.compare(name.size() - 6, 6, ".jsonl") != 0) continue;
+    if (!entry.is_regular_file() || name.size() < 6 || name.compare(name.size() - 6, 6, ".jsonl") != 0)
+      continue;
     const std::string dataset = name.substr(0, name.find('.'));
     if (!find_task(dataset))
-      fail_input(entry.path().string(), ": '", dataset, "' (the file name up to its first '.') is not a LongBench dataset; valid: ",
+      fail_input(entry.path().string(), ": '", dataset,
+                 "' (the file name up to its first '.') is not a LongBench dataset; valid: ",
                  join(all_task_names(), ", "));
     auto [it, inserted] = files.emplace(dataset, entry.path());
     if (!inserted)
-      fail_input(dir.string(), ": two prediction files for dataset '", dataset, "': ", it->second.filename().string(),
-                 " and ", name, " (eval.py would keep an arbitrary one)");
+      fail_input(dir.string(), ": two prediction files for dataset '", dataset,
+                 "': ", it->second.filename().string(), " and ", name,
+                 " (eval.py would keep an arbitrary one)");
   }
   check_input(!files.empty(), dir.string(), ": no *.jsonl prediction files");
   ScoreReport report;
@@ -218,7 +245,8 @@ nlohmann::json result_json(const ScoreReport& report) {
     }
     nlohmann::json b = nlohmann::json::object();
     for (size_t k = 0; k < 3; ++k)
-      b[kLengthBuckets[k]] = std::isnan(d.buckets[k]) ? nlohmann::json(nullptr) : nlohmann::json(d.buckets[k]);
+      b[kLengthBuckets[k]] =
+          std::isnan(d.buckets[k]) ? nlohmann::json(nullptr) : nlohmann::json(d.buckets[k]);
     j[d.dataset] = b;
   }
   return j;
@@ -226,15 +254,17 @@ nlohmann::json result_json(const ScoreReport& report) {
 
 nlohmann::json per_sample_json(const ScoreReport& report) {
   nlohmann::json j = nlohmann::json::array();
-  for (const auto& s : report.samples) j.push_back({{"dataset", s.dataset}, {"index", s.index}, {"score", s.score}});
+  for (const auto& s : report.samples)
+    j.push_back({{"dataset", s.dataset}, {"index", s.index}, {"score", s.score}});
   return j;
 }
 
 namespace {
 
 CategoryAverage category_average(const std::map<std::string, double>& scores, Language lang) {
-  static const Category kCategories[] = {Category::single_doc_qa, Category::multi_doc_qa, Category::summarization,
-                                         Category::few_shot,      Category::synthetic,    Category::code};
+  static const Category kCategories[] = {Category::single_doc_qa, Category::multi_doc_qa,
+                                         Category::summarization, Category::few_shot,
+                                         Category::synthetic,     Category::code};
   CategoryAverage out;
   double sum_of_means = 0;
   for (Category c : kCategories) {
@@ -268,8 +298,10 @@ Aggregates aggregate_scores(const std::map<std::string, double>& scores) {
   double sum = 0;
   for (const auto& name : paper12_tasks()) {
     auto it = scores.find(name);
-    if (it == scores.end() || std::isnan(it->second)) a.paper_missing.push_back(name);
-    else sum += it->second;
+    if (it == scores.end() || std::isnan(it->second))
+      a.paper_missing.push_back(name);
+    else
+      sum += it->second;
   }
   if (a.paper_missing.empty()) a.paper_macro = sum / double(paper12_tasks().size());
   a.longbench_en = category_average(scores, Language::en);

@@ -19,12 +19,11 @@
 #include <cstddef>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/eval/longbench/metrics.h"
 #include "core/eval/longbench/tasks.h"
@@ -33,7 +32,7 @@ namespace ropelab::longbench {
 
 struct ScoreOptions {
   CodeSimBackend code_sim_backend = CodeSimBackend::difflib;  // the official result.json's backend
-  bool longbench_e = false;                                    // eval.py's "e" flag (LongBench-E)
+  bool longbench_e = false;                                   // eval.py's "e" flag (LongBench-E)
 };
 
 // One line of a pred.py output file.
@@ -65,8 +64,8 @@ size_t length_bucket(double length);  // 0: < 4000, 1: < 8000, 2: otherwise
 struct DatasetScore {
   std::string dataset;
   size_t num_samples = 0;
-  double score = 0;                  // round(100 * mean, 2)
-  std::array<double, 3> buckets{};   // LongBench-E only; NaN where empty
+  double score = 0;                 // round(100 * mean, 2)
+  std::array<double, 3> buckets{};  // LongBench-E only; NaN where empty
   std::array<size_t, 3> bucket_sizes{};
 };
 
@@ -99,7 +98,7 @@ constexpr const char* kLongBenchEnAvgLabel = "LongBench EN avg (mean of 6 catego
 constexpr const char* kLongBenchZhAvgLabel = "LongBench ZH avg (mean of 6 category means)";
 
 struct CategoryAverage {
-  std::optional<double> value;                             // absent when a task is missing
+  std::optional<double> value;                              // absent when a task is missing
   std::vector<std::pair<Category, double>> category_means;  // categories that are complete
   std::vector<std::string> missing;
 };
@@ -107,8 +106,8 @@ struct CategoryAverage {
 struct Aggregates {
   std::optional<double> paper_macro;  // unweighted mean of the 12 paper tasks
   std::vector<std::string> paper_missing;
-  CategoryAverage longbench_en;       // 6 categories over the 16 en + code tasks
-  CategoryAverage longbench_zh;       // 5 one-task Chinese categories + the shared Code category
+  CategoryAverage longbench_en;  // 6 categories over the 16 en + code tasks
+  CategoryAverage longbench_zh;  // 5 one-task Chinese categories + the shared Code category
 };
 
 // `scores`: dataset -> score (percent, as in result.json); NaN counts as missing.

@@ -30,7 +30,7 @@ enum class MetricKind {
 };
 
 struct TaskInfo {
-  std::string name;      // dataset key, e.g. "multifieldqa_en"
+  std::string name;  // dataset key, e.g. "multifieldqa_en"
   Language language;
   Category category;
   MetricKind metric;
@@ -65,7 +65,7 @@ std::vector<std::string> parse_task_set(const std::string& spec);
 bool metric_supported(MetricKind m);
 
 const char* to_string(Language l);
-const char* to_string(Category c);  // "Single-Doc QA", ...
+const char* to_string(Category c);    // "Single-Doc QA", ...
 const char* to_string(MetricKind m);  // the metrics.py function name
 
 }  // namespace ropelab::longbench

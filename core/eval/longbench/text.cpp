@@ -49,7 +49,13 @@ bool py_isspace(char32_t c) {
   // has been stable since Unicode 6.3 removed U+180E.
   if (c <= 0x20) return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20);
   switch (c) {
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F:
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
     case 0x3000:
       return true;
     default:
@@ -60,8 +66,11 @@ bool py_isspace(char32_t c) {
 bool py_isalnum(char32_t c) {
   if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   switch (u_charType(UChar32(c))) {
-    case U_UPPERCASE_LETTER: case U_LOWERCASE_LETTER: case U_TITLECASE_LETTER:
-    case U_MODIFIER_LETTER: case U_OTHER_LETTER:
+    case U_UPPERCASE_LETTER:
+    case U_LOWERCASE_LETTER:
+    case U_TITLECASE_LETTER:
+    case U_MODIFIER_LETTER:
+    case U_OTHER_LETTER:
       return true;
     default:
       return u_getIntPropertyValue(UChar32(c), UCHAR_NUMERIC_TYPE) != U_NT_NONE;
@@ -170,8 +179,10 @@ std::string replace_articles(std::string_view s) {
     size_t j = i;
     while (j < u.size() && py_is_word(u[j])) ++j;
     const std::u32string_view run = std::u32string_view(u).substr(i, j - i);
-    if (run == U"a" || run == U"an" || run == U"the") out.push_back(U' ');
-    else out.append(run);
+    if (run == U"a" || run == U"an" || run == U"the")
+      out.push_back(U' ');
+    else
+      out.append(run);
     i = j;
   }
   return encode_utf8(out);

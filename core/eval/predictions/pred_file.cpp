@@ -14,7 +14,8 @@ namespace ropelab::predictions {
 
 namespace {
 
-nlohmann::json parse_prediction_line(const std::string& line, const std::filesystem::path& path, size_t lineno) {
+nlohmann::json parse_prediction_line(const std::string& line, const std::filesystem::path& path,
+                                     size_t lineno) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(line);
@@ -50,7 +51,8 @@ std::vector<nlohmann::json> read_prediction_lines(const std::filesystem::path& p
 PredictionAppender::PredictionAppender(std::filesystem::path path) : path_(std::move(path)) {
   if (std::filesystem::exists(path_)) {
     const std::string text = read_text_file(path_);
-    const size_t keep = text.empty() || text.back() == '\n' ? text.size() : text.rfind('\n') + 1;  // npos+1 == 0
+    const size_t keep =
+        text.empty() || text.back() == '\n' ? text.size() : text.rfind('\n') + 1;  // npos+1 == 0
     if (keep != text.size()) {
       std::filesystem::resize_file(path_, keep);
       repaired_ = true;
@@ -58,7 +60,8 @@ PredictionAppender::PredictionAppender(std::filesystem::path path) : path_(std::
     done_ = read_prediction_lines(path_).size();
   }
   fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw std::runtime_error(path_.string() + ": cannot open for appending: " + std::strerror(errno));
+  if (fd_ < 0)
+    throw std::runtime_error(path_.string() + ": cannot open for appending: " + std::strerror(errno));
 }
 
 PredictionAppender::~PredictionAppender() {

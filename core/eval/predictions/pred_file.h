@@ -10,9 +10,8 @@
 #pragma once
 #include <cstddef>
 #include <filesystem>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace ropelab::predictions {
 

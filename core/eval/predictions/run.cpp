@@ -37,14 +37,16 @@ void check_same_identity(const fs::path& path, const nlohmann::json& old_id, con
   if (!old_id.contains("data")) return;
   for (const auto& [task, sha] : id["data"].items())
     if (old_id["data"].contains(task) && old_id["data"][task] != sha)
-      fail_input(path.string(), ": ", data_paths.at(task), " has changed since its predictions were made (sha256 ",
-                 old_id["data"][task].get<std::string>().substr(0, 12), "… vs ", sha.get<std::string>().substr(0, 12),
-                 "…); use another `out` or pass `overwrite`");
+      fail_input(path.string(), ": ", data_paths.at(task),
+                 " has changed since its predictions were made (sha256 ",
+                 old_id["data"][task].get<std::string>().substr(0, 12), "… vs ",
+                 sha.get<std::string>().substr(0, 12), "…); use another `out` or pass `overwrite`");
 }
 
 }  // namespace
 
-RunSummary run_predictions(const RunPlan& plan, const fs::path& out_dir, const PredictFn& predict, bool verbose) {
+RunSummary run_predictions(const RunPlan& plan, const fs::path& out_dir, const PredictFn& predict,
+                           bool verbose) {
   nlohmann::json identity = plan.identity;
   std::map<std::string, std::string> data_paths;
   std::vector<std::vector<size_t>> owned(plan.tasks.size());
@@ -61,11 +63,12 @@ RunSummary run_predictions(const RunPlan& plan, const fs::path& out_dir, const P
   const fs::path config_path = out_dir / run_config_name(plan.shard);
   // One writer per shard of a folder (shards of one run may write the same folder in parallel).
   const OutputLock lock(config_path);
-  nlohmann::json record = {{"identity", identity}, {"provenance", plan.provenance}, {"tasks", nlohmann::json::object()}};
+  nlohmann::json record = {
+      {"identity", identity}, {"provenance", plan.provenance}, {"tasks", nlohmann::json::object()}};
   if (fs::exists(config_path)) {
     const auto old = read_json_file(config_path);
-    check_input(old.is_object() && old.contains("identity"), config_path.string(), ": not a ropelab ", plan.benchmark,
-                " run config; use another `out`");
+    check_input(old.is_object() && old.contains("identity"), config_path.string(), ": not a ropelab ",
+                plan.benchmark, " run config; use another `out`");
     if (!plan.overwrite) {
       check_same_identity(config_path, old["identity"], identity, data_paths);
       // Named copies: iterating items() of a temporary would dangle.
@@ -110,8 +113,8 @@ RunSummary run_predictions(const RunPlan& plan, const fs::path& out_dir, const P
       app.append(predict(t, owned[t][j]));
       ++sum.generated;
       if (verbose)
-        progress.print("[" + task.name + "] " + std::to_string(j + 1) + "/" + std::to_string(owned[t].size()) +
-                           "  all tasks ",
+        progress.print("[" + task.name + "] " + std::to_string(j + 1) + "/" +
+                           std::to_string(owned[t].size()) + "  all tasks ",
                        int64_t(sum.generated + sum.skipped), int64_t(total), double(sum.generated), "",
                        int64_t(sum.generated));
     }
@@ -125,7 +128,8 @@ std::vector<std::string> merge_run(const fs::path& out_dir, int64_t count, bool 
   std::map<std::string, size_t> n_samples;
   for (int64_t i = 0; i < count; ++i) {
     const auto path = out_dir / run_config_name(Shard{i, count});
-    check_input(fs::exists(path), path.string(), ": missing (shard ", i, "/", count, " has not been started)");
+    check_input(fs::exists(path), path.string(), ": missing (shard ", i, "/", count,
+                " has not been started)");
     const auto j = read_json_file(path);
     const nlohmann::json tasks = j.value("tasks", nlohmann::json::object());
     for (const auto& [task, t] : tasks.items()) {

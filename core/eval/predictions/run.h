@@ -16,19 +16,18 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/eval/predictions/shard.h"
 
 namespace ropelab::predictions {
 
 struct TaskPlan {
-  std::string name;       // prediction file stem: <name>.jsonl
-  std::string data_path;  // hashed into the identity
-  size_t n_samples = 0;   // after any `limit`
+  std::string name;                                // prediction file stem: <name>.jsonl
+  std::string data_path;                           // hashed into the identity
+  size_t n_samples = 0;                            // after any `limit`
   nlohmann::json info = nlohmann::json::object();  // extra per-task fields for the run config
 };
 
@@ -39,7 +38,7 @@ struct RunPlan {
   bool overwrite = false;
   nlohmann::json identity = nlohmann::json::object();  // the runner adds identity["data"][task]
   nlohmann::json provenance = nlohmann::json::object();
-  nlohmann::json extra = nlohmann::json::object();     // more top-level fields of the run config
+  nlohmann::json extra = nlohmann::json::object();  // more top-level fields of the run config
 };
 
 struct RunSummary {
@@ -50,8 +49,8 @@ struct RunSummary {
 // (0-based, in data order) of plan.tasks[task].
 using PredictFn = std::function<nlohmann::json(size_t task, size_t sample)>;
 
-RunSummary run_predictions(const RunPlan& plan, const std::filesystem::path& out_dir, const PredictFn& predict,
-                           bool verbose = true);
+RunSummary run_predictions(const RunPlan& plan, const std::filesystem::path& out_dir,
+                           const PredictFn& predict, bool verbose = true);
 
 // Name of the run-config file for a shard ("run_config.json" unsharded).
 std::string run_config_name(const Shard& shard);

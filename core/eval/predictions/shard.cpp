@@ -33,21 +33,24 @@ std::string prediction_file_name(const std::string& dataset, const Shard& shard)
   return shard.sharded() ? dataset + "." + shard.tag() + ".part" : dataset + ".jsonl";
 }
 
-size_t merge_shards(const std::filesystem::path& dir, const std::string& dataset, int64_t count, size_t n_samples,
-                    bool overwrite) {
+size_t merge_shards(const std::filesystem::path& dir, const std::string& dataset, int64_t count,
+                    size_t n_samples, bool overwrite) {
   const auto target = dir / (dataset + ".jsonl");
   check_output_path(target, overwrite);
   std::vector<std::vector<nlohmann::json>> parts;
   for (int64_t i = 0; i < count; ++i) {
     const Shard s{i, count};
     const auto path = dir / prediction_file_name(dataset, s);
-    check_input(std::filesystem::exists(path), path.string(), ": missing (run `shard` ", i, "/", count, " first)");
+    check_input(std::filesystem::exists(path), path.string(), ": missing (run `shard` ", i, "/", count,
+                " first)");
     parts.push_back(read_prediction_lines(path));
-    check_input(parts.back().size() == s.owned(n_samples), path.string(), ": incomplete (", parts.back().size(),
-                " of ", s.owned(n_samples), " lines); finish that shard first (rerun it to resume)");
+    check_input(parts.back().size() == s.owned(n_samples), path.string(), ": incomplete (",
+                parts.back().size(), " of ", s.owned(n_samples),
+                " lines); finish that shard first (rerun it to resume)");
   }
   std::string text;
-  for (size_t k = 0; k < n_samples; ++k) text += prediction_line(parts[k % size_t(count)][k / size_t(count)]) + "\n";
+  for (size_t k = 0; k < n_samples; ++k)
+    text += prediction_line(parts[k % size_t(count)][k / size_t(count)]) + "\n";
   write_text_file_atomic(target, text);
   return n_samples;
 }

@@ -27,7 +27,7 @@ std::string prediction_file_name(const std::string& dataset, const Shard& shard)
 
 // Merges `count` shard files of `dataset` (n_samples in total) into DIR/<dataset>.jsonl.
 // Refuses an existing <dataset>.jsonl unless overwrite. Returns the number of lines written.
-size_t merge_shards(const std::filesystem::path& dir, const std::string& dataset, int64_t count, size_t n_samples,
-                    bool overwrite);
+size_t merge_shards(const std::filesystem::path& dir, const std::string& dataset, int64_t count,
+                    size_t n_samples, bool overwrite);
 
 }  // namespace ropelab::predictions

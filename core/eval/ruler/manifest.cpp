@@ -18,10 +18,12 @@ std::vector<ManifestSample> read_manifest(const std::string& path) {
   for (auto& rec : read_jsonl(path)) {
     const auto& v = rec.value;
     check_input(v.is_object(), rec.where, ": expected a JSON object (a RULER manifest line)");
-    check_input(v.contains("index") && v["index"].is_number_integer(), rec.where, ": missing integer \"index\"");
+    check_input(v.contains("index") && v["index"].is_number_integer(), rec.where,
+                ": missing integer \"index\"");
     check_input(v.contains("input") && v["input"].is_string(), rec.where, ": missing string \"input\"");
     check_input(v.contains("outputs") && v["outputs"].is_array(), rec.where, ": missing \"outputs\" list");
-    for (const auto& o : v["outputs"]) check_input(o.is_string(), rec.where, ": \"outputs\" must hold strings");
+    for (const auto& o : v["outputs"])
+      check_input(o.is_string(), rec.where, ": \"outputs\" must hold strings");
     check_input(!v.contains("answer_prefix") || v["answer_prefix"].is_string(), rec.where,
                 ": \"answer_prefix\" must be a string");
     ManifestSample s;

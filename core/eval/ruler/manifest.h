@@ -7,10 +7,9 @@
 // else is an InputError naming FILE:LINE. `others`, `truncation` and `length` are kept as JSON
 // with call_api.py's defaults ({}, -1, -1) so the prediction line repeats them.
 #pragma once
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace ropelab::ruler {
 

@@ -14,7 +14,8 @@ void RunConfig::validate() const {
   check_input(!tasks.empty(), "`tasks`: no task selected");
   for (const auto& t : tasks) {
     const auto it = tokens_to_generate.find(t);
-    check_input(it != tokens_to_generate.end() && it->second >= 1, "RULER task ", t, ": no tokens_to_generate");
+    check_input(it != tokens_to_generate.end() && it->second >= 1, "RULER task ", t,
+                ": no tokens_to_generate");
   }
 }
 
@@ -52,8 +53,8 @@ predictions::RunSummary run_ruler(LlamaForCausalLM& model, const Tokenizer& tok,
         const ManifestSample& s = samples[t][k];
         const auto ids = tok.encode(s.input + s.answer_prefix, /*bos=*/true);
         const auto out = generate(model, ids, options[t]);
-        return {{"index", s.index},   {"pred", tok.decode(out)},       {"input", s.input},
-                {"outputs", s.outputs}, {"others", s.others}, {"truncation", s.truncation},
+        return {{"index", s.index},     {"pred", tok.decode(out)}, {"input", s.input},
+                {"outputs", s.outputs}, {"others", s.others},      {"truncation", s.truncation},
                 {"length", s.length}};
       },
       verbose);

@@ -12,10 +12,9 @@
 #pragma once
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/eval/predictions/run.h"
 #include "core/eval/ruler/tasks.h"
@@ -25,10 +24,10 @@
 namespace ropelab::ruler {
 
 struct RunConfig {
-  std::string data_dir;            // holds <task>/validation.jsonl
-  std::vector<std::string> tasks;  // RULER task names
+  std::string data_dir;                               // holds <task>/validation.jsonl
+  std::vector<std::string> tasks;                     // RULER task names
   std::map<std::string, int64_t> tokens_to_generate;  // resolved, one per task
-  int64_t limit = 0;               // first N samples of each task; 0 = all
+  int64_t limit = 0;                                  // first N samples of each task; 0 = all
   predictions::Shard shard;
   int64_t prefill_chunk = 0;
   bool overwrite = false;

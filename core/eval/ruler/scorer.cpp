@@ -34,7 +34,8 @@ double sample_match(Metric m, const std::string& pred, const std::vector<std::st
   return m == Metric::string_match_all ? hits / double(refs.size()) : best;
 }
 
-double string_match(Metric m, const std::vector<std::string>& preds, const std::vector<std::vector<std::string>>& refs) {
+double string_match(Metric m, const std::vector<std::string>& preds,
+                    const std::vector<std::vector<std::string>>& refs) {
   if (preds.empty()) return 0.0;
   double sum = 0;
   for (size_t i = 0; i < preds.size(); ++i) sum += sample_match(m, preds[i], refs[i]);
@@ -47,7 +48,8 @@ std::string py_float_repr(double x) {
   char buf[64];
   const double a = std::fabs(x);
   const bool fixed = a == 0 || (a >= 1e-4 && a < 1e16);
-  auto r = std::to_chars(buf, buf + sizeof buf, x, fixed ? std::chars_format::fixed : std::chars_format::scientific);
+  auto r = std::to_chars(buf, buf + sizeof buf, x,
+                         fixed ? std::chars_format::fixed : std::chars_format::scientific);
   std::string s(buf, r.ptr);
   if (fixed && s.find('.') == std::string::npos) s += ".0";
   if (!fixed) {  // C++ writes 1e+16 like Python; Python writes at least two exponent digits too
@@ -101,11 +103,12 @@ std::vector<Line> read_prediction_lines_of(const std::string& path) {
 }  // namespace
 
 std::vector<TaskScore> score_ruler_dir(const fs::path& dir, const TaskTable& table) {
-  check_input(fs::is_directory(dir), dir.string(), ": not a directory (a folder of RULER <task>.jsonl predictions)");
+  check_input(fs::is_directory(dir), dir.string(),
+              ": not a directory (a folder of RULER <task>.jsonl predictions)");
   // evaluate.py's aggregate_chunk: re.match(r'.*[^_]+-\d+\.jsonl'), task = name up to the last '-'.
   static const std::regex chunk_re(R"(.*[^_]+-\d+\.jsonl)");
   std::map<std::string, std::vector<std::string>> files;  // task -> files, in name order
-  std::map<std::string, bool> whole;                     // task -> has <task>.jsonl
+  std::map<std::string, bool> whole;                      // task -> has <task>.jsonl
   std::vector<fs::path> entries;
   for (const auto& e : fs::directory_iterator(dir))
     if (e.is_regular_file() && e.path().extension() == ".jsonl") entries.push_back(e.path());
@@ -115,13 +118,15 @@ std::vector<TaskScore> score_ruler_dir(const fs::path& dir, const TaskTable& tab
     std::string task = p.stem().string();
     const bool chunk = std::regex_match(name, chunk_re) && !table.known(task);
     if (chunk) task = name.substr(0, name.rfind('-'));
-    check_input(table.known(task), p.string(), ": '", task, "' is not a RULER task (known: ", table.names(), ")");
+    check_input(table.known(task), p.string(), ": '", task, "' is not a RULER task (known: ", table.names(),
+                ")");
     if (!chunk) whole[task] = true;
     files[task].push_back(p.string());
   }
   for (const auto& [task, f] : files)
-    check_input(!(whole.count(task) && f.size() > 1), dir.string(), ": both ", task, ".jsonl and chunk files ", task,
-                "-<k>.jsonl; keep one (evaluate.py would replace ", task, ".jsonl with the chunks)");
+    check_input(!(whole.count(task) && f.size() > 1), dir.string(), ": both ", task,
+                ".jsonl and chunk files ", task, "-<k>.jsonl; keep one (evaluate.py would replace ", task,
+                ".jsonl with the chunks)");
   check_input(!files.empty(), dir.string(), ": no RULER prediction files (<task>.jsonl)");
 
   std::vector<TaskScore> out;
@@ -178,7 +183,8 @@ std::string submission_csv(const std::vector<TaskScore>& scores) {
   std::string out = "Task,ID,Prediction\n";
   for (const auto& t : scores)
     for (size_t i = 0; i < t.predictions.size(); ++i)
-      out += csv_field(t.task) + "," + csv_field(id_text(t.ids[i])) + "," + csv_field(t.predictions[i]) + "\n";
+      out +=
+          csv_field(t.task) + "," + csv_field(id_text(t.ids[i])) + "," + csv_field(t.predictions[i]) + "\n";
   return out;
 }
 

@@ -25,11 +25,10 @@
 //   evaluate.py's (Task, ID, Prediction; csv-module quoting).
 #pragma once
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/eval/ruler/tasks.h"
 
@@ -40,7 +39,8 @@ std::string postprocess_pred(std::string_view pred);
 // Score of one sample in [0, 1] (before the mean, the * 100 and the rounding).
 double sample_match(Metric m, const std::string& pred, const std::vector<std::string>& refs);
 // The metric over a task: round(sum(sample_match) / n * 100, 2); 0.0 when preds is empty.
-double string_match(Metric m, const std::vector<std::string>& preds, const std::vector<std::vector<std::string>>& refs);
+double string_match(Metric m, const std::vector<std::string>& preds,
+                    const std::vector<std::vector<std::string>>& refs);
 
 // Python's repr() of a float: shortest round-trip digits, ".0" added to integers, exponent form
 // outside [1e-4, 1e16).
@@ -49,7 +49,7 @@ std::string py_float_repr(double x);
 struct TaskScore {
   std::string task;
   BaseTask base;
-  double score = 0;   // percent, rounded to 2 decimals
+  double score = 0;  // percent, rounded to 2 decimals
   size_t num_samples = 0, num_nulls = 0;
   std::vector<std::string> files;        // what was read
   std::vector<std::string> predictions;  // post-processed

@@ -77,7 +77,8 @@ std::map<BaseTask, int64_t> read_data_constants(const fs::path& path) {
     if (!std::regex_search(from, text.cend(), t, tokens_re)) continue;
     // [0-9]+ can still overflow int64 (std::stoll threw out_of_range; found by fuzzing).
     const auto v = parse_int64(t[1].str());
-    check_input(v.has_value(), path.string(), ": tokens_to_generate ", t[1].str(), " of '", name, "' is out of range");
+    check_input(v.has_value(), path.string(), ": tokens_to_generate ", t[1].str(), " of '", name,
+                "' is out of range");
     out[b] = *v;
   }
   check_input(!out.empty(), path.string(), ": no 'tokens_to_generate' of any base task found");
@@ -92,7 +93,9 @@ const char* to_string(BaseTask b) {
   return "?";
 }
 
-const char* to_string(Metric m) { return m == Metric::string_match_all ? "string_match_all" : "string_match_part"; }
+const char* to_string(Metric m) {
+  return m == Metric::string_match_all ? "string_match_all" : "string_match_part";
+}
 
 BaseTask base_task_from_string(const std::string& s, const std::string& where) {
   for (const auto& [k, n] : base_names())
@@ -101,16 +104,25 @@ BaseTask base_task_from_string(const std::string& s, const std::string& where) {
              "' (niah, variable_tracking, common_words_extraction, freq_words_extraction, qa)");
 }
 
-Metric metric_of(BaseTask b) { return b == BaseTask::qa ? Metric::string_match_part : Metric::string_match_all; }
+Metric metric_of(BaseTask b) {
+  return b == BaseTask::qa ? Metric::string_match_part : Metric::string_match_all;
+}
 
 const std::vector<std::pair<std::string, BaseTask>>& builtin_tasks() {
   using B = BaseTask;
-  static const std::vector<std::pair<std::string, BaseTask>> v = {
-      {"niah_single_1", B::niah},   {"niah_single_2", B::niah},   {"niah_single_3", B::niah},
-      {"niah_multikey_1", B::niah}, {"niah_multikey_2", B::niah}, {"niah_multikey_3", B::niah},
-      {"niah_multivalue", B::niah}, {"niah_multiquery", B::niah}, {"vt", B::variable_tracking},
-      {"cwe", B::common_words_extraction}, {"fwe", B::freq_words_extraction}, {"qa_1", B::qa},
-      {"qa_2", B::qa}};
+  static const std::vector<std::pair<std::string, BaseTask>> v = {{"niah_single_1", B::niah},
+                                                                  {"niah_single_2", B::niah},
+                                                                  {"niah_single_3", B::niah},
+                                                                  {"niah_multikey_1", B::niah},
+                                                                  {"niah_multikey_2", B::niah},
+                                                                  {"niah_multikey_3", B::niah},
+                                                                  {"niah_multivalue", B::niah},
+                                                                  {"niah_multiquery", B::niah},
+                                                                  {"vt", B::variable_tracking},
+                                                                  {"cwe", B::common_words_extraction},
+                                                                  {"fwe", B::freq_words_extraction},
+                                                                  {"qa_1", B::qa},
+                                                                  {"qa_2", B::qa}};
   return v;
 }
 
@@ -123,7 +135,8 @@ TaskTable::TaskTable() {
 
 TaskTable TaskTable::from_ruler_checkout(const std::string& ruler_dir) {
   const fs::path root = ruler_dir;
-  check_input(fs::is_directory(root), "`ruler_dir` ", ruler_dir, ": not a directory (a clone of NVIDIA/RULER)");
+  check_input(fs::is_directory(root), "`ruler_dir` ", ruler_dir,
+              ": not a directory (a clone of NVIDIA/RULER)");
   const fs::path yaml = root / "scripts" / "synthetic.yaml";
   const fs::path consts = root / "scripts" / "data" / "synthetic" / "constants.py";
   check_input(fs::is_regular_file(yaml), yaml.string(), ": missing (`ruler_dir` must be a RULER checkout)");
@@ -194,10 +207,11 @@ int64_t tokens_to_generate_for(const std::string& task, const TaskTable& table,
   if (auto it = explicit_values.find(task); it != explicit_values.end()) return it->second;
   if (auto it = explicit_values.find(to_string(b)); it != explicit_values.end()) return it->second;
   if (auto t = table.checkout_tokens(task)) return *t;
-  fail_input("RULER task ", task, " (base task ", to_string(b),
-             "): no tokens_to_generate; pass `ruler_dir` RULER_CHECKOUT (reads scripts/data/synthetic/constants.py) "
-             "or `tokens_to_generate` ",
-             task, "=N");
+  fail_input(
+      "RULER task ", task, " (base task ", to_string(b),
+      "): no tokens_to_generate; pass `ruler_dir` RULER_CHECKOUT (reads scripts/data/synthetic/constants.py) "
+      "or `tokens_to_generate` ",
+      task, "=N");
 }
 
 std::vector<std::string> parse_task_list(const std::string& spec, const TaskTable& table) {

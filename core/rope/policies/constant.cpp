@@ -22,7 +22,8 @@ std::shared_ptr<const LogitScalePolicy> parse_constant(RopeKeys& k, const RopeSp
   k.allow("logit_scale_base");  // older records carry them; a constant has no c
   k.allow("logit_scale_floor");
   auto v = k.optional_number("logit_scale_value");
-  check_input(v.has_value(), k.where(), ": logit_scale 'constant' needs key 'logit_scale_value' (e.g. 1.2965)");
+  check_input(v.has_value(), k.where(),
+              ": logit_scale 'constant' needs key 'logit_scale_value' (e.g. 1.2965)");
   check_input(std::isfinite(*v) && *v > 0, k.where(), ": key 'logit_scale_value' (", *v, ") must be > 0");
   return std::make_shared<ConstantScale>(*v);
 }

@@ -8,10 +8,11 @@
 namespace ropelab {
 
 namespace {
-const LogRatioRule kDynamicLog = {"dynamic_log", "logit_scale_floor", true, [](int64_t p, int64_t c, bool floor, bool) {
-                              const double t = log_position_ratio(p, c);
-                              return floor ? std::max(1.0, t) : t;
-                            }};
+const LogRatioRule kDynamicLog = {"dynamic_log", "logit_scale_floor", true,
+                                  [](int64_t p, int64_t c, bool floor, bool) {
+                                    const double t = log_position_ratio(p, c);
+                                    return floor ? std::max(1.0, t) : t;
+                                  }};
 std::shared_ptr<const LogitScalePolicy> parse_dynamic_log(RopeKeys& k, const RopeSpec& s) {
   return parse_log_ratio(kDynamicLog, k, s);
 }

@@ -34,12 +34,14 @@ class Llama4Scale final : public LogitScalePolicy {
 std::shared_ptr<const LogitScalePolicy> parse_llama4(RopeKeys& k, const RopeSpec& s) {
   auto p = std::make_shared<Llama4Scale>();
   auto beta = k.optional_number("llama_4_scaling_beta");
-  check_input(beta.has_value(), k.where(), ": logit_scale 'llama4' needs key 'llama_4_scaling_beta' (e.g. 0.1)");
+  check_input(beta.has_value(), k.where(),
+              ": logit_scale 'llama4' needs key 'llama_4_scaling_beta' (e.g. 0.1)");
   p->beta = *beta;
   check_input(std::isfinite(p->beta) && p->beta >= 0, k.where(), ": key 'llama_4_scaling_beta' (", p->beta,
               ") must be >= 0");
   p->floor_scale = k.integer("llama_4_floor_scale", s.original_max_position);
-  check_input(p->floor_scale > 0, k.where(), ": key 'llama_4_floor_scale' (", p->floor_scale, ") must be > 0");
+  check_input(p->floor_scale > 0, k.where(), ": key 'llama_4_floor_scale' (", p->floor_scale,
+              ") must be > 0");
   p->offset = k.integer("llama_4_position_offset", 0);
   check_input(p->offset >= 0, k.where(), ": key 'llama_4_position_offset' (", p->offset, ") must be >= 0");
   p->hf_exact = p->floor_scale == s.original_max_position && p->offset == 0;

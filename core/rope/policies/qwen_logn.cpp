@@ -11,18 +11,18 @@ namespace ropelab {
 
 namespace {
 const LogRatioRule kQwenLogn = {"qwen_logn", "logit_scale_inference_only", true,
-                            [](int64_t p, int64_t c, bool inference_only, bool training) {
-                              if (training && inference_only) return 1.0;
-                              return p + 1 > c ? log_position_ratio(p, c) : 1.0;
-                            }};
+                                [](int64_t p, int64_t c, bool inference_only, bool training) {
+                                  if (training && inference_only) return 1.0;
+                                  return p + 1 > c ? log_position_ratio(p, c) : 1.0;
+                                }};
 std::shared_ptr<const LogitScalePolicy> parse_qwen_logn(RopeKeys& k, const RopeSpec& s) {
   return parse_log_ratio(kQwenLogn, k, s);
 }
 }  // namespace
 
 PolicyEntry policy_entry_qwen_logn() {
-  return {"qwen_logn", "t = ln(p+1)/ln c beyond c, else 1; inference only by default (Qwen logn)", parse_qwen_logn,
-          nullptr};
+  return {"qwen_logn", "t = ln(p+1)/ln c beyond c, else 1; inference only by default (Qwen logn)",
+          parse_qwen_logn, nullptr};
 }
 
 }  // namespace ropelab

@@ -6,7 +6,9 @@ namespace ropelab {
 namespace {
 class PlainRope final : public FrequencySchedule {
  public:
-  std::vector<double> inv_freq(const RopeSpec& s, int64_t) const override { return base_inv_freq(s.theta, s.rotary_dim); }
+  std::vector<double> inv_freq(const RopeSpec& s, int64_t) const override {
+    return base_inv_freq(s.theta, s.rotary_dim);
+  }
 };
 std::shared_ptr<const FrequencySchedule> parse_default(RopeKeys&, const RopeContext&, RopeSpec&) {
   return plain_rope_schedule();

@@ -31,8 +31,8 @@ std::shared_ptr<const FrequencySchedule> parse_dynamic(RopeKeys& k, const RopeCo
 }  // namespace
 
 ScheduleEntry schedule_entry_dynamic() {
-  return {"dynamic", "dynamic NTK: the ntk base grown with the sequence length beyond the window", parse_dynamic,
-          nullptr};
+  return {"dynamic", "dynamic NTK: the ntk base grown with the sequence length beyond the window",
+          parse_dynamic, nullptr};
 }
 
 }  // namespace ropelab

@@ -31,8 +31,11 @@ class Llama3Schedule final : public FrequencySchedule {
   }
   HfRope hf_form(const RopeSpec& s) const override {
     return {s.theta,
-            {{"rope_type", "llama3"}, {"factor", factor}, {"low_freq_factor", low_freq_factor},
-             {"high_freq_factor", high_freq_factor}, {"original_max_position_embeddings", s.original_max_position}},
+            {{"rope_type", "llama3"},
+             {"factor", factor},
+             {"low_freq_factor", low_freq_factor},
+             {"high_freq_factor", high_freq_factor},
+             {"original_max_position_embeddings", s.original_max_position}},
             std::nullopt};
   }
   double factor = 8.0, low_freq_factor = 1.0, high_freq_factor = 4.0;
@@ -51,7 +54,8 @@ std::shared_ptr<const FrequencySchedule> parse_llama3(RopeKeys& k, const RopeCon
 }  // namespace
 
 ScheduleEntry schedule_entry_llama3() {
-  return {"llama3", "Llama-3.1: PI below L0/low, unchanged above L0/high, blended between", parse_llama3, nullptr};
+  return {"llama3", "Llama-3.1: PI below L0/low, unchanged above L0/high, blended between", parse_llama3,
+          nullptr};
 }
 
 }  // namespace ropelab

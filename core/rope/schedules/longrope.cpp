@@ -40,7 +40,10 @@ class LongRopeSchedule final : public FrequencySchedule {
   }
   HfRope hf_form(const RopeSpec& s) const override {
     HfRope h{s.theta,
-             {{"rope_type", "longrope"}, {"short_factor", short_factor}, {"long_factor", long_factor}, {"factor", factor}},
+             {{"rope_type", "longrope"},
+              {"short_factor", short_factor},
+              {"long_factor", long_factor},
+              {"factor", factor}},
              std::nullopt};
     if (!factor_from_top_level) h.params["original_max_position_embeddings"] = s.original_max_position;
     if (attention_factor_override) h.params["attention_factor"] = *attention_factor_override;
@@ -73,8 +76,8 @@ std::shared_ptr<const FrequencySchedule> parse_longrope(RopeKeys& k, const RopeC
 }  // namespace
 
 ScheduleEntry schedule_entry_longrope() {
-  return {"longrope", "per-pair rescale factors, short/long by sequence length (Ding et al. 2024)", parse_longrope,
-          nullptr};
+  return {"longrope", "per-pair rescale factors, short/long by sequence length (Ding et al. 2024)",
+          parse_longrope, nullptr};
 }
 
 }  // namespace ropelab

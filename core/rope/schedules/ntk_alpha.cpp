@@ -16,9 +16,13 @@ class NtkAlphaSchedule final : public FrequencySchedule {
   double base(const RopeSpec& s) const {
     return s.theta * std::pow(alpha, double(s.rotary_dim) / double(s.rotary_dim - 2));
   }
-  std::vector<double> inv_freq(const RopeSpec& s, int64_t) const override { return base_inv_freq(base(s), s.rotary_dim); }
+  std::vector<double> inv_freq(const RopeSpec& s, int64_t) const override {
+    return base_inv_freq(base(s), s.rotary_dim);
+  }
   void to_json(const RopeSpec&, nlohmann::json& j) const override { j["alpha"] = alpha; }
-  HfRope hf_form(const RopeSpec& s) const override { return {base(s), nlohmann::json::object(), std::nullopt}; }
+  HfRope hf_form(const RopeSpec& s) const override {
+    return {base(s), nlohmann::json::object(), std::nullopt};
+  }
   double alpha;
 };
 

@@ -21,8 +21,8 @@ class RampSchedule : public FrequencySchedule {
     mscale = k.optional_number("mscale");
     mscale_all_dim = k.optional_number("mscale_all_dim");
     check_input(beta_fast > 0 && beta_slow > 0, k.where(), ": keys 'beta_fast' and 'beta_slow' must be > 0");
-    check_input(beta_fast > beta_slow, k.where(), ": key 'beta_fast' (", beta_fast, ") must exceed 'beta_slow' (",
-                beta_slow, ")");
+    check_input(beta_fast > beta_slow, k.where(), ": key 'beta_fast' (", beta_fast,
+                ") must exceed 'beta_slow' (", beta_slow, ")");
     if (attention_factor_override)
       check_input(*attention_factor_override > 0, k.where(), ": key 'attention_factor' (",
                   *attention_factor_override, ") must be > 0");
@@ -48,8 +48,11 @@ class RampSchedule : public FrequencySchedule {
   HfRope hf_form(const RopeSpec& s) const override {
     HfRope h;
     h.theta = s.theta;
-    h.params = {{"rope_type", "yarn"}, {"factor", factor}, {"original_max_position_embeddings", s.original_max_position},
-                {"beta_fast", beta_fast}, {"beta_slow", beta_slow}};
+    h.params = {{"rope_type", "yarn"},
+                {"factor", factor},
+                {"original_max_position_embeddings", s.original_max_position},
+                {"beta_fast", beta_fast},
+                {"beta_slow", beta_slow}};
     if (!truncate) h.params["truncate"] = false;
     if (mscale) h.params["mscale"] = *mscale;
     if (mscale_all_dim) h.params["mscale_all_dim"] = *mscale_all_dim;

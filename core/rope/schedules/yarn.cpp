@@ -32,7 +32,8 @@ std::shared_ptr<const FrequencySchedule> parse_yarn(RopeKeys& k, const RopeConte
 }  // namespace
 
 ScheduleEntry schedule_entry_yarn() {
-  return {"yarn", "NTK-by-parts ramp + attention factor 0.1 ln s + 1 (Peng et al. 2023)", parse_yarn, nullptr};
+  return {"yarn", "NTK-by-parts ramp + attention factor 0.1 ln s + 1 (Peng et al. 2023)", parse_yarn,
+          nullptr};
 }
 
 }  // namespace ropelab

@@ -17,7 +17,9 @@ void set_err(char* err, size_t errlen, const std::string& msg) {
     err[errlen - 1] = 0;
   }
 }
-sentencepiece::SentencePieceProcessor* sp(void* h) { return static_cast<sentencepiece::SentencePieceProcessor*>(h); }
+sentencepiece::SentencePieceProcessor* sp(void* h) {
+  return static_cast<sentencepiece::SentencePieceProcessor*>(h);
+}
 char* dup(const std::string& s) {
   char* p = static_cast<char*>(std::malloc(s.size() + 1));
   std::memcpy(p, s.data(), s.size());
