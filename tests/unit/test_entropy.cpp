@@ -334,7 +334,7 @@ TEST(EntropyWriter, RefusesExistingRunAndKilledRunIsIncomplete) {
     FAIL() << "overwrote an existing run";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("already exists"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("overwrite to replace it"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("pass `overwrite` to replace it"), std::string::npos) << e.what();
   }
   EXPECT_NO_THROW(write_entropy_run(path, "a", test_info(m, 16), rec, {}, EntropyWriteOptions{true, false}));
 

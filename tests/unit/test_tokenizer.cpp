@@ -10,12 +10,7 @@
 using namespace ropelab;
 using ropelab::testing::TempDir;
 
-namespace {
-const Tokenizer& shared_tokenizer() {
-  static const Tokenizer tok(ropelab::testing::shared_tokenizer_path());
-  return tok;
-}
-}  // namespace
+using ropelab::testing::shared_tokenizer;
 
 TEST(Tokenizer, TrainEncodeDecodeRoundTrip) {
   const auto& tok = shared_tokenizer();
