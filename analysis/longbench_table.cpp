@@ -59,12 +59,6 @@ std::string run_name(const fs::path& path) {
   return parent.filename().string();
 }
 
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + v[i];
-  return out;
-}
-
 struct Column {
   std::string md_label, csv_label;
 };
@@ -121,7 +115,7 @@ std::vector<LongBenchRow> read_longbench_result(const fs::path& path) {
   for (const auto& [key, v] : j.items()) {
     if (!lb::find_task(key))
       fail_input(path.string(), ": '", key,
-                 "' is not a LongBench dataset; valid: ", join(lb::all_task_names()));
+                 "' is not a LongBench dataset; valid: ", join(lb::all_task_names(), ", "));
     (v.is_object() ? any_buckets : any_plain) = true;
   }
   if (any_plain && any_buckets)

@@ -19,6 +19,7 @@
 #include "core/eval/longbench/scorer.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
+#include "core/util/strings.h"
 #include "experiments/eval_cli.h"
 
 namespace ropelab {
@@ -26,12 +27,6 @@ namespace ropelab {
 namespace {
 
 namespace lb = ropelab::longbench;
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + v[i];
-  return out;
-}
 
 std::string fmt2(double v) {
   if (std::isnan(v)) return "NaN";
@@ -44,10 +39,10 @@ void print_aggregates(std::ostream& os, const std::map<std::string, double>& sco
                       const std::string& indent) {
   const lb::Aggregates a = lb::aggregate_scores(scores);
   os << indent << lb::kPaperMacroLabel << ": "
-     << (a.paper_macro ? fmt2(*a.paper_macro) : "n/a (missing: " + join(a.paper_missing) + ")") << "\n";
+     << (a.paper_macro ? fmt2(*a.paper_macro) : "n/a (missing: " + join(a.paper_missing, ", ") + ")") << "\n";
   os << indent << lb::kLongBenchEnAvgLabel << ": "
      << (a.longbench_en.value ? fmt2(*a.longbench_en.value)
-                              : "n/a (missing: " + join(a.longbench_en.missing) + ")")
+                              : "n/a (missing: " + join(a.longbench_en.missing, ", ") + ")")
      << "\n";
   if (a.longbench_zh.value)
     os << indent << lb::kLongBenchZhAvgLabel << ": " << fmt2(*a.longbench_zh.value) << "\n";
@@ -90,7 +85,7 @@ void print_report(std::ostream& os, const lb::ScoreReport& r) {
     }
   }
   if (!r.unsupported.empty())
-    os << "  unsupported (metric needs jieba; not scored, not in result.json): " << join(r.unsupported)
+    os << "  unsupported (metric needs jieba; not scored, not in result.json): " << join(r.unsupported, ", ")
        << "\n";
 }
 
@@ -117,7 +112,7 @@ void check_result_replaceable(const fs::path& path, const lb::ScoreReport& fresh
     if (!kept) dropped.push_back(dataset);
   }
   if (!dropped.empty())
-    fail_input(path.string(), ": exists with scores this run would drop (", join(dropped),
+    fail_input(path.string(), ": exists with scores this run would drop (", join(dropped, ", "),
                "); pass --overwrite to replace it");
 }
 

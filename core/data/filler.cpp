@@ -2,6 +2,7 @@
 
 #include "core/io/documents.h"
 #include "core/util/error.h"
+#include "core/util/strings.h"
 
 namespace ropelab::data {
 
@@ -20,14 +21,7 @@ std::vector<std::string> split_words(const std::string& text) {
   return out;
 }
 
-std::string join_words(const std::vector<std::string>& words) {
-  std::string s;
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (i) s += ' ';
-    s += words[i];
-  }
-  return s;
-}
+std::string join_words(const std::vector<std::string>& words) { return join(words, " "); }
 
 size_t count_occurrences(const std::string& hay, const std::string& needle) {
   if (needle.empty()) return 0;

@@ -102,7 +102,8 @@ std::vector<int64_t> Tokenizer::encode(const std::string& text, bool add_bos, bo
   int* ids = nullptr;
   size_t n = 0;
   if (spm().encode(sp_, text.data(), text.size(), &ids, &n) != 0)
-    throw std::runtime_error("tokenizer encode failed");
+    // The model loaded but SentencePiece refuses to use it: the file is damaged (found by fuzzing).
+    fail_input(path_, ": SentencePiece cannot encode with this model (a damaged tokenizer.model?)");
   std::vector<int64_t> out;
   out.reserve(n + 2);
   if (add_bos && bos_id() >= 0) out.push_back(bos_id());
@@ -123,7 +124,7 @@ std::string Tokenizer::decode(const std::vector<int64_t>& ids) const {
   }
   size_t len = 0;
   char* text = spm().decode(sp_, keep.data(), keep.size(), &len);
-  if (!text) throw std::runtime_error("tokenizer decode failed");
+  if (!text) fail_input(path_, ": SentencePiece cannot decode with this model (a damaged tokenizer.model?)");
   std::string out(text, len);
   spm().free_buf(text);
   return out;

@@ -72,6 +72,13 @@ TEST(HostileInputs, MistypedConfigFieldsAreInputErrors) {
               load_model_config(tmp / "config.json");
             }).find("head_dim (118446746) is implausible (at most 65536)"),
             std::string::npos);
+  // 601,176 layers of a tiny width passed the count bound; their parameter tables took 12 s to build.
+  std::ofstream(tmp / "config.json", std::ios::trunc)
+      << R"({"hidden_size": 128, "num_hidden_layers": 601176})";
+  EXPECT_NE(input_error_of([&] {
+              load_model_config(tmp / "config.json");
+            }).find("num_hidden_layers (601176) is implausible (at most 100000)"),
+            std::string::npos);
 }
 
 // A header claiming 10^18 elements is refused from its arithmetic, before anything is mapped
