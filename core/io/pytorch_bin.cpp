@@ -335,8 +335,14 @@ std::map<std::string, torch::Tensor> read_pytorch_bin(const std::string& path) {
     torch::jit::Unpickler unpickler(reader, no_classes, /*obj_loader=*/nullptr, read_record,
                                     c10::Device(c10::kCPU));
     value = unpickler.parse_ivalue();
+  } catch (const InputError&) {
+    throw;  // our own refusals from the record and type callbacks
   } catch (const c10::Error& e) {
     fail_input(path, ": cannot unpickle: ", std::string(e.what_without_backtrace()));
+  } catch (const std::exception& e) {
+    // LibTorch's unpickler indexes its memo with std::vector::at: a memo id from the file beyond
+    // the memo escapes as std::out_of_range (found by fuzzing).
+    fail_input(path, ": cannot unpickle: ", e.what());
   }
   if (value.isTuple()) {  // a BUILD on the top-level dict: (dict, state, kBuildMark)
     const auto& e = value.toTupleRef().elements();

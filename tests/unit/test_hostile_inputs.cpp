@@ -77,7 +77,7 @@ TEST(HostileInputs, MistypedConfigFieldsAreInputErrors) {
       << R"({"hidden_size": 128, "num_hidden_layers": 601176})";
   EXPECT_NE(input_error_of([&] {
               load_model_config(tmp / "config.json");
-            }).find("num_hidden_layers (601176) is implausible (at most 100000)"),
+            }).find("num_hidden_layers (601176) is implausible (at most 16384)"),
             std::string::npos);
 }
 
