@@ -7,7 +7,7 @@ CTEST_FLAGS ?=
 
 PACKAGES = cmake g++ make pkg-config libtorch-dev libhdf5-dev libboost-program-options-dev \
            libsentencepiece-dev nlohmann-json3-dev libopenblas0-pthread googletest libgtest-dev \
-           libgloo-dev libicu-dev libssl-dev python3-matplotlib python3-h5py python3-numpy \
+           libgloo-dev libicu-dev libssl-dev python3-matplotlib python3-h5py python3-numpy python3-scipy \
            bible-kjv bible-kjv-text debian-reference-en gnu-standards
 
 .PHONY: all setup configure build bin test test-unit test-interop interop-venv interop-build demo reproduce-mini plots clean format format-setup format-check fuzz-setup fuzz-build fuzz fuzz-replay

@@ -4,7 +4,9 @@ Shared by analysis/study_report.py (report.md) and plots/study_figures.py (its f
   OUT/sweeps/<run>/sweep.json + longbench/<W>/result.json   LongBench-format suite per window
   OUT/eval.h5:/eval/<run>/passkey                            passkey accuracy [length, depth]
   OUT/eval.h5:/eval/<run>/ppl                                perplexity per window
-  OUT/entropy.h5:/runs/<run>                                 attention entropy [layer, head, position]
+  OUT/entropy.h5:/runs/<run>                                 attention entropy [layer, head, position] at 8c
+  OUT/entropy-c.h5:/runs/<run>                               the same at c, with probes/<p> [layer, head, key]
+  OUT/train-ppl.h5:/eval/<run>/ppl                           base models' perplexity on training text
   OUT/models/<run>/train.h5:/train/<run>                     training log
 
 Run names are <method>-s<seed> (base-s0, eabf-s1, eabf-n32-s0, ...). Only complete HDF5 groups are
@@ -26,9 +28,12 @@ from output_schema import ENTROPY, EVAL, TRAIN_LOG, SchemaError, check
 
 LABEL = {"base": "Base (not extended)", "pi": "PI", "ntk_by_parts": "NTK-by-parts", "yarn": "YaRN", "abf": "ABF",
          "eabf": "EABF", "eabf-all-layers": "EABF, all layers scaled", "eabf-no-floor": "EABF, no floor",
-         "eabf-constant": "EABF, constant scale", "eabf-no-abf": "Dynamic scale without ABF"}
+         "eabf-constant": "EABF, constant scale", "eabf-no-abf": "Dynamic scale without ABF",
+         "control": "Control (fine-tuned, RoPE unchanged)", "yarn-beta32": "YaRN, literal β 32 / 1"}
 HEADLINE = ["base", "pi", "ntk_by_parts", "yarn", "abf", "eabf"]
-ABLATIONS = ["eabf", "eabf-all-layers", "eabf-no-floor", "eabf-constant", "eabf-no-abf"]
+# Tables show the control fine-tune beside the base; the claims compare HEADLINE only.
+SHOWN = ["base", "control", "pi", "ntk_by_parts", "yarn", "abf", "eabf"]
+ABLATIONS = ["eabf", "eabf-all-layers", "eabf-no-floor", "eabf-constant", "eabf-no-abf", "yarn-beta32"]
 TASK_LABEL = {"multifieldqa_en": "SD-QA", "hotpotqa": "MD-QA", "trec": "Few-shot", "passage_retrieval_en": "Retrieval"}
 
 
@@ -127,12 +132,17 @@ def load(out, runs):
     data = {}
     ev = os.path.join(out, "eval.h5")
     ent = os.path.join(out, "entropy.h5")
+    entc = os.path.join(out, "entropy-c.h5")  # at the window c (Figure 1 inside the window)
+    trp = os.path.join(out, "train-ppl.h5")   # base models on training text at c (a gate)
     evf = _h5(ev, EVAL) if os.path.exists(ev) else None
     entf = _h5(ent, ENTROPY) if os.path.exists(ent) else None
+    entcf = _h5(entc, ENTROPY) if os.path.exists(entc) else None
+    trf = _h5(trp, EVAL) if os.path.exists(trp) else None
     try:
         for run in runs:
             d = {"longbench": {}, "passkey": {}, "ppl": {}, "train": None, "entropy": None, "recorded": [],
-                 "passkey_depths": None}
+                 "passkey_depths": None, "passkey_by_depth": {}, "entropy_c": None, "train_ppl": {},
+                 "nll_by_position": {}, "longbench_fit": {}}
             sweep = os.path.join(out, "sweeps", run, "sweep.json")
             if os.path.exists(sweep):
                 try:
@@ -140,6 +150,7 @@ def load(out, runs):
                         s = json.load(f)
                     for w, row in s.get("longbench", {}).items():
                         d["longbench"][int(w)] = row.get("scores", {})
+                        d["longbench_fit"][int(w)] = row.get("fit", {})  # items the window did not truncate
                     prov = s.get("provenance", {})
                     where = os.path.relpath(sweep, out)
                     d["recorded"].append({"source": where, "git_sha": prov.get("git_sha"),
@@ -153,6 +164,7 @@ def load(out, runs):
                     acc = _get(g, "accuracy", ev)  # [length, depth]
                     for i, length in enumerate(_get(g, "lengths", ev)):
                         d["passkey"][int(length)] = float(np.mean(acc[i])) * 100
+                        d["passkey_by_depth"][int(length)] = [float(x) * 100 for x in acc[i]]
                     d["passkey_depths"] = int(acc.shape[1])
                     d["recorded"].append(_recorded(g, ev, out))
                 g = evf.get(f"eval/{run}/ppl")
@@ -160,18 +172,27 @@ def load(out, runs):
                     ppl, inside, beyond = (_get(g, k, ev) for k in ("ppl", "ppl_inside", "ppl_beyond"))
                     for i, length in enumerate(_get(g, "lengths", ev)):
                         d["ppl"][int(length)] = (float(ppl[i]), float(inside[i]), float(beyond[i]))
+                        if "nll_by_position" in g and str(int(length)) in g["nll_by_position"]:
+                            d["nll_by_position"][int(length)] = g["nll_by_position"][str(int(length))][()]
                     r = _recorded(g, ev, out)
                     if "trained_window" in g.attrs:  # the window `ropelab ppl` split inside/beyond at
                         r["trained_window"] = int(g.attrs["trained_window"])
                     d["recorded"].append(r)
-            if entf is not None:
-                g = entf.get(f"runs/{run}")
+            for f, path, key in ((entf, ent, "entropy"), (entcf, entc, "entropy_c")):
+                g = f.get(f"runs/{run}") if f is not None else None
                 if _complete(g):
-                    H = _get(g, "entropy_mean", ent)
+                    H = _get(g, "entropy_mean", path)
                     if H.ndim != 3:
-                        raise StudyInputError(f"{ent}: {g.name}/entropy_mean must be [layer, head, position]")
-                    d["entropy"] = H.mean(axis=1)  # [layer, head, pos] -> [layer, pos]
-                    d["recorded"].append(_recorded(g, ent, out))
+                        raise StudyInputError(f"{path}: {g.name}/entropy_mean must be [layer, head, position]")
+                    d[key] = H.mean(axis=1)  # [layer, head, pos] -> [layer, pos]
+                    if "probes" in g:  # mean attention rows [layer, head, key]: mass on the first token
+                        d[key + "_sink"] = {int(p): _get(g["probes"], p, path)[:, :, 0].mean(axis=1)
+                                            for p in g["probes"]}
+                    d["recorded"].append(_recorded(g, path, out))
+            if trf is not None:
+                g = trf.get(f"eval/{run}/ppl")
+                if _complete(g):
+                    d["train_ppl"] = {int(n): float(v) for n, v in zip(_get(g, "lengths", trp), _get(g, "ppl", trp))}
             tr = os.path.join(out, "models", run, "train.h5")
             if os.path.exists(tr):
                 with _h5(tr, TRAIN_LOG) as f:
@@ -191,7 +212,7 @@ def load(out, runs):
                         d["recorded"].append(r)
             data[run] = d
     finally:
-        for f in (evf, entf):
+        for f in (evf, entf, entcf, trf):
             if f is not None:
                 f.close()
     return data

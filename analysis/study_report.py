@@ -16,11 +16,15 @@ import sys
 import numpy as np
 
 import paper_numbers
+import study_stats
 import study_facts
+import study_gates
 from ruler_study import section as ruler_section
-from study_data import (ABLATIONS, HEADLINE, LABEL, TASK_LABEL, StudyInputError, by_method, data_efficiency_runs,
+from study_data import (ABLATIONS, HEADLINE, LABEL, SHOWN, TASK_LABEL, StudyInputError, by_method, data_efficiency_runs,
                         finite, load, mean_std, passkey_values, split_run, suite_by_seed, suite_values)
 
+SCALE_RULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "experiments", "configs", "mini",
+                           "scale-rules.md")
 FLOOR = 5.0  # suite averages below this are at the floor: no claim about keeping a score is judged on them
 
 
@@ -33,30 +37,24 @@ def cell(values, digits=1):
 
 
 def paired(a, b):
-    """Mean and standard error of a[seed] - b[seed] over the seeds both have (se None for < 2)."""
-    d = finite([a[k] - b[k] for k in sorted(set(a) & set(b))])
-    if not d:
-        return float("nan"), None, 0
-    se = float(np.std(d, ddof=1) / math.sqrt(len(d))) if len(d) > 1 else None
-    return float(np.mean(d)), se, len(d)
+    """a[seed] - b[seed] as a study_stats.Gap (paired t-test over seeds)."""
+    return study_stats.paired_seeds(a, b)
 
 
 def delta(g, digits=1):
-    mean, se, n = g
-    return f"{mean:.{digits}f}" + (f" ± {se:.{digits}f}" if se is not None else "")
+    return g.text(digits)
 
 
 def judge(gaps):
-    """Verdict on claims that every difference in `gaps` (from paired()) is positive."""
-    if not gaps or any(n == 0 for _, _, n in gaps):
+    """Verdict on claims that every difference in `gaps` is positive (study_stats states the test)."""
+    verdicts = [g.verdict() for g in gaps]
+    if not gaps or "not measured" in verdicts:
         return "not measured"
-    if any(se is None for _, se, _ in gaps):
-        return "replicates" if all(m > 0 for m, _, _ in gaps) else "does not replicate"
-    if all(m > 2 * se and m > 0 for m, se, _ in gaps):
+    if all(v == "replicates" for v in verdicts):
         return "replicates"
-    if any(m < -2 * se and m < 0 for m, se, _ in gaps):
+    if any(v == "does not replicate" for v in verdicts):
         return "does not replicate"
-    return "inconclusive: within seed noise"
+    return next(v for v in verdicts if v.startswith("inconclusive"))
 
 
 def mean_or_none(values):
@@ -114,28 +112,40 @@ def main():
              "Configurations: `experiments/configs/mini/`. All numbers below are measured by this run; "
              "cells with several seeds are mean ± sample std.\n")
 
+    L.append("## Scale rules\n")
+    L.append("How each quantity of the paper's setting maps onto the miniature (`experiments/configs/mini/"
+             "scale-rules.md`, the same table as in the README).\n")
+    with open(SCALE_RULES, encoding="utf-8") as f:
+        L.append(f.read())
+    geometry = os.path.join(a.out, "geometry.txt")
+    if os.path.exists(geometry):
+        with open(geometry, encoding="utf-8") as f:
+            L.append("This study's base model, as `ropelab rope show --geometry` measured it:\n\n```\n" + f.read().rstrip()
+                     + "\n```\n")
+    L += study_gates.section(M, c)
+
     L.append("## Table 2 analogue — LongBench-format suite at the training window 4c\n")
     L.append("Scores ×100 with LongBench's metrics (qa_f1 for the QA tasks, classification, retrieval). "
              f"*Suite avg* = mean of the {len(TASK_LABEL)} tasks (the analogue of the paper's "
              f"{len(paper['tasks'])}-task Macro).\n")
-    L += method_table(M, list(TASK_LABEL.values()) + ["Suite avg"], HEADLINE,
+    L += method_table(M, list(TASK_LABEL.values()) + ["Suite avg"], SHOWN,
                       lambda m: [cell(lb(m, 4 * c, t)) for t in TASK_LABEL] + [f"**{cell(lb(m, 4 * c))}**"])
     L.append("\n![Tasks at 4c](figures/study_tasks_4c.png)\n")
 
     L.append("## Table 4 / Figure 3 analogue — suite average vs evaluation window\n")
-    L += method_table(M, [f"{w} ({w // c}c)" for w in windows], HEADLINE, lambda m: [cell(lb(m, w)) for w in windows])
+    L += method_table(M, [f"{w} ({w // c}c)" for w in windows], SHOWN, lambda m: [cell(lb(m, w)) for w in windows])
     L.append("\n![Suite average vs window](figures/study_suite_vs_window.png)\n")
 
     depths = sorted({d["passkey_depths"] for d in data.values() if d["passkey_depths"]})
     L.append("## Passkey retrieval (accuracy %" + (f", mean over {'/'.join(map(str, depths))} depths" if depths else "")
              + ")\n")
-    L += method_table(M, [f"{w // c}c" for w in windows], HEADLINE + [x for x in ABLATIONS if x != "eabf"],
+    L += method_table(M, [f"{w // c}c" for w in windows], SHOWN + [x for x in ABLATIONS if x != "eabf"],
                       lambda m: [cell(passkey_values(M, m, w), 0) for w in windows])
     L.append("\n![Passkey vs window](figures/study_passkey_vs_window.png)\n")
     L.append("![Passkey by depth, EABF](figures/passkey_eabf-s0.png)\n")
 
     L.append("## Perplexity on held-out text (whole window; inside / beyond c)\n")
-    L += method_table(M, [f"{w // c}c" for w in windows], HEADLINE,
+    L += method_table(M, [f"{w // c}c" for w in windows], SHOWN,
                       lambda m: [cell([d["ppl"].get(w, (None,))[0] for d in M[m].values()]) for w in windows])
     L.append("")
 
@@ -145,10 +155,21 @@ def main():
     L.append("Per layer, mean over heads and documents, with ln n (uniform attention); "
              "from `entropy.h5` (`ropelab report entropy` prints the numbers).\n")
     L.append("![Entropy vs position per layer, base model](figures/study_entropy_base.png)\n")
+    sinks = [(seed, d["entropy_c_sink"]) for seed, d in sorted(M.get("base", {}).items()) if d.get("entropy_c_sink")]
+    if sinks:
+        seed, sink = sinks[0]
+        pos = sorted(sink)
+        L.append(f"Attention mass on the first token (sinks), base model seed {seed}, mean over heads and the "
+                 "64 held-out documents, per layer at query positions inside the window:\n")
+        L.append("| layer | " + " | ".join(f"p = {p}" for p in pos) + " |")
+        L.append("|---|" + "---|" * len(pos))
+        for layer in range(len(sink[pos[0]])):
+            L.append(f"| {layer} | " + " | ".join(f"{sink[p][layer]:.3f}" for p in pos) + " |")
+        L.append("")
     L.append("![Entropy vs position, methods compared](figures/study_entropy_methods.png)\n")
 
     if any(m in M for m in ABLATIONS[1:]):
-        L.append("## Ablations of EABF (not run in the paper)\n")
+        L.append("## Ablations (not run in the paper)\n")
         L.append("| variant | " + " | ".join(f"suite {w // c}c" for w in windows) + " |")
         L.append("|---|" + "---|" * len(windows))
         for m in ABLATIONS:
@@ -175,10 +196,7 @@ def main():
     L.append("")
 
     # --- What replicates -------------------------------------------------------------------------
-    # With several seeds a claim is judged on paired per-seed differences (the extended models of a
-    # seed share its base model): replicates / does not replicate when the mean difference is more
-    # than 2 standard errors from 0 in the claimed / opposite direction, inconclusive otherwise.
-    # With one seed there is no noise estimate and the sign decides.
+    # Verdicts: analysis/study_stats.py (paired t-test over seeds; one seed: no test, inconclusive).
     def val(m, w):
         return mean_or_none(lb(m, w))
 
@@ -187,10 +205,11 @@ def main():
 
     L.append("## What replicates\n")
     L.append("Each claim of the paper beside what this miniature measured (suite averages, seeds averaged). "
-             + (f"Verdicts use paired per-seed differences Δ (mean ± standard error over {len(seeds)} seeds): "
-                "a claim replicates when Δ is more than 2 standard errors above 0, does not when it is as far "
-                "below, and is inconclusive in between.\n" if len(seeds) > 1 else
-                "One seed: a verdict is the sign of the difference, with no estimate of seed noise.\n"))
+             + (f"Verdicts come from paired per-seed differences Δ over {len(seeds)} seeds: Δ [95 % interval] "
+                f"(p of a two-sided paired t-test, n seeds); a claim replicates when p < {study_stats.ALPHA} and "
+                "Δ > 0, does not when p < 0.05 and Δ < 0, and is inconclusive otherwise.\n" if len(seeds) > 1 else
+                "One seed: the differences are shown, but with no estimate of seed noise no verdict is "
+                "decided (inconclusive).\n"))
     L.append("| paper's claim | miniature measurement | verdict |")
     L.append("|---|---|---|")
     # The paper's side of each claim (paper_numbers.json): Macro (the last column of Table 2) at its
@@ -207,7 +226,7 @@ def main():
     if "eabf" in ext and len(ext) > 1:
         best = max(ext, key=ext.get)
         gaps = [paired(per_seed("eabf", 4 * c), per_seed(m, 4 * c)) for m in ext if m != "eabf"]
-        strongest = min(gaps, key=lambda g: g[0])
+        strongest = min(gaps, key=lambda g: g.mean)
         L.append(f"| EABF has the best Macro at the training window ({macro['eabf']:.1f} vs ≤ {rivals:.1f}) | "
                  f"best at 4c: {LABEL[best]} "
                  f"({ext[best]:.1f}); EABF {ext['eabf']:.1f}; EABF − strongest rival Δ {delta(strongest)} | "
@@ -242,7 +261,7 @@ def main():
         recipe = f"{extension['samples']} samples / {extension['steps']} steps" if extension else "The extension"
         L.append(f"| {recipe} extend the window (every method beats the un-extended model at 4c) | "
                  f"base {at4['base']:.1f}; methods {min(ext.values()):.1f}–{max(ext.values()):.1f}; "
-                 f"weakest method − base Δ {delta(min(gaps, key=lambda g: g[0]))} | {judge(gaps)} |")
+                 f"weakest method − base Δ {delta(min(gaps, key=lambda g: g.mean))} | {judge(gaps)} |")
     # Figure 1's two observations on the base model, per seed: (a) layers 0-1 sit near ln n (their gap
     # below ln n over the second half of 8c is smaller than that of layers 2+); (b) later layers keep
     # their entropy nearly constant inside the window, between the same fractions of c as the paper's
@@ -254,8 +273,9 @@ def main():
     quarter, half = slice(p_lo - band - 1, p_lo + band), slice(p_hi - band - 1, p_hi + band)
     T = None
     for seed, d in M.get("base", {}).items():
-        if d["entropy"] is not None:
-            H = d["entropy"]  # [layer, position]
+        # Inside the window, as the paper measures Figure 1 (entropy-c.h5); older studies: at 8c.
+        H = d["entropy_c"] if d["entropy_c"] is not None else d["entropy"]  # [layer, position]
+        if H is not None:
             T = H.shape[1]
             lnn = np.log(np.arange(1, T + 1))
             gap = (lnn[T // 2:] - H[:, T // 2:]).mean(axis=1)

@@ -166,6 +166,11 @@ int conversations(const Args& args) {
       "mix", po::value<std::string>()->default_value("sdqa=0.25,mdqa=0.25,fewshot=0.25,retrieval=0.25"),
       "share of each task: passkey, sdqa, mdqa, fewshot, retrieval (sums to 1)")(
       "system", po::value<std::string>()->default_value(""), "system prompt (default: none)")(
+      "style", po::value<std::string>()->default_value("task"),
+      "task (the evaluation templates, short answers) or pasted (a pasted text asked about in other "
+      "words, with continue-the-text turns)")(
+      "continuations", po::value<int>()->default_value(0),
+      "pasted: continue-the-text turns per conversation (answers of 40-70 words)")(
       "out", po::value<std::string>()->required(), "output JSON file (ShareGPT array)");
   add_seed_overwrite(d);
   po::variables_map vm;
@@ -178,22 +183,28 @@ int conversations(const Args& args) {
   std::tie(cfg.min_turns, cfg.max_turns) = data::parse_turns(vm["turns"].as<std::string>());
   cfg.mix = data::parse_mix(vm["mix"].as<std::string>(), "--mix", false);
   cfg.system = vm["system"].as<std::string>();
+  cfg.style = vm["style"].as<std::string>();
+  cfg.continuations = vm["continuations"].as<int>();
   cfg.seed = vm["seed"].as<uint64_t>();
   cfg.validate();
   const std::string out = vm["out"].as<std::string>();
   check_output_path(out, vm["overwrite"].as<bool>());
   const auto [tok, docs] = open_tokenized_inputs(vm);
-  std::cout << "conversations: " << cfg.count << " x <= " << cfg.length << " tokens, turns " << cfg.min_turns
-            << "-" << cfg.max_turns << ", mix " << data::mix_to_string(cfg.mix) << ", seed " << cfg.seed
-            << "\n";
+  std::cout << "conversations (" << cfg.style << "): " << cfg.count << " x <= " << cfg.length
+            << " tokens, turns " << cfg.min_turns << "-" << cfg.max_turns << ", mix "
+            << data::mix_to_string(cfg.mix) << ", seed " << cfg.seed << "\n";
   auto t0 = Clock::now();
   data::ConversationStats stats;
   auto json = data::make_conversations(tok, docs, cfg, &stats);
   make_parent(out);
   write_text_file_atomic(out, json.dump(1) + "\n");
+  int64_t all = 0;
+  for (int64_t n : stats.tokens) all += n;
   std::cout << "  tokens per conversation: " << token_summary(stats.tokens) << "; " << stats.turns
-            << " question/answer pairs\nwrote " << out << " in " << std::fixed << std::setprecision(1)
-            << seconds_since(t0) << " s\n";
+            << " question/answer pairs; responses " << stats.response_tokens << " tokens ("
+            << std::setprecision(1) << std::fixed
+            << 100.0 * double(stats.response_tokens) / double(std::max<int64_t>(1, all)) << " %)\nwrote "
+            << out << " in " << std::fixed << std::setprecision(1) << seconds_since(t0) << " s\n";
   return 0;
 }
 

@@ -52,6 +52,8 @@ void print_geometry(const RopeSpec& spec, const GeometryOptions& o) {
   const RopeSpec llama2 = ModelConfig::preset("llama2-7b")->rope;
   GeometryOptions lo = o;
   lo.window = 4096;
+  lo.beta_fast = 32;  // LLaMA-2's YaRN split at the literal betas: the split a scaled beta reproduces
+  lo.beta_slow = 1;
   lo.abf_base = 0;
   lo.target_length = o.target_length > 0 ? o.target_length * 4096 / o.window : 0;  // same ratio to c
   const RopeGeometry r = rope_geometry(llama2.inv_freq(4096), llama2.theta, llama2.rotary_dim, lo);
@@ -70,7 +72,7 @@ void print_geometry(const RopeSpec& spec, const GeometryOptions& o) {
   row("ABF extrapolation bound 2pi b'^(d_extra/d)",
       num(g.abf_bound) + " (" + num(g.abf_bound / double(g.window), 3) + " c)",
       num(r.abf_bound) + " (" + num(r.abf_bound / double(r.window), 3) + " c)");
-  row("YaRN kept/ramped/interpolated (beta " + num(g.beta_fast) + "/" + num(g.beta_slow) + ")",
+  row("YaRN kept/ramped/interpolated (beta " + num(g.beta_fast) + "/" + num(g.beta_slow) + "; LLaMA-2 32/1)",
       std::to_string(g.yarn_kept) + "/" + std::to_string(g.yarn_ramped) + "/" +
           std::to_string(g.yarn_interpolated),
       std::to_string(r.yarn_kept) + "/" + std::to_string(r.yarn_ramped) + "/" +

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The paper in miniature (issue #7): pre-train a tiny LLaMA at its window c (configs/mini/model.json), extend it to 4c with
-# every method from 100 samples in 6 steps, evaluate at c, 2c, 4c, 8c, and write report.md with the
-# figures. Every stage is a `ropelab` subcommand with an INI file from experiments/configs/mini/ —
+# The paper in miniature (issues #7, #12): pre-train a tiny LLaMA with LLaMA-2's RoPE geometry at its window c
+# (configs/mini/model.json) on long Debian-packaged English text, extend it to 4c with every method from 100
+# samples in 6 steps, evaluate at c, 2c, 4c, 8c, and write report.md with the figures. Every stage is a `ropelab` subcommand with an INI file from experiments/configs/mini/ —
 # exactly what a full-scale user runs. Finished stages are reused; --fresh redoes everything.
 #
-#   experiments/run_mini.sh demo   [--fresh]   # out/demo: one seed, base + PI, NTK-by-parts, YaRN, ABF, EABF
-#   experiments/run_mini.sh full   [--fresh]   # out/mini: + EABF ablations, 32/100/1000 samples, 3 seeds
+#   experiments/run_mini.sh demo   [--fresh]   # out/demo: one seed, base + control, PI, NTK-by-parts, YaRN, ABF, EABF
+#   experiments/run_mini.sh full   [--fresh]   # out/mini: + ablations, 32/100/1000 samples, 5 seeds, 64 items
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=${1:-demo}
@@ -13,9 +13,12 @@ shift || true
 FRESH=0
 for a in "$@"; do [ "$a" = "--fresh" ] && FRESH=1; done
 case "$MODE" in
-  demo) OUT=${OUT:-out/demo}; SEEDS="0"; METHODS="pi ntk_by_parts yarn abf eabf"; ABLATIONS=""; SIZES="" ;;
-  full) OUT=${OUT:-out/mini}; SEEDS="0 1 2"; METHODS="pi ntk_by_parts yarn abf eabf"
-        ABLATIONS="eabf-all-layers eabf-no-floor eabf-constant eabf-no-abf"; SIZES="32 1000" ;;
+  # PER: LongBench-format items per task and length (the demo's smaller number keeps it within its time;
+  # its report carries item-bootstrap intervals). Passkey: 5 depths x 10 trials = 50 per length.
+  demo) OUT=${OUT:-out/demo}; SEEDS="0"; METHODS="control pi ntk_by_parts yarn abf eabf"; ABLATIONS=""; SIZES=""
+        PER=${PER:-16} ;;
+  full) OUT=${OUT:-out/mini}; SEEDS="0 1 2 3 4"; METHODS="control pi ntk_by_parts yarn abf eabf"
+        ABLATIONS="eabf-all-layers eabf-no-floor eabf-constant eabf-no-abf yarn-beta32"; SIZES="32 1000"; PER=${PER:-64} ;;
   *) echo "usage: $0 demo|full [--fresh]" >&2; exit 2 ;;
 esac
 BIN=build/ropelab
@@ -45,14 +48,17 @@ complete() {  # FILE GROUP
 
 # --- 1. data and tokenizer ------------------------------------------------------------------------
 D=$OUT/data
-stage "data: split the corpus, train the tokenizer, generate synthetic tasks"
-have $D/pretrain.jsonl || $BIN data split --corpus data/corpus/fortunes-min.txt --out $D --seed 0
+stage "data: extract the Debian corpus, split it, train the tokenizer, generate synthetic tasks"
+# The corpus: King James Bible books, Debian Reference chapters and GNU manuals, from the packages
+# `make setup` installs, checked against the versions and sha256 pinned in data/README.md.
+have $D/corpus.jsonl || $PY experiments/extract_debian_corpus.py $D/corpus.jsonl
+have $D/pretrain.jsonl || $BIN data split --corpus $D/corpus.jsonl --out $D --seed 0
 # The tokenizer must know the task phrasing too: a bootstrap tokenizer sizes a sample of task
 # documents, and the final tokenizer is trained on the corpus plus that sample.
 if ! have $OUT/tokenizer/tokenizer.model; then
   $BIN tokenizer train --input $D/pretrain.jsonl --vocab-size 1024 --out $D/bootstrap/tokenizer.model --overwrite
   $BIN data pretrain --config $CFG/data-pretrain.ini --tokenizer $D/bootstrap/tokenizer.model --docs $D/pretrain.jsonl \
-    --window 256 --count 2000 --seed 99 --out $D/tokenizer-sample.jsonl --overwrite
+    --count 2000 --seed 99 --out $D/tokenizer-sample.jsonl --overwrite
   $BIN tokenizer train --input $D/pretrain.jsonl $D/tokenizer-sample.jsonl --vocab-size 1024 --out $OUT/tokenizer/tokenizer.model
 fi
 TOK=$OUT/tokenizer/tokenizer.model
@@ -62,11 +68,10 @@ NCONV=100; [ -n "$SIZES" ] && NCONV=1000
 have $D/sharegpt.json || $BIN data conversations --config $CFG/data-conversations.ini --tokenizer $TOK --docs $D/finetune.jsonl \
   --count $NCONV --seed 0 --out $D/sharegpt.json
 have $D/longbench/dataset2prompt.json || $BIN data longbench --config $CFG/data-longbench.ini --tokenizer $TOK \
-  --docs $D/eval.jsonl --seed 0 --out $D/longbench
-# Long held-out documents for perplexity and entropy at 8c: windows of 40 consecutive evaluation
-# documents, starting every 4th document (the evaluation split is small: overlapping windows put
-# the same text at different positions, so position-wise means average over more than one text).
-have $D/eval-long.jsonl || $PY experiments/long_documents.py $D/eval.jsonl $D/eval-long.jsonl --per 40 --step 4
+  --docs $D/eval.jsonl --per-length $PER --seed 0 --out $D/longbench
+# Held-out documents for perplexity and entropy: the evaluation split's books and chapters cut at line
+# ends into pieces of >= 1,600 words (> 8c tokens), each a window of coherent text.
+have $D/eval-long.jsonl || $PY experiments/long_documents.py $D/eval.jsonl $D/eval-long.jsonl --chunk-words 1600
 TASKS=$(cd $D/longbench && ls *.jsonl | sed 's/\.jsonl$//' | paste -sd, -)
 
 # --- 2. base model --------------------------------------------------------------------------------
@@ -81,6 +86,18 @@ for seed in $SEEDS; do
       --nproc $NPROC --out $base $resume
   fi
 done
+
+# Gate inputs of every base model: perplexity at c on the training text beside the held-out one
+# (held-out <= 1.3 x training), read by study_report.py from train-ppl.h5.
+have $D/train-long.jsonl || $PY experiments/long_documents.py $D/pretrain.jsonl $D/train-long.jsonl --chunk-words 1600
+for seed in $SEEDS; do
+  complete $OUT/train-ppl.h5 /eval/base-s$seed/ppl ||
+    $BIN ppl --model $M/base-s$seed --data $D/train-long.jsonl --lengths $C --out $OUT/train-ppl.h5 --run base-s$seed --overwrite
+done
+
+# The base model's RoPE geometry beside LLaMA-2-7B at 4k, with the scaled YaRN beta (report.md).
+have $OUT/geometry.txt || $BIN rope show --model $M/base-s${SEEDS%% *} --geometry --window $C --beta-fast 8 \
+  > $OUT/geometry.txt
 
 # --- 3. extension: 100 samples, 6 steps, one RoPE method each -------------------------------------
 finetune() {  # name method seed samples: the shared recipe plus one method file
@@ -100,19 +117,26 @@ done
 
 # --- 4. evaluation at c, 2c, 4c, 8c ---------------------------------------------------------------
 # Layout read by plots/run_all.sh and analysis/study_report.py: sweeps/<run>/ (LongBench-format
-# suite per window), eval.h5 (/eval/<run>/passkey, /eval/<run>/ppl), entropy.h5 (/runs/<run>).
+# suite per window), eval.h5 (/eval/<run>/passkey, /eval/<run>/ppl), entropy.h5 (/runs/<run>, at 8c),
+# entropy-c.h5 (/runs/<run>, at c), train-ppl.h5 (/eval/base-s<seed>/ppl, training text at c).
 for run in $RUNS; do
   stage "evaluate $run at windows $WINDOWS: LongBench-format suite, passkey, perplexity, entropy"
   # The sweep resumes itself (finished predictions are kept, scores recomputed): rerunning it is cheap.
   $BIN sweep --model $M/$run --windows $WINDOWS --reserve $RESERVE --longbench-dir $D/longbench --tasks $TASKS \
     --out $OUT/sweeps/$run
   complete $OUT/eval.h5 /eval/$run/passkey ||
-    $BIN passkey --model $M/$run --lengths $WINDOWS --depths 0,0.25,0.5,0.75,1 --trials 4 --seed 0 \
+    $BIN passkey --model $M/$run --lengths $WINDOWS --depths 0,0.25,0.5,0.75,1 --trials 10 --seed 0 \
       --out $OUT/eval.h5 --run $run --overwrite
   complete $OUT/eval.h5 /eval/$run/ppl ||
     $BIN ppl --model $M/$run --data $D/eval-long.jsonl --lengths $WINDOWS --out $OUT/eval.h5 --run $run --overwrite
+  # Figure 1 as the paper measures it: every model on 64 held-out documents at c (entropy-c.h5: positions
+  # inside the window, with the mean attention rows at c/8, c/4, c/2 and c - 1 for the first-token mass)
+  # and at 8c (entropy.h5: the extended models beyond it).
+  complete $OUT/entropy-c.h5 /runs/$run ||
+    $BIN entropy --model $M/$run --data $D/eval-long.jsonl --lengths $C --max-docs 64 --seed 0 \
+      --probe-positions $((C / 8)),$((C / 4)),$((C / 2)),last --out $OUT/entropy-c.h5 --run $run --overwrite
   complete $OUT/entropy.h5 /runs/$run ||
-    $BIN entropy --model $M/$run --data $D/eval-long.jsonl --lengths $((8 * C)) --max-docs 8 --seed 0 \
+    $BIN entropy --model $M/$run --data $D/eval-long.jsonl --lengths $((8 * C)) --max-docs 64 --seed 0 \
       --out $OUT/entropy.h5 --run $run --overwrite
 done
 
@@ -125,7 +149,7 @@ have $D/ruler/tokens_to_generate.json || $BIN data ruler --tokenizer $TOK --docs
   --tokens-to-generate niah=12,variable_tracking=12,common_words_extraction=24,freq_words_extraction=12,qa=8
 RULER_SPECS=""
 for run in $RUNS; do
-  case "${run%-s*}" in base|pi|ntk_by_parts|yarn|abf|eabf) ;; *) continue ;; esac
+  case "${run%-s*}" in base|control|pi|ntk_by_parts|yarn|abf|eabf) ;; *) continue ;; esac
   stage "RULER $run at $RULER_LENGTHS"
   for L in $RULER_LENGTHS; do
     $BIN ruler run --model $M/$run --data-dir $D/ruler/$L --tokens-to-generate $D/ruler/tokens_to_generate.json \

@@ -19,6 +19,14 @@ void ConversationConfig::validate() const {
               max_turns, ") must satisfy 1 <= min <= max <= ", kMaxTurns);
   check_input(!mix.empty(), "`mix`: empty mix");
   for (const auto& m : mix) check_input(m.key != "text", "`mix`: 'text' is not a conversation task");
+  check_input(style == "task" || style == "pasted", "`style` '", style, "': valid: task, pasted");
+  check_input(continuations >= 0 && continuations <= kMaxTurns, "`continuations` (", continuations,
+              ") must be in [0, ", kMaxTurns, "]");
+  check_input(style == "pasted" || continuations == 0, "`continuations` needs `style` = pasted");
+  if (style == "pasted")
+    for (const auto& m : mix)
+      check_input(m.key == "sdqa" || m.key == "mdqa" || m.key == "retrieval", "`mix`: '", m.key,
+                  "' has no pasted-text form (pasted: sdqa, mdqa, retrieval)");
 }
 
 std::pair<int, int> parse_turns(const std::string& s) {
@@ -37,10 +45,68 @@ std::pair<int, int> parse_turns(const std::string& s) {
 
 namespace {
 
-std::vector<ChatTurn> chat_turns(const TaskInstance& t) {
+// Openings of a pasted text: none is an evaluation template's instruction.
+const std::vector<std::string>& pastes() {
+  static const std::vector<std::string> v = {
+      "I pasted a text below. Please read it, I have some questions.",
+      "Here is something I am reading:",
+      "Can you help me with this text?",
+      "Below is a document. I will ask you about it.",
+  };
+  return v;
+}
+
+std::string pasted_question(const TaskInstance& t, size_t q) {
+  const auto& input = t.qa[q].input;
+  if (t.kind == TaskKind::retrieval)
+    return "In which paragraph of my text does this appear: \"" + input + "\"?";
+  return input;  // sdqa / mdqa: already a question in plain words
+}
+
+// Pre-drawn numbers of one pasted conversation, so its turns are a pure function of the instance
+// (the fitting search rebuilds them for every candidate size).
+struct PastedDraws {
+  size_t opening = 0;
+  std::vector<double> where;   // continuation cue positions, fractions of the context's words
+  std::vector<size_t> length;  // continuation answers, words
+};
+
+// "Continue the text after <cue>": the cue is 8 words starting at a drawn position, moved on until
+// it occurs once in the context; the answer is the words that follow it.
+ChatTurn continuation(const std::vector<std::string>& words, const std::string& context, double where,
+                      size_t length) {
+  constexpr size_t kCue = 8;
+  if (words.size() < kCue + length + 1) return {};
+  const size_t last = words.size() - kCue - length;  // the whole answer lies inside the text
+  for (size_t i = std::min(last, size_t(where * double(words.size()))), tries = 0;
+       tries<64; ++tries, i = i + 1> last ? 0 : i + 1) {
+    std::vector<std::string> cue(words.begin() + long(i), words.begin() + long(i + kCue));
+    const std::string c = join_words(cue);
+    if (count_occurrences(context, c) != 1) continue;
+    std::vector<std::string> next(words.begin() + long(i + kCue), words.begin() + long(i + kCue + length));
+    return {"Go on from \"" + c + "\" in my text: how does it continue?", join_words(next)};
+  }
+  return {};
+}
+
+std::vector<ChatTurn> chat_turns(const TaskInstance& t, const ConversationConfig& cfg, const PastedDraws& d) {
   std::vector<ChatTurn> turns;
-  for (size_t q = 0; q < t.qa.size(); ++q)
-    turns.push_back({q ? followup_text(t, q) : prompt_text(t, 0), t.qa[q].answer});
+  if (cfg.style == "task") {
+    for (size_t q = 0; q < t.qa.size(); ++q)
+      turns.push_back({q ? followup_text(t, q) : prompt_text(t, 0), t.qa[q].answer});
+    return turns;
+  }
+  const auto words = split_words(t.context);
+  std::vector<ChatTurn> asks;
+  for (size_t q = 0; q < t.qa.size(); ++q) asks.push_back({pasted_question(t, q), t.qa[q].answer});
+  for (size_t k = 0; k < d.where.size(); ++k) {
+    auto turn = continuation(words, t.context, d.where[k], d.length[k]);
+    if (!turn.user.empty()) asks.push_back(std::move(turn));
+  }
+  for (size_t k = 0; k < asks.size(); ++k) {
+    if (k == 0) asks[k].user = pastes()[d.opening] + "\n\n" + t.context + "\n\n" + asks[k].user;
+    turns.push_back(std::move(asks[k]));
+  }
   return turns;
 }
 
@@ -59,13 +125,22 @@ nlohmann::json make_conversations(const Tokenizer& tok, const std::vector<std::s
     TaskRequest req;
     req.target_tokens = cfg.length;
     req.questions = kind == TaskKind::passkey ? 1 : int(rng.between(cfg.min_turns, cfg.max_turns));
-    req.measure = [&tok, &system](const TaskInstance& t) {
-      return int64_t(llama2_chat_tokens(tok, chat_turns(t), system).ids.size());
+    PastedDraws draws;
+    if (cfg.style == "pasted") {
+      draws.opening = rng.below(pastes().size());
+      for (int k = 0; k < cfg.continuations; ++k) {
+        draws.where.push_back(rng.unit());
+        draws.length.push_back(size_t(rng.between(40, 70)));
+      }
+    }
+    req.measure = [&](const TaskInstance& t) {
+      return int64_t(llama2_chat_tokens(tok, chat_turns(t, cfg, draws), system).ids.size());
     };
     auto t = make_task(kind, tok, filler, req, rng);
+    const auto turns = chat_turns(t, cfg, draws);
     auto conv = nlohmann::json::array();
     if (!system.empty()) conv.push_back({{"from", "system"}, {"value", system}});
-    for (const auto& turn : chat_turns(t)) {
+    for (const auto& turn : turns) {
       conv.push_back({{"from", "human"}, {"value", turn.user}});
       conv.push_back({{"from", "gpt"}, {"value", turn.assistant}});
     }
@@ -74,7 +149,8 @@ nlohmann::json make_conversations(const Tokenizer& tok, const std::vector<std::s
     out.push_back({{"id", id}, {"conversations", conv}});
     if (stats) {
       stats->tokens.push_back(t.measured_tokens);
-      stats->turns += t.qa.size();
+      stats->turns += turns.size();
+      for (uint8_t a : llama2_chat_tokens(tok, turns, system).is_assistant) stats->response_tokens += a;
     }
   }
   return out;

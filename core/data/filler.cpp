@@ -46,29 +46,56 @@ std::string Span::join(size_t from, size_t to) const {
   return s;
 }
 
+namespace {
+
+bool ends_sentence(const std::string& line) {
+  size_t e = line.find_last_not_of(" \t\r");
+  if (e == std::string::npos) return false;
+  char c = line[e];
+  if ((c == '"' || c == '\'' || c == ')') && e > 0) c = line[e - 1];  // a quote closing a sentence
+  return c == '.' || c == '!' || c == '?' || c == ':';
+}
+
+bool blank(const std::string& line) { return line.find_first_not_of(" \t\r\f\v") == std::string::npos; }
+
+}  // namespace
+
 FillerText::FillerText(const std::vector<std::string>& docs, uint64_t seed) {
   auto order = shuffled_order(docs.size(), seed);
   for (size_t i : order) {
-    auto w = split_words(docs[i]);
-    if (w.empty()) continue;
-    total_words_ += w.size();
-    docs_.push_back(std::move(w));
+    // Line by line: a blank line starts a paragraph; a line after a sentence end is a break.
+    bool doc_first = true, para_first = true, after_end = false;
+    size_t from = 0;
+    const std::string& doc = docs[i];
+    while (from <= doc.size()) {
+      size_t nl = doc.find('\n', from);
+      if (nl == std::string::npos) nl = doc.size();
+      const std::string line = doc.substr(from, nl - from);
+      from = nl + 1;
+      if (blank(line)) {
+        para_first = true;
+        continue;
+      }
+      auto w = split_words(line);
+      for (size_t k = 0; k < w.size(); ++k) {
+        if (k == 0 && para_first) starts_.push_back(words_.size());
+        breaks_.push_back(k == 0 && (doc_first || para_first || after_end));
+        words_.push_back(std::move(w[k]));
+      }
+      doc_first = para_first = false;
+      after_end = ends_sentence(line);
+    }
   }
-  check_input(!docs_.empty(), "filler documents: no words found (is the `docs` file empty?)");
+  check_input(!words_.empty(), "filler documents: no words found (is the `docs` file empty?)");
 }
 
-Span FillerText::take(size_t start_doc, size_t n) const {
+Span FillerText::take(size_t start, size_t n) const {
   Span s;
   s.words.reserve(n);
   s.doc_start.reserve(n);
-  size_t d = start_doc % docs_.size();
-  while (s.words.size() < n) {
-    const auto& doc = docs_[d];
-    for (size_t i = 0; i < doc.size() && s.words.size() < n; ++i) {
-      s.words.push_back(doc[i]);
-      s.doc_start.push_back(i == 0);
-    }
-    d = (d + 1) % docs_.size();
+  for (size_t i = starts_[start % starts_.size()]; s.words.size() < n; i = (i + 1) % words_.size()) {
+    s.words.push_back(words_[i]);
+    s.doc_start.push_back(breaks_[i]);
   }
   return s;
 }

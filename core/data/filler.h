@@ -1,10 +1,15 @@
 // Natural-language filler for synthetic tasks: the documents of one split as a stream of words,
-// read from any document onwards and wrapping around at the end.
+// read from any paragraph onwards, on through the rest of its document and the next documents,
+// wrapping around at the end. A long document therefore fills a long context by itself: the
+// context is coherent text, not a concatenation of snippets (issue #12).
 //
 // Invariants: whitespace inside documents is collapsed (a word never contains a space, tab or
 // newline), so joining words with single spaces yields clean one-line prose; empty documents are
-// dropped; the document order is a seeded shuffle fixed at construction; a Span remembers where
-// each document starts so facts can be inserted between sentences rather than inside one.
+// dropped; the document order is a seeded shuffle fixed at construction. A start is a paragraph
+// (a blank-line separated block; a corpus of one-paragraph documents has one start per document).
+// A Span marks the words at which a fact may be inserted without cutting a sentence: the first
+// word of a document, of a paragraph, and of a line that follows a line ending in . ! ? or :
+// (a verse of the Bible, a sentence that ends a wrapped line of a manual).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -14,9 +19,9 @@ namespace ropelab::data {
 
 struct Span {
   std::vector<std::string> words;
-  std::vector<uint8_t> doc_start;  // 1 where words[i] begins a document
+  std::vector<uint8_t> doc_start;  // 1 where words[i] may take an inserted sentence (see above)
 
-  // Largest index <= pos that begins a document, or `floor` when none lies in [floor, pos].
+  // Largest index <= pos that is such a break, or `floor` when none lies in [floor, pos].
   size_t snap_to_doc_start(size_t pos, size_t floor = 0) const;
   std::string join(size_t from, size_t to) const;  // words[from, to) joined by single spaces
 };
@@ -24,14 +29,16 @@ struct Span {
 class FillerText {
  public:
   FillerText(const std::vector<std::string>& docs, uint64_t seed);  // InputError when no words
-  size_t doc_count() const { return docs_.size(); }
-  size_t word_count() const { return total_words_; }
-  // n words starting at the first word of document `start_doc` (mod doc_count), wrapping.
-  Span take(size_t start_doc, size_t n) const;
+  // Places a context can start: paragraphs over all documents (what callers draw from).
+  size_t start_count() const { return starts_.size(); }
+  size_t word_count() const { return words_.size(); }
+  // n words starting at the first word of paragraph `start` (mod start_count), wrapping.
+  Span take(size_t start, size_t n) const;
 
  private:
-  std::vector<std::vector<std::string>> docs_;
-  size_t total_words_ = 0;
+  std::vector<std::string> words_;  // every document's words, in the shuffled document order
+  std::vector<uint8_t> breaks_;     // per word: 1 where a sentence may be inserted
+  std::vector<size_t> starts_;      // word index of each paragraph's first word
 };
 
 std::vector<std::string> split_words(const std::string& text);

@@ -55,7 +55,7 @@ std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vec
   out.reserve(schedule.size());
   for (const auto& key : schedule) {
     if (key == "text") {
-      out.push_back(text_chunk(tok, filler, rng.below(filler.doc_count()), cfg.window));
+      out.push_back(text_chunk(tok, filler, rng.below(filler.start_count()), cfg.window));
       continue;
     }
     // No draw at all when chat = 0, so those files are byte-identical to before the option existed.

@@ -192,7 +192,7 @@ Made make_niah(const Ctx& c, const std::string& task, const NiahSpec& spec, Rng&
     } else if (spec.haystack == "needle") {
       for (size_t i = 0; i < max_n; ++i) units.push_back(needle(keys[spec.num_k + i], value()));
     } else {
-      start_doc = size_t(rng.below(c.filler.doc_count()));
+      start_doc = size_t(rng.below(c.filler.start_count()));
     }
     std::vector<std::string> asked(keys.begin(), keys.begin() + long(spec.num_q));
     const std::string query = and_list(asked);

@@ -23,7 +23,7 @@ TaskInstance make_fewshot(const TaskEnv& env, Rng& rng) {
   std::vector<std::string> query_text(nq);
   for (size_t k = 0; k < nq; ++k) {
     depth[k] = rng.unit();
-    Span s = env.filler.take(rng.below(env.filler.doc_count()), size_t(rng.between(3, 8)));
+    Span s = env.filler.take(rng.below(env.filler.start_count()), size_t(rng.between(3, 8)));
     s.words.insert(s.words.begin() + long(rng.below(s.words.size() + 1)), kw[query_kw[k]]);
     query_text[k] = join_words(s.words);
   }
@@ -36,7 +36,7 @@ TaskInstance make_fewshot(const TaskEnv& env, Rng& rng) {
     ex_kw[i] = rng.below(kw.size());
     ex_at[i] = rng.unit();
   }
-  const size_t start = rng.below(env.filler.doc_count());
+  const size_t start = rng.below(env.filler.start_count());
   auto build = [&](size_t n) {
     Span s = env.filler.take(start, n);
     auto blocks = cut_blocks(n, sizes, 8);  // a new example only with 8 words to spare: smaller jumps

@@ -33,6 +33,15 @@ constexpr int kMaxAttempts = 32;
 std::vector<std::pair<size_t, size_t>> cut_blocks(size_t total_words, const std::vector<size_t>& sizes,
                                                   size_t min_last);
 
+// A fixed number of blocks (weights.size()) whose lengths are proportional to the pre-drawn
+// weights: a longer context makes the same blocks longer instead of adding blocks, so the answer
+// space of a task built on them does not change with length (issue #12). Blocks may be empty.
+std::vector<std::pair<size_t, size_t>> cut_fixed(size_t total_words, const std::vector<double>& weights);
+
+// Passages of mdqa and paragraphs of retrieval: LongBench's hotpotqa / passage_retrieval_en keep
+// their passage count whatever the length; so do ours.
+constexpr size_t kTaskBlocks = 8;
+
 TaskInstance make_passkey(const TaskEnv& env, Rng& rng);
 TaskInstance make_sdqa(const TaskEnv& env, Rng& rng);
 TaskInstance make_mdqa(const TaskEnv& env, Rng& rng);

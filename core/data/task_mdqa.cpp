@@ -1,7 +1,8 @@
-// mdqa (multi-document QA): "Passage k:" blocks of natural filler; 3-4 facts (at least
+// mdqa (multi-document QA): kTaskBlocks "Passage k:" blocks of natural filler, longer as the
+// context grows (a fixed number of passages and facts at every length); 3-4 facts (at least
 // `questions`) share one attribute and differ in the person, so the question can only be
 // answered from the one passage naming that person. Facts go into the passage at their drawn
-// depth, at a document start inside it.
+// depth, at a sentence break inside it.
 //
 // 1-hop on purpose: a 2-hop chain ("X's friend is Y. Y's city is Z.") was judged too hard for a
 // few-million-parameter model pre-trained for minutes; the passages, distractor facts about other
@@ -27,12 +28,12 @@ TaskInstance make_mdqa(const TaskEnv& env, Rng& rng) {
       offset[i] = rng.unit();
     }
     auto asked = rng.distinct(nf, std::min(nf, size_t(env.req.questions)));
-    std::vector<size_t> sizes(64);
-    for (auto& s : sizes) s = size_t(rng.between(25, 60));
-    const size_t start = rng.below(env.filler.doc_count());
+    std::vector<double> weights(kTaskBlocks);
+    for (auto& w : weights) w = 0.6 + 0.8 * rng.unit();
+    const size_t start = rng.below(env.filler.start_count());
     auto build = [&](size_t n) {
       Span s = env.filler.take(start, n);
-      auto blocks = cut_blocks(n, sizes, 10);
+      auto blocks = cut_fixed(n, weights);
       const size_t P = blocks.size();
       // Insertions per passage: (word position, fact).
       std::vector<std::vector<std::pair<size_t, size_t>>> ins(P);

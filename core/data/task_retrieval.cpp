@@ -1,4 +1,5 @@
-// retrieval (passage_retrieval_en-style): "Paragraph k: ..." blocks of natural filler; the input
+// retrieval (passage_retrieval_en-style): kTaskBlocks "Paragraph k: ..." blocks of natural filler,
+// longer as the context grows (the answer space stays "Paragraph 1" ... "Paragraph 8"); the input
 // is 8-14 consecutive words copied from one paragraph (starting at a document start where the
 // paragraph has one), the answer "Paragraph k". The copied words must occur exactly once in the
 // context; the numbering makes "Paragraph k:" unique too.
@@ -18,12 +19,12 @@ TaskInstance make_retrieval(const TaskEnv& env, Rng& rng) {
       offset[k] = rng.unit();
       qlen[k] = size_t(rng.between(8, 14));
     }
-    std::vector<size_t> sizes(64);
-    for (auto& s : sizes) s = size_t(rng.between(30, 70));
-    const size_t start = rng.below(env.filler.doc_count());
+    std::vector<double> weights(kTaskBlocks);
+    for (auto& w : weights) w = 0.6 + 0.8 * rng.unit();
+    const size_t start = rng.below(env.filler.start_count());
     auto build = [&](size_t n) {
       Span s = env.filler.take(start, n);
-      auto blocks = cut_blocks(n, sizes, 12);
+      auto blocks = cut_fixed(n, weights);
       const size_t P = blocks.size();
       TaskInstance t;
       t.kind = TaskKind::retrieval;

@@ -32,7 +32,7 @@ TaskInstance make_sdqa(const TaskEnv& env, Rng& rng) {
       facts.push_back({fact_sentence(names[who[i]], a, v), fact_question(names[who[i]], a), v, rng.unit()});
     }
     auto asked = rng.distinct(nf, size_t(env.req.questions) < nf ? size_t(env.req.questions) : nf);
-    const size_t start = rng.below(env.filler.doc_count());
+    const size_t start = rng.below(env.filler.start_count());
     auto build = [&](size_t n) {
       Span s = env.filler.take(start, n);
       std::vector<std::pair<size_t, size_t>> at;  // (word position, fact)

@@ -159,6 +159,21 @@ std::vector<std::pair<size_t, size_t>> cut_blocks(size_t total_words, const std:
   return blocks;
 }
 
+std::vector<std::pair<size_t, size_t>> cut_fixed(size_t total_words, const std::vector<double>& weights) {
+  double sum = 0;
+  for (double w : weights) sum += w;
+  std::vector<std::pair<size_t, size_t>> blocks;
+  double acc = 0;
+  size_t pos = 0;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    acc += weights[i];
+    const size_t end = i + 1 == weights.size() ? total_words : size_t(double(total_words) * acc / sum);
+    blocks.push_back({pos, std::max(pos, end)});
+    pos = std::max(pos, end);
+  }
+  return blocks;
+}
+
 TaskInstance make_task(TaskKind kind, const Tokenizer& tok, const FillerText& filler, const TaskRequest& req,
                        Rng& rng) {
   check_input(req.questions >= 1, "questions per instance (", req.questions, ") must be >= 1");

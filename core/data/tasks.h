@@ -3,11 +3,11 @@
 //   passkey    the standard passkey prompt (core/data/passkey_text.h), key at a random depth
 //   sdqa       one document of natural filler with embedded facts ("The secret city of Mara is
 //              Lisbon."); a question about one of them             -> LongBench multifieldqa_en
-//   mdqa       "Passage k:" blocks; facts about several people, same attribute, spread over the
+//   mdqa       8 "Passage k:" blocks; facts about several people, same attribute, spread over the
 //              passages; the question needs one of them (1-hop)    -> LongBench hotpotqa
 //   fewshot    "Text: ...\nType: label" examples; the label is the one the instance's random
 //              keyword->label table gives the text's keyword        -> LongBench trec
-//   retrieval  "Paragraph k: ..." blocks; the input is a sentence copied from one of them, the
+//   retrieval  8 "Paragraph k: ..." blocks; the input is a sentence copied from one of them, the
 //              answer "Paragraph k"                                 -> LongBench passage_retrieval_en
 //
 // Invariants: an instance is a pure function of (kind, tokenizer, filler, request, rng state);
@@ -15,7 +15,9 @@
 // except for passkey (whole filler sentences), within a few tokens of it (tests bound the gap);
 // answers of sdqa and mdqa occur exactly once in the context, a retrieval query sentence occurs
 // exactly once, every fewshot query keyword has at least one labelled example; facts sit at a
-// uniformly drawn depth. Filler comes from the given split's documents only.
+// uniformly drawn depth. mdqa and retrieval have a fixed number of blocks that grow with the
+// length, so a longer context asks the same task further away. Filler comes from the given split's documents
+// only.
 #pragma once
 #include <cstdint>
 #include <functional>

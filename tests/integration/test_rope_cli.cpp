@@ -51,6 +51,12 @@ TEST(RopeCli, GeometryReproducesTheIssueTable) {
   EXPECT_NE(m.output.find("2/21/9"), std::string::npos) << m.output;
   EXPECT_NE(m.output.find("18.4 c"), std::string::npos) << m.output;
   EXPECT_NE(m.output.find("19.1 c"), std::string::npos) << m.output;  // LLaMA-2 beside it
+  // The scaled beta of the mini configs (methods/yarn.ini): 10/13/9 of 32, LLaMA-2's 21/25/18 of 64
+  // halved; the LLaMA-2 column stays at its literal 32/1.
+  auto b8 = run_cli("rope show --model " + dir + " --geometry --window 256 --beta-fast 8");
+  ASSERT_EQ(b8.exit_code, 0) << b8.output;
+  EXPECT_NE(b8.output.find("10/13/9"), std::string::npos) << b8.output;
+  EXPECT_NE(b8.output.find("21/25/18"), std::string::npos) << b8.output;
   auto bad = run_cli("rope show --model " + dir + " --geometry --window 256 --beta-fast 1 --beta-slow 2");
   EXPECT_TRUE(refused_with(bad, "--beta-fast (1) must exceed --beta-slow (2)"));
 }

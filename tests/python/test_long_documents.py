@@ -66,6 +66,25 @@ class LongDocuments(unittest.TestCase):
         self.assertIn("--step (0) must be >= 1", self.run_script(step=0).stderr)
         self.assertIn("--per (0) must be >= 1", self.run_script(per=0).stderr)
 
+    def chunk(self, words, *extra):
+        with open(self.src, "w") as f:  # two documents of 3 lines of 2 words, and one of 1 word
+            f.write(json.dumps({"text": "a b\nc d\ne f"}) + "\n" + json.dumps({"text": "g h\ni j\nk l"}) + "\n")
+            f.write(json.dumps({"text": "m"}) + "\n")
+        return subprocess.run([sys.executable, "experiments/long_documents.py", self.src, self.dst, "--chunk-words",
+                               str(words), *extra], capture_output=True, text=True, cwd=ROOT)
+
+    def test_chunks_cut_at_line_ends_and_drop_tails(self):
+        p = self.chunk(3)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        # 4 words reach >= 3 at the end of the second line; "e f" (2 words) and "m" are tails
+        self.assertEqual(self.texts(), ["a b\nc d", "g h\ni j"])
+
+    def test_chunk_options(self):
+        self.assertIn("no document has --chunk-words 7 words", self.chunk(7).stderr)
+        self.assertEqual(self.chunk(7).returncode, 2)
+        self.assertIn("--chunk-words excludes --per and --step", self.chunk(3, "--per", "2").stderr)
+        self.assertIn("--chunk-words (0) must be >= 1", self.chunk(0).stderr)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -85,38 +85,49 @@ class StudyReport(unittest.TestCase):
         text = self.report()
         claims = text.split("## What replicates", 1)[1]
         # Differences are paired by seed: only seed 0 is shared by EABF and PI (10 - 5 = 5).
-        self.assertIn("best at 4c: EABF (20.0); EABF 20.0; EABF − strongest rival Δ 5.0 | replicates |", claims)
-        self.assertIn("base 20.0; methods 5.0–20.0; weakest method − base Δ -15.0 | does not replicate |", claims)
+        self.assertIn("best at 4c: EABF (20.0); EABF 20.0; EABF − strongest rival Δ 5.0 | inconclusive: no test (one value) |", claims)
+        self.assertIn("base 20.0; methods 5.0–20.0; weakest method − base Δ -15.0 | inconclusive: no test (one value) |", claims)
         # Entropy: positions 64-128 are 1.0 everywhere; 512-1024 are 3.0 (layers 0-1) and 1.5 (2-5).
         # Gaps below ln n over positions 513..1024 (1-based: n keys visible).
         lnn = float(np.mean(np.log(np.arange(513, 1025))))
         self.assertIn(f"below ln n by {lnn - 3:.2f} nats (layers 0–1) and {lnn - 1.5:.2f} nats (layers 2+); "
-                      "Δ 1.50 | replicates |", claims)
+                      "Δ 1.50 | inconclusive: no test (one value) |", claims)
         # Inside the window the fixture is flat (1.0 at every position up to 4c): layers 2+ rise by 0
         # between positions 24-40 and 56-72, ln n by mean(ln 56..72) - mean(ln 24..40).
         rise = float(np.mean(np.log(np.arange(56, 73))) - np.mean(np.log(np.arange(24, 41))))
         self.assertIn(f"layers 2+ 0.00 nats, ln n {rise:.2f} nats; half of ln n's rise − theirs Δ {rise / 2:.2f} | "
-                      "replicates |", claims)
+                      "inconclusive: no test (one value) |", claims)
         # 32 -> 100 samples: 8.0 -> 20.0 on average; paired on seed 0: 10 - 8 = 2.
-        self.assertIn("| 8.0 / 20.0; 100 − 32 samples Δ 2.0 | replicates |", claims)
+        self.assertIn("| 8.0 / 20.0; 100 − 32 samples Δ 2.0 | inconclusive: no test (one value) |", claims)
 
-    def test_verdicts_weigh_seed_noise(self):
-        # Three seeds. EABF - PI per seed: -2, 2, 6 -> mean 2.0, standard error 4 / sqrt(3) = 2.3: within
-        # 2 standard errors, inconclusive. Methods - base: EABF 5, 15, 25 (15.0 ± 5.8), PI 7, 13, 19
-        # (13.0 ± 3.5): both above 2 standard errors, replicates.
-        out = os.path.join(self.out, "three-seeds")
+    def seeds_report(self, name, pairs):
+        out = os.path.join(self.out, name)
         runs = []
-        for seed, (e, p) in enumerate([(10.0, 12.0), (20.0, 18.0), (30.0, 24.0)]):
+        for seed, (e, p) in enumerate(pairs):
             write_sweep(out, f"base-s{seed}", {w: 5.0 for w in WINDOWS}, rope=rope_record())
             write_sweep(out, f"eabf-s{seed}", {w: e for w in WINDOWS})
             write_sweep(out, f"pi-s{seed}", {w: p for w in WINDOWS})
             runs += [f"base-s{seed}", f"eabf-s{seed}", f"pi-s{seed}"]
         self.run_script("analysis/study_report.py", "--out", out, "--runs", *runs)
         with open(os.path.join(out, "report.md")) as f:
-            claims = f.read().split("## What replicates", 1)[1]
+            return f.read().split("## What replicates", 1)[1]
+
+    def test_verdicts_weigh_seed_noise(self):
+        # Paired t-test over 3 seeds (df 2), checked by hand: for df 2 the two-sided p of t is
+        # 1 - t / sqrt(2 + t^2), and the 95 % interval is mean +- 4.303 * sd / sqrt(3).
+        # Noisy: EABF - PI per seed -2, 2, 6 -> mean 2, sd 4, t 0.866, p 0.478, interval 2 +- 9.9;
+        # PI - base 7, 13, 19 -> mean 13, sd 6, t 3.753, p 0.064: both inconclusive.
+        claims = self.seeds_report("noisy", [(10.0, 12.0), (20.0, 18.0), (30.0, 24.0)])
         self.assertIn("over 3 seeds", claims)
-        self.assertIn("EABF − strongest rival Δ 2.0 ± 2.3 | inconclusive: within seed noise |", claims)
-        self.assertIn("weakest method − base Δ 13.0 ± 3.5 | replicates |", claims)
+        self.assertIn("EABF − strongest rival Δ 2.0 [-7.9, 11.9] (p = 0.478, n = 3) | inconclusive (p = 0.48) |",
+                      claims)
+        self.assertIn("weakest method − base Δ 13.0 [-1.9, 27.9] (p = 0.064, n = 3) | inconclusive (p = 0.06) |",
+                      claims)
+        # Clean: EABF - PI 4, 3, 5 -> t 6.93, p 0.020; PI - base 13, 16, 16 -> mean 15, sd 1.73, t 15.0,
+        # p 0.0044: both replicate.
+        claims = self.seeds_report("clean", [(22.0, 18.0), (24.0, 21.0), (26.0, 21.0)])
+        self.assertIn("EABF − strongest rival Δ 4.0 [1.5, 6.5] (p = 0.020, n = 3) | replicates |", claims)
+        self.assertIn("weakest method − base Δ 15.0 [10.7, 19.3] (p = 0.004, n = 3) | replicates |", claims)
 
 
     # --- what the report says about the study comes from what its inputs recorded -----------------
@@ -183,6 +194,17 @@ class StudyReport(unittest.TestCase):
             write_sweep(out, run, {w: 5.0 for w in WINDOWS})  # sweep.json without a RoPE record
         self.assertIn("no input of a base-s<seed> run records the trained window c", self.refused(out))
 
+    def test_scale_rules_table_once(self):
+        # The report carries the scale-rule table of experiments/configs/mini/scale-rules.md, and the
+        # README holds the same table (one statement of the rules, checked to agree).
+        with open(os.path.join(ROOT, "experiments", "configs", "mini", "scale-rules.md")) as f:
+            table = f.read().strip()
+        self.assertIn("| rotary pairs completing a full period inside c | 46 / 64 (71.9 %) | 23 / 32 (71.9 %) |", table)
+        self.assertIn("## Scale rules\n", self.report())
+        self.assertIn(table, self.report())
+        with open(os.path.join(ROOT, "README.md")) as f:
+            self.assertIn(table, f.read())
+
     def test_paper_numbers_from_json(self):
         # With the real paper_numbers.json (values of docs/method.md §6, by hand: Table 2 Macro EABF 39.1,
         # best rival ABF 38.6; Table 4 at 16k / 32k: EABF 39.1 / 39.1, PI/NTK-by-parts/YaRN mean
@@ -195,6 +217,9 @@ class StudyReport(unittest.TestCase):
         # A copy of analysis/ with other paper numbers reports those.
         copy = os.path.join(self.out, "analysis")
         shutil.copytree(os.path.join(ROOT, "analysis"), copy)
+        rules = os.path.join(self.out, "experiments", "configs", "mini")
+        os.makedirs(rules)
+        shutil.copy(os.path.join(ROOT, "experiments", "configs", "mini", "scale-rules.md"), rules)
         with open(os.path.join(copy, "paper_numbers.json")) as f:
             paper = json.load(f)
         paper["table2"]["eabf"][-1], paper["table2"]["abf"][-1] = 41.5, 40.25

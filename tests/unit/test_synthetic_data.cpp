@@ -16,6 +16,7 @@
 #include "core/data/passkey_text.h"
 #include "core/data/pretrain_docs.h"
 #include "core/data/split.h"
+#include "core/data/task_fit.h"
 #include "core/data/tasks.h"
 #include "core/data/vocab.h"
 #include "core/io/documents.h"
@@ -129,8 +130,9 @@ TEST(SyntheticSplit, DisjointCompleteAndSeeded) {
 }
 
 TEST(SyntheticTasks, ContextsAreFittedToTheTokenBudget) {
+  // 160 is the smallest: mdqa's 8 fixed "Passage k:" headers alone need ~130 tokens.
   for (auto k : {TaskKind::sdqa, TaskKind::mdqa, TaskKind::fewshot, TaskKind::retrieval})
-    for (int64_t L : {128, 300, 700, 1500})
+    for (int64_t L : {160, 300, 700, 1500})
       for (uint64_t seed : {1, 2, 3}) {
         auto t = make(k, L, seed);
         int64_t n = ctx_tokens(t);
@@ -345,6 +347,105 @@ TEST(SyntheticConversations, ShareGptWithAlternatingRolesWithinTheLength) {
   EXPECT_NE(ropelab::testing::input_error_of([] { parse_turns("2-x"); }).find("`turns`"), std::string::npos);
   cfg.max_turns = 1;
   EXPECT_NE(ropelab::testing::input_error_of([&] { cfg.validate(); }).find("`turns`"), std::string::npos);
+}
+
+TEST(SyntheticConversations, PastedStyleAsksInOtherWordsWithLongContinuations) {
+  ConversationConfig cfg;
+  cfg.length = 1024;
+  cfg.count = 6;
+  cfg.min_turns = cfg.max_turns = 1;
+  cfg.mix = parse_mix("sdqa=0.34,mdqa=0.33,retrieval=0.33", "--mix", false);
+  cfg.style = "pasted";
+  cfg.continuations = 3;
+  cfg.seed = 2;
+  ConversationStats stats;
+  auto j = make_conversations(tok(), eval_docs(), cfg, &stats);
+  int64_t all = 0, assistant = 0;
+  size_t continuations = 0;
+  for (size_t i = 0; i < j.size(); ++i) {
+    const auto& conv = j[i].at("conversations");
+    std::vector<ChatTurn> turns;
+    for (size_t k = 0; k + 1 < conv.size(); k += 2)
+      turns.push_back({conv[k].at("value"), conv[k + 1].at("value")});
+    ASSERT_GE(turns.size(), 2u);  // one question + up to 3 continuations (a cue must occur once)
+    ASSERT_LE(turns.size(), 4u);
+    continuations += turns.size() - 1;
+    const std::string& first = turns[0].user;
+    // No evaluation template: neither "Question:" nor "Answer:" framing.
+    EXPECT_EQ(first.find("Question:"), std::string::npos);
+    EXPECT_EQ(first.find("Answer:"), std::string::npos);
+    for (size_t k = 1; k < turns.size(); ++k) {
+      // "Go on from "<cue>" ...": the cue occurs once in the pasted text, the answer (40-70 words)
+      // is exactly the text after it.
+      const auto& u = turns[k].user;
+      const std::string head = "Go on from \"", tail = "\" in my text: how does it continue?";
+      ASSERT_EQ(u.rfind(head, 0), 0u) << u;
+      ASSERT_GT(u.size(), head.size() + tail.size());
+      ASSERT_EQ(u.substr(u.size() - tail.size()), tail) << u;
+      const std::string cue = u.substr(head.size(), u.size() - head.size() - tail.size());
+      EXPECT_EQ(split_words(cue).size(), 8u);
+      EXPECT_EQ(count_occurrences(first, cue), 1u) << cue;
+      const auto words = split_words(turns[k].assistant);
+      EXPECT_GE(words.size(), 40u);
+      EXPECT_LE(words.size(), 70u);
+      EXPECT_NE(join_words(split_words(first)).find(cue + " " + turns[k].assistant), std::string::npos);
+    }
+    auto t = llama2_chat_tokens(tok(), turns, "");
+    EXPECT_EQ(int64_t(t.ids.size()), stats.tokens[i]);
+    EXPECT_LE(stats.tokens[i], 1024);
+    all += int64_t(t.ids.size());
+    for (uint8_t x : t.is_assistant) assistant += x;
+  }
+  EXPECT_GE(continuations, 15u);  // of 18 asked: few cues are left without a unique 8-word window
+  EXPECT_EQ(stats.response_tokens, assistant);
+  EXPECT_GT(double(assistant) / double(all), 0.25);  // the share the miniature's recipe needs
+  cfg.mix = parse_mix("passkey=1", "--mix", false);
+  EXPECT_NE(ropelab::testing::input_error_of([&] { cfg.validate(); }).find("no pasted-text form"),
+            std::string::npos);
+  cfg.mix = parse_mix("sdqa=1", "--mix", false);
+  cfg.style = "task";
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              cfg.validate();
+            }).find("`continuations` needs `style` = pasted"),
+            std::string::npos);
+  cfg.style = "chat";
+  EXPECT_NE(ropelab::testing::input_error_of([&] { cfg.validate(); }).find("`style` 'chat'"),
+            std::string::npos);
+}
+
+TEST(SyntheticFiller, StartsAtParagraphsAndBreaksAtSentenceEnds) {
+  // Document 1: two paragraphs; its second line follows a sentence end, its third does not.
+  // Document 2: one paragraph. One shuffled order, read back by words.
+  const std::vector<std::string> docs = {"Aa bb.\ncc dd\nee ff\n\ngg hh", "ii jj"};
+  FillerText f(docs, 0);
+  EXPECT_EQ(f.start_count(), 3u);
+  EXPECT_EQ(f.word_count(), 10u);
+  bool found = false;
+  for (size_t s = 0; s < 3; ++s) {
+    Span sp = f.take(s, 10);  // the whole stream, wrapping
+    if (sp.words[0] != "Aa") continue;
+    found = true;
+    const std::vector<std::string> want = {"Aa", "bb.", "cc", "dd", "ee", "ff", "gg", "hh"};
+    ASSERT_EQ(std::vector<std::string>(sp.words.begin(), sp.words.begin() + 8), want);
+    const std::vector<uint8_t> breaks = {1, 0, 1, 0, 0, 0, 1, 0, 1, 0};
+    EXPECT_EQ(sp.doc_start, breaks);
+    EXPECT_EQ(f.take(s + 1, 2).words, (std::vector<std::string>{"gg", "hh"}));  // the next paragraph
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(SyntheticTasks, RetrievalAndMdqaKeepTheirBlockCountAtEveryLength) {
+  const std::regex para("Paragraph ([0-9]+):"), pass("Passage ([0-9]+):");
+  for (int64_t target : {200, 800, 1600}) {
+    for (auto [kind, re] : {std::pair{TaskKind::retrieval, para}, std::pair{TaskKind::mdqa, pass}}) {
+      auto t = make(kind, target, 11);
+      size_t n = size_t(std::distance(std::sregex_iterator(t.context.begin(), t.context.end(), re),
+                                      std::sregex_iterator()));
+      EXPECT_EQ(n, 8u) << task_name(kind) << " at " << target;
+    }
+  }
+  auto blocks = cut_fixed(100, {1, 1, 2});
+  EXPECT_EQ(blocks, (std::vector<std::pair<size_t, size_t>>{{0, 25}, {25, 50}, {50, 100}}));
 }
 
 TEST(SyntheticLongBench, LongBenchFormatAtTheRequestedLengths) {
