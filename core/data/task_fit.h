@@ -39,8 +39,10 @@ std::vector<std::pair<size_t, size_t>> cut_blocks(size_t total_words, const std:
 std::vector<std::pair<size_t, size_t>> cut_fixed(size_t total_words, const std::vector<double>& weights);
 
 // Passages of mdqa and paragraphs of retrieval: LongBench's hotpotqa / passage_retrieval_en keep
-// their passage count whatever the length; so do ours.
-constexpr size_t kTaskBlocks = 8;
+// their passage count whatever the length; so do ours. mdqa has fewer so that an instance with its
+// facts still fits c/2 = 128 tokens of the miniature (5 headers + 4 facts: ~122 tokens).
+constexpr size_t kRetrievalParagraphs = 8;
+constexpr size_t kMdqaPassages = 5;
 
 TaskInstance make_passkey(const TaskEnv& env, Rng& rng);
 TaskInstance make_sdqa(const TaskEnv& env, Rng& rng);

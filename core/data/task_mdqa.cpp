@@ -1,4 +1,4 @@
-// mdqa (multi-document QA): kTaskBlocks "Passage k:" blocks of natural filler, longer as the
+// mdqa (multi-document QA): kMdqaPassages "Passage k:" blocks of natural filler, longer as the
 // context grows (a fixed number of passages and facts at every length); 3-4 facts (at least
 // `questions`) share one attribute and differ in the person, so the question can only be
 // answered from the one passage naming that person. Facts go into the passage at their drawn
@@ -28,7 +28,7 @@ TaskInstance make_mdqa(const TaskEnv& env, Rng& rng) {
       offset[i] = rng.unit();
     }
     auto asked = rng.distinct(nf, std::min(nf, size_t(env.req.questions)));
-    std::vector<double> weights(kTaskBlocks);
+    std::vector<double> weights(kMdqaPassages);
     for (auto& w : weights) w = 0.6 + 0.8 * rng.unit();
     const size_t start = rng.below(env.filler.start_count());
     auto build = [&](size_t n) {

@@ -1,4 +1,4 @@
-// retrieval (passage_retrieval_en-style): kTaskBlocks "Paragraph k: ..." blocks of natural filler,
+// retrieval (passage_retrieval_en-style): kRetrievalParagraphs "Paragraph k: ..." blocks of natural filler,
 // longer as the context grows (the answer space stays "Paragraph 1" ... "Paragraph 8"); the input
 // is 8-14 consecutive words copied from one paragraph (starting at a document start where the
 // paragraph has one), the answer "Paragraph k". The copied words must occur exactly once in the
@@ -19,7 +19,7 @@ TaskInstance make_retrieval(const TaskEnv& env, Rng& rng) {
       offset[k] = rng.unit();
       qlen[k] = size_t(rng.between(8, 14));
     }
-    std::vector<double> weights(kTaskBlocks);
+    std::vector<double> weights(kRetrievalParagraphs);
     for (auto& w : weights) w = 0.6 + 0.8 * rng.unit();
     const size_t start = rng.below(env.filler.start_count());
     auto build = [&](size_t n) {

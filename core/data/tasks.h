@@ -3,7 +3,7 @@
 //   passkey    the standard passkey prompt (core/data/passkey_text.h), key at a random depth
 //   sdqa       one document of natural filler with embedded facts ("The secret city of Mara is
 //              Lisbon."); a question about one of them             -> LongBench multifieldqa_en
-//   mdqa       8 "Passage k:" blocks; facts about several people, same attribute, spread over the
+//   mdqa       5 "Passage k:" blocks; facts about several people, same attribute, spread over the
 //              passages; the question needs one of them (1-hop)    -> LongBench hotpotqa
 //   fewshot    "Text: ...\nType: label" examples; the label is the one the instance's random
 //              keyword->label table gives the text's keyword        -> LongBench trec
