@@ -27,12 +27,10 @@ TaskInstance make_mdqa(const TaskEnv& env, Rng& rng) {
       offset[i] = rng.unit();
     }
     auto asked = rng.distinct(nf, std::min(nf, size_t(env.req.questions)));
-    std::vector<size_t> sizes(64);
-    for (auto& s : sizes) s = size_t(rng.between(25, 60));
-    const size_t start = rng.below(env.filler.doc_count());
+    const Passages layout = draw_passages(env, rng, 25, 60);
     auto build = [&](size_t n) {
-      Span s = env.filler.take(start, n);
-      auto blocks = cut_blocks(n, sizes, 10);
+      Span s = env.filler.take(layout.start, n);
+      auto blocks = cut_blocks(n, layout.sizes, 10);
       const size_t P = blocks.size();
       // Insertions per passage: (word position, fact).
       std::vector<std::vector<std::pair<size_t, size_t>>> ins(P);

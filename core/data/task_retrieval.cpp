@@ -18,12 +18,10 @@ TaskInstance make_retrieval(const TaskEnv& env, Rng& rng) {
       offset[k] = rng.unit();
       qlen[k] = size_t(rng.between(8, 14));
     }
-    std::vector<size_t> sizes(64);
-    for (auto& s : sizes) s = size_t(rng.between(30, 70));
-    const size_t start = rng.below(env.filler.doc_count());
+    const Passages layout = draw_passages(env, rng, 30, 70);
     auto build = [&](size_t n) {
-      Span s = env.filler.take(start, n);
-      auto blocks = cut_blocks(n, sizes, 12);
+      Span s = env.filler.take(layout.start, n);
+      auto blocks = cut_blocks(n, layout.sizes, 12);
       const size_t P = blocks.size();
       TaskInstance t;
       t.kind = TaskKind::retrieval;
