@@ -120,18 +120,26 @@ std::string ruler_table(const std::vector<RulerRun>& runs, double threshold, Tab
     return e ? std::to_string(*e) : none;
   };
   std::ostringstream os;
+  // One line per run, in any of the formats: begin + name(run), then sep + each length's average
+  // (fmt) or `missing`, then sep + the effective length (or `none`) + end.
+  auto rows = [&](const auto& name, const std::string& begin, const std::string& sep, const auto& fmt,
+                  const std::string& missing, const std::string& none, const std::string& end) {
+    for (const auto& r : runs) {
+      os << begin << name(r.name);
+      for (auto L : lengths) {
+        const auto it = r.by_length.find(L);
+        os << sep << (it == r.by_length.end() ? missing : fmt(it->second.average()));
+      }
+      os << sep << eff_text(r, none) << end;
+    }
+  };
+  auto json_number = [](double v) { return nlohmann::json(v).dump(); };
   if (format == TableFormat::csv) {
     os << "run";
     for (auto L : lengths) os << "," << L;
     os << ",effective_length,threshold\n";
-    for (const auto& r : runs) {
-      os << csv_field(r.name);
-      for (auto L : lengths) {
-        const auto it = r.by_length.find(L);
-        os << "," << (it == r.by_length.end() ? "" : nlohmann::json(it->second.average()).dump());
-      }
-      os << "," << eff_text(r, "") << "," << nlohmann::json(threshold).dump() << "\n";
-    }
+    rows([](const std::string& n) { return csv_field(n); }, "", ",", json_number, "", "",
+         "," + json_number(threshold) + "\n");
     return os.str();
   }
   const std::string none = "< " + std::to_string(*lengths.begin());
@@ -146,14 +154,7 @@ std::string ruler_table(const std::vector<RulerRun>& runs, double threshold, Tab
     os << " Effective length |\n|---|";
     for (size_t i = 0; i < lengths.size(); ++i) os << "---:|";
     os << "---:|\n";
-    for (const auto& r : runs) {
-      os << "| " << r.name << " |";
-      for (auto L : lengths) {
-        const auto it = r.by_length.find(L);
-        os << " " << (it == r.by_length.end() ? "–" : ruler_fmt2(it->second.average())) << " |";
-      }
-      os << " " << eff_text(r, none) << " |\n";
-    }
+    rows([](const std::string& n) { return n; }, "| ", " | ", ruler_fmt2, "–", none, " |\n");
     os << "\n" << note << "\n";
     return os.str();
   }
@@ -162,14 +163,8 @@ std::string ruler_table(const std::vector<RulerRun>& runs, double threshold, Tab
   os << "}\n\\toprule\nRun";
   for (auto L : lengths) os << " & " << L;
   os << " & Effective \\\\\n\\midrule\n";
-  for (const auto& r : runs) {
-    os << latex_escape(r.name);
-    for (auto L : lengths) {
-      const auto it = r.by_length.find(L);
-      os << " & " << (it == r.by_length.end() ? "--" : ruler_fmt2(it->second.average()));
-    }
-    os << " & " << eff_text(r, "$<$ " + std::to_string(*lengths.begin())) << " \\\\\n";
-  }
+  rows([](const std::string& n) { return latex_escape(n); }, "", " & ", ruler_fmt2, "--",
+       "$<$ " + std::to_string(*lengths.begin()), " \\\\\n");
   os << "\\bottomrule\n\\end{tabular}\n% " << note << "\n";
   return os.str();
 }

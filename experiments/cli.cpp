@@ -162,8 +162,9 @@ void store_config_files(const std::vector<std::string>& paths, const po::options
 
 }  // namespace
 
-bool parse(const std::string& usage, const po::options_description& d, const Args& args,
-           po::variables_map& vm, const po::positional_options_description* pos) {
+po::variables_map parse_command(const std::string& usage, const po::options_description& d, const Args& args,
+                                const po::positional_options_description* pos) {
+  po::variables_map vm;
   bool percent = has_percent(args);
   note_options(d);
   try {
@@ -174,7 +175,7 @@ bool parse(const std::string& usage, const po::options_description& d, const Arg
     po::store(parsed, vm);
     if (vm.count("help")) {
       std::cout << "usage: " << usage << "\n\n" << d << "\n";
-      return false;
+      throw HelpShown{};
     }
     if (vm.count("config")) store_config_files(vm["config"].as<std::vector<std::string>>(), d, vm, percent);
     po::notify(vm);
@@ -182,6 +183,16 @@ bool parse(const std::string& usage, const po::options_description& d, const Arg
     fail_input(po_message(e, percent), " (see --help)");
   }
   if (vm.count("threads")) apply_threads(vm);
+  return vm;
+}
+
+bool parse(const std::string& usage, const po::options_description& d, const Args& args,
+           po::variables_map& vm, const po::positional_options_description* pos) {
+  try {
+    vm = parse_command(usage, d, args, pos);
+  } catch (const HelpShown&) {
+    return false;
+  }
   return true;
 }
 
@@ -303,32 +314,33 @@ std::string_view trim_spaces(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return s;
 }
-}  // namespace
 
-std::vector<int64_t> parse_int_list(const std::string& s, const std::string& option) {
-  std::vector<int64_t> out;
+// "a,b,c" with each item read by parse_one (nullopt = not a T: "'<item>' <not_what>").
+template <typename T, typename ParseOne>
+std::vector<T> parse_list(const std::string& s, const std::string& option, const ParseOne& parse_one,
+                          const char* not_what) {
+  std::vector<T> out;
   std::stringstream ss(s);
   std::string item;
   while (std::getline(ss, item, ',')) {
-    auto v = parse_int64(trim_spaces(item));
-    check_input(v.has_value(), option, ": '", item, "' is not an integer (expected e.g. 1024,2048)");
+    const std::optional<T> v = parse_one(trim_spaces(item));
+    check_input(v.has_value(), option, ": '", item, "' ", not_what);
     out.push_back(*v);
   }
   check_input(!out.empty(), option, ": empty list");
   return out;
 }
+}  // namespace
+
+std::vector<int64_t> parse_int_list(const std::string& s, const std::string& option) {
+  return parse_list<int64_t>(
+      s, option, [](std::string_view v) { return parse_int64(v); },
+      "is not an integer (expected e.g. 1024,2048)");
+}
 
 std::vector<double> parse_double_list(const std::string& s, const std::string& option) {
-  std::vector<double> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    auto v = parse_double(trim_spaces(item));
-    check_input(v.has_value(), option, ": '", item, "' is not a number");
-    out.push_back(*v);
-  }
-  check_input(!out.empty(), option, ": empty list");
-  return out;
+  return parse_list<double>(
+      s, option, [](std::string_view v) { return parse_double(v); }, "is not a number");
 }
 
 std::vector<int64_t> read_token_file(const std::string& path) {

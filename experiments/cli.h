@@ -31,9 +31,17 @@ void add_eval_run_options(po::options_description& d, const std::string& kind, c
 // The options of a subcommand that runs a model: common + model + RoPE options, under `title`.
 po::options_description model_command_options(const std::string& title, bool model_required = true);
 
-// Parses args into vm (command line, then the --config files), then sets LibTorch's threads from
-// --threads. Returns false when --help was printed (the caller returns 0). `usage` is the one-line
-// synopsis shown with --help.
+// What parse_command throws once it has printed --help: main() ends the command with status 0.
+// Not a std::exception, so no error handler on the way mistakes it for a failure.
+struct HelpShown {};
+
+// A command's options: args parsed (command line, then the --config files), then LibTorch's
+// threads set from --threads. Throws HelpShown after printing --help; `usage` is the one-line
+// synopsis shown there.
+po::variables_map parse_command(const std::string& usage, const po::options_description& d, const Args& args,
+                                const po::positional_options_description* pos = nullptr);
+// The earlier form of parse_command, kept only so work in progress on other branches still builds:
+// false when --help was printed (the caller returns 0). New code calls parse_command.
 bool parse(const std::string& usage, const po::options_description& d, const Args& args,
            po::variables_map& vm, const po::positional_options_description* pos = nullptr);
 

@@ -40,8 +40,8 @@ int bench_forward(const Args& args) {
   d.add_options()("arch", po::value<std::string>(), "random model of a preset shape instead of --model")(
       "lengths", po::value<std::string>()->default_value("512,2048"), "sequence lengths")(
       "repeats", po::value<int>()->default_value(3), "timed repetitions (best is reported)");
-  po::variables_map vm;
-  if (!parse("ropelab bench forward (--model DIR | --arch PRESET) --lengths 512,2048", d, args, vm)) return 0;
+  const auto vm =
+      parse_command("ropelab bench forward (--model DIR | --arch PRESET) --lengths 512,2048", d, args);
   auto lengths = parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
   const int repeats = vm["repeats"].as<int>();
   check_input(repeats >= 1, "--repeats must be >= 1");

@@ -114,9 +114,8 @@ int run_bench_entropy(const cli::Args& args) {
       "memory for the naive T×T matrices; heads are done in groups that fit")(
       "naive-max-len", po::value<int64_t>()->default_value(16384),
       "skip the naive case (c) above this T (it is minutes per case at 16k on a CPU)");
-  po::variables_map vm;
-  if (!cli::parse("ropelab bench entropy [--shapes 7b,tiny] [--lengths 1024,...,16384]", d, args, vm))
-    return 0;
+  const auto vm =
+      cli::parse_command("ropelab bench entropy [--shapes 7b,tiny] [--lengths 1024,...,16384]", d, args);
   const int repeats = vm["repeats"].as<int>();
   check_input(repeats >= 1, "--repeats must be >= 1");
   const auto lengths = cli::parse_int_list(vm["lengths"].as<std::string>(), "--lengths");

@@ -139,10 +139,8 @@ int run_bench_hf(const cli::Args& args) {
       "Python with torch and transformers (the interop virtual environment)")(
       "script", po::value<std::string>()->default_value(default_script()), "the transformers side")(
       "out", po::value<std::string>(), "also write the results as JSON");
-  po::variables_map vm;
-  if (!parse("ropelab bench hf [--archs tiny,llama2-7b-layer] [--lengths 1024,4096] --threads 2", d, args,
-             vm))
-    return 0;
+  const auto vm = parse_command(
+      "ropelab bench hf [--archs tiny,llama2-7b-layer] [--lengths 1024,4096] --threads 2", d, args);
   const int threads = vm["threads"].as<int>(), repeats = vm["repeats"].as<int>();
   check_input(repeats >= 1 && repeats <= 100, "--repeats (", repeats, ") must be in [1, 100]");
   const std::string python = vm["python"].as<std::string>(), script = vm["script"].as<std::string>();

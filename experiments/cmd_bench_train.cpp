@@ -58,8 +58,8 @@ int run_bench_train(const cli::Args& args) {
       "steps", po::value<int>()->default_value(3), "timed optimizer steps per setting (best is reported)")(
       "checkpointing", po::value<std::string>()->default_value("off,on"),
       "activation checkpointing settings");
-  po::variables_map vm;
-  if (!parse("ropelab bench train [--model DIR | --arch PRESET] --lengths 1024,4096", d, args, vm)) return 0;
+  const auto vm =
+      parse_command("ropelab bench train [--model DIR | --arch PRESET] --lengths 1024,4096", d, args);
   install_tensor_memory_counter();  // before any model: every tensor of a case is counted
   auto lengths = parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
   const int steps = vm["steps"].as<int>();

@@ -88,9 +88,8 @@ int split(const Args& args) {
       "fractions", po::value<std::string>()->default_value("0.8,0.1,0.1"),
       "pretrain,finetune,eval fractions");
   add_seed_overwrite(d);
-  po::variables_map vm;
-  if (!parse("ropelab data split --corpus FILE --out DIR [--fractions 0.8,0.1,0.1] [--seed S]", d, args, vm))
-    return 0;
+  const auto vm = parse_command(
+      "ropelab data split --corpus FILE --out DIR [--fractions 0.8,0.1,0.1] [--seed S]", d, args);
   data::SplitConfig cfg;
   cfg.fractions = parse_double_list(vm["fractions"].as<std::string>(), "--fractions");
   cfg.seed = vm["seed"].as<uint64_t>();
@@ -126,10 +125,8 @@ int pretrain(const Args& args) {
       "share of task documents in the LLaMA-2 chat format ([INST] prompt [/INST] answer), as a chat "
       "model's instruction tuning")("out", po::value<std::string>()->required(), "output JSON Lines file");
   add_seed_overwrite(d);
-  po::variables_map vm;
-  if (!parse("ropelab data pretrain --tokenizer T --docs FILE --window 256 --count N --out FILE.jsonl", d,
-             args, vm))
-    return 0;
+  const auto vm = parse_command(
+      "ropelab data pretrain --tokenizer T --docs FILE --window 256 --count N --out FILE.jsonl", d, args);
   data::PretrainConfig cfg;
   cfg.window = vm["window"].as<int64_t>();
   cfg.count = vm["count"].as<size_t>();
@@ -173,10 +170,9 @@ int conversations(const Args& args) {
       "pasted: continue-the-text turns per conversation (answers of 40-70 words)")(
       "out", po::value<std::string>()->required(), "output JSON file (ShareGPT array)");
   add_seed_overwrite(d);
-  po::variables_map vm;
-  if (!parse("ropelab data conversations --tokenizer T --docs FILE --length 1024 --count 100 --out FILE.json",
-             d, args, vm))
-    return 0;
+  const auto vm = parse_command(
+      "ropelab data conversations --tokenizer T --docs FILE --length 1024 --count 100 --out FILE.json", d,
+      args);
   data::ConversationConfig cfg;
   cfg.length = vm["length"].as<int64_t>();
   cfg.count = vm["count"].as<size_t>();
@@ -215,11 +211,10 @@ int longbench(const Args& args) {
                                                "instances per length and dataset")(
       "out", po::value<std::string>()->required(), "output directory");
   add_seed_overwrite(d);
-  po::variables_map vm;
-  if (!parse("ropelab data longbench --tokenizer T --docs FILE --lengths 256,512,1024,2048 --per-length N "
-             "--out DIR",
-             d, args, vm))
-    return 0;
+  const auto vm = parse_command(
+      "ropelab data longbench --tokenizer T --docs FILE --lengths 256,512,1024,2048 --per-length N "
+      "--out DIR",
+      d, args);
   data::LongBenchSuiteConfig cfg;
   cfg.lengths = parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
   cfg.per_length = vm["per-length"].as<size_t>();
@@ -259,10 +254,8 @@ int ruler_data(const Args& args) {
              "wrap inputs in LLaMA-2's [INST] ... [/INST] (RULER's meta-chat template)")(
       "out", po::value<std::string>()->required(), "output directory: <length>/<task>/validation.jsonl");
   add_seed_overwrite(d);
-  po::variables_map vm;
-  if (!parse("ropelab data ruler --tokenizer T [--docs FILE] --lengths 256,512 --num-samples N --out DIR", d,
-             args, vm))
-    return 0;
+  const auto vm = parse_command(
+      "ropelab data ruler --tokenizer T [--docs FILE] --lengths 256,512 --num-samples N --out DIR", d, args);
   data::RulerDataConfig cfg;
   cfg.lengths = parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
   cfg.num_samples = vm["num-samples"].as<size_t>();

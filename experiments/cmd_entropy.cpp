@@ -76,11 +76,10 @@ int run_entropy(const Args& args) {
       "out", po::value<std::string>()->required(), "output HDF5 file (runs are added to it)")(
       "run", po::value<std::string>()->required(), "run name (NAME@T per length when several)")(
       "overwrite", po::bool_switch(), "replace existing runs of the same name");
-  po::variables_map vm;
-  if (!parse("ropelab entropy --model DIR (--data FILE | --tokens-file FILE) --lengths 1024,2048 --out "
-             "FILE.h5 --run NAME",
-             d, args, vm))
-    return 0;
+  const auto vm = parse_command(
+      "ropelab entropy --model DIR (--data FILE | --tokens-file FILE) --lengths 1024,2048 --out "
+      "FILE.h5 --run NAME",
+      d, args);
   check_input(vm.count("data") + vm.count("tokens-file") == 1, "give exactly one of --data or --tokens-file");
   const bool from_tokens = vm.count("tokens-file") > 0;
   const bool save_logits = vm["save-logits"].as<bool>();

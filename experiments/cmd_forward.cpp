@@ -26,9 +26,8 @@ int run_forward(const Args& args) {
   d.add_options()("tokens-file", po::value<std::string>()->required(), "whitespace-separated token ids")(
       "out", po::value<std::string>()->required(), "output HDF5 file")("overwrite", po::bool_switch(),
                                                                        "replace an existing output file");
-  po::variables_map vm;
-  if (!parse("ropelab forward --model DIR --tokens-file FILE [--rope ...] --out OUT.h5", d, args, vm))
-    return 0;
+  const auto vm =
+      parse_command("ropelab forward --model DIR --tokens-file FILE [--rope ...] --out OUT.h5", d, args);
   const std::string out = vm["out"].as<std::string>();
   check_output_path(out, vm["overwrite"].as<bool>());
   const auto ids = read_token_file(vm["tokens-file"].as<std::string>());

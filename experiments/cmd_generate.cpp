@@ -21,8 +21,7 @@ int run_generate(const Args& args) {
       "temperature", po::value<double>()->default_value(0.0), "0 = greedy")(
       "top-p", po::value<double>()->default_value(1.0), "nucleus sampling mass")(
       "seed", po::value<uint64_t>()->default_value(0), "sampling seed");
-  po::variables_map vm;
-  if (!parse("ropelab generate --model DIR --prompt TEXT [--max-new-tokens N]", d, args, vm)) return 0;
+  const auto vm = parse_command("ropelab generate --model DIR --prompt TEXT [--max-new-tokens N]", d, args);
   check_input(vm.count("prompt") + vm.count("tokens-file") == 1,
               "give exactly one of --prompt or --tokens-file");
 

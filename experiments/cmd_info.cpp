@@ -12,8 +12,7 @@ namespace ropelab::cli {
 int run_info(const Args& args) {
   po::options_description d = model_command_options("ropelab info");
   d.add_options()("tensors", po::value<bool>()->default_value(true), "list every tensor");
-  po::variables_map vm;
-  if (!parse("ropelab info --model DIR", d, args, vm)) return 0;
+  const auto vm = parse_command("ropelab info --model DIR", d, args);
   auto model = load_model_from_options(vm, /*verbose=*/false);
   const auto& c = model->config;
   std::cout << "model:       " << vm["model"].as<std::string>() << "\n"

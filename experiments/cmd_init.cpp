@@ -40,8 +40,8 @@ int run_init(const Args& args) {
     const std::string& v = a[i + 1];
     if (a[i] == "--config" && !(v.size() > 4 && v.compare(v.size() - 4, 4, ".ini") == 0)) a[i] = "--arch";
   }
-  po::variables_map vm;
-  if (!parse("ropelab init --config tiny|config.json|options.ini --out DIR [--seed N]", d, a, vm)) return 0;
+  const auto vm =
+      parse_command("ropelab init --config tiny|config.json|options.ini --out DIR [--seed N]", d, a);
 
   const std::string spec = vm["arch"].as<std::string>();
   ModelConfig cfg;

@@ -141,12 +141,10 @@ int run_longbench_score(const cli::Args& args) {
       "overwrite", cli::po::bool_switch(),
       "replace an existing result.json that holds scores this run would not write (other datasets, "
       "or the other LongBench/LongBench-E mode); our own result.json is regenerated without it");
-  cli::po::variables_map vm;
-  if (!cli::parse(
-          "ropelab longbench-score --pred-dir DIR [--per-sample] [--code-sim-backend difflib|levenshtein] "
-          "[--e] [--overwrite]",
-          d, args, vm))
-    return 0;
+  const auto vm = cli::parse_command(
+      "ropelab longbench-score --pred-dir DIR [--per-sample] [--code-sim-backend difflib|levenshtein] "
+      "[--e] [--overwrite]",
+      d, args);
 
   lb::ScoreOptions options;
   options.code_sim_backend = lb::code_sim_backend_from_string(vm["code-sim-backend"].as<std::string>());
@@ -179,11 +177,9 @@ int run_report_longbench(const cli::Args& args) {
   cli::add_table_output_options(d);
   cli::po::positional_options_description pos;
   pos.add("result", -1);
-  cli::po::variables_map vm;
-  if (!cli::parse(
-          "ropelab report-longbench RESULT.json... [--format md|latex|csv] [--tasks SET] [--out FILE]", d,
-          args, vm, &pos))
-    return 0;
+  const auto vm = cli::parse_command(
+      "ropelab report-longbench RESULT.json... [--format md|latex|csv] [--tasks SET] [--out FILE]", d, args,
+      &pos);
 
   check_input(vm.count("result") > 0, "report-longbench needs at least one result.json (see --help)");
   const auto format = analysis::table_format_from_string(vm["format"].as<std::string>());

@@ -25,11 +25,10 @@ int run_longbench_run(const cli::Args& args) {
                   "paper12, en16, all, or a comma-separated list of dataset keys")(
       "max-length", cli::po::value<int64_t>()->default_value(15500),
       "prompt budget in tokens incl. BOS before middle truncation (LongBench: window - 500)");
-  cli::po::variables_map vm;
-  if (!cli::parse("ropelab longbench run --model DIR --longbench-dir PATH --out PRED_DIR [--tasks paper12] "
-                  "[--max-length 15500] [--shard i/n] [--limit N] [--rope ...]",
-                  d, args, vm))
-    return 0;
+  const auto vm = cli::parse_command(
+      "ropelab longbench run --model DIR --longbench-dir PATH --out PRED_DIR [--tasks paper12] "
+      "[--max-length 15500] [--shard i/n] [--limit N] [--rope ...]",
+      d, args);
   lb::RunConfig cfg;
   cfg.tasks = lb::parse_task_set(vm["tasks"].as<std::string>());
   cfg.max_length = vm["max-length"].as<int64_t>();

@@ -29,12 +29,11 @@ int run_passkey(const Args& args) {
       "max-new-tokens", po::value<int64_t>()->default_value(10), "tokens generated per trial")(
       "prefill-chunk", po::value<int64_t>()->default_value(0), "prefill in chunks of N tokens (0 = at once)");
   add_eval_run_options(d, "passkey", "accuracy per length and depth");
-  po::variables_map vm;
-  if (!parse("ropelab passkey --model DIR --lengths 256,512 [--depths 0,0.25,0.5,0.75,1] [--trials N] --out "
-             "FILE.h5 "
-             "[--run NAME] [--csv FILE]",
-             d, args, vm))
-    return 0;
+  const auto vm = parse_command(
+      "ropelab passkey --model DIR --lengths 256,512 [--depths 0,0.25,0.5,0.75,1] [--trials N] --out "
+      "FILE.h5 "
+      "[--run NAME] [--csv FILE]",
+      d, args);
   PasskeyConfig cfg;
   cfg.lengths = parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
   cfg.depths = parse_double_list(vm["depths"].as<std::string>(), "--depths");

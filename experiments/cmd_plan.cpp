@@ -29,11 +29,10 @@ int run_plan(const Args& args) {
       "compute dtype: fp32, bf16, fp16, auto (the config's torch_dtype)")(
       "gpu-memory", po::value<std::string>(),
       "memory per device (80GB = 80e9 B, 80GiB = 80 * 2^30 B): prints whether the peak fits");
-  po::variables_map vm;
-  if (!parse("ropelab plan --arch llama2-7b --max-length 16384 --world-size 4 --zero 2 --checkpoint-layers "
-             "--gpu-memory 80GB",
-             d, args, vm))
-    return 0;
+  const auto vm = parse_command(
+      "ropelab plan --arch llama2-7b --max-length 16384 --world-size 4 --zero 2 --checkpoint-layers "
+      "--gpu-memory 80GB",
+      d, args);
   check_input(vm.count("arch") + vm.count("model") == 1,
               "give exactly one of --arch PRESET|config.json and --model DIR");
 

@@ -38,12 +38,10 @@ int run_ppl(const Args& args) {
       "trained-window", po::value<int64_t>()->default_value(0),
       "positions counted as inside (0 = the model's original window)");
   add_eval_run_options(d, "ppl", "the per-length table");
-  po::variables_map vm;
-  if (!parse(
-          "ropelab ppl --model DIR --data FILE --lengths 256,512 [--stride S] [--max-docs N] --out FILE.h5 "
-          "[--run NAME] [--csv FILE]",
-          d, args, vm))
-    return 0;
+  const auto vm = parse_command(
+      "ropelab ppl --model DIR --data FILE --lengths 256,512 [--stride S] [--max-docs N] --out FILE.h5 "
+      "[--run NAME] [--csv FILE]",
+      d, args);
   PplConfig cfg;
   cfg.lengths = parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
   cfg.stride = vm["stride"].as<int64_t>();

@@ -14,8 +14,7 @@ int run_report_entropy(const cli::Args& args) {
   d.add_options()("file", cli::po::value<std::vector<std::string>>(), "entropy HDF5 files (positional)");
   cli::po::positional_options_description pos;
   pos.add("file", -1);
-  cli::po::variables_map vm;
-  if (!cli::parse("ropelab report entropy FILE.h5...", d, args, vm, &pos)) return 0;
+  const auto vm = cli::parse_command("ropelab report entropy FILE.h5...", d, args, &pos);
   check_input(vm.count("file") > 0, "give at least one entropy FILE.h5");
   for (const auto& f : vm["file"].as<std::vector<std::string>>()) {
     std::cout << "# " << f << "\n\n" << analysis::entropy_report(analysis::read_entropy_file(f));

@@ -18,10 +18,9 @@ int run_report_ruler(const cli::Args& args) {
   cli::add_table_output_options(d);
   cli::po::positional_options_description pos;
   pos.add("run", -1);
-  cli::po::variables_map vm;
-  if (!cli::parse("ropelab report ruler NAME=DIR... [--threshold 85.6] [--format md|latex|csv] [--out FILE]",
-                  d, args, vm, &pos))
-    return 0;
+  const auto vm = cli::parse_command(
+      "ropelab report ruler NAME=DIR... [--threshold 85.6] [--format md|latex|csv] [--out FILE]", d, args,
+      &pos);
   check_input(vm.count("run") > 0, "report ruler needs at least one NAME=DIR (see --help)");
   const double threshold = vm["threshold"].as<double>();
   check_input(threshold >= 0 && threshold <= 100, "--threshold (", threshold, ") must be in [0, 100]");

@@ -109,8 +109,7 @@ int run_rope(const Args& args) {
       "beta-slow", po::value<double>()->default_value(1), "geometry: YaRN beta_slow")(
       "target-length", po::value<int64_t>()->default_value(0), "geometry: L for the minimum base (0 = 4c)");
   add_rope_options(d);
-  po::variables_map vm;
-  if (!parse(usage, d, rest, vm)) return 0;
+  const auto vm = parse_command(usage, d, rest);
   check_input(vm.count("model") + vm.count("arch") == 1, "give exactly one of --model DIR or --arch PRESET");
   ModelConfig cfg;
   if (vm.count("model")) {

@@ -41,12 +41,10 @@ int ruler_run(const cli::Args& args) {
       "per-task generation budget: task=N[,base_task=N...] or a JSON file {\"task\": N}; overrides "
       "--ruler-dir");
   cli::add_prediction_run_options(d, "ruler");
-  cli::po::variables_map vm;
-  if (!cli::parse(
-          "ropelab ruler run --model DIR --data-dir RULER_DATA/4096 --out PRED_DIR [--ruler-dir RULER] "
-          "[--tokens-to-generate task=N,...] [--tasks all] [--shard i/n] [--limit N] [--rope ...]",
-          d, args, vm))
-    return 0;
+  const auto vm = cli::parse_command(
+      "ropelab ruler run --model DIR --data-dir RULER_DATA/4096 --out PRED_DIR [--ruler-dir RULER] "
+      "[--tokens-to-generate task=N,...] [--tasks all] [--shard i/n] [--limit N] [--rope ...]",
+      d, args);
   const auto table = task_table(vm);
   ruler::RunConfig cfg;
   cfg.data_dir = vm["data-dir"].as<std::string>();
@@ -93,8 +91,7 @@ int ruler_score(const cli::Args& args) {
   add_ruler_dir_option(d);
   d.add_options()("pred-dir", cli::po::value<std::string>()->required(),
                   "folder of RULER predictions (<task>.jsonl from RULER's call_api.py or ropelab ruler run)");
-  cli::po::variables_map vm;
-  if (!cli::parse("ropelab ruler score --pred-dir DIR [--ruler-dir RULER]", d, args, vm)) return 0;
+  const auto vm = cli::parse_command("ropelab ruler score --pred-dir DIR [--ruler-dir RULER]", d, args);
   const fs::path dir = vm["pred-dir"].as<std::string>();
   const auto scores = ruler::score_ruler_dir(dir, task_table(vm));
   std::cout << "RULER scores (" << dir.string() << ")\n";

@@ -50,12 +50,10 @@ int run_sweep(const Args& args) {
       "seed", po::value<int64_t>()->default_value(0), "passkey key seed")(
       "overwrite", po::bool_switch(),
       "start again: delete earlier predictions and passkey results of this sweep");
-  po::variables_map vm;
-  if (!parse(
-          "ropelab sweep --model DIR --windows 256,512,1024 --longbench-dir PATH --out DIR [--reserve 500] "
-          "[--passkey-trials N] [--rope ...]",
-          d, args, vm))
-    return 0;
+  const auto vm = parse_command(
+      "ropelab sweep --model DIR --windows 256,512,1024 --longbench-dir PATH --out DIR [--reserve 500] "
+      "[--passkey-trials N] [--rope ...]",
+      d, args);
   const auto windows = parse_int_list(vm["windows"].as<std::string>(), "--windows");
   check_lengths_fit_memory(read_checkpoint_config(vm["model"].as<std::string>()), windows,
                            /*all_logits=*/false, "--windows");

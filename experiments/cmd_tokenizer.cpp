@@ -24,8 +24,7 @@ int train(const Args& args) {
       "vocab-size", po::value<int>()->default_value(2048), "vocabulary size")(
       "model-type", po::value<std::string>()->default_value("bpe"), "bpe or unigram")(
       "overwrite", po::bool_switch(), "replace an existing model file");
-  po::variables_map vm;
-  if (!parse("ropelab tokenizer train --input FILE... --out DIR/tokenizer.model", d, args, vm)) return 0;
+  const auto vm = parse_command("ropelab tokenizer train --input FILE... --out DIR/tokenizer.model", d, args);
   TokenizerTrainOptions o;
   o.inputs = vm["input"].as<std::vector<std::string>>();
   o.output_model = vm["out"].as<std::string>();
@@ -74,8 +73,7 @@ int encode(const Args& args) {
       "text", po::value<std::string>(), "text to encode (default: standard input)")(
       "bos", po::bool_switch(), "prepend BOS")("eos", po::bool_switch(), "append EOS")(
       "pieces", po::bool_switch(), "print pieces instead of ids");
-  po::variables_map vm;
-  if (!parse("ropelab tokenizer encode --tokenizer FILE --text TEXT", d, args, vm)) return 0;
+  const auto vm = parse_command("ropelab tokenizer encode --tokenizer FILE --text TEXT", d, args);
   auto tok = open_tokenizer_or_model(vm);
   std::string text;
   if (vm.count("text")) {
@@ -98,8 +96,7 @@ int decode(const Args& args) {
   d.add_options()("tokenizer", po::value<std::string>(), "tokenizer.model")(
       "model", po::value<std::string>(), "model directory with tokenizer.model")(
       "ids", po::value<std::string>(), "whitespace-separated ids (default: standard input)");
-  po::variables_map vm;
-  if (!parse("ropelab tokenizer decode --tokenizer FILE --ids '1 2 3'", d, args, vm)) return 0;
+  const auto vm = parse_command("ropelab tokenizer decode --tokenizer FILE --ids '1 2 3'", d, args);
   auto tok = open_tokenizer_or_model(vm);
   std::string text;
   if (vm.count("ids")) {
@@ -131,8 +128,7 @@ int chat(const Args& args) {
   d.add_options()("tokenizer", po::value<std::string>(), "tokenizer.model")(
       "model", po::value<std::string>(), "model directory with tokenizer.model")(
       "data", po::value<std::string>()->required(), "ShareGPT conversations (JSON array or JSON Lines)");
-  po::variables_map vm;
-  if (!parse("ropelab tokenizer chat --tokenizer FILE --data sharegpt.json", d, args, vm)) return 0;
+  const auto vm = parse_command("ropelab tokenizer chat --tokenizer FILE --data sharegpt.json", d, args);
   auto tok = open_tokenizer_or_model(vm);
   ShareGptStats stats;
   for (const auto& c : read_sharegpt(vm["data"].as<std::string>(), stats)) {

@@ -119,8 +119,8 @@ int run_prediction_merge(const std::string& command, const Args& args) {
                   ("folder written by " + command + " run --shard i/n").c_str())(
       "shards", po::value<int64_t>()->required(), "n, the number of shards")(
       "overwrite", po::bool_switch(), "replace existing <task>.jsonl files");
-  po::variables_map vm;
-  if (!parse("ropelab " + command + " merge --pred-dir DIR --shards N [--overwrite]", d, args, vm)) return 0;
+  const auto vm =
+      parse_command("ropelab " + command + " merge --pred-dir DIR --shards N [--overwrite]", d, args);
   const auto merged = predictions::merge_run(vm["pred-dir"].as<std::string>(), vm["shards"].as<int64_t>(),
                                              vm["overwrite"].as<bool>());
   for (const auto& t : merged) std::cerr << "merged " << t << ".jsonl\n";

@@ -9,7 +9,7 @@
 
 namespace ropelab::cli {
 
-// Records the options of a parsed subcommand (cli::parse calls it; the union of all parses is kept).
+// Records the options of a parsed subcommand (cli::parse_command calls it; the union of all parses is kept).
 void note_options(const boost::program_options::options_description& d);
 
 // `message` with every backquoted field that maps to a noted option replaced by --option; other

@@ -89,6 +89,8 @@ int main(int argc, char** argv) {
   ropelab::cli::Args args(argv + 2, argv + argc);
   try {
     return it->second.run(args);
+  } catch (const ropelab::cli::HelpShown&) {
+    return 0;  // --help printed the command's options
   } catch (const ropelab::InputError& e) {
     std::cerr << "ropelab " << argv[1] << ": error: " << ropelab::cli::flag_message(e.what()) << "\n";
     return 2;

@@ -238,10 +238,7 @@ std::unique_ptr<OutputLock> prepare_output_dir(const po::variables_map& vm, int 
 TrainStart start_training_command(const std::string& command, const std::string& usage,
                                   const po::options_description& d, const Args& args, po::variables_map& vm) {
   TrainStart s;
-  if (!parse(usage, d, args, vm)) {
-    s.exit_code = 0;
-    return s;
-  }
+  vm = parse_command(usage, d, args);
   const int nproc = requested_local_workers(vm);
   s.dist = dist_config_from_environment(vm);
   s.out_lock = prepare_output_dir(vm, s.dist.rank);

@@ -39,7 +39,7 @@ std::unique_ptr<OutputLock> prepare_output_dir(const po::variables_map& vm, int 
 // The start every training subcommand shares: parse, then either launch --nproc local workers
 // (this process waits for them) or become one rank with OUT prepared and locked.
 struct TrainStart {
-  std::optional<int> exit_code;          // set: return it (--help printed, or local workers ran)
+  std::optional<int> exit_code;          // set: return it (local workers ran)
   std::unique_ptr<OutputLock> out_lock;  // held for the job's life (null on ranks > 0)
   DistConfig dist;                       // this process's rank in the job
   bool main_rank() const { return dist.rank == 0; }

@@ -9,9 +9,7 @@ Writes into --out, each as PNG and PDF:
   methods_layerL             one layer across every complete run with that layer (method comparison)
 Incomplete runs are skipped with a note on stderr. Reads only our output file.
 """
-import argparse
 import os
-import re
 import sys
 
 import matplotlib
@@ -19,7 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from plot_input import ENTROPY, array, attr, fail, open_output  # noqa: E402
+from plot_input import ENTROPY, array, attr, fail, open_output, plot_parser, safe_stem, save_figure  # noqa: E402
 
 
 def load_runs(path):
@@ -40,16 +38,6 @@ def load_runs(path):
     if not runs:
         fail(f"{path}: no complete runs")
     return runs
-
-
-def safe(name):
-    return re.sub(r"[^A-Za-z0-9_.@-]+", "_", name)
-
-
-def save(fig, out, stem):
-    for ext in ("png", "pdf"):
-        fig.savefig(os.path.join(out, f"{stem}.{ext}"), dpi=150, bbox_inches="tight")
-    plt.close(fig)
 
 
 def pick_layers(run, wanted):
@@ -78,7 +66,7 @@ def figure1(run, layers, out, stem):
     ax.set_ylabel("attention entropy (nats)")
     ax.set_title(f"{run['name']} ({run['method']}, {run['n_docs']} docs)")
     ax.legend(fontsize=7, ncol=2)
-    save(fig, out, stem)
+    save_figure(fig, out, stem)
 
 
 def heatmap(run, out):
@@ -91,7 +79,7 @@ def heatmap(run, out):
     ax.set_ylabel("layer")
     ax.set_title(f"{run['name']}: head-mean entropy (nats)")
     fig.colorbar(im, ax=ax)
-    save(fig, out, f"heatmap_{safe(run['name'])}")
+    save_figure(fig, out, f"heatmap_{safe_stem(run['name'])}")
 
 
 def methods(runs, layer, out):
@@ -110,13 +98,12 @@ def methods(runs, layer, out):
     ax.set_ylabel("attention entropy (nats)")
     ax.set_title(f"layer {layer}: methods compared")
     ax.legend(fontsize=7)
-    save(fig, out, f"methods_layer{layer}")
+    save_figure(fig, out, f"methods_layer{layer}")
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = plot_parser(__doc__)
     ap.add_argument("file")
-    ap.add_argument("--out", required=True, help="output directory")
     ap.add_argument("--layers", default="", help="layers for Figure 1, e.g. 0,1,15,31 (default: a spread)")
     ap.add_argument("--compare-layer", type=int, default=None, help="layer of the method comparison (default: last common)")
     a = ap.parse_args()
@@ -128,7 +115,7 @@ def main():
         fail(f"--layers: '{a.layers}' is not a comma-separated list of layer indices")
     for k, r in enumerate(runs):
         layers = pick_layers(r, wanted)
-        figure1(r, layers, a.out, f"entropy_vs_position_{safe(r['name'])}")
+        figure1(r, layers, a.out, f"entropy_vs_position_{safe_stem(r['name'])}")
         if k == 0:
             figure1(r, layers, a.out, "entropy_vs_position")
         heatmap(r, a.out)

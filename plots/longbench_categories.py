@@ -7,7 +7,6 @@ A method's label is its prediction folder's name (as in `ropelab report longbenc
 --labels is given. A category's score is the mean of its tasks present in that result.json (the
 number present is printed; LongBench-E files are refused). Writes longbench_categories.{png,pdf}.
 """
-import argparse
 import os
 import sys
 
@@ -16,7 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from plot_input import fail, read_json, score  # noqa: E402
+from plot_input import fail, finish_figure, labels_for, plot_parser, read_json, score  # noqa: E402
 
 CATEGORIES = [  # LongBench's categories (docs/longbench-scoring.md §6), paper's four first
     ("Single-Doc QA", ["narrativeqa", "qasper", "multifieldqa_en"]),
@@ -43,15 +42,12 @@ def category_scores(path):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = plot_parser(__doc__)
     ap.add_argument("results", nargs="+")
-    ap.add_argument("--out", required=True)
     ap.add_argument("--labels", default="")
     a = ap.parse_args()
-    labels = a.labels.split(",") if a.labels else [
-        os.path.basename(os.path.dirname(os.path.abspath(p))) for p in a.results]
-    if len(labels) != len(a.results):
-        fail("--labels: one label per result.json")
+    labels = labels_for(a.labels, a.results, lambda p: os.path.basename(os.path.dirname(os.path.abspath(p))),
+                        "result.json")
     scores = [category_scores(p) for p in a.results]
     cats = [c for c, _ in CATEGORIES if any(c in s for s in scores)]
     if not cats:
@@ -68,12 +64,8 @@ def main():
                 print(f"{label}: {c} from {s[c][1]} of {s[c][2]} tasks", file=sys.stderr)
     ax.set_xticks(x)
     ax.set_xticklabels(cats, rotation=15)
-    ax.set_ylabel("score (mean of the category's tasks)")
-    ax.set_title("LongBench by category")
-    ax.legend(fontsize=8)
-    for ext in ("png", "pdf"):
-        fig.savefig(os.path.join(a.out, f"longbench_categories.{ext}"), dpi=150, bbox_inches="tight")
-    print(f"wrote {a.out}/longbench_categories.png")
+    finish_figure(fig, ax, a.out, "longbench_categories", "LongBench by category",
+                  "score (mean of the category's tasks)")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ Macro (mean of its 12 English tasks) when all 12 are present, otherwise the mean
 present, and the axis label says which. A method's label is the folder's name unless --labels.
 Writes longbench_macro_vs_window.{png,pdf}.
 """
-import argparse
 import os
 
 import matplotlib
@@ -16,7 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from plot_input import fail, read_json, score  # noqa: E402
+from plot_input import fail, finish_figure, labels_for, plot_parser, read_json, score  # noqa: E402
 
 PAPER12 = ["narrativeqa", "qasper", "multifieldqa_en", "hotpotqa", "2wikimqa", "musique",
            "gov_report", "qmsum", "multi_news", "trec", "triviaqa", "samsum"]
@@ -45,14 +44,11 @@ def series(folder):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = plot_parser(__doc__)
     ap.add_argument("sweeps", nargs="+")
-    ap.add_argument("--out", required=True)
     ap.add_argument("--labels", default="")
     a = ap.parse_args()
-    labels = a.labels.split(",") if a.labels else [os.path.basename(os.path.abspath(p)) for p in a.sweeps]
-    if len(labels) != len(a.sweeps):
-        fail("--labels: one label per sweep folder")
+    labels = labels_for(a.labels, a.sweeps, lambda p: os.path.basename(os.path.abspath(p)), "sweep folder")
     os.makedirs(a.out, exist_ok=True)
     fig, ax = plt.subplots(figsize=(5, 3.6))
     all_full = True
@@ -61,13 +57,9 @@ def main():
         all_full &= full
         ax.plot(xs, ys, marker="o", label=label)
     ax.set_xscale("log", base=2)
-    ax.set_xlabel("context window (tokens)")
-    ax.set_ylabel("Macro (mean of 12 EN tasks)" if all_full else "mean of the tasks run (not the paper's Macro)")
-    ax.set_title("LongBench vs context window")
-    ax.legend(fontsize=8)
-    for ext in ("png", "pdf"):
-        fig.savefig(os.path.join(a.out, f"longbench_macro_vs_window.{ext}"), dpi=150, bbox_inches="tight")
-    print(f"wrote {a.out}/longbench_macro_vs_window.png")
+    finish_figure(fig, ax, a.out, "longbench_macro_vs_window", "LongBench vs context window",
+                  "Macro (mean of 12 EN tasks)" if all_full else "mean of the tasks run (not the paper's Macro)",
+                  xlabel="context window (tokens)")
 
 
 if __name__ == "__main__":

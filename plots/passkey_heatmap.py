@@ -6,33 +6,24 @@ usage: passkey_heatmap.py FILE.h5 --out DIR
 One figure per complete run /eval/<run>/passkey: passkey_<run>.{png,pdf}. Incomplete runs are
 skipped with a note on stderr.
 """
-import argparse
 import os
-import re
-import sys
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from plot_input import EVAL, array, attr, fail, open_output  # noqa: E402
+from plot_input import (EVAL, array, attr, complete_runs, fail, open_output, plot_parser,  # noqa: E402
+                        safe_stem, save_figure)
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = plot_parser(__doc__)
     ap.add_argument("file")
-    ap.add_argument("--out", required=True)
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     n = 0
     with open_output(a.file, EVAL) as f:
-        for run, g in f.get("eval", {}).items():
-            if "passkey" not in g:
-                continue
-            p = g["passkey"]
-            if not bool(p.attrs.get("complete", False)):
-                print(f"{a.file}: /eval/{run}/passkey is incomplete; skipped", file=sys.stderr)
-                continue
+        for run, p in complete_runs(f, "passkey", a.file):
             acc = array(p, "accuracy", a.file, 2)  # [length, depth]
             lengths, depths = array(p, "lengths", a.file, 1), array(p, "depths", a.file, 1)
             if acc.shape != (len(lengths), len(depths)):
@@ -49,10 +40,8 @@ def main():
             ax.set_ylabel("key depth")
             ax.set_title(f"passkey accuracy: {run} ({trials} trials)")
             fig.colorbar(im, ax=ax)
-            stem = "passkey_" + re.sub(r"[^A-Za-z0-9_.@-]+", "_", run)
-            for ext in ("png", "pdf"):
-                fig.savefig(os.path.join(a.out, f"{stem}.{ext}"), dpi=150, bbox_inches="tight")
-            plt.close(fig)
+            stem = "passkey_" + safe_stem(run)
+            save_figure(fig, a.out, stem)
             n += 1
     if not n:
         fail(f"{a.file}: no complete passkey runs")

@@ -9,6 +9,7 @@ choose the figures of a folder without hiding a broken file.
 """
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "analysis"))
@@ -87,6 +88,62 @@ def score(value, where):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         fail(f"{where}: {value!r} is not a number")
     return float(value)
+
+
+def plot_parser(doc):
+    """The plot scripts' argument parser: the script's docstring as its help, and --out DIR."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", required=True, help="output directory")
+    return ap
+
+
+def labels_for(spec, paths, default, what):
+    """The --labels value (comma-separated, one per input) or default(path) for each input."""
+    labels = spec.split(",") if spec else [default(p) for p in paths]
+    if len(labels) != len(paths):
+        fail(f"--labels: one label per {what}")
+    return labels
+
+
+def complete_runs(f, kind, path):
+    """(run name, group) for every /eval/<run>/<kind> of an open eval file whose `complete` flag is
+    set; an incomplete one is skipped with a note on stderr (a run still being written, or cut off)."""
+    for run, g in f.get("eval", {}).items():
+        if kind not in g:
+            continue
+        p = g[kind]
+        if not bool(p.attrs.get("complete", False)):
+            print(f"{path}: /eval/{run}/{kind} is incomplete; skipped", file=sys.stderr)
+            continue
+        yield run, p
+
+
+def safe_stem(name):
+    """A run name as a file-name stem: runs of other characters than [A-Za-z0-9_.@-] become '_'."""
+    return re.sub(r"[^A-Za-z0-9_.@-]+", "_", name)
+
+
+def save_figure(fig, out, stem):
+    """Writes OUT/STEM.png and OUT/STEM.pdf (every plot's two formats) and closes the figure."""
+    import matplotlib.pyplot as plt
+
+    for ext in ("png", "pdf"):
+        fig.savefig(os.path.join(out, f"{stem}.{ext}"), dpi=150, bbox_inches="tight")
+    plt.close(fig)
+
+
+def finish_figure(fig, ax, out, stem, title, ylabel, xlabel=None, legend_fontsize=8):
+    """The one-figure scripts' last step: axis labels, title and legend, then save_figure and a
+    line saying where the figure went."""
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(fontsize=legend_fontsize)
+    save_figure(fig, out, stem)
+    print(f"wrote {out}/{stem}.png")
 
 
 def eval_kinds(path):

@@ -7,16 +7,15 @@ usage: ppl_vs_position.py FILE.h5 --out DIR [--smooth 32]
 
 Writes ppl_vs_position.{png,pdf}. Incomplete runs are skipped with a note on stderr.
 """
-import argparse
 import os
-import sys
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from plot_input import EVAL, array, attr, fail, member, open_output  # noqa: E402
+from plot_input import (EVAL, array, attr, complete_runs, fail, finish_figure, member,  # noqa: E402
+                        open_output, plot_parser)
 
 
 def smooth(x, k):
@@ -26,9 +25,8 @@ def smooth(x, k):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = plot_parser(__doc__)
     ap.add_argument("file")
-    ap.add_argument("--out", required=True)
     ap.add_argument("--smooth", type=int, default=32)
     a = ap.parse_args()
     if a.smooth < 1:
@@ -38,13 +36,7 @@ def main():
     windows = set()
     n = 0
     with open_output(a.file, EVAL) as f:
-        for run, g in f.get("eval", {}).items():
-            if "ppl" not in g:
-                continue
-            p = g["ppl"]
-            if not bool(p.attrs.get("complete", False)):
-                print(f"{a.file}: /eval/{run}/ppl is incomplete; skipped", file=sys.stderr)
-                continue
+        for run, p in complete_runs(f, "ppl", a.file):
             windows.add(int(attr(p, "trained_window", a.file)))
             by_position = member(p, "nll_by_position", a.file)
             names = list(by_position.keys()) if hasattr(by_position, "keys") else []
@@ -62,13 +54,9 @@ def main():
     for w in sorted(windows):
         ax.axvline(w, color="k", ls="--", lw=0.8)
     ax.set_yscale("log")
-    ax.set_xlabel("query position p (predicts token p+1)")
-    ax.set_ylabel(f"perplexity (mean over windows, {a.smooth}-position smoothing)")
-    ax.set_title("perplexity vs position (dashed: trained window)")
-    ax.legend(fontsize=7)
-    for ext in ("png", "pdf"):
-        fig.savefig(os.path.join(a.out, f"ppl_vs_position.{ext}"), dpi=150, bbox_inches="tight")
-    print(f"wrote {a.out}/ppl_vs_position.png")
+    finish_figure(fig, ax, a.out, "ppl_vs_position", "perplexity vs position (dashed: trained window)",
+                  f"perplexity (mean over windows, {a.smooth}-position smoothing)",
+                  xlabel="query position p (predicts token p+1)", legend_fontsize=7)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,7 @@
 namespace ropelab::data {
 
 std::vector<MixEntry> parse_mix(const std::string& spec, const std::string& option, bool allow_text) {
-  std::string valid = allow_text ? "text" : "";
-  for (auto k : all_task_kinds()) valid += (valid.empty() ? "" : ", ") + task_name(k);
+  const std::string valid = (allow_text ? "text, " : "") + task_names();
   std::vector<MixEntry> mix;
   std::stringstream ss(spec);
   std::string item;
@@ -22,11 +21,8 @@ std::vector<MixEntry> parse_mix(const std::string& spec, const std::string& opti
     check_input(eq != std::string::npos, option, ": '", item, "' is not KEY=WEIGHT (valid keys: ", valid,
                 ")");
     MixEntry e{item.substr(0, eq), 0};
-    if (!(allow_text && e.key == "text")) {
-      bool known = false;
-      for (auto k : all_task_kinds()) known = known || task_name(k) == e.key;
-      check_input(known, option, ": unknown key '", e.key, "'; valid: ", valid);
-    }
+    if (!(allow_text && e.key == "text"))
+      check_input(is_task_name(e.key), option, ": unknown key '", e.key, "'; valid: ", valid);
     for (const auto& m : mix) check_input(m.key != e.key, option, ": key '", e.key, "' given twice");
     std::string w = item.substr(eq + 1);
     const auto weight = parse_double(w);

@@ -6,6 +6,7 @@
 #include "core/data/filler.h"
 #include "core/data/tasks.h"
 #include "core/util/error.h"
+#include "core/util/largest_fitting.h"
 
 namespace ropelab::data {
 
@@ -27,19 +28,9 @@ PretrainDoc text_chunk(const Tokenizer& tok, const FillerText& filler, size_t st
     d.tokens = int64_t(tok.encode(d.text, true, true).size());
     return d;
   };
-  size_t lo = 0, hi = size_t(window);  // every word is at least one token: hi never fits
-  PretrainDoc best = measure(0);
-  while (hi - lo > 1) {
-    size_t mid = lo + (hi - lo) / 2;
-    auto d = measure(mid);
-    if (d.tokens <= window) {
-      lo = mid;
-      best = std::move(d);
-    } else {
-      hi = mid;
-    }
-  }
-  return best;
+  // Every word is at least one token: window words never fit.
+  return largest_fitting(0, size_t(window), measure(0), measure,
+                         [&](const PretrainDoc& d) { return d.tokens <= window; });
 }
 
 }  // namespace

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "core/data/ruler_base_tasks.h"
 #include "core/data/task_fit.h"
-#include "core/eval/ruler/tasks.h"
 #include "core/util/error.h"
 #include "core/util/strings.h"
 
@@ -352,17 +352,17 @@ int64_t ruler_default_tokens(const std::string& task) {
                                                {B::common_words_extraction, 120},
                                                {B::freq_words_extraction, 50},
                                                {B::qa, 32}};
-  return by_base.at(ruler::TaskTable().base(task));
+  return by_base.at(ruler::builtin_base_task(task));
 }
 
 void RulerDataConfig::validate() const {
   check_input(!lengths.empty(), "`lengths`: no length given");
   for (auto L : lengths) check_input(L >= 16, "`lengths`: ", L, " is too short (>= 16 tokens)");
   check_input(num_samples >= 1, "`num_samples` (", num_samples, ") must be >= 1");
-  const ruler::TaskTable table;  // the 13 built-in tasks: the ones this generator makes
-  for (const auto& t : tasks) table.base(t);
+  // The 13 built-in tasks are the ones this generator makes.
+  for (const auto& t : tasks) ruler::builtin_base_task(t);
   for (const auto& [t, n] : tokens_to_generate) {
-    if (!table.known(t)) ruler::base_task_from_string(t, "`tokens_to_generate`");
+    if (!ruler::is_builtin_task(t)) ruler::base_task_from_string(t, "`tokens_to_generate`");
     for (auto L : lengths)
       check_input(n >= 1 && n < L, "`tokens_to_generate` ", t, "=", n, " must be in [1, length ", L, ")");
   }
@@ -371,15 +371,14 @@ void RulerDataConfig::validate() const {
 std::map<std::string, std::string> make_ruler_data(const Tokenizer& tok, const std::vector<std::string>& docs,
                                                    const RulerDataConfig& cfg) {
   cfg.validate();
-  const ruler::TaskTable table;
-  const auto& tasks = cfg.tasks.empty() ? table.order() : cfg.tasks;
+  const auto& tasks = cfg.tasks.empty() ? ruler::builtin_task_names() : cfg.tasks;
   const FillerText filler(docs.empty() ? noise_sentences() : docs, cfg.seed);
   std::map<std::string, std::string> files;
   nlohmann::json ttg = nlohmann::json::object();
   for (const auto& task : tasks) {
     auto it = cfg.tokens_to_generate.find(task);
     if (it == cfg.tokens_to_generate.end())
-      it = cfg.tokens_to_generate.find(ruler::to_string(table.base(task)));
+      it = cfg.tokens_to_generate.find(ruler::to_string(ruler::builtin_base_task(task)));
     ttg[task] = it != cfg.tokens_to_generate.end() ? it->second : ruler_default_tokens(task);
   }
   for (const int64_t L : cfg.lengths)

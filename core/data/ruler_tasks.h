@@ -35,7 +35,7 @@ namespace ropelab::data {
 struct RulerDataConfig {
   std::vector<int64_t> lengths = {4096};
   size_t num_samples = 50;
-  std::vector<std::string> tasks;                     // empty = all 13 (core/eval/ruler/tasks.h)
+  std::vector<std::string> tasks;                     // empty = all 13 (core/data/ruler_base_tasks.h)
   std::map<std::string, int64_t> tokens_to_generate;  // per task or base task; else RULER's values
   bool chat = false;  // wrap the task text in LLaMA-2's "[INST] … [/INST]" (RULER's meta-chat template)
   uint64_t seed = 0;

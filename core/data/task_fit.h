@@ -28,6 +28,17 @@ TaskInstance fit_task(const TaskEnv& env, const std::string& task, size_t max_n,
 constexpr int kMaxAttempts = 32;
 [[noreturn]] void fail_attempts(const TaskEnv& env, const std::string& task, const std::string& why);
 
+// The passage layout of a multi-passage instance (mdqa, retrieval), drawn once per attempt so the
+// passages keep their sizes while fit_task changes the total: 64 block sizes uniform in [lo, hi]
+// words (for cut_blocks), then the filler document the text starts at.
+// The layout of a block task (mdqa, retrieval): `count` relative block weights in [0.6, 1.4] for
+// cut_fixed and the filler paragraph the context starts at.
+struct Passages {
+  std::vector<double> weights;
+  size_t start = 0;
+};
+Passages draw_passages(const TaskEnv& env, Rng& rng, size_t count);
+
 // Pre-drawn block sizes (words) cut a span into blocks; a last piece shorter than `min_last`
 // joins the block before it. Returns [begin, end) word ranges; at least one (maybe empty) block.
 std::vector<std::pair<size_t, size_t>> cut_blocks(size_t total_words, const std::vector<size_t>& sizes,

@@ -28,12 +28,10 @@ TaskInstance make_mdqa(const TaskEnv& env, Rng& rng) {
       offset[i] = rng.unit();
     }
     auto asked = rng.distinct(nf, std::min(nf, size_t(env.req.questions)));
-    std::vector<double> weights(kMdqaPassages);
-    for (auto& w : weights) w = 0.6 + 0.8 * rng.unit();
-    const size_t start = rng.below(env.filler.start_count());
+    const Passages layout = draw_passages(env, rng, kMdqaPassages);
     auto build = [&](size_t n) {
-      Span s = env.filler.take(start, n);
-      auto blocks = cut_fixed(n, weights);
+      Span s = env.filler.take(layout.start, n);
+      auto blocks = cut_fixed(n, layout.weights);
       const size_t P = blocks.size();
       // Insertions per passage: (word position, fact).
       std::vector<std::vector<std::pair<size_t, size_t>>> ins(P);

@@ -19,12 +19,10 @@ TaskInstance make_retrieval(const TaskEnv& env, Rng& rng) {
       offset[k] = rng.unit();
       qlen[k] = size_t(rng.between(8, 14));
     }
-    std::vector<double> weights(kRetrievalParagraphs);
-    for (auto& w : weights) w = 0.6 + 0.8 * rng.unit();
-    const size_t start = rng.below(env.filler.start_count());
+    const Passages layout = draw_passages(env, rng, kRetrievalParagraphs);
     auto build = [&](size_t n) {
-      Span s = env.filler.take(start, n);
-      auto blocks = cut_fixed(n, weights);
+      Span s = env.filler.take(layout.start, n);
+      auto blocks = cut_fixed(n, layout.weights);
       const size_t P = blocks.size();
       TaskInstance t;
       t.kind = TaskKind::retrieval;

@@ -3,39 +3,31 @@
 #include "core/data/passkey_text.h"
 #include "core/data/task_fit.h"
 #include "core/text/chat_template.h"
+#include "core/util/enum_names.h"
 #include "core/util/error.h"
+#include "core/util/largest_fitting.h"
 
 namespace ropelab::data {
 
-const std::vector<TaskKind>& all_task_kinds() {
-  static const std::vector<TaskKind> v = {TaskKind::passkey, TaskKind::sdqa, TaskKind::mdqa,
-                                          TaskKind::fewshot, TaskKind::retrieval};
-  return v;
-}
+namespace {
+using K = TaskKind;
+constexpr EnumName<TaskKind> kTaskKindNames[] = {{K::passkey, "passkey"},
+                                                 {K::sdqa, "sdqa"},
+                                                 {K::mdqa, "mdqa"},
+                                                 {K::fewshot, "fewshot"},
+                                                 {K::retrieval, "retrieval"}};
+}  // namespace
 
-std::string task_name(TaskKind k) {
-  switch (k) {
-    case TaskKind::passkey:
-      return "passkey";
-    case TaskKind::sdqa:
-      return "sdqa";
-    case TaskKind::mdqa:
-      return "mdqa";
-    case TaskKind::fewshot:
-      return "fewshot";
-    case TaskKind::retrieval:
-      return "retrieval";
-  }
-  return "?";
-}
+std::vector<TaskKind> all_task_kinds() { return values_of(kTaskKindNames); }
+
+std::string task_name(TaskKind k) { return name_of(kTaskKindNames, k); }
+
+std::string task_names() { return valid_names(kTaskKindNames); }
+
+bool is_task_name(const std::string& name) { return find_value(kTaskKindNames, name) != nullptr; }
 
 TaskKind task_from_string(const std::string& name, const std::string& option) {
-  std::string valid;
-  for (auto k : all_task_kinds()) {
-    if (task_name(k) == name) return k;
-    valid += (valid.empty() ? "" : ", ") + task_name(k);
-  }
-  fail_input(option, ": unknown task '", name, "'; valid: ", valid);
+  return parse_name(kTaskKindNames, name, option, "task");
 }
 
 const std::string& task_template(TaskKind k) {
@@ -123,23 +115,21 @@ TaskInstance fit_task(const TaskEnv& env, const std::string& task, size_t max_n,
               ") is below the minimum of ", best.measured_tokens, " tokens a ", task, " instance needs");
   auto top = measured(max_n);
   if (top.measured_tokens <= target) return top;
-  size_t lo = 0, hi = max_n;  // measure(lo) <= target < measure(hi)
-  while (hi - lo > 1) {
-    size_t mid = lo + (hi - lo) / 2;
-    auto t = measured(mid);
-    if (t.measured_tokens <= target) {
-      lo = mid;
-      best = std::move(t);
-    } else {
-      hi = mid;
-    }
-  }
-  return best;
+  return largest_fitting(0, max_n, std::move(best), measured,
+                         [&](const TaskInstance& t) { return t.measured_tokens <= target; });
 }
 
 void fail_attempts(const TaskEnv& env, const std::string& task, const std::string& why) {
   fail_input(env.req.length_option, " (", env.req.target_tokens, "): no valid ", task, " instance in ",
              kMaxAttempts, " draws (", why, "); use a longer length or more filler documents");
+}
+
+Passages draw_passages(const TaskEnv& env, Rng& rng, size_t count) {
+  Passages p;
+  p.weights.resize(count);
+  for (auto& w : p.weights) w = 0.6 + 0.8 * rng.unit();
+  p.start = rng.below(env.filler.start_count());
+  return p;
 }
 
 std::vector<std::pair<size_t, size_t>> cut_blocks(size_t total_words, const std::vector<size_t>& sizes,

@@ -32,8 +32,10 @@ namespace ropelab::data {
 
 enum class TaskKind { passkey, sdqa, mdqa, fewshot, retrieval };
 
-const std::vector<TaskKind>& all_task_kinds();
+std::vector<TaskKind> all_task_kinds();
 std::string task_name(TaskKind k);
+std::string task_names();  // "passkey, sdqa, ...", for messages
+bool is_task_name(const std::string& name);
 // InputError naming `option` and listing the valid names for an unknown name.
 TaskKind task_from_string(const std::string& name, const std::string& option);
 

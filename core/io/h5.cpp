@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "core/io/jsonl.h"
+#include "core/util/enum_names.h"
 #include "core/util/error.h"
 
 namespace ropelab::h5 {
@@ -79,47 +80,33 @@ bool is_hdf5(const std::string& path) {
 size_t elem_size(Elem e) { return (e == Elem::f32 || e == Elem::i32) ? 4 : 8; }
 bool elem_is_float(Elem e) { return e == Elem::f32 || e == Elem::f64; }
 
-const char* elem_name(Elem e) {
+constexpr EnumName<Elem> kElemNames[] = {
+    {Elem::f32, "float32"}, {Elem::f64, "float64"}, {Elem::i32, "int32"}, {Elem::i64, "int64"}};
+
+const char* elem_name(Elem e) { return name_of(kElemNames, e); }
+
+// The HDF5 types of an element: on disk (little-endian whatever the host) and in memory. Not a
+// constexpr table: the H5T_* ids are variables HDF5 sets when it initialises.
+struct ElemTypes {
+  hid_t file, mem;
+};
+
+ElemTypes elem_types(Elem e) {
   switch (e) {
     case Elem::f32:
-      return "float32";
+      return {H5T_IEEE_F32LE, H5T_NATIVE_FLOAT};
     case Elem::f64:
-      return "float64";
+      return {H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE};
     case Elem::i32:
-      return "int32";
+      return {H5T_STD_I32LE, H5T_NATIVE_INT32};
     case Elem::i64:
-      return "int64";
+      return {H5T_STD_I64LE, H5T_NATIVE_INT64};
   }
-  return "?";
+  return {H5I_INVALID_HID, H5I_INVALID_HID};
 }
 
-hid_t file_type(Elem e) {  // little-endian on disk whatever the host
-  switch (e) {
-    case Elem::f32:
-      return H5T_IEEE_F32LE;
-    case Elem::f64:
-      return H5T_IEEE_F64LE;
-    case Elem::i32:
-      return H5T_STD_I32LE;
-    case Elem::i64:
-      return H5T_STD_I64LE;
-  }
-  return H5I_INVALID_HID;
-}
-
-hid_t mem_type(Elem e) {
-  switch (e) {
-    case Elem::f32:
-      return H5T_NATIVE_FLOAT;
-    case Elem::f64:
-      return H5T_NATIVE_DOUBLE;
-    case Elem::i32:
-      return H5T_NATIVE_INT32;
-    case Elem::i64:
-      return H5T_NATIVE_INT64;
-  }
-  return H5I_INVALID_HID;
-}
+hid_t file_type(Elem e) { return elem_types(e).file; }
+hid_t mem_type(Elem e) { return elem_types(e).mem; }
 
 std::string describe(hid_t type) {
   size_t bits = H5Tget_size(type) * 8;

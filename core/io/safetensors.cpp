@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "core/util/enum_names.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
 
@@ -17,47 +18,21 @@ namespace ropelab {
 
 namespace {
 constexpr uint64_t kMaxHeader = uint64_t(100) << 20;  // safetensors' own limit: 100 MB
-}
+
+// The format's dtype names (safetensors' Dtype enum) for the torch types we read and write.
+constexpr EnumName<torch::ScalarType> kSafetensorsDtypes[] = {
+    {torch::kFloat32, "F32"}, {torch::kBFloat16, "BF16"}, {torch::kFloat16, "F16"}, {torch::kFloat64, "F64"},
+    {torch::kInt64, "I64"},   {torch::kInt32, "I32"},     {torch::kInt16, "I16"},   {torch::kInt8, "I8"},
+    {torch::kUInt8, "U8"},    {torch::kBool, "BOOL"}};
+}  // namespace
 
 torch::ScalarType safetensors_dtype(const std::string& name, const std::string& where) {
-  if (name == "F32") return torch::kFloat32;
-  if (name == "BF16") return torch::kBFloat16;
-  if (name == "F16") return torch::kFloat16;
-  if (name == "F64") return torch::kFloat64;
-  if (name == "I64") return torch::kInt64;
-  if (name == "I32") return torch::kInt32;
-  if (name == "I16") return torch::kInt16;
-  if (name == "I8") return torch::kInt8;
-  if (name == "U8") return torch::kUInt8;
-  if (name == "BOOL") return torch::kBool;
-  fail_input(where, ": unknown dtype '", name, "'; valid: F32, BF16, F16, F64, I64, I32, I16, I8, U8, BOOL");
+  return parse_name(kSafetensorsDtypes, name, where, "dtype");
 }
 
 std::string safetensors_dtype_name(torch::ScalarType t) {
-  switch (t) {
-    case torch::kFloat32:
-      return "F32";
-    case torch::kBFloat16:
-      return "BF16";
-    case torch::kFloat16:
-      return "F16";
-    case torch::kFloat64:
-      return "F64";
-    case torch::kInt64:
-      return "I64";
-    case torch::kInt32:
-      return "I32";
-    case torch::kInt16:
-      return "I16";
-    case torch::kInt8:
-      return "I8";
-    case torch::kUInt8:
-      return "U8";
-    case torch::kBool:
-      return "BOOL";
-    default:
-      throw std::runtime_error(std::string("safetensors: unsupported dtype ") + c10::toString(t));
-  }
+  if (const char* name = find_name(kSafetensorsDtypes, t)) return name;
+  throw std::runtime_error(std::string("safetensors: unsupported dtype ") + c10::toString(t));
 }
 
 SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import tempfile
+import unittest
 
 import h5py
 import numpy as np
@@ -157,3 +158,17 @@ def hf_logits_many(dirs, ids, hf4=False):
         with open(os.path.join(tmp, "report.json")) as f:
             report = json.load(f)
         return [(np.load(os.path.join(tmp, f"{i}.npy")), r) for i, r in enumerate(report)]
+
+
+class LogitsTest(unittest.TestCase):
+    """A test class comparing logits: one temporary folder for all its models (cls.tmp) and the
+    token ids at 4x the window that every comparison runs (cls.ids)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.ids = sample_ids(4 * WINDOW)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()

@@ -19,29 +19,19 @@ import json
 import math
 import os
 import sys
-import tempfile
 import unittest
 
 import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
-from interop_common import (TOL, WINDOW, hf_logits, hf_logits_many, hf_model, hf_save, max_diff,  # noqa: E402
-                            rewrite_config, rope_cases, ropelab, ropelab_logits, sample_ids,
+from interop_common import (TOL, WINDOW, LogitsTest, hf_logits, hf_logits_many, hf_model, hf_save,  # noqa: E402
+                            max_diff, rewrite_config, rope_cases, ropelab, ropelab_logits, sample_ids,
                             tiny_config)
 from test_hf_to_ropelab import rope_kw  # noqa: E402
 from test_ropelab_to_hf import finetune, shared_setup  # noqa: E402
 
 
-class RegistryAgainstHf(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.ids = sample_ids(4 * WINDOW)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-
+class RegistryAgainstHf(LogitsTest):
     def test_every_rope_type_v5_schema(self):
         for case in rope_cases():
             with self.subTest(rope_type=case):

@@ -11,12 +11,11 @@ at 4x the training window.
 The reference logits are transformers 5.x's from the saved directory."""
 import os
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from interop_common import (WINDOW, TOL, hf_logits, hf_model, hf_save, max_diff, rewrite_config,  # noqa: E402
-                            rope_cases, ropelab_logits, sample_ids, to_v4_schema)
+from interop_common import (WINDOW, TOL, LogitsTest, hf_logits, hf_model, hf_save, max_diff,  # noqa: E402
+                            rewrite_config, rope_cases, ropelab_logits, to_v4_schema)
 
 def rope_kw(case, window=WINDOW):
     """LlamaConfig kwargs (4.x names) for one rope case at 4x the window."""
@@ -27,16 +26,7 @@ def rope_kw(case, window=WINDOW):
     return kw
 
 
-class HfToRopelab(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.ids = sample_ids(4 * WINDOW)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-
+class HfToRopelab(LogitsTest):
     def check_same_logits(self, d, extra=()):
         ref = hf_logits(hf_model(d), self.ids)
         got, rope = ropelab_logits(d, self.ids, extra)

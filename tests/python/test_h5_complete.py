@@ -10,15 +10,10 @@ import sys
 import tempfile
 import unittest
 
-try:
-    import h5py
-    import numpy as np
-except ImportError:
-    print("skipped: needs h5py and numpy")
-    sys.exit(77)
-
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from needs import ROOT, require  # noqa: E402
+
+h5py, np = require("h5py", "numpy")
 from toolkit_outputs import WINDOWS, study_entropy, write_entropy_run, write_passkey  # noqa: E402
 
 

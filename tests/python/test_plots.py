@@ -14,18 +14,12 @@ import sys
 import tempfile
 import unittest
 
-try:
-    import h5py
-    import matplotlib  # noqa: F401
-    import numpy as np
-except ImportError:
-    print("skipped: needs h5py, matplotlib and numpy")
-    sys.exit(77)
-
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
-PLOTS = os.path.join(ROOT, "plots")
 sys.path.insert(0, HERE)
+from needs import ROOT, require  # noqa: E402
+
+h5py, _, np = require("h5py", "matplotlib", "numpy")
+PLOTS = os.path.join(ROOT, "plots")
 from toolkit_outputs import (C, build_study, write_entropy_run, write_passkey, write_ppl, write_result,  # noqa: E402
                              write_ruler_csv, write_sweep, write_train_log)
 
@@ -66,6 +60,16 @@ class PlotTest(unittest.TestCase):
         self.assertGreater(min(width, height), 300, path)
         self.assertGreater(os.path.getsize(path), 10000, path)
 
+    def fails_without_runs(self, script, kind, write_other):
+        """SCRIPT refuses an absent file, and an eval file that write_other(f) fills with runs of
+        another kind only ("no complete KIND runs")."""
+        out = ["--out", self.fig]
+        self.fails(script, [self.path("none.h5"), *out], "none.h5: no such file")
+        other = self.path(f"no-{kind}.h5")
+        with h5py.File(other, "w") as f:
+            write_other(f)
+        self.fails(script, [other, *out], f"no complete {kind} runs")
+
     def fails(self, script, args, *fragments, code=2):
         """plots/SCRIPT ARGS run as a user would: exit `code` with one error line, `SCRIPT: ...` holding
         each fragment, last on stderr (after notes on skipped runs, if any)."""
@@ -88,6 +92,12 @@ class PlotTest(unittest.TestCase):
                 del f[name].attrs[attr]
             else:
                 del f[name]
+
+    def fails_without(self, script, name, attr=None):
+        """SCRIPT refuses self.file once object `name` (or its attribute `attr`) is removed, naming it."""
+        self.remove(self.file, name, attr)
+        missing = f"/{name} has no attribute {attr}" if attr else f"/{name} is missing"
+        self.fails(script, [self.file, "--out", self.fig], missing)
 
     def line(self, ax, label):
         hits = [l for l in ax["lines"] if l["label"] == label]
@@ -178,10 +188,8 @@ class Entropy(PlotTest):
                    "--layers: layer(s) 1 not recorded in run yarn@64")
         self.fails("entropy.py", [self.file, *out, "--layers", "x"], "--layers")
         self.fails("entropy.py", [self.file, *out, "--compare-layer", "12"], "--compare-layer", "12")
-        self.remove(self.file, "runs/yarn@64/entropy_mean")
-        self.fails("entropy.py", [self.file, *out], "/runs/yarn@64/entropy_mean is missing")
-        self.remove(self.file, "runs/base", attr="trained_window")
-        self.fails("entropy.py", [self.file, *out], "/runs/base has no attribute trained_window")
+        self.fails_without("entropy.py", "runs/yarn@64/entropy_mean")
+        self.fails_without("entropy.py", "runs/base", "trained_window")
         with h5py.File(self.file, "a") as f:
             f.attrs["schema_version"] = np.int64(1)
         self.fails("entropy.py", [self.file, *out], "entropy.h5: an entropy file (schema v1), not an entropy file "
@@ -226,10 +234,8 @@ class PasskeyHeatmap(PlotTest):
 
     def test_bad_input(self):
         out = ["--out", self.fig]
-        self.fails("passkey_heatmap.py", [self.path("none.h5"), *out], "none.h5: no such file")
-        with h5py.File(self.path("ppl-only.h5"), "w") as f:
-            write_ppl(f, "pi", {16: np.zeros(15)}, trained_window=8)
-        self.fails("passkey_heatmap.py", [self.path("ppl-only.h5"), *out], "no complete passkey runs")
+        self.fails_without_runs("passkey_heatmap.py", "passkey",
+                                lambda f: write_ppl(f, "pi", {16: np.zeros(15)}, trained_window=8))
         with h5py.File(self.path("entropy.h5"), "w") as f:
             write_entropy_run(f, "base", np.ones((1, 1, 4)))
         self.fails("passkey_heatmap.py", [self.path("entropy.h5"), *out],
@@ -238,8 +244,7 @@ class PasskeyHeatmap(PlotTest):
             del f["eval/base-s0/passkey/depths"]
             f["eval/base-s0/passkey/depths"] = np.array([0.0, 1.0])
         self.fails("passkey_heatmap.py", [self.file, *out], "accuracy is 3x3, not lengths x depths = 3x2")
-        self.remove(self.file, "eval/base-s0/passkey/accuracy")
-        self.fails("passkey_heatmap.py", [self.file, *out], "/eval/base-s0/passkey/accuracy is missing")
+        self.fails_without("passkey_heatmap.py", "eval/base-s0/passkey/accuracy")
 
 
 class PplVsPosition(PlotTest):
@@ -279,14 +284,10 @@ class PplVsPosition(PlotTest):
     def test_bad_input(self):
         out = ["--out", self.fig]
         self.fails("ppl_vs_position.py", [self.file, *out, "--smooth", "0"], "--smooth")
-        self.fails("ppl_vs_position.py", [self.path("none.h5"), *out], "none.h5: no such file")
-        with h5py.File(self.path("passkey-only.h5"), "w") as f:
-            write_passkey(f, "base", [[1.0]], lengths=[32], depths=[0.5])
-        self.fails("ppl_vs_position.py", [self.path("passkey-only.h5"), *out], "no complete ppl runs")
-        self.remove(self.file, "eval/yarn/ppl", attr="trained_window")
-        self.fails("ppl_vs_position.py", [self.file, *out], "/eval/yarn/ppl has no attribute trained_window")
-        self.remove(self.file, "eval/base/ppl/nll_by_position")
-        self.fails("ppl_vs_position.py", [self.file, *out], "/eval/base/ppl/nll_by_position is missing")
+        self.fails_without_runs("ppl_vs_position.py", "ppl",
+                                lambda f: write_passkey(f, "base", [[1.0]], lengths=[32], depths=[0.5]))
+        self.fails_without("ppl_vs_position.py", "eval/yarn/ppl", "trained_window")
+        self.fails_without("ppl_vs_position.py", "eval/base/ppl/nll_by_position")
 
 
 class LongbenchCategories(PlotTest):

@@ -14,16 +14,10 @@ import sys
 import tempfile
 import unittest
 
-try:
-    import h5py
-    import matplotlib  # noqa: F401
-    import numpy as np
-except ImportError:
-    print("skipped: needs h5py, matplotlib and numpy")
-    sys.exit(77)
-
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from needs import ROOT, require  # noqa: E402
+
+h5py, _, np = require("h5py", "matplotlib", "numpy")
 from toolkit_outputs import (WINDOWS, build_study, model_config, rope_record, study_entropy,  # noqa: E402
                              write_entropy_run, write_sweep, write_train_log)
 

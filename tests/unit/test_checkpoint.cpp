@@ -11,6 +11,7 @@
 #include "test_util.h"
 
 using namespace ropelab;
+using ropelab::testing::input_error_of;
 using ropelab::testing::micro_config;
 using ropelab::testing::TempDir;
 
@@ -23,12 +24,7 @@ LlamaForCausalLM random_model(ModelConfig c, uint64_t seed = 1) {
 }
 
 std::string load_error(const std::string& dir) {
-  try {
-    load_model(dir);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
+  return input_error_of([&] { load_model(dir); });
 }
 
 void edit_config(const std::string& dir, const std::function<void(nlohmann::json&)>& edit) {

@@ -80,29 +80,23 @@ TEST(PytorchBin, SanitizerRewritesOrderedDictAndRefusesOtherGlobals) {
             std::string("\x80\x02}(X\x01\x00\x00\x00"
                         "aK\x01u.",
                         14));
-  auto e = input_error_of([] {
-    sanitize_checkpoint_pickle(
-        "\x80\x02"
-        "cbuiltins\neval\n.",
-        "f.bin");
-  });
+  auto refusal = [](const std::string& pickle, const std::string& file) {
+    return input_error_of([&] { sanitize_checkpoint_pickle(pickle, file); });
+  };
+  auto e = refusal(
+      "\x80\x02"
+      "cbuiltins\neval\n.",
+      "f.bin");
   EXPECT_NE(e.find("f.bin: refusing to unpickle global 'builtins.eval'"), std::string::npos) << e;
-  auto e2 = input_error_of([] {
-    sanitize_checkpoint_pickle(
-        "\x80\x02"
-        "ccollections\nOrderedDict\nK\x01.",
-        "g");
-  });
-  EXPECT_NE(e2.find("OrderedDict used other than as OrderedDict()"), std::string::npos) << e2;
-  auto e3 = input_error_of([] {
-    sanitize_checkpoint_pickle(
-        "\x80\x02"
-        "i__main__\nX\n.",
-        "h");
-  });
-  EXPECT_NE(e3.find("h: refusing to unpickle opcode 0x69"), std::string::npos) << e3;
-  auto e4 = input_error_of([] { sanitize_checkpoint_pickle("\x80\x02}", "k"); });
-  EXPECT_NE(e4.find("k: truncated pickle"), std::string::npos) << e4;
+  e = refusal(
+      "\x80\x02"
+      "ccollections\nOrderedDict\nK\x01.",
+      "g");
+  EXPECT_NE(e.find("OrderedDict used other than as OrderedDict()"), std::string::npos) << e;
+  e = refusal("\x80\x02i__main__\nX\n.", "h");
+  EXPECT_NE(e.find("h: refusing to unpickle opcode 0x69"), std::string::npos) << e;
+  e = refusal("\x80\x02}", "k");
+  EXPECT_NE(e.find("k: truncated pickle"), std::string::npos) << e;
 }
 
 TEST(PytorchBin, ModelDirectoryLoadsLikeSafetensorsSingleAndSharded) {

@@ -30,12 +30,7 @@ RopeSpec llama2(const nlohmann::json& rs) {
 double base_inv(double base, int i, int d = 128) { return 1.0 / std::pow(base, 2.0 * i / d); }
 
 std::string rope_scaling_error_of(const nlohmann::json& rs) {
-  try {
-    llama2(rs);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
+  return input_error_of([&] { llama2(rs); });
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "test_util.h"
 
 using namespace ropelab;
+using ropelab::testing::input_error_of;
 using ropelab::testing::TempDir;
 
 namespace {
@@ -23,12 +24,7 @@ void write_raw(const std::string& path, const std::string& header, size_t data_b
 }
 
 std::string open_error_of(const std::string& path) {
-  try {
-    SafetensorsFile f(path);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
+  return input_error_of([&] { SafetensorsFile f(path); });
 }
 
 }  // namespace

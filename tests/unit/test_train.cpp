@@ -328,6 +328,17 @@ LlamaForCausalLM micro_training_model() {
   return model;
 }
 
+// train_model in one CPU process, writing run "t" into a temporary folder removed afterwards.
+TrainResult train_in_temp_dir(LlamaForCausalLM& model, const std::vector<TrainExample>& examples,
+                              const TrainConfig& cfg) {
+  TempDir out;
+  TrainOutputs o;
+  o.out_dir = out.path;
+  o.run_name = "t";
+  Communicator comm(DistConfig{}, torch::kCPU);
+  return train_model(model, examples, cfg, o, comm);
+}
+
 }  // namespace
 
 TEST(Trainer, LossFallsOverTwentyStepsOnAMicroModel) {
@@ -339,12 +350,7 @@ TEST(Trainer, LossFallsOverTwentyStepsOnAMicroModel) {
   cfg.max_steps = 20;
   cfg.lr = 3e-3;
   cfg.warmup_steps = 2;
-  TempDir out;
-  TrainOutputs o;
-  o.out_dir = out.path;
-  o.run_name = "t";
-  Communicator comm(DistConfig{}, torch::kCPU);
-  auto res = train_model(model, examples, cfg, o, comm);
+  auto res = train_in_temp_dir(model, examples, cfg);
   ASSERT_EQ(res.losses.size(), 20u);
   EXPECT_GT(res.losses[0], 5.0);  // ~ln 600 at random init
   EXPECT_LT(res.losses[19], 0.6 * res.losses[0]) << res.losses[0] << " -> " << res.losses[19];
@@ -358,13 +364,8 @@ TEST(Trainer, NonFiniteLossStopsBeforeTheUpdate) {
   cfg.max_steps = 4;
   cfg.lr = 1e30;
   cfg.clip_grad_norm = 0;
-  TempDir out;
-  TrainOutputs o;
-  o.out_dir = out.path;
-  o.run_name = "t";
-  Communicator comm(DistConfig{}, torch::kCPU);
   try {
-    train_model(model, examples, cfg, o, comm);
+    train_in_temp_dir(model, examples, cfg);
     FAIL() << "expected TrainingDiverged";
   } catch (const TrainingDiverged& e) {
     EXPECT_NE(std::string(e.what()).find("stopped before applying the update"), std::string::npos)

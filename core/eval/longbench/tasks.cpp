@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "core/util/enum_names.h"
 #include "core/util/error.h"
 #include "core/util/strings.h"
 
@@ -106,58 +107,26 @@ std::vector<std::string> parse_task_set(const std::string& spec) {
 
 bool metric_supported(MetricKind m) { return m != MetricKind::qa_f1_zh && m != MetricKind::rouge_zh; }
 
-const char* to_string(Language l) {
-  switch (l) {
-    case Language::en:
-      return "en";
-    case Language::zh:
-      return "zh";
-    case Language::code:
-      return "code";
-  }
-  return "?";
-}
+namespace {
+constexpr EnumName<Language> kLanguageNames[] = {{L::en, "en"}, {L::zh, "zh"}, {L::code, "code"}};
+constexpr EnumName<Category> kCategoryNames[] = {
+    {C::single_doc_qa, "Single-Doc QA"}, {C::multi_doc_qa, "Multi-Doc QA"},
+    {C::summarization, "Summarization"}, {C::few_shot, "Few-shot"},
+    {C::synthetic, "Synthetic"},         {C::code, "Code"}};
+constexpr EnumName<MetricKind> kMetricNames[] = {  // the metrics.py function names
+    {M::qa_f1, "qa_f1_score"},
+    {M::qa_f1_zh, "qa_f1_zh_score"},
+    {M::rouge, "rouge_score"},
+    {M::rouge_zh, "rouge_zh_score"},
+    {M::classification, "classification_score"},
+    {M::retrieval, "retrieval_score"},
+    {M::retrieval_zh, "retrieval_zh_score"},
+    {M::count, "count_score"},
+    {M::code_sim, "code_sim_score"}};
+}  // namespace
 
-const char* to_string(Category c) {
-  switch (c) {
-    case Category::single_doc_qa:
-      return "Single-Doc QA";
-    case Category::multi_doc_qa:
-      return "Multi-Doc QA";
-    case Category::summarization:
-      return "Summarization";
-    case Category::few_shot:
-      return "Few-shot";
-    case Category::synthetic:
-      return "Synthetic";
-    case Category::code:
-      return "Code";
-  }
-  return "?";
-}
-
-const char* to_string(MetricKind m) {
-  switch (m) {
-    case MetricKind::qa_f1:
-      return "qa_f1_score";
-    case MetricKind::qa_f1_zh:
-      return "qa_f1_zh_score";
-    case MetricKind::rouge:
-      return "rouge_score";
-    case MetricKind::rouge_zh:
-      return "rouge_zh_score";
-    case MetricKind::classification:
-      return "classification_score";
-    case MetricKind::retrieval:
-      return "retrieval_score";
-    case MetricKind::retrieval_zh:
-      return "retrieval_zh_score";
-    case MetricKind::count:
-      return "count_score";
-    case MetricKind::code_sim:
-      return "code_sim_score";
-  }
-  return "?";
-}
+const char* to_string(Language l) { return name_of(kLanguageNames, l); }
+const char* to_string(Category c) { return name_of(kCategoryNames, c); }
+const char* to_string(MetricKind m) { return name_of(kMetricNames, m); }
 
 }  // namespace ropelab::longbench

@@ -14,16 +14,6 @@ namespace ropelab::ruler {
 
 namespace {
 
-const std::vector<std::pair<BaseTask, const char*>>& base_names() {
-  static const std::vector<std::pair<BaseTask, const char*>> v = {
-      {BaseTask::niah, "niah"},
-      {BaseTask::variable_tracking, "variable_tracking"},
-      {BaseTask::common_words_extraction, "common_words_extraction"},
-      {BaseTask::freq_words_extraction, "freq_words_extraction"},
-      {BaseTask::qa, "qa"}};
-  return v;
-}
-
 std::string trim_ascii(const std::string& s) {
   const size_t b = s.find_first_not_of(" \t\r");
   if (b == std::string::npos) return "";
@@ -68,7 +58,8 @@ std::map<BaseTask, int64_t> read_data_constants(const fs::path& path) {
   const std::string text = read_text_file(path);
   std::map<BaseTask, int64_t> out;
   static const std::regex tokens_re("['\"]tokens_to_generate['\"]\\s*:\\s*([0-9]+)");
-  for (const auto& [b, name] : base_names()) {
+  for (const BaseTask b : all_base_tasks()) {
+    const char* name = to_string(b);
     const std::regex key_re(std::string("['\"]") + name + "['\"]\\s*:\\s*\\{");
     std::smatch m;
     if (!std::regex_search(text, m, key_re)) continue;
@@ -87,43 +78,12 @@ std::map<BaseTask, int64_t> read_data_constants(const fs::path& path) {
 
 }  // namespace
 
-const char* to_string(BaseTask b) {
-  for (const auto& [k, n] : base_names())
-    if (k == b) return n;
-  return "?";
-}
-
 const char* to_string(Metric m) {
   return m == Metric::string_match_all ? "string_match_all" : "string_match_part";
 }
 
-BaseTask base_task_from_string(const std::string& s, const std::string& where) {
-  for (const auto& [k, n] : base_names())
-    if (s == n) return k;
-  fail_input(where, ": unknown RULER base task '", s,
-             "' (niah, variable_tracking, common_words_extraction, freq_words_extraction, qa)");
-}
-
 Metric metric_of(BaseTask b) {
   return b == BaseTask::qa ? Metric::string_match_part : Metric::string_match_all;
-}
-
-const std::vector<std::pair<std::string, BaseTask>>& builtin_tasks() {
-  using B = BaseTask;
-  static const std::vector<std::pair<std::string, BaseTask>> v = {{"niah_single_1", B::niah},
-                                                                  {"niah_single_2", B::niah},
-                                                                  {"niah_single_3", B::niah},
-                                                                  {"niah_multikey_1", B::niah},
-                                                                  {"niah_multikey_2", B::niah},
-                                                                  {"niah_multikey_3", B::niah},
-                                                                  {"niah_multivalue", B::niah},
-                                                                  {"niah_multiquery", B::niah},
-                                                                  {"vt", B::variable_tracking},
-                                                                  {"cwe", B::common_words_extraction},
-                                                                  {"fwe", B::freq_words_extraction},
-                                                                  {"qa_1", B::qa},
-                                                                  {"qa_2", B::qa}};
-  return v;
 }
 
 TaskTable::TaskTable() {
@@ -162,7 +122,7 @@ bool TaskTable::known(const std::string& task) const { return base_.count(task) 
 
 BaseTask TaskTable::base(const std::string& task) const {
   const auto it = base_.find(task);
-  if (it == base_.end()) fail_input("unknown RULER task '", task, "' (known: ", names(), ")");
+  if (it == base_.end()) fail_unknown_task(task, names());
   return it->second;
 }
 

@@ -19,18 +19,14 @@
 #include <string>
 #include <vector>
 
+#include "core/data/ruler_base_tasks.h"  // BaseTask, its names, the built-in task names
+
 namespace ropelab::ruler {
 
-enum class BaseTask { niah, variable_tracking, common_words_extraction, freq_words_extraction, qa };
 enum class Metric { string_match_all, string_match_part };
 
-const char* to_string(BaseTask b);
 const char* to_string(Metric m);
-BaseTask base_task_from_string(const std::string& s, const std::string& where);  // InputError naming where
 Metric metric_of(BaseTask b);
-
-// The task names RULER's synthetic.yaml defines, with their base tasks, in its order.
-const std::vector<std::pair<std::string, BaseTask>>& builtin_tasks();
 
 // Task name -> base task, in scoring order; built-in unless a RULER checkout says otherwise.
 class TaskTable {

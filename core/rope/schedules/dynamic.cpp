@@ -3,27 +3,22 @@
 // the base they were rotated with.
 #include <algorithm>
 
-#include "core/rope/rope_spec.h"
+#include "core/rope/schedules/scalar_schedule.h"
 
 namespace ropelab {
 
 namespace {
-class DynamicSchedule final : public FrequencySchedule {
+class DynamicSchedule final : public ScalarSchedule {
  public:
-  explicit DynamicSchedule(double f) : factor(f) {}
+  explicit DynamicSchedule(double factor) : ScalarSchedule("factor", factor) {}
   std::vector<double> inv_freq(const RopeSpec& s, int64_t seq_len) const override {
-    const int64_t dim = s.rotary_dim;
     const double lmax = double(s.max_position_embeddings);
     const double len = std::max(double(seq_len), lmax);
-    const double b = s.theta * std::pow(factor * len / lmax - (factor - 1.0), double(dim) / double(dim - 2));
-    return base_inv_freq(b, dim);
+    const double b = ntk_grown_base(s.theta, s.rotary_dim, value * len / lmax - (value - 1.0));
+    return base_inv_freq(b, s.rotary_dim);
   }
   bool length_dependent() const override { return true; }
-  void to_json(const RopeSpec&, nlohmann::json& j) const override { j["factor"] = factor; }
-  HfRope hf_form(const RopeSpec& s) const override {
-    return {s.theta, {{"rope_type", "dynamic"}, {"factor", factor}}, std::nullopt};
-  }
-  double factor;
+  HfRope hf_form(const RopeSpec& s) const override { return hf_typed(s, "dynamic"); }
 };
 std::shared_ptr<const FrequencySchedule> parse_dynamic(RopeKeys& k, const RopeContext&, RopeSpec&) {
   return std::make_shared<DynamicSchedule>(read_factor(k, 1.0, true));

@@ -1,22 +1,18 @@
 // linear (position interpolation, Chen et al. 2023): inv_freq / factor.
-#include "core/rope/rope_spec.h"
+#include "core/rope/schedules/scalar_schedule.h"
 
 namespace ropelab {
 
 namespace {
-class LinearSchedule final : public FrequencySchedule {
+class LinearSchedule final : public ScalarSchedule {
  public:
-  explicit LinearSchedule(double f) : factor(f) {}
+  explicit LinearSchedule(double factor) : ScalarSchedule("factor", factor) {}
   std::vector<double> inv_freq(const RopeSpec& s, int64_t) const override {
     auto inv = base_inv_freq(s.theta, s.rotary_dim);
-    for (double& f : inv) f /= factor;
+    for (double& f : inv) f /= value;
     return inv;
   }
-  void to_json(const RopeSpec&, nlohmann::json& j) const override { j["factor"] = factor; }
-  HfRope hf_form(const RopeSpec& s) const override {
-    return {s.theta, {{"rope_type", "linear"}, {"factor", factor}}, std::nullopt};
-  }
-  double factor;
+  HfRope hf_form(const RopeSpec& s) const override { return hf_typed(s, "linear"); }
 };
 std::shared_ptr<const FrequencySchedule> parse_linear(RopeKeys& k, const RopeContext&, RopeSpec&) {
   return std::make_shared<LinearSchedule>(read_factor(k, 1.0, true));

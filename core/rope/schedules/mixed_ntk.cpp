@@ -5,7 +5,7 @@
 // refuses it loudly); that form is read back as mixed_ntk.
 #include <cmath>
 
-#include "core/rope/rope_spec.h"
+#include "core/rope/schedules/scalar_schedule.h"
 #include "core/util/error.h"
 
 namespace ropelab {
@@ -40,11 +40,7 @@ std::shared_ptr<const FrequencySchedule> parse_mixed_ntk(RopeKeys& k, const Rope
   return m;
 }
 
-bool claims_vllm_mixed(const nlohmann::json& rs) {
-  if (!rs.is_object() || !rs.contains("mixed_b")) return false;
-  const auto t = rs.contains("rope_type") ? rs["rope_type"] : rs.value("type", nlohmann::json());
-  return t == "ntk";
-}
+bool claims_vllm_mixed(const nlohmann::json& rs) { return claims_key_under_type(rs, "mixed_b", "ntk"); }
 }  // namespace
 
 ScheduleEntry schedule_entry_mixed_ntk() {
