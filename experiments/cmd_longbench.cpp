@@ -64,8 +64,8 @@ void print_fit_and_nll(std::ostream& os, const lb::ScoreReport& r) {
                       all = fmt2(d.score) + " (" + std::to_string(d.num_samples) + ")";
     char nll[32] = "n/a";
     if (d.answer_nll) std::snprintf(nll, sizeof nll, "%.4f", *d.answer_nll);
-    std::snprintf(line, sizeof line, "  %-22s %14s %14s %9zu %12s\n", d.dataset.c_str(), fit.c_str(), all.c_str(),
-                  d.n_truncation_unknown, nll);
+    std::snprintf(line, sizeof line, "  %-22s %14s %14s %9zu %12s\n", d.dataset.c_str(), fit.c_str(),
+                  all.c_str(), d.n_truncation_unknown, nll);
     os << line;
   }
   os << "  (fit: items whose prompt was not truncated; unknown: lines without `truncated`; answer NLL: nats "

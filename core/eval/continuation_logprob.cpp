@@ -23,7 +23,8 @@ ContinuationLogprob continuation_logprob(LlamaForCausalLM& model, KVCache& cache
   std::vector<torch::Tensor> hidden = {last};  // pieces of (1, *, C)
   if (chunk <= 0) chunk = m;
   for (int64_t s = 0; s < m - 1; s += chunk)
-    hidden.push_back(model->hidden_states(targets.narrow(0, s, std::min(chunk, m - 1 - s)).unsqueeze(0), {}, fo));
+    hidden.push_back(
+        model->hidden_states(targets.narrow(0, s, std::min(chunk, m - 1 - s)).unsqueeze(0), {}, fo));
   cache.truncate(prompt_len);
   double total = 0;
   int64_t done = 0;

@@ -60,7 +60,8 @@ torch::Tensor prefill(LlamaForCausalLM& model, const std::vector<int64_t>& promp
 }
 
 std::vector<int64_t> generate_from(LlamaForCausalLM& model, KVCache& cache, torch::Tensor last,
-                                   const GenerateOptions& opts, const std::function<void(int64_t)>& on_token) {
+                                   const GenerateOptions& opts,
+                                   const std::function<void(int64_t)>& on_token) {
   opts.validate();
   torch::NoGradGuard ng;
   auto gen = at::detail::createCPUGenerator(opts.seed);

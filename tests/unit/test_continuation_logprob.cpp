@@ -20,7 +20,8 @@ double full_forward_logprob(LlamaForCausalLM& m, const std::vector<int64_t>& pro
   std::vector<int64_t> all = prompt;
   all.insert(all.end(), cont.begin(), cont.end());
   torch::NoGradGuard ng;
-  auto z = m->forward(torch::tensor(all, torch::kLong).unsqueeze(0)).squeeze(0).to(torch::kFloat64);  // (T, V)
+  auto z =
+      m->forward(torch::tensor(all, torch::kLong).unsqueeze(0)).squeeze(0).to(torch::kFloat64);  // (T, V)
   double total = 0;
   for (size_t i = 0; i < cont.size(); ++i) {
     auto row = z[int64_t(prompt.size() + i - 1)];

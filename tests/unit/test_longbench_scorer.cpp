@@ -231,24 +231,27 @@ TEST(LongBenchScorer, FitOverallSplitAndAnswerNll) {
 TEST(LongBenchScorer, MalformedItemFieldsNameFileAndLine) {
   Scratch dir;
   const std::string good = item_line("3", false, -1.0, 1);
-  for (const auto& [bad, what] : std::vector<std::pair<std::string, std::string>>{
-           {R"({"pred": "3", "answers": ["3"], "all_classes": null, "truncated": "yes"})", "truncated"},
-           {R"({"pred": "3", "answers": ["3"], "all_classes": null, "prompt_tokens": -1})", "prompt_tokens"},
-           {R"({"pred": "3", "answers": ["3"], "all_classes": null, "answer_tokens": 1.5, "answer_logprob": -1})",
-            "answer_tokens"},
-           {R"({"pred": "3", "answers": ["3"], "all_classes": null, "answer_tokens": 1, "answer_logprob": 0.5})",
-            "answer_logprob"},
-           {R"({"pred": "3", "answers": ["3"], "all_classes": null, "answer_logprob": -1})", "without"},
-           {R"({"pred": "3", "answers": ["3"], "all_classes": null, "_id": 7})", "_id"}}) {
+  for (
+      const auto& [bad, what] : std::vector<std::pair<std::string, std::string>>{
+          {R"({"pred": "3", "answers": ["3"], "all_classes": null, "truncated": "yes"})", "truncated"},
+          {R"({"pred": "3", "answers": ["3"], "all_classes": null, "prompt_tokens": -1})", "prompt_tokens"},
+          {R"({"pred": "3", "answers": ["3"], "all_classes": null, "answer_tokens": 1.5, "answer_logprob": -1})",
+           "answer_tokens"},
+          {R"({"pred": "3", "answers": ["3"], "all_classes": null, "answer_tokens": 1, "answer_logprob": 0.5})",
+           "answer_logprob"},
+          {R"({"pred": "3", "answers": ["3"], "all_classes": null, "answer_logprob": -1})", "without"},
+          {R"({"pred": "3", "answers": ["3"], "all_classes": null, "_id": 7})", "_id"}}) {
     dir.write("passage_count.jsonl", good + bad + "\n");
     const std::string msg = ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {}); });
     EXPECT_NE(msg.find("passage_count.jsonl:2"), std::string::npos) << bad << " -> " << msg;
     EXPECT_NE(msg.find(what), std::string::npos) << bad << " -> " << msg;
   }
   // A null log-likelihood (how a non-finite value is written) counts as absent.
-  dir.write("passage_count.jsonl",
-            good + R"({"pred": "3", "answers": ["3"], "all_classes": null, "answer_tokens": 2, "answer_logprob": null})" +
-                "\n");
+  dir.write(
+      "passage_count.jsonl",
+      good +
+          R"({"pred": "3", "answers": ["3"], "all_classes": null, "answer_tokens": 2, "answer_logprob": null})" +
+          "\n");
   const auto r = lb::score_prediction_dir(dir.path, {});
   EXPECT_EQ(r.datasets[0].n_answer_logprob, 1u);
   EXPECT_DOUBLE_EQ(*r.datasets[0].answer_nll, 1.0);

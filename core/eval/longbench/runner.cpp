@@ -97,16 +97,13 @@ RunSummary run_longbench(LlamaForCausalLM& model, const Tokenizer& tok, const Pr
         // prompt's cache, which is then cut back to the prompt for generation.
         KVCache cache(model->config.num_hidden_layers);
         const auto last = prefill(model, p.ids, cfg.prefill_chunk, cache);
-        const auto ll = continuation_logprob(model, cache, last, reference_answer_ids(tok, s), cfg.prefill_chunk);
+        const auto ll =
+            continuation_logprob(model, cache, last, reference_answer_ids(tok, s), cfg.prefill_chunk);
         const auto out = generate_from(model, cache, last, w.go);
-        nlohmann::json line = {{"pred", tok.decode(out)},
-                               {"answers", s.answers},
-                               {"all_classes", s.all_classes},
-                               {"length", s.length},
-                               {"prompt_tokens", p.prompt_tokens},
-                               {"input_tokens", int64_t(p.ids.size())},
-                               {"truncated", p.truncated},
-                               {"answer_logprob", ll.logprob},
+        nlohmann::json line = {{"pred", tok.decode(out)},          {"answers", s.answers},
+                               {"all_classes", s.all_classes},     {"length", s.length},
+                               {"prompt_tokens", p.prompt_tokens}, {"input_tokens", int64_t(p.ids.size())},
+                               {"truncated", p.truncated},         {"answer_logprob", ll.logprob},
                                {"answer_tokens", ll.tokens}};
         if (auto id = s.fields.find("_id"); id != s.fields.end()) line["_id"] = id->second;
         return line;

@@ -45,7 +45,8 @@ std::vector<std::string> string_list(const nlohmann::json& v, const fs::path& pa
 }
 
 // A non-negative integer field of a prediction line, when present.
-std::optional<int64_t> count_field(const nlohmann::json& j, const char* key, const fs::path& path, size_t line) {
+std::optional<int64_t> count_field(const nlohmann::json& j, const char* key, const fs::path& path,
+                                   size_t line) {
   auto it = j.find(key);
   if (it == j.end()) return std::nullopt;
   if (!it->is_number_integer() || it->get<int64_t>() < 0)
@@ -72,8 +73,8 @@ ItemInfo parse_item_info(const nlohmann::json& j, const fs::path& path, size_t l
   it = j.find("answer_logprob");
   if (it != j.end() && !it->is_null()) {
     if (!it->is_number() || !(it->get<double>() <= 0))
-      fail_input(path.string(), ":", line, ": \"answer_logprob\" must be a number <= 0 (a log-likelihood), got ",
-                 it->dump());
+      fail_input(path.string(), ":", line,
+                 ": \"answer_logprob\" must be a number <= 0 (a log-likelihood), got ", it->dump());
     if (!info.answer_tokens)
       fail_input(path.string(), ":", line, ": \"answer_logprob\" without \"answer_tokens\"");
     info.answer_logprob = it->get<double>();

@@ -44,11 +44,11 @@ struct ScoreOptions {
 
 // ropelab's per-line fields beside pred.py's; each absent on lines that lack it.
 struct ItemInfo {
-  std::optional<std::string> id;        // "_id"
-  std::optional<bool> truncated;        // middle truncation cut the prompt
-  std::optional<int64_t> prompt_tokens; // untruncated prompt length, BOS included
-  std::optional<double> answer_logprob; // teacher-forced ln p(reference answer), summed (<= 0)
-  std::optional<int64_t> answer_tokens; // present whenever answer_logprob is
+  std::optional<std::string> id;         // "_id"
+  std::optional<bool> truncated;         // middle truncation cut the prompt
+  std::optional<int64_t> prompt_tokens;  // untruncated prompt length, BOS included
+  std::optional<double> answer_logprob;  // teacher-forced ln p(reference answer), summed (<= 0)
+  std::optional<int64_t> answer_tokens;  // present whenever answer_logprob is
 };
 
 // One line of a pred.py output file.

@@ -35,5 +35,4 @@ PromptIds build_prompt(const Tokenizer& tok, const std::string& prompt, int64_t 
   return p;
 }
 
-
 }  // namespace ropelab::longbench

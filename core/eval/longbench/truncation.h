@@ -24,10 +24,10 @@ std::string longbench_llama2_wrap(const std::string& prompt);
 
 // The model's input for one sample and what truncation did to it.
 struct PromptIds {
-  std::vector<int64_t> ids;    // truncated, wrapped when chat, encoded with BOS: what the model reads
-  int64_t prompt_tokens = 0;   // the formatted prompt with BOS before truncation and template: the
-                               // length pred.py compares with max_length
-  bool truncated = false;      // prompt_tokens > max_length: middle truncation cut the prompt
+  std::vector<int64_t> ids;   // truncated, wrapped when chat, encoded with BOS: what the model reads
+  int64_t prompt_tokens = 0;  // the formatted prompt with BOS before truncation and template: the
+                              // length pred.py compares with max_length
+  bool truncated = false;     // prompt_tokens > max_length: middle truncation cut the prompt
 };
 
 // Truncate, wrap when `chat`, encode with BOS.
