@@ -1,7 +1,8 @@
 // `ropelab longbench-score` and `ropelab report-longbench`: LongBench's eval.py on a folder of
 // predictions, and result tables over one or more result.json files.
 //
-// longbench-score writes result.json (eval.py's format) and, with --per-sample, per_sample.json
+// longbench-score writes result.json (eval.py's format), result_items.json (fit/overall scores,
+// answer NLL and per-item values: core/eval/longbench/result_items.h) and, with --per-sample, per_sample.json
 // into the prediction folder, each atomically. Both are derived from the predictions and are
 // regenerated on every run, as eval.py does, with one guard: an existing result.json holding
 // scores this run would not write again (LongBench's own file with the Chinese tasks, or the other
@@ -16,6 +17,7 @@
 #include <sstream>
 
 #include "analysis/longbench_table.h"
+#include "core/eval/longbench/result_items.h"
 #include "core/eval/longbench/scorer.h"
 #include "core/util/error.h"
 #include "core/util/files.h"
@@ -46,6 +48,28 @@ void print_aggregates(std::ostream& os, const std::map<std::string, double>& sco
      << "\n";
   if (a.longbench_zh.value)
     os << indent << lb::kLongBenchZhAvgLabel << ": " << fmt2(*a.longbench_zh.value) << "\n";
+}
+
+// The fit/overall split and the answer NLL, for predictions that carry ropelab's fields.
+void print_fit_and_nll(std::ostream& os, const lb::ScoreReport& r) {
+  bool any = false;
+  for (const auto& d : r.datasets) any |= d.n_truncation_unknown < d.num_samples || d.n_answer_logprob > 0;
+  if (!any) return;
+  char line[256];
+  std::snprintf(line, sizeof line, "  %-22s %14s %14s %9s %12s\n", "dataset", "fit (n)", "overall (n)",
+                "unknown", "answer NLL");
+  os << line;
+  for (const auto& d : r.datasets) {
+    const std::string fit = (d.fit_score ? fmt2(*d.fit_score) : "n/a") + " (" + std::to_string(d.n_fit) + ")",
+                      all = fmt2(d.score) + " (" + std::to_string(d.num_samples) + ")";
+    char nll[32] = "n/a";
+    if (d.answer_nll) std::snprintf(nll, sizeof nll, "%.4f", *d.answer_nll);
+    std::snprintf(line, sizeof line, "  %-22s %14s %14s %9zu %12s\n", d.dataset.c_str(), fit.c_str(),
+                  all.c_str(), d.n_truncation_unknown, nll);
+    os << line;
+  }
+  os << "  (fit: items whose prompt was not truncated; unknown: lines without `truncated`; answer NLL: nats "
+        "per reference-answer token, teacher-forced)\n";
 }
 
 void print_report(std::ostream& os, const lb::ScoreReport& r) {
@@ -84,6 +108,7 @@ void print_report(std::ostream& os, const lb::ScoreReport& r) {
       print_aggregates(os, per_bucket[b], "    ");
     }
   }
+  print_fit_and_nll(os, r);
   if (!r.unsupported.empty())
     os << "  unsupported (metric needs jieba; not scored, not in result.json): " << join(r.unsupported, ", ")
        << "\n";
@@ -155,8 +180,8 @@ int run_longbench_score(const cli::Args& args) {
   print_report(std::cout, report);
   check_result_replaceable(dir / "result.json", report, vm["overwrite"].as<bool>());
 
-  write_text_file_atomic(dir / "result.json", lb::result_json(report).dump(4));
-  std::cerr << "wrote " << (dir / "result.json").string() << "\n";
+  lb::write_result_files(dir, report);
+  std::cerr << "wrote " << (dir / "result.json").string() << " and result_items.json\n";
   if (vm["per-sample"].as<bool>()) {
     write_text_file_atomic(dir / "per_sample.json", per_sample_text(report));
     std::cerr << "wrote " << (dir / "per_sample.json").string() << "\n";

@@ -14,6 +14,7 @@
 #include <iostream>
 
 #include "core/eval/eval_output.h"
+#include "core/eval/longbench/result_items.h"
 #include "core/eval/longbench/runner.h"
 #include "core/eval/longbench/scorer.h"
 #include "core/eval/longbench/tasks.h"
@@ -108,11 +109,20 @@ int run_sweep(const Args& args) {
     std::cerr << "window " << W << ": " << done.generated << " predictions generated, " << done.skipped
               << " already done\n";
     const auto report = lb::score_prediction_dir(dir, lb::ScoreOptions{});
-    write_text_file_atomic(dir / "result.json", lb::result_json(report).dump(4));
+    lb::write_result_files(dir, report);
     std::map<std::string, double> scores;
-    for (const auto& ds : report.datasets) scores[ds.dataset] = ds.score;
+    nlohmann::json fit = nlohmann::json::object(), nll = nlohmann::json::object();
+    for (const auto& ds : report.datasets) {
+      scores[ds.dataset] = ds.score;
+      fit[ds.dataset] = ds.fit_score ? nlohmann::json(*ds.fit_score) : nlohmann::json();
+      nll[ds.dataset] = ds.answer_nll ? nlohmann::json(*ds.answer_nll) : nlohmann::json();
+    }
     const auto agg = lb::aggregate_scores(scores);
-    nlohmann::json row = {{"result", (dir / "result.json").string()}, {"scores", scores}};
+    nlohmann::json row = {{"result", (dir / "result.json").string()},
+                          {"result_items", (dir / "result_items.json").string()},
+                          {"scores", scores},
+                          {"fit_scores", fit},
+                          {"answer_nll", nll}};
     row["paper_macro"] = agg.paper_macro ? nlohmann::json(*agg.paper_macro) : nlohmann::json();
     row["longbench_en_avg"] =
         agg.longbench_en.value ? nlohmann::json(*agg.longbench_en.value) : nlohmann::json();

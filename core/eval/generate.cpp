@@ -36,21 +36,18 @@ int64_t pick(const torch::Tensor& logits /*(V,) f32*/, const GenerateOptions& o,
 
 }  // namespace
 
-std::vector<int64_t> generate(LlamaForCausalLM& model, const std::vector<int64_t>& prompt,
-                              const GenerateOptions& opts, const std::function<void(int64_t)>& on_token) {
-  opts.validate();
+torch::Tensor prefill(LlamaForCausalLM& model, const std::vector<int64_t>& prompt, int64_t chunk,
+                      KVCache& cache) {
   check_input(!prompt.empty(), "generate: the prompt is empty");
+  check_input(chunk >= 0, "prefill chunk must be >= 0");
   for (int64_t id : prompt)
     check_input(id >= 0 && id < model->config.vocab_size, "generate: prompt token ", id,
                 " outside the model's vocabulary [0, ", model->config.vocab_size, ")");
   torch::NoGradGuard ng;
-  auto gen = at::detail::createCPUGenerator(opts.seed);
-  KVCache cache(model->config.num_hidden_layers);
   ForwardOptions fo;
   fo.cache = &cache;
-
   const int64_t n = int64_t(prompt.size());
-  const int64_t chunk = opts.prefill_chunk > 0 ? opts.prefill_chunk : n;
+  if (chunk == 0) chunk = n;
   auto ids_all = torch::tensor(prompt, torch::kLong);
   torch::Tensor last;
   for (int64_t s = 0; s < n; s += chunk) {
@@ -59,6 +56,17 @@ std::vector<int64_t> generate(LlamaForCausalLM& model, const std::vector<int64_t
     auto h = model->hidden_states(ids, {}, fo);
     last = h.select(1, h.size(1) - 1).unsqueeze(1);
   }
+  return last;
+}
+
+std::vector<int64_t> generate_from(LlamaForCausalLM& model, KVCache& cache, torch::Tensor last,
+                                   const GenerateOptions& opts,
+                                   const std::function<void(int64_t)>& on_token) {
+  opts.validate();
+  torch::NoGradGuard ng;
+  auto gen = at::detail::createCPUGenerator(opts.seed);
+  ForwardOptions fo;
+  fo.cache = &cache;
   std::vector<int64_t> out;
   for (int64_t step = 0; step < opts.max_new_tokens; ++step) {
     auto logits = model->logits_from_hidden(last).view({-1}).to(torch::kCPU);
@@ -74,6 +82,14 @@ std::vector<int64_t> generate(LlamaForCausalLM& model, const std::vector<int64_t
     last = model->hidden_states(ids, {}, fo);
   }
   return out;
+}
+
+std::vector<int64_t> generate(LlamaForCausalLM& model, const std::vector<int64_t>& prompt,
+                              const GenerateOptions& opts, const std::function<void(int64_t)>& on_token) {
+  opts.validate();
+  KVCache cache(model->config.num_hidden_layers);
+  auto last = prefill(model, prompt, opts.prefill_chunk, cache);
+  return generate_from(model, cache, last, opts, on_token);
 }
 
 }  // namespace ropelab

@@ -33,6 +33,15 @@ torch::Tensor LayerKV::keys() const { return k_.narrow(2, 0, len_); }
 torch::Tensor LayerKV::values() const { return v_.narrow(2, 0, len_); }
 torch::Tensor LayerKV::positions() const { return pos_.narrow(0, 0, len_); }
 
+void LayerKV::truncate(int64_t len) {
+  TORCH_CHECK(len >= 0 && len <= len_, "LayerKV::truncate: ", len, " outside [0, ", len_, "]");
+  len_ = len;
+}
+
+void KVCache::truncate(int64_t len) {
+  for (auto& l : layers) l.truncate(len);
+}
+
 int64_t KVCache::next_position() const {
   if (layers.empty() || layers[0].length() == 0) return 0;
   return layers[0].positions().max().item<int64_t>() + 1;

@@ -16,6 +16,9 @@ class LayerKV {
   torch::Tensor values() const;     // (B, Hkv, T, D)
   torch::Tensor positions() const;  // (T,) int64 CPU
   int64_t length() const { return len_; }
+  // Forgets every entry from `len` on (0 <= len <= length()): the next append overwrites them, so
+  // a cache can return to a prefix (e.g. the prompt after scoring a continuation) without a copy.
+  void truncate(int64_t len);
 
  private:
   torch::Tensor k_, v_, pos_;
@@ -28,6 +31,7 @@ struct KVCache {
   int64_t length() const { return layers.empty() ? 0 : layers[0].length(); }
   // Largest cached position + 1 (0 when empty); drives length-dependent RoPE schedules.
   int64_t next_position() const;
+  void truncate(int64_t len);  // every layer back to its first `len` entries
 };
 
 }  // namespace ropelab

@@ -7,11 +7,14 @@ formulas in shared docs rope-methods.md, and compares with the HDF5 written by t
 
 usage: reference_forward.py MODEL_DIR TOKENS_FILE OUT.h5 ROPE_JSON TOL
        reference_forward.py --entropy MODEL_DIR TOKENS_FILE ROPE_JSON OUT.txt
+       reference_forward.py --logprob MODEL_DIR TOKENS_FILE N_PROMPT ROPE_JSON
 ROPE_JSON is the HF-style rope_scaling object given to `--rope-json` ("null" = checkpoint's).
 Logits: exit 0 when max |logits - reference| <= TOL, else 1 (the caller sets TOL from the error it
 measured for its compute dtype). --entropy writes the attention entropy -sum p ln p (nats) of every
 layer, query head and position, one number per line in (layer, head, position) order, for the
-entropy recorder's tests (tests/unit/test_entropy.cpp).
+entropy recorder's tests (tests/unit/test_entropy.cpp). --logprob prints "SUM COUNT": the summed
+natural-log probability of the tokens after the first N_PROMPT, each given all before it (one
+forward over the whole sequence), for the LongBench answer log-likelihood test.
 """
 import json
 import math
@@ -193,6 +196,16 @@ def main():
         ent = []
         forward(cfg, W, ids, rs, ent)
         np.savetxt(out_txt, np.stack(ent).reshape(-1), fmt="%.17g")
+        return
+    if sys.argv[1] == "--logprob":
+        model_dir, tokens_file, n_prompt, rope_json = sys.argv[2:6]
+        n_prompt = int(n_prompt)
+        cfg, rs, W, ids = load(model_dir, tokens_file, rope_json)
+        z = forward(cfg, W, ids, rs)[n_prompt - 1 : -1]  # (m, vocab): row i predicts ids[n_prompt + i]
+        m = z.max(-1, keepdims=True)
+        logp = z - m - np.log(np.exp(z - m).sum(-1, keepdims=True))
+        tgt = ids[n_prompt:]
+        print(f"{logp[np.arange(len(tgt)), tgt].sum():.17g} {len(tgt)}")
         return
     model_dir, tokens_file, out_h5, rope_json, tol = sys.argv[1:6]
     tol = float(tol)

@@ -100,11 +100,21 @@ TEST(LongBenchTruncation, KeepsHeadAndTailIntact) {
   EXPECT_EQ(cut, tok.decode(a) + tok.decode(b));
   // A prompt that fits is unchanged; the chat wrap is LongBench's "[INST]...[/INST]".
   EXPECT_EQ(middle_truncate(tok, head, L), head);
-  const auto wrapped = build_prompt_ids(tok, head, L, /*chat=*/true);
-  EXPECT_EQ(wrapped.front(), tok.bos_id());
-  EXPECT_EQ(tok.decode(wrapped), "[INST]" + head + "[/INST]");
-  const auto plain = build_prompt_ids(tok, prompt, L, /*chat=*/false);
-  EXPECT_LE(std::abs(int64_t(plain.size()) - L), 5);  // the join may merge or split a token
+  const auto wrapped = build_prompt(tok, head, L, /*chat=*/true);
+  EXPECT_EQ(wrapped.ids.front(), tok.bos_id());
+  EXPECT_EQ(tok.decode(wrapped.ids), "[INST]" + head + "[/INST]");
+  // What truncation did: the untruncated length counts BOS but not the template.
+  EXPECT_FALSE(wrapped.truncated);
+  EXPECT_EQ(wrapped.prompt_tokens, int64_t(tok.encode(head, true).size()));
+  const auto plain = build_prompt(tok, prompt, L, /*chat=*/false);
+  EXPECT_LE(std::abs(int64_t(plain.ids.size()) - L), 5);  // the join may merge or split a token
+  EXPECT_TRUE(plain.truncated);
+  EXPECT_EQ(plain.prompt_tokens, int64_t(ids.size()));
+  // Exactly at the budget is not truncated (pred.py cuts only when len > max_length).
+  const auto exact = build_prompt(tok, prompt, int64_t(ids.size()), /*chat=*/false);
+  EXPECT_FALSE(exact.truncated);
+  EXPECT_EQ(exact.ids, ids);
+  EXPECT_TRUE(build_prompt(tok, prompt, int64_t(ids.size()) - 1, /*chat=*/false).truncated);
 }
 
 TEST(LongBenchSamples, MalformedLinesReportTheirLineNumber) {

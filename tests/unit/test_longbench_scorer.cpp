@@ -13,6 +13,7 @@
 #include <string>
 
 #include "analysis/longbench_table.h"
+#include "core/eval/longbench/result_items.h"
 #include "core/eval/longbench/scorer.h"
 #include "core/util/error.h"
 #include "test_util.h"
@@ -156,6 +157,104 @@ TEST(LongBenchScorer, PerSampleList) {
   ASSERT_EQ(j.size(), 2u);
   EXPECT_EQ(j[1], (nlohmann::json{{"dataset", "passage_count"}, {"index", 1}, {"score", 0.5}}));
   EXPECT_EQ(score_of(r, "passage_count"), 75.0);
+}
+
+// A prediction line with ropelab's fields (core/eval/longbench/runner.h).
+std::string item_line(const std::string& pred, bool truncated, double logprob, int64_t tokens) {
+  return nlohmann::json{{"pred", pred},           {"answers", {"3"}},          {"all_classes", nullptr},
+                        {"truncated", truncated}, {"answer_logprob", logprob}, {"answer_tokens", tokens},
+                        {"prompt_tokens", 100},   {"_id", "id-" + pred}}
+             .dump() +
+         "\n";
+}
+
+TEST(LongBenchScorer, FitOverallSplitAndAnswerNll) {
+  Scratch dir;
+  // passage_count scores: "3" vs 3 -> 1, "3 4" -> 1/2, "7" -> 0. The last line is pred.py's (or an
+  // older ropelab run's): no truncation flag, no log-likelihood.
+  dir.write("passage_count.jsonl", item_line("3", false, -2.0, 4) + item_line("3 4", true, -3.0, 2) +
+                                       item_line("7", false, -1.0, 1) + line("3", {"3"}));
+  const auto r = lb::score_prediction_dir(dir.path, {});
+  ASSERT_EQ(r.datasets.size(), 1u);
+  const auto& d = r.datasets[0];
+  EXPECT_EQ(d.score, 62.5);  // (1 + 0.5 + 0 + 1) / 4, the official number, unchanged
+  ASSERT_TRUE(d.fit_score);
+  EXPECT_EQ(*d.fit_score, 50.0);  // (1 + 0) / 2 over truncated == false
+  EXPECT_EQ(d.n_fit, 2u);
+  EXPECT_EQ(d.n_truncated, 1u);
+  EXPECT_EQ(d.n_truncation_unknown, 1u);
+  ASSERT_TRUE(d.answer_nll);
+  EXPECT_DOUBLE_EQ(*d.answer_nll, 6.0 / 7.0);  // (2 + 3 + 1) nats over (4 + 2 + 1) tokens
+  EXPECT_EQ(d.n_answer_logprob, 3u);
+  EXPECT_EQ(d.answer_tokens_sum, 7);
+  EXPECT_EQ(lb::result_json(r), (nlohmann::json{{"passage_count", 62.5}}));  // eval.py's file as before
+
+  const nlohmann::json items = lb::result_items_json(r);
+  EXPECT_EQ(items["format"], "ropelab-longbench-result-items/1");
+  const auto& t = items["datasets"]["passage_count"];
+  EXPECT_EQ(t["overall"], 62.5);
+  EXPECT_EQ(t["fit"], 50.0);
+  EXPECT_EQ(t["n"], 4);
+  EXPECT_EQ(t["answer_tokens"], 7);
+  ASSERT_EQ(t["items"].size(), 4u);
+  EXPECT_EQ(t["items"][1], (nlohmann::json{{"index", 1},
+                                           {"_id", "id-3 4"},
+                                           {"score", 0.5},
+                                           {"truncated", true},
+                                           {"prompt_tokens", 100},
+                                           {"answer_logprob", -3.0},
+                                           {"answer_tokens", 2}}));
+  EXPECT_EQ(t["items"][3], (nlohmann::json{{"index", 3},
+                                           {"_id", nullptr},
+                                           {"score", 1.0},
+                                           {"truncated", nullptr},
+                                           {"prompt_tokens", nullptr},
+                                           {"answer_logprob", nullptr},
+                                           {"answer_tokens", nullptr}}));
+
+  // Only old lines: the official score, no fit score, no NLL (null in the JSON).
+  dir.write("passage_count.jsonl", line("3", {"3"}) + line("7", {"3"}));
+  const auto old = lb::score_prediction_dir(dir.path, {});
+  EXPECT_EQ(old.datasets[0].score, 50.0);
+  EXPECT_FALSE(old.datasets[0].fit_score);
+  EXPECT_FALSE(old.datasets[0].answer_nll);
+  EXPECT_EQ(old.datasets[0].n_truncation_unknown, 2u);
+  EXPECT_TRUE(lb::result_items_json(old)["datasets"]["passage_count"]["fit"].is_null());
+
+  // write_result_files: result.json byte-for-byte what it was, result_items.json beside it.
+  lb::write_result_files(dir.path, r);
+  std::ifstream rj(dir.path / "result.json");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(rj), {}), lb::result_json(r).dump(4));
+  EXPECT_EQ(nlohmann::json::parse(std::ifstream(dir.path / "result_items.json")), items);
+}
+
+TEST(LongBenchScorer, MalformedItemFieldsNameFileAndLine) {
+  Scratch dir;
+  const std::string good = item_line("3", false, -1.0, 1);
+  for (
+      const auto& [bad, what] : std::vector<std::pair<std::string, std::string>>{
+          {R"({"pred": "3", "answers": ["3"], "all_classes": null, "truncated": "yes"})", "truncated"},
+          {R"({"pred": "3", "answers": ["3"], "all_classes": null, "prompt_tokens": -1})", "prompt_tokens"},
+          {R"({"pred": "3", "answers": ["3"], "all_classes": null, "answer_tokens": 1.5, "answer_logprob": -1})",
+           "answer_tokens"},
+          {R"({"pred": "3", "answers": ["3"], "all_classes": null, "answer_tokens": 1, "answer_logprob": 0.5})",
+           "answer_logprob"},
+          {R"({"pred": "3", "answers": ["3"], "all_classes": null, "answer_logprob": -1})", "without"},
+          {R"({"pred": "3", "answers": ["3"], "all_classes": null, "_id": 7})", "_id"}}) {
+    dir.write("passage_count.jsonl", good + bad + "\n");
+    const std::string msg = ropelab::testing::input_error_of([&] { lb::score_prediction_dir(dir.path, {}); });
+    EXPECT_NE(msg.find("passage_count.jsonl:2"), std::string::npos) << bad << " -> " << msg;
+    EXPECT_NE(msg.find(what), std::string::npos) << bad << " -> " << msg;
+  }
+  // A null log-likelihood (how a non-finite value is written) counts as absent.
+  dir.write(
+      "passage_count.jsonl",
+      good +
+          R"({"pred": "3", "answers": ["3"], "all_classes": null, "answer_tokens": 2, "answer_logprob": null})" +
+          "\n");
+  const auto r = lb::score_prediction_dir(dir.path, {});
+  EXPECT_EQ(r.datasets[0].n_answer_logprob, 1u);
+  EXPECT_DOUBLE_EQ(*r.datasets[0].answer_nll, 1.0);
 }
 
 TEST(LongBenchScorer, UnsupportedChineseDatasetsAreListedNotScored) {

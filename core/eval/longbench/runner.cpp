@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "core/eval/continuation_logprob.h"
 #include "core/eval/generate.h"
 #include "core/eval/longbench/samples.h"
 #include "core/eval/longbench/tasks.h"
@@ -31,6 +32,11 @@ struct TaskWork {
 };
 
 }  // namespace
+
+std::vector<int64_t> reference_answer_ids(const Tokenizer& tok, const Sample& s) {
+  if (!s.answers.is_array() || s.answers.empty() || !s.answers[0].is_string()) return {};
+  return tok.encode(s.answers[0].get<std::string>(), /*add_bos=*/false, /*add_eos=*/false);
+}
 
 RunSummary run_longbench(LlamaForCausalLM& model, const Tokenizer& tok, const PromptConfig& prompts,
                          const RunConfig& cfg, const fs::path& out_dir, nlohmann::json identity,
@@ -86,12 +92,21 @@ RunSummary run_longbench(LlamaForCausalLM& model, const Tokenizer& tok, const Pr
         const Sample& s = w.samples[k];
         const std::string prompt =
             format_prompt(w.templ, s.fields, prompts.prompt_path + " [" + w.info->name + "]");
-        const auto ids = build_prompt_ids(tok, prompt, cfg.max_length, w.info->chat_template);
-        const auto out = generate(model, ids, w.go);
-        return {{"pred", tok.decode(out)},
-                {"answers", s.answers},
-                {"all_classes", s.all_classes},
-                {"length", s.length}};
+        const PromptIds p = build_prompt(tok, prompt, cfg.max_length, w.info->chat_template);
+        // One prefill serves both: the reference answer is scored teacher-forced through the
+        // prompt's cache, which is then cut back to the prompt for generation.
+        KVCache cache(model->config.num_hidden_layers);
+        const auto last = prefill(model, p.ids, cfg.prefill_chunk, cache);
+        const auto ll =
+            continuation_logprob(model, cache, last, reference_answer_ids(tok, s), cfg.prefill_chunk);
+        const auto out = generate_from(model, cache, last, w.go);
+        nlohmann::json line = {{"pred", tok.decode(out)},          {"answers", s.answers},
+                               {"all_classes", s.all_classes},     {"length", s.length},
+                               {"prompt_tokens", p.prompt_tokens}, {"input_tokens", int64_t(p.ids.size())},
+                               {"truncated", p.truncated},         {"answer_logprob", ll.logprob},
+                               {"answer_tokens", ll.tokens}};
+        if (auto id = s.fields.find("_id"); id != s.fields.end()) line["_id"] = id->second;
+        return line;
       },
       verbose);
 }

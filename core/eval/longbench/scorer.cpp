@@ -44,6 +44,44 @@ std::vector<std::string> string_list(const nlohmann::json& v, const fs::path& pa
   return out;
 }
 
+// A non-negative integer field of a prediction line, when present.
+std::optional<int64_t> count_field(const nlohmann::json& j, const char* key, const fs::path& path,
+                                   size_t line) {
+  auto it = j.find(key);
+  if (it == j.end()) return std::nullopt;
+  if (!it->is_number_integer() || it->get<int64_t>() < 0)
+    fail_input(path.string(), ":", line, ": \"", key, "\" must be a non-negative integer, got ", it->dump());
+  return it->get<int64_t>();
+}
+
+ItemInfo parse_item_info(const nlohmann::json& j, const fs::path& path, size_t line) {
+  ItemInfo info;
+  auto it = j.find("_id");
+  if (it != j.end()) {
+    if (!it->is_string())
+      fail_input(path.string(), ":", line, ": \"_id\" must be a string, got ", it->type_name());
+    info.id = it->get<std::string>();
+  }
+  it = j.find("truncated");
+  if (it != j.end()) {
+    if (!it->is_boolean())
+      fail_input(path.string(), ":", line, ": \"truncated\" must be true or false, got ", it->dump());
+    info.truncated = it->get<bool>();
+  }
+  info.prompt_tokens = count_field(j, "prompt_tokens", path, line);
+  info.answer_tokens = count_field(j, "answer_tokens", path, line);
+  it = j.find("answer_logprob");
+  if (it != j.end() && !it->is_null()) {
+    if (!it->is_number() || !(it->get<double>() <= 0))
+      fail_input(path.string(), ":", line,
+                 ": \"answer_logprob\" must be a number <= 0 (a log-likelihood), got ", it->dump());
+    if (!info.answer_tokens)
+      fail_input(path.string(), ":", line, ": \"answer_logprob\" without \"answer_tokens\"");
+    info.answer_logprob = it->get<double>();
+  }
+  return info;
+}
+
 Prediction parse_line(std::string_view text, const fs::path& path, size_t line,
                       std::optional<std::vector<std::string>>& all_classes) {
   if (line == 1 && text.substr(0, 3) == "\xEF\xBB\xBF")
@@ -75,6 +113,7 @@ Prediction parse_line(std::string_view text, const fs::path& path, size_t line,
       fail_input(path.string(), ":", line, ": \"length\" must be a number, got ", it->type_name());
     p.length = it->get<double>();
   }
+  p.info = parse_item_info(j, path, line);
   return p;
 }
 
@@ -176,7 +215,7 @@ DatasetScore score_predictions(const PredictionFile& file, const ScoreOptions& o
   DatasetScore out;
   out.dataset = file.dataset;
   out.num_samples = file.records.size();
-  double total = 0.;
+  double total = 0., fit_total = 0., nll_total = 0.;
   std::array<std::vector<double>, 3> buckets;
   for (size_t i = 0; i < file.records.size(); ++i) {
     const Prediction& r = file.records[i];
@@ -192,9 +231,24 @@ DatasetScore score_predictions(const PredictionFile& file, const ScoreOptions& o
         fail_input(file.path.string(), ":", i + 1, ": \"length\" is missing (needed for LongBench-E)");
       buckets[length_bucket(*r.length)].push_back(s);
     }
-    if (samples) samples->push_back({file.dataset, i, s});
+    if (!r.info.truncated) {
+      ++out.n_truncation_unknown;
+    } else if (*r.info.truncated) {
+      ++out.n_truncated;
+    } else {
+      ++out.n_fit;
+      fit_total += s;
+    }
+    if (r.info.answer_logprob) {
+      ++out.n_answer_logprob;
+      out.answer_tokens_sum += *r.info.answer_tokens;
+      nll_total -= *r.info.answer_logprob;
+    }
+    if (samples) samples->push_back({file.dataset, i, s, r.info});
   }
   out.score = py_round(100 * total / double(file.records.size()), 2);
+  if (out.n_fit > 0) out.fit_score = py_round(100 * fit_total / double(out.n_fit), 2);
+  if (out.answer_tokens_sum > 0) out.answer_nll = nll_total / double(out.answer_tokens_sum);
   for (size_t b = 0; b < 3; ++b) {
     out.bucket_sizes[b] = buckets[b].size();
     out.buckets[b] = options.longbench_e ? numpy_round2_percent_mean(buckets[b])

@@ -11,6 +11,13 @@
 //   summing in file order. LongBench-E buckets by `length` (< 4000, < 8000, else) and uses
 //   numpy's mean (pairwise sum) and numpy's round; an empty bucket is NaN (null in JSON, where
 //   Python writes the non-standard NaN).
+// - ropelab's extra fields (core/eval/longbench/runner.h: `_id`, `truncated`, `prompt_tokens`,
+//   `answer_logprob`, `answer_tokens`) are optional per line, so pred.py's files and lines from
+//   older ropelab runs score as before; when present they must have the right type (InputError
+//   FILE:LINE otherwise). They never change the official score; they give the `fit` score (over
+//   lines with truncated == false; lines without `truncated` count as unknown and are in neither
+//   fit nor truncated) and answer_nll (over lines with both answer fields; a null answer_logprob,
+//   what a non-finite value is written as, counts as absent).
 // - Datasets whose metric needs jieba are never scored: they are listed as unsupported.
 // - Aggregates use the rounded per-task scores and are computed only when every task they need
 //   is present; otherwise they are absent and the missing tasks are named.
@@ -35,11 +42,21 @@ struct ScoreOptions {
   bool longbench_e = false;                                   // eval.py's "e" flag (LongBench-E)
 };
 
+// ropelab's per-line fields beside pred.py's; each absent on lines that lack it.
+struct ItemInfo {
+  std::optional<std::string> id;         // "_id"
+  std::optional<bool> truncated;         // middle truncation cut the prompt
+  std::optional<int64_t> prompt_tokens;  // untruncated prompt length, BOS included
+  std::optional<double> answer_logprob;  // teacher-forced ln p(reference answer), summed (<= 0)
+  std::optional<int64_t> answer_tokens;  // present whenever answer_logprob is
+};
+
 // One line of a pred.py output file.
 struct Prediction {
   std::string pred;
   std::vector<std::string> answers;
   std::optional<double> length;  // the `length` field (words or characters), when present
+  ItemInfo info;
 };
 
 struct PredictionFile {
@@ -67,12 +84,22 @@ struct DatasetScore {
   double score = 0;                 // round(100 * mean, 2)
   std::array<double, 3> buckets{};  // LongBench-E only; NaN where empty
   std::array<size_t, 3> bucket_sizes{};
+  // The official metric over the items whose prompt fit (truncated == false), rounded as `score`;
+  // absent when no line says it fit.
+  std::optional<double> fit_score;
+  size_t n_fit = 0, n_truncated = 0, n_truncation_unknown = 0;
+  // Mean per-token negative log-likelihood of the reference answers, sum(-answer_logprob) /
+  // sum(answer_tokens) over the lines having both; absent when those tokens sum to 0.
+  std::optional<double> answer_nll;
+  size_t n_answer_logprob = 0;    // lines that have it
+  int64_t answer_tokens_sum = 0;  // over those lines
 };
 
 struct SampleScore {
   std::string dataset;
   size_t index;  // 0-based line number
   double score;  // in [0, 1]
+  ItemInfo info;
 };
 
 struct ScoreReport {

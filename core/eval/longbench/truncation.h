@@ -22,8 +22,15 @@ std::string middle_truncate(const Tokenizer& tok, const std::string& prompt, int
 // "[INST]{prompt}[/INST]" — LongBench's llama2 template (not ropelab's chat template with spaces).
 std::string longbench_llama2_wrap(const std::string& prompt);
 
+// The model's input for one sample and what truncation did to it.
+struct PromptIds {
+  std::vector<int64_t> ids;   // truncated, wrapped when chat, encoded with BOS: what the model reads
+  int64_t prompt_tokens = 0;  // the formatted prompt with BOS before truncation and template: the
+                              // length pred.py compares with max_length
+  bool truncated = false;     // prompt_tokens > max_length: middle truncation cut the prompt
+};
+
 // Truncate, wrap when `chat`, encode with BOS.
-std::vector<int64_t> build_prompt_ids(const Tokenizer& tok, const std::string& prompt, int64_t max_length,
-                                      bool chat);
+PromptIds build_prompt(const Tokenizer& tok, const std::string& prompt, int64_t max_length, bool chat);
 
 }  // namespace ropelab::longbench
