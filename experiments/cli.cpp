@@ -186,16 +186,6 @@ po::variables_map parse_command(const std::string& usage, const po::options_desc
   return vm;
 }
 
-bool parse(const std::string& usage, const po::options_description& d, const Args& args,
-           po::variables_map& vm, const po::positional_options_description* pos) {
-  try {
-    vm = parse_command(usage, d, args, pos);
-  } catch (const HelpShown&) {
-    return false;
-  }
-  return true;
-}
-
 void apply_threads(const po::variables_map& vm) {
   int n = vm.count("threads") ? vm["threads"].as<int>() : int(std::thread::hardware_concurrency());
   check_input(n >= 1 && n <= 1024, "--threads (", n, ") must be in [1, 1024]");

@@ -40,10 +40,6 @@ struct HelpShown {};
 // synopsis shown there.
 po::variables_map parse_command(const std::string& usage, const po::options_description& d, const Args& args,
                                 const po::positional_options_description* pos = nullptr);
-// The earlier form of parse_command, kept only so work in progress on other branches still builds:
-// false when --help was printed (the caller returns 0). New code calls parse_command.
-bool parse(const std::string& usage, const po::options_description& d, const Args& args,
-           po::variables_map& vm, const po::positional_options_description* pos = nullptr);
 
 // Applies --threads (default: all cores).
 void apply_threads(const po::variables_map& vm);
