@@ -2,6 +2,7 @@
 Shared by analysis/study_report.py (report.md) and plots/study_figures.py (its figures).
 
   OUT/sweeps/<run>/sweep.json + longbench/<W>/result.json   LongBench-format suite per window
+                                + longbench/<W>/result_items.json  per-item scores (bootstrap)
   OUT/eval.h5:/eval/<run>/passkey                            passkey accuracy [length, depth]
   OUT/eval.h5:/eval/<run>/ppl                                perplexity per window
   OUT/entropy.h5:/runs/<run>                                 attention entropy [layer, head, position] at 8c
@@ -125,6 +126,17 @@ def _recorded(g, path, out):
             "rope": _json(_attr(g, "rope_json"), f"{where} rope_json")}
 
 
+def _items(path):
+    """result_items.json -> {task: [item score x 100, in file order]} (the same items at every window
+    and for every method of a study: the item-paired bootstrap relies on it)."""
+    try:
+        with open(path) as f:
+            doc = json.load(f)
+        return {task: [100.0 * float(it["score"]) for it in v["items"]] for task, v in doc["datasets"].items()}
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise StudyInputError(f"{path}: not a `ropelab longbench score` result_items.json ({e})") from None
+
+
 def load(out, runs):
     """{run: {longbench: {W: {task: score}}, passkey: {W: %}, ppl: {W: (all, inside, beyond)},
     train: {...} | None, entropy: [layer, position] head-mean array | None}}
@@ -142,7 +154,8 @@ def load(out, runs):
         for run in runs:
             d = {"longbench": {}, "passkey": {}, "ppl": {}, "train": None, "entropy": None, "recorded": [],
                  "passkey_depths": None, "passkey_by_depth": {}, "entropy_c": None, "train_ppl": {},
-                 "nll_by_position": {}, "longbench_fit": {}}
+                 "nll_by_position": {}, "longbench_fit": {},
+                 "answer_nll": {}, "items": {}}
             sweep = os.path.join(out, "sweeps", run, "sweep.json")
             if os.path.exists(sweep):
                 try:
@@ -150,7 +163,11 @@ def load(out, runs):
                         s = json.load(f)
                     for w, row in s.get("longbench", {}).items():
                         d["longbench"][int(w)] = row.get("scores", {})
-                        d["longbench_fit"][int(w)] = row.get("fit", {})  # items the window did not truncate
+                        d["longbench_fit"][int(w)] = row.get("fit_scores") or {}  # items not truncated
+                        d["answer_nll"][int(w)] = row.get("answer_nll") or {}
+                        items = os.path.join(os.path.dirname(sweep), "longbench", str(w), "result_items.json")
+                        if os.path.exists(items):
+                            d["items"][int(w)] = _items(items)
                     prov = s.get("provenance", {})
                     where = os.path.relpath(sweep, out)
                     d["recorded"].append({"source": where, "git_sha": prov.get("git_sha"),

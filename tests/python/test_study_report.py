@@ -7,6 +7,7 @@ model, recipes, git SHA) is what the folder's inputs recorded, and the paper's s
 analysis/paper_numbers.json: folders that record other values report them. Exit 77 (CTest: skipped)
 without h5py and matplotlib. The study figures are tested in test_plots.py."""
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from needs import ROOT, require  # noqa: E402
 
 h5py, _, np = require("h5py", "matplotlib", "numpy")
-from toolkit_outputs import (WINDOWS, build_study, model_config, rope_record, study_entropy,  # noqa: E402
+from toolkit_outputs import (C, WINDOWS, build_study, model_config, rope_record, study_entropy,  # noqa: E402
                              write_entropy_run, write_sweep, write_train_log)
 
 
@@ -187,6 +188,44 @@ class StudyReport(unittest.TestCase):
         for run in self.runs:
             write_sweep(out, run, {w: 5.0 for w in WINDOWS})  # sweep.json without a RoPE record
         self.assertIn("no input of a base-s<seed> run records the trained window c", self.refused(out))
+
+    def test_one_seed_verdicts_from_the_item_bootstrap(self):
+        # One seed with per-item scores. Every item of every task: EABF 0.5, PI 0.3 and 0.1 alternating
+        # -> EABF - PI is +20 or +40 per item, mean 30, and every resample lies in [20, 40]: the interval is
+        # above 0, replicates. Base alternates 0.9 / 0.1 against PI's 0.3 / 0.1 -> PI - base is -60 or 0,
+        # mean -30, the interval below 0: "every method beats the base" does not replicate.
+        out = os.path.join(self.out, "one-seed")
+        n = 16
+        alt = lambda a, b: [a if i % 2 == 0 else b for i in range(n)]
+        for run, xs in (("base-s0", alt(0.9, 0.1)), ("eabf-s0", [0.5] * n), ("pi-s0", alt(0.3, 0.1))):
+            mean = 100 * sum(xs) / n
+            write_sweep(out, run, {w: mean for w in WINDOWS}, rope=rope_record() if run == "base-s0" else None,
+                        items={w: xs for w in WINDOWS})
+        self.run_script("analysis/study_report.py", "--out", out, "--runs", "base-s0", "eabf-s0", "pi-s0")
+        with open(os.path.join(out, "report.md")) as f:
+            claims = f.read().split("## What replicates", 1)[1]
+        self.assertIn("item-paired bootstrap", claims)
+        m = re.search(r"EABF − strongest rival Δ 30\.0 \[([0-9.]+), ([0-9.]+)\] \| replicates \|", claims)
+        self.assertIsNotNone(m, claims)
+        self.assertTrue(20 <= float(m.group(1)) < 30 < float(m.group(2)) <= 40)
+        m = re.search(r"weakest method − base Δ -30\.0 \[(-[0-9.]+), (-[0-9.]+)\] \| does not replicate \|", claims)
+        self.assertIsNotNone(m, claims)
+        self.assertTrue(-60 <= float(m.group(1)) < -30 < float(m.group(2)) <= 0)
+
+    def test_gates_per_seed(self):
+        # The base model's gates from hand-made outputs: fit scores at c from sweep.json.
+        out = os.path.join(self.out, "gates")
+        write_sweep(out, "base-s0", {w: 50.0 for w in WINDOWS}, rope=rope_record(),
+                    fit={C: {"multifieldqa_en": 90.0, "hotpotqa": 84.0, "passage_retrieval_en": 81.0, "trec": 10.0}})
+        write_sweep(out, "control-s0", {w: 48.0 for w in WINDOWS})
+        self.run_script("analysis/study_report.py", "--out", out, "--runs", "base-s0", "control-s0")
+        with open(os.path.join(out, "report.md")) as f:
+            text = f.read().split("## Base-model gates", 1)[1]
+        self.assertIn("| QA items inside c | 0 | 90.0 / 84.0 | >= 85 | **fails** |", text)
+        self.assertIn("| retrieval items inside c | 0 | 81.0 | >= 80 | **holds** |", text)
+        self.assertIn("| control fine-tune vs base, suite at c | 0 | 48.0 vs 50.0 | within 3 points | **holds** |", text)
+        self.assertIn("| passkey at c, every depth | 0 | – | >= 95 % at each depth | **not measured** |", text)
+        self.assertIn("Gates that fail: QA items inside c.", text)
 
     def test_scale_rules_table_once(self):
         # The report carries the scale-rule table of experiments/configs/mini/scale-rules.md, and the

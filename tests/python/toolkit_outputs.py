@@ -169,15 +169,22 @@ def write_result(path, scores):
         json.dump(scores, f, indent=2)
 
 
-def write_sweep(out, run, by_window, model=None, rope=None, git_sha=None):
+def write_sweep(out, run, by_window, model=None, rope=None, git_sha=None, items=None, fit=None):
     """OUT/sweeps/<run>: by_window {W: score} (every suite task scores it, so the suite average at W is
-    that score) or {W: {task: score}}; model/rope/git_sha: the provenance sweep.json records."""
+    that score) or {W: {task: score}}; model/rope/git_sha: the provenance sweep.json records.
+    items: {W: [item scores in [0, 1]]} written as result_items.json for every task; fit: {W: {task: score}},
+    sweep.json's fit_scores."""
     d = os.path.join(out, "sweeps", run)
     rows = {w: (v if isinstance(v, dict) else {t: v for t in SUITE_TASKS}) for w, v in by_window.items()}
     for w, scores in rows.items():
         write_result(os.path.join(d, "longbench", str(w), "result.json"), scores)
-    lb = {str(w): {"result": os.path.join(d, "longbench", str(w), "result.json"), "scores": s}
-          for w, s in rows.items()}
+        if items and w in items:
+            doc = {"format": "ropelab-longbench-result-items/1", "datasets": {
+                t: {"items": [{"index": i, "score": x} for i, x in enumerate(items[w])]} for t in SUITE_TASKS}}
+            with open(os.path.join(d, "longbench", str(w), "result_items.json"), "w") as f:
+                json.dump(doc, f)
+    lb = {str(w): {"result": os.path.join(d, "longbench", str(w), "result.json"), "scores": s,
+                   "fit_scores": (fit or {}).get(w, {})} for w, s in rows.items()}
     with open(os.path.join(d, "sweep.json"), "w") as f:
         prov = {"ropelab_version": PROVENANCE["ropelab_version"], "git_sha": git_sha or PROVENANCE["git_sha"],
                 "model_json": json.dumps(model or {}), "command_line": PROVENANCE["command_line"]}
