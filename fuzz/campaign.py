@@ -236,7 +236,7 @@ def main():
     ap.add_argument("--session-minutes", type=float, default=10)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--replay", action="store_true")
-    ap.add_argument("--report", action="store_true", help="print the campaign table (README) and exit")
+    ap.add_argument("--report", action="store_true", help="print the campaign table (docs/measurements.md) and exit")
     ap.add_argument("targets", nargs="*")
     a = ap.parse_args()
     a.build = os.path.abspath(a.build)
