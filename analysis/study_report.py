@@ -136,6 +136,24 @@ def main():
     L += method_table(M, [f"{w} ({w // c}c)" for w in windows], SHOWN, lambda m: [cell(lb(m, w)) for w in windows])
     L.append("\n![Suite average vs window](figures/study_suite_vs_window.png)\n")
 
+    def side(key, m, w, pool):
+        """One value per seed from a sweep side field (fit_scores / answer_nll): pooled over tasks."""
+        vals = []
+        for d in M[m].values():
+            row = [v for v in d[key].get(w, {}).values() if v is not None]
+            vals.append(pool(row) if row else None)
+        return vals
+
+    if any(d["longbench_fit"].get(w) for m in M for d in M[m].values() for w in windows):
+        L.append("Beside it, the same suite on the items each window did not truncate (*fit*, the tasks' mean; "
+                 "– where no item fits) and the teacher-forced answer log-likelihood (mean negative "
+                 "log-likelihood per answer token, nats, averaged over tasks; lower is better, and it does not "
+                 "depend on the greedy answer).\n")
+        L += method_table(M, [f"fit {w // c}c" for w in windows] + [f"NLL {w // c}c" for w in windows], SHOWN,
+                          lambda m: [cell(side("longbench_fit", m, w, np.mean)) for w in windows]
+                          + [cell(side("answer_nll", m, w, np.mean), 2) for w in windows])
+        L.append("")
+
     depths = sorted({d["passkey_depths"] for d in data.values() if d["passkey_depths"]})
     L.append("## Passkey retrieval (accuracy %" + (f", mean over {'/'.join(map(str, depths))} depths" if depths else "")
              + ")\n")

@@ -220,7 +220,10 @@ class StudyReport(unittest.TestCase):
         write_sweep(out, "control-s0", {w: 48.0 for w in WINDOWS})
         self.run_script("analysis/study_report.py", "--out", out, "--runs", "base-s0", "control-s0")
         with open(os.path.join(out, "report.md")) as f:
-            text = f.read().split("## Base-model gates", 1)[1]
+            report = f.read()
+        # The fit table: the tasks' mean of fit_scores, (90 + 84 + 81 + 10) / 4 = 66.25 at c only.
+        self.assertIn("| Base (not extended) | 66.2 | – | – | – | – | – | – | – |", report)
+        text = report.split("## Base-model gates", 1)[1]
         self.assertIn("| QA items inside c | 0 | 90.0 / 84.0 | >= 85 | **fails** |", text)
         self.assertIn("| retrieval items inside c | 0 | 81.0 | >= 80 | **holds** |", text)
         self.assertIn("| control fine-tune vs base, suite at c | 0 | 48.0 vs 50.0 | within 3 points | **holds** |", text)
