@@ -127,15 +127,18 @@ def versus_samples(M, c, headline_samples, out):
     save(fig, out, "study_suite_vs_samples")
 
 
-def seed_mean_entropy(M, method):
-    arrays = [d["entropy"] for d in M.get(method, {}).values() if d["entropy"] is not None]
+def seed_mean_entropy(M, method, key="entropy"):
+    arrays = [d[key] for d in M.get(method, {}).values() if d.get(key) is not None]
     if not arrays or len({a.shape for a in arrays}) != 1:
         return None
     return np.mean(arrays, axis=0)  # [layer, position]
 
 
 def entropy_base(M, c, out):
-    H = seed_mean_entropy(M, "base")
+    # Figure 1 inside the window, as the paper measures it (entropy-c.h5); a study without it: at 8c.
+    H = seed_mean_entropy(M, "base", "entropy_c")
+    if H is None:
+        H = seed_mean_entropy(M, "base")
     if H is None:
         return
     n = np.arange(1, H.shape[1] + 1)
