@@ -71,9 +71,9 @@ struct PastedDraws {
   std::vector<size_t> length;  // continuation answers, words
 };
 
-// "Continue the text after <cue>": the cue is 8 words starting at a drawn position, moved on until
-// it occurs once in the context; the answer is the words that follow it.
-ChatTurn continuation(const std::vector<std::string>& words, const std::string& context, double where,
+// "Continue the text after <cue>": the cue is 8 words of the context starting at a drawn position,
+// moved on until it occurs once in `written`; the answer is the words that follow it.
+ChatTurn continuation(const std::vector<std::string>& words, const std::string& written, double where,
                       size_t length) {
   constexpr size_t kCue = 8;
   if (words.size() < kCue + length + 1) return {};
@@ -82,7 +82,7 @@ ChatTurn continuation(const std::vector<std::string>& words, const std::string& 
        tries<64; ++tries, i = i + 1> last ? 0 : i + 1) {
     std::vector<std::string> cue(words.begin() + long(i), words.begin() + long(i + kCue));
     const std::string c = join_words(cue);
-    if (count_occurrences(context, c) != 1) continue;
+    if (count_occurrences(written, c) != 1) continue;
     std::vector<std::string> next(words.begin() + long(i + kCue), words.begin() + long(i + kCue + length));
     return {"Go on from \"" + c + "\" in my text: how does it continue?", join_words(next)};
   }
@@ -98,9 +98,15 @@ std::vector<ChatTurn> chat_turns(const TaskInstance& t, const ConversationConfig
   }
   const auto words = split_words(t.context);
   std::vector<ChatTurn> asks;
-  for (size_t q = 0; q < t.qa.size(); ++q) asks.push_back({pasted_question(t, q), t.qa[q].answer});
+  // A cue must be unique in everything the user wrote: the context and the questions (a retrieval
+  // question quotes the context).
+  std::string written = t.context;
+  for (size_t q = 0; q < t.qa.size(); ++q) {
+    asks.push_back({pasted_question(t, q), t.qa[q].answer});
+    written += "\n" + asks.back().user;
+  }
   for (size_t k = 0; k < d.where.size(); ++k) {
-    auto turn = continuation(words, t.context, d.where[k], d.length[k]);
+    auto turn = continuation(words, written, d.where[k], d.length[k]);
     if (!turn.user.empty()) asks.push_back(std::move(turn));
   }
   for (size_t k = 0; k < asks.size(); ++k) {
