@@ -436,7 +436,8 @@ TEST(SyntheticFiller, StartsAtParagraphsAndBreaksAtSentenceEnds) {
 TEST(SyntheticTasks, RetrievalAndMdqaKeepTheirBlockCountAtEveryLength) {
   const std::regex para("Paragraph ([0-9]+):"), pass("Passage ([0-9]+):");
   for (int64_t target : {200, 800, 1600}) {
-    for (auto [kind, re, want] : {std::tuple{TaskKind::retrieval, para, 8u}, std::tuple{TaskKind::mdqa, pass, 5u}}) {
+    for (auto [kind, re, want] :
+         {std::tuple{TaskKind::retrieval, para, 8u}, std::tuple{TaskKind::mdqa, pass, 5u}}) {
       auto t = make(kind, target, 11);
       size_t n = size_t(std::distance(std::sregex_iterator(t.context.begin(), t.context.end(), re),
                                       std::sregex_iterator()));
