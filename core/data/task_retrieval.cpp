@@ -11,6 +11,7 @@ namespace ropelab::data {
 
 TaskInstance make_retrieval(const TaskEnv& env, Rng& rng) {
   const size_t nq = size_t(env.req.questions);
+  std::string last;  // why the last draw was rejected, for the error
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     std::vector<double> depth(nq), offset(nq);
     std::vector<size_t> qlen(nq);
@@ -42,11 +43,18 @@ TaskInstance make_retrieval(const TaskEnv& env, Rng& rng) {
     };
     auto t = fit_task(env, "retrieval", size_t(env.req.target_tokens), build);
     bool ok = true;
-    for (const auto& q : t.qa)
-      ok = ok && split_words(q.input).size() >= 4 && count_occurrences(t.context, q.input) == 1;
+    for (const auto& q : t.qa) {
+      const size_t words = split_words(q.input).size(), seen = count_occurrences(t.context, q.input);
+      if (words < 4 || seen != 1) {
+        ok = false;
+        last = "'" + q.input + "': " + std::to_string(words) + " words, " + std::to_string(seen) +
+               " occurrences";
+        break;
+      }
+    }
     if (ok) return t;
   }
-  fail_attempts(env, "retrieval", "no paragraph sentence that occurs only once");
+  fail_attempts(env, "retrieval", "no paragraph sentence of >= 4 words that occurs only once; last: " + last);
 }
 
 }  // namespace ropelab::data

@@ -22,9 +22,13 @@ ROPELAB_FUZZ_TARGET(cli_inputs) {
       cli::add_model_options(d, /*model_required=*/true);
       cli::add_rope_options(d);
       cli::add_train_options(d);
-      po::variables_map vm;
       const std::string ini = write_scratch("run.ini", c.payload);
-      if (!cli::parse("fuzz", d, {"--config", ini, "--model", "m"}, vm, nullptr)) return;
+      po::variables_map vm;
+      try {
+        vm = cli::parse_command("fuzz", d, {"--config", ini, "--model", "m"});
+      } catch (const cli::HelpShown&) {
+        return;  // an INI that asks for help (`help = 1`) gets it, as on the command line
+      }
       cli::train_config_from(vm).validate(/*world_size=*/1);
       break;
     }

@@ -51,8 +51,7 @@ ROPELAB_FUZZ_TARGET(model_config) {
   ModelConfig cfg = base_config();
   po::options_description d;
   cli::add_rope_options(d);
-  po::variables_map vm;
-  cli::parse("fuzz", d, {"--rope-json", std::string(c.payload)}, vm, nullptr);
+  const po::variables_map vm = cli::parse_command("fuzz", d, {"--rope-json", std::string(c.payload)});
   if (auto rope = cli::rope_override(vm, cfg)) {
     cfg.rope = *rope;
     exercise(cfg);

@@ -198,9 +198,10 @@ def fixtures(bin_, work):
     with open(f"{d}/long.jsonl", "w") as f:
         for i in range(0, max(1, len(docs) - 20), 10):
             f.write(json.dumps({"text": "\n".join(docs[i:i + 20])}) + "\n")
-    sh(f"{bin_} data conversations --tokenizer {tok} --docs {d}/data/finetune.jsonl --length 320 --turns 2-3 "
-       f"--count 16 --seed 0 --out {d}/sharegpt.json", d)
-    sh(f"{bin_} data longbench --tokenizer {tok} --docs {d}/data/eval.jsonl --lengths 128,256 --per-length 2 "
+    sh(f"{bin_} data conversations --tokenizer {tok} --docs {d}/data/finetune.jsonl --length 320 --turns 1-2 "
+       # 1-2 questions, no retrieval: the fixed passages of mdqa and retrieval need room at 320 tokens
+       f"--mix sdqa=0.34,mdqa=0.33,fewshot=0.33 --count 16 --seed 0 --out {d}/sharegpt.json", d)
+    sh(f"{bin_} data longbench --tokenizer {tok} --docs {d}/data/eval.jsonl --lengths 192,256 --per-length 2 "
        f"--seed 0 --out {d}/lb", d)
     tasks = ",".join(sorted(n[:-6] for n in os.listdir(f"{d}/lb") if n.endswith(".jsonl"))[:2])
     sh(f"{bin_} data ruler --tokenizer {tok} --docs {d}/data/eval.jsonl --lengths 384 --num-samples 3 "

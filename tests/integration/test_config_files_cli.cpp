@@ -62,15 +62,19 @@ TEST(ConfigFilesCli, CommittedMethodFilesResolve) {
   ASSERT_EQ(run_cli("init --config tiny --out " + (tmp / "m")).exit_code, 0);
   const std::map<std::string, std::pair<std::string, double>> expected = {
       // file -> (rope_type, rope_theta)
+      // The mini files set ABF's base to 50 x the mini model's 200 (10,000) and EABF-without-ABF's
+      // to 200 explicitly; the others keep the model's base (here the tiny preset's 10,000).
+      {"mini/methods/control.ini", {"default", 10000}},
       {"mini/methods/pi.ini", {"linear", 10000}},
       {"mini/methods/ntk_by_parts.ini", {"ntk_by_parts", 10000}},
       {"mini/methods/yarn.ini", {"yarn", 10000}},
-      {"mini/methods/abf.ini", {"abf", 500000}},
-      {"mini/methods/eabf.ini", {"eabf", 500000}},
-      {"mini/methods/eabf-all-layers.ini", {"eabf", 500000}},
-      {"mini/methods/eabf-constant.ini", {"eabf", 500000}},
-      {"mini/methods/eabf-no-abf.ini", {"eabf", 10000}},
-      {"mini/methods/eabf-no-floor.ini", {"eabf", 500000}},
+      {"mini/methods/yarn-beta32.ini", {"yarn", 10000}},
+      {"mini/methods/abf.ini", {"abf", 10000}},
+      {"mini/methods/eabf.ini", {"eabf", 10000}},
+      {"mini/methods/eabf-all-layers.ini", {"eabf", 10000}},
+      {"mini/methods/eabf-constant.ini", {"eabf", 10000}},
+      {"mini/methods/eabf-no-abf.ini", {"eabf", 200}},
+      {"mini/methods/eabf-no-floor.ini", {"eabf", 10000}},
       {"paper/methods/pi.ini", {"linear", 10000}},
       {"paper/methods/ntk_by_parts.ini", {"ntk_by_parts", 10000}},
       {"paper/methods/yarn.ini", {"yarn", 10000}},
@@ -86,6 +90,11 @@ TEST(ConfigFilesCli, CommittedMethodFilesResolve) {
       auto rope = info_rope(r.output);
       EXPECT_EQ(rope["rope_type"], expected.at(key).first) << key;
       EXPECT_EQ(rope["rope_theta"], expected.at(key).second) << key;
+      // YaRN / NTK-by-parts of the miniature: beta_fast 8 (LLaMA-2's split on its geometry), the
+      // ablation the literal 32.
+      if (key == "mini/methods/yarn.ini" || key == "mini/methods/ntk_by_parts.ini")
+        EXPECT_EQ(rope["beta_fast"], 8.0) << key;
+      if (key == "mini/methods/yarn-beta32.ini") EXPECT_EQ(rope["beta_fast"], 32.0) << key;
       ++seen;
     }
   EXPECT_EQ(seen, expected.size());

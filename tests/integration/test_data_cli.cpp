@@ -65,8 +65,10 @@ TEST(SyntheticDataCli, SplitPretrainConversationsLongBench) {
   ASSERT_EQ(j.size(), 6u);
   EXPECT_EQ(j[0]["conversations"][0]["from"], "human");
 
+  // 192 tokens at least: retrieval's 8 fixed paragraphs need words to spare for a unique quoted
+  // sentence with this small test tokenizer (a shorter length is refused, naming --lengths).
   auto lb = run_cli("data longbench" + T + " --docs " + (tmp / "s/eval.jsonl") +
-                    " --lengths 128,256 --per-length 2 --seed 1 --out " + (tmp / "lb"));
+                    " --lengths 192,256 --per-length 2 --seed 1 --out " + (tmp / "lb"));
   ASSERT_EQ(lb.exit_code, 0) << lb.output;
   for (const char* f : {"multifieldqa_en.jsonl", "hotpotqa.jsonl", "trec.jsonl", "passage_retrieval_en.jsonl",
                         "dataset2prompt.json", "dataset2maxlen.json", "README.md"})
