@@ -100,19 +100,36 @@ have $OUT/geometry.txt || $BIN rope show --model $M/base-s${SEEDS%% *} --geometr
   > $OUT/geometry.txt
 
 # --- 3. extension: 100 samples, 6 steps, one RoPE method each -------------------------------------
-finetune() {  # name method seed samples: the shared recipe plus one method file
+finetune() {  # name method seed samples [lr]: the shared recipe plus one method file
   local out=$M/$1
   have $out/config.json && return 0
   local resume=""; [ -d $out ] && resume="--resume $out"
-  stage "extend: $1 (4c = $((4 * C)), $4 samples)"
+  local lr=""; [ -n "${5:-}" ] && lr="--lr $5"
+  stage "extend: $1 (4c = $((4 * C)), $4 samples${5:+, lr $5})"
   $BIN finetune --config $CFG/finetune.ini --config $CFG/methods/$2.ini --model $M/base-s$3 --data $D/sharegpt.json --samples $4 --seed $3 \
-    --nproc $NPROC --out $out $resume
+    --nproc $NPROC --out $out $resume $lr
 }
+# Full mode: the fine-tune LR from the grid {0.5, 0.7, 1, 2} x the final pre-training LR (2e-4,
+# pretrain.ini's min-lr), chosen on a validation suite built from the fine-tuning documents (not the
+# evaluation split) at 4c by the lowest teacher-forced answer NLL of EABF, seed 0
+# (analysis/lr_grid.py; the grid and the choice in $OUT/lr-grid/choice.json). Demo: finetune.ini's LR.
+LR=""
+if [ "$MODE" = full ]; then
+  have $D/validation/dataset2prompt.json || $BIN data longbench --config $CFG/data-longbench.ini --tokenizer $TOK \
+    --docs $D/finetune.jsonl --lengths $((4 * C)) --per-length 32 --seed 1 --out $D/validation
+  for lr in 1e-4 1.4e-4 2e-4 4e-4; do
+    finetune lr-grid/eabf-lr$lr-s0 eabf 0 100 $lr
+    $BIN sweep --model $M/lr-grid/eabf-lr$lr-s0 --windows $((4 * C)) --reserve $RESERVE --longbench-dir $D/validation \
+      --tasks $TASKS --out $OUT/lr-grid/lr-$lr
+  done
+  LR=$($PY analysis/lr_grid.py $OUT/lr-grid --window $((4 * C)) --out $OUT/lr-grid/choice.json)
+  stage "fine-tune LR chosen on the validation suite: $LR ($OUT/lr-grid/choice.json)"
+fi
 RUNS=""
 for seed in $SEEDS; do
   RUNS="$RUNS base-s$seed"
-  for m in $METHODS $ABLATIONS; do finetune $m-s$seed $m $seed 100; RUNS="$RUNS $m-s$seed"; done
-  for n in $SIZES; do finetune eabf-n$n-s$seed eabf $seed $n; RUNS="$RUNS eabf-n$n-s$seed"; done
+  for m in $METHODS $ABLATIONS; do finetune $m-s$seed $m $seed 100 $LR; RUNS="$RUNS $m-s$seed"; done
+  for n in $SIZES; do finetune eabf-n$n-s$seed eabf $seed $n $LR; RUNS="$RUNS eabf-n$n-s$seed"; done
 done
 
 # --- 4. evaluation at c, 2c, 4c, 8c ---------------------------------------------------------------
