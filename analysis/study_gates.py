@@ -14,6 +14,8 @@ failing seed is named. The thresholds are the issue's; `rows()` returns one row 
 """
 import numpy as np
 
+from study_data import suite_score
+
 QA_TASKS = ("multifieldqa_en", "hotpotqa")  # sdqa, mdqa in the LongBench-format suite
 RETRIEVAL_TASKS = ("passage_retrieval_en",)
 
@@ -60,8 +62,7 @@ def rows(M, c):
 
 def _suite(d, w):
     scores = d["longbench"].get(w) if d else None
-    vals = [v for v in (scores or {}).values() if v is not None]
-    return float(np.mean(vals)) if vals else None
+    return suite_score(scores) if scores else None
 
 
 def section(M, c):

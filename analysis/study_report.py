@@ -222,16 +222,13 @@ def main():
         return suite_by_seed(M, m, w)
 
     def contrast(terms):
-        """Δ = Σ coef × suite(method, window) as a study_stats.Gap: a paired t-test over seeds, or
-        with one seed the item-paired bootstrap (the suite's items are the same for every run)."""
-        if len(seeds) > 1:
-            vals = [per_seed(m, w) for _, m, w in terms]
-            common = set.intersection(*(set(v) for v in vals)) if vals else set()
-            d = {k: sum(cf * v[k] for (cf, _, _), v in zip(terms, vals)) for k in common}
-            return paired(d, {k: 0.0 for k in d})
-        items = [(cf, M.get(m, {}).get(seeds[0], {}).get("items", {}).get(w)) for cf, m, w in terms]
-        if all(t for _, t in items):
-            return study_stats.paired_suite_items(items)
+        """Δ = Σ coef × suite(method, window) as a study_stats.Gap: with one seed and per-item scores
+        the item-paired bootstrap (the suite's items are the same for every run), else the paired
+        t-test over seeds (one seed without items: the bare value, no test)."""
+        if len(seeds) == 1:
+            items = [(cf, M.get(m, {}).get(seeds[0], {}).get("items", {}).get(w)) for cf, m, w in terms]
+            if all(t for _, t in items):
+                return study_stats.paired_suite_items(items)
         vals = [per_seed(m, w) for _, m, w in terms]
         common = set.intersection(*(set(v) for v in vals)) if vals else set()
         d = {k: sum(cf * v[k] for (cf, _, _), v in zip(terms, vals)) for k in common}

@@ -63,29 +63,6 @@ def paired_seeds(a, b):
                test="paired t-test over seeds")
 
 
-def paired_items(a, b, seed=0):
-    """Item-paired bootstrap of mean(a - b): a, b map item id -> score; the items both scored."""
-    keys = sorted(set(a) & set(b))
-    d = np.array([a[k] - b[k] for k in keys], dtype=float)
-    if d.size == 0:
-        return Gap(float("nan"), 0)
-    rng = np.random.default_rng(seed)
-    means = d[rng.integers(0, d.size, size=(BOOTSTRAP, d.size))].mean(axis=1)
-    lo, hi = np.percentile(means, [100 * ALPHA / 2, 100 * (1 - ALPHA / 2)])
-    return Gap(float(d.mean()), int(d.size), lo=float(lo), hi=float(hi), test="item bootstrap")
-
-
-def interval(values, seed=0):
-    """Bootstrap percentile interval of the mean of item scores (a method's own uncertainty)."""
-    v = np.asarray([x for x in values if math.isfinite(x)], dtype=float)
-    if v.size == 0:
-        return float("nan"), float("nan")
-    rng = np.random.default_rng(seed)
-    means = v[rng.integers(0, v.size, size=(BOOTSTRAP, v.size))].mean(axis=1)
-    lo, hi = np.percentile(means, [100 * ALPHA / 2, 100 * (1 - ALPHA / 2)])
-    return float(lo), float(hi)
-
-
 def paired_suite_items(terms, seed=0):
     """Item-paired, task-stratified bootstrap of a linear combination of suite averages.
 

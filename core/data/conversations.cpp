@@ -77,14 +77,16 @@ ChatTurn continuation(const std::vector<std::string>& words, const std::string& 
                       size_t length) {
   constexpr size_t kCue = 8;
   if (words.size() < kCue + length + 1) return {};
-  const size_t last = words.size() - kCue - length;  // the whole answer lies inside the text
-  for (size_t i = std::min(last, size_t(where * double(words.size()))), tries = 0;
-       tries<64; ++tries, i = i + 1> last ? 0 : i + 1) {
-    std::vector<std::string> cue(words.begin() + long(i), words.begin() + long(i + kCue));
-    const std::string c = join_words(cue);
-    if (count_occurrences(written, c) != 1) continue;
-    std::vector<std::string> next(words.begin() + long(i + kCue), words.begin() + long(i + kCue + length));
-    return {"Go on from \"" + c + "\" in my text: how does it continue?", join_words(next)};
+  const size_t positions = words.size() - kCue - length + 1;  // the whole answer lies inside the text
+  const size_t first = std::min(positions - 1, size_t(where * double(words.size())));
+  auto slice = [&](size_t from, size_t n) {
+    return join_words(std::vector<std::string>(words.begin() + long(from), words.begin() + long(from + n)));
+  };
+  for (size_t tries = 0; tries < 64; ++tries) {
+    const size_t i = (first + tries) % positions;
+    const std::string cue = slice(i, kCue);
+    if (count_occurrences(written, cue) == 1)
+      return {"Go on from \"" + cue + "\" in my text: how does it continue?", slice(i + kCue, length)};
   }
   return {};
 }
