@@ -127,7 +127,8 @@ TEST(MasterWeights, Bf16GradientsAccumulateInFp32AcrossMicroBatches) {
             << " bf16 micro-batches, fp32 vs bf16 accumulation: against the "
             << "exact sum " << sum_new << " vs " << sum_old << "; against the fp32 run " << run_new << " vs "
             << run_old << "\n";
-  // Bounds from the measured run (docs/measurements.md, bf16 gradient accumulation): summation error alone, then the whole gap.
+  // Bounds from the measured run (docs/measurements.md, bf16 gradient accumulation): summation error alone,
+  // then the whole gap.
   EXPECT_LT(sum_new, 1e-6);           // measured 3.6e-9
   EXPECT_GT(sum_old, 1e-3);           // measured 8.4e-3
   EXPECT_LT(run_new, 0.01);           // measured 0.0090
