@@ -173,6 +173,8 @@ def main():
     if got != pins["sha256"]:
         fail(f"{a.output}: sha256 of the extracted text {got} differs from the sha256 {pins['sha256']} "
              f"pinned in {a.pins}")
+    # A fresh output directory (run_mini.sh's <out>/data) is created here, as the C++ writers do.
+    os.makedirs(os.path.dirname(os.path.abspath(a.output)), exist_ok=True)
     tmp = a.output + ".tmp"
     with open(tmp, "wb") as f:
         f.write(body)

@@ -54,6 +54,14 @@ class DebianCorpus(unittest.TestCase):
         self.assertFalse(os.path.exists(self.out))
         self.assertFalse(os.path.exists(self.out + ".tmp"))
 
+    def test_creates_a_missing_output_directory(self):
+        # run_mini.sh writes <out>/data/corpus.jsonl into a fresh <out>: the script makes the folder.
+        self.out = os.path.join(self.tmp.name, "fresh", "data", "corpus.jsonl")
+        p = self.extract()
+        self.assertEqual(p.returncode, 0, p.stderr)
+        sha = subprocess.run(["sha256sum", self.out], capture_output=True, text=True, check=True).stdout.split()[0]
+        self.assertEqual(sha, SHA256)
+
     def test_pinned_text_and_counts(self):
         with open(README, encoding="utf-8") as f:
             readme = f.read()
