@@ -66,6 +66,11 @@ void print_geometry(const RopeSpec& spec, const GeometryOptions& o) {
       std::to_string(r.rotary_dim) + " / " + num(r.base));
   row("pairs completing a full period inside c", pct(g.full_period_pairs, g.pairs),
       pct(r.full_period_pairs, r.pairs));
+  row("pairs turning < 1 rad across c (position-free content)", pct(g.slow_pairs, g.pairs),
+      pct(r.slow_pairs, r.pairs));
+  row("longest wavelength 2pi/min theta",
+      num(g.longest_period) + " (" + num(g.longest_period / double(g.window), 3) + " c)",
+      num(r.longest_period) + " (" + num(r.longest_period / double(r.window), 3) + " c)");
   row("critical dimension d_extra (Liu et al. 2023)", std::to_string(g.critical_dim),
       std::to_string(r.critical_dim));
   row("ABF base b' (--abf-base, default 50 b)", num(g.abf_base), num(r.abf_base));

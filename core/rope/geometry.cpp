@@ -1,5 +1,6 @@
 #include "core/rope/geometry.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/rope/yarn_ramp.h"
@@ -45,7 +46,11 @@ RopeGeometry rope_geometry(const std::vector<double>& inv_freq, double base, int
   g.pairs = rotary_dim / 2;
   g.window = o.window;
   g.base = base;
-  for (double f : inv_freq) g.full_period_pairs += 2.0 * kRopePi / f <= double(o.window);
+  for (double f : inv_freq) {
+    g.full_period_pairs += 2.0 * kRopePi / f <= double(o.window);
+    g.slow_pairs += f * double(o.window) < 1.0;
+    g.longest_period = std::max(g.longest_period, 2.0 * kRopePi / f);
+  }
   g.critical_dim =
       2 * int64_t(std::ceil(double(g.pairs) * std::log(double(o.window) / (2.0 * kRopePi)) / std::log(base)));
   g.abf_base = o.abf_base > 0 ? o.abf_base : 50.0 * base;

@@ -5,6 +5,9 @@
 //                      T = 2π·b'^(d_extra/d) for a new base b' (Liu et al. 2023, "Scaling laws of
 //                      RoPE-based extrapolation")
 //   YaRN split         pairs kept / ramped / interpolated for beta_fast, beta_slow at L0 = c
+//   slow pairs         pairs that turn by less than one radian across c (θ_i·c < 1): the channels
+//                      in which a query can match a key's content at any distance inside c with
+//                      little positional modulation; with the longest wavelength 2π/min θ_i in c
 //   minimum base       the smallest b with B(m) = Σ_i cos(m·b^(−2i/d)) ≥ 0 for every m ≤ L
 //                      (Men et al. 2024, "Base of RoPE bounds context length")
 #pragma once
@@ -17,6 +20,8 @@ struct RopeGeometry {
   int64_t rotary_dim = 0, pairs = 0, window = 0;
   double base = 0;
   int64_t full_period_pairs = 0;
+  int64_t slow_pairs = 0;     // θ_i·c < 1
+  double longest_period = 0;  // tokens, 2π / min θ_i
   int64_t critical_dim = 0;
   double abf_base = 0, abf_bound = 0;  // bound in tokens
   double beta_fast = 32, beta_slow = 1;

@@ -51,6 +51,9 @@ TEST(RopeCli, GeometryReproducesTheIssueTable) {
   EXPECT_NE(m.output.find("2/21/9"), std::string::npos) << m.output;
   EXPECT_NE(m.output.find("18.4 c"), std::string::npos) << m.output;
   EXPECT_NE(m.output.find("19.1 c"), std::string::npos) << m.output;  // LLaMA-2 beside it
+  // No pair of the miniature turns by less than a radian across c (LLaMA-2: 6 of 64).
+  EXPECT_NE(m.output.find("0/32 (0.0%)           6/64 (9.4%)"), std::string::npos) << m.output;
+  EXPECT_NE(m.output.find("(4.16 c)"), std::string::npos) << m.output;
   // The scaled beta of the mini configs (methods/yarn.ini): 10/13/9 of 32, LLaMA-2's 21/25/18 of 64
   // halved; the LLaMA-2 column stays at its literal 32/1.
   auto b8 = run_cli("rope show --model " + dir + " --geometry --window 256 --beta-fast 8");

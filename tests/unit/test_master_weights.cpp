@@ -123,14 +123,20 @@ TEST(MasterWeights, Bf16GradientsAccumulateInFp32AcrossMicroBatches) {
   for (auto& g : st.gradients()) EXPECT_EQ(g.scalar_type(), torch::kFloat32);
   const double sum_new = relative_error(st.gradients(), g_exact), sum_old = relative_error(g_bf16, g_exact);
   const double run_new = relative_error(st.gradients(), g_fp32), run_old = relative_error(g_bf16, g_fp32);
+  // The bf16 compute error alone: the exact sum of the bf16 micro-batch gradients against the fp32
+  // run. It depends on the CPU's bf16 kernels (AVX-512 BF16 or emulated), so it bounds nothing here.
+  const double compute = relative_error(g_exact, g_fp32);
   std::cout << "relative gradient error over " << K
             << " bf16 micro-batches, fp32 vs bf16 accumulation: against the "
             << "exact sum " << sum_new << " vs " << sum_old << "; against the fp32 run " << run_new << " vs "
-            << run_old << "\n";
-  // Bounds from the measured run (docs/measurements.md, bf16 gradient accumulation): summation error alone,
-  // then the whole gap.
-  EXPECT_LT(sum_new, 1e-6);           // measured 3.6e-9
-  EXPECT_GT(sum_old, 1e-3);           // measured 8.4e-3
-  EXPECT_LT(run_new, 0.01);           // measured 0.0090
-  EXPECT_LT(run_new, 0.9 * run_old);  // measured 0.0090 vs 0.0124
+            << run_old << " (bf16 compute alone " << compute << ")\n";
+  // The summation error is machine-independent: fp32 accumulation keeps the exact sum, bf16 loses it.
+  EXPECT_LT(sum_new, 1e-6);  // measured 3.6e-9 (Xeon AVX-512), 4.1e-10 (EPYC AVX2)
+  EXPECT_GT(sum_old, 1e-3);  // measured 8.4e-3, 8.5e-3
+  // Against the fp32 run, fp32 accumulation adds nothing to the compute error (triangle inequality
+  // with the summation error); how it compares with bf16 accumulation's total depends on the
+  // machine (docs/measurements.md, bf16 gradient accumulation: 0.0090 vs 0.0124 on a Xeon,
+  // 0.0216 vs 0.0232 on an EPYC), so that is not asserted.
+  EXPECT_LE(run_new, compute + 2 * sum_new + 1e-9);
+  EXPECT_LT(compute, 0.05);  // bf16 rounding of one forward/backward: measured 0.009-0.022
 }
