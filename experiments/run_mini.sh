@@ -14,7 +14,8 @@ FRESH=0
 for a in "$@"; do [ "$a" = "--fresh" ] && FRESH=1; done
 case "$MODE" in
   # PER: LongBench-format items per task and length (the demo's smaller number keeps it within its time;
-  # its report carries item-bootstrap intervals). Passkey: 5 depths x 10 trials = 50 per length.
+  # its report carries item-bootstrap intervals). Passkey: 21 depths x 3 keys = 63 per length (the filler
+  # is one fixed block, so the keys at a depth share their context: depth resolution carries the information).
   demo) OUT=${OUT:-out/demo}; SEEDS="0"; METHODS="control pi ntk_by_parts yarn abf eabf"; ABLATIONS=""; SIZES=""
         PER=${PER:-16} ;;
   full) OUT=${OUT:-out/mini}; SEEDS="0 1 2 3 4"; METHODS="control pi ntk_by_parts yarn abf eabf"
@@ -31,6 +32,7 @@ NPROC=${NPROC:-2}
 C=$(sed -n 's/^ *"max_position_embeddings": *\([0-9][0-9]*\).*/\1/p' $CFG/model.json)
 [ -n "$C" ] || { echo "run_mini.sh: $CFG/model.json states no max_position_embeddings" >&2; exit 2; }
 WINDOWS="$C,$((2 * C)),$((4 * C)),$((8 * C))"; RESERVE=$((C / 4))
+PASSKEY_DEPTHS=$(LC_ALL=C seq -s, 0 0.05 1)  # 0,0.05,...,1: 21 depths
 [ $FRESH = 1 ] && rm -rf "$OUT"
 mkdir -p "$OUT"
 T0=$(date +%s)
@@ -142,7 +144,7 @@ for run in $RUNS; do
   $BIN sweep --model $M/$run --windows $WINDOWS --reserve $RESERVE --longbench-dir $D/longbench --tasks $TASKS \
     --out $OUT/sweeps/$run
   complete $OUT/eval.h5 /eval/$run/passkey ||
-    $BIN passkey --model $M/$run --lengths $WINDOWS --depths 0,0.25,0.5,0.75,1 --trials 10 --seed 0 \
+    $BIN passkey --model $M/$run --lengths $WINDOWS --depths $PASSKEY_DEPTHS --trials 3 --seed 0 \
       --out $OUT/eval.h5 --run $run --overwrite
   complete $OUT/eval.h5 /eval/$run/ppl ||
     $BIN ppl --model $M/$run --data $D/eval-long.jsonl --lengths $WINDOWS --out $OUT/eval.h5 --run $run --overwrite

@@ -212,6 +212,15 @@ class StudyReport(unittest.TestCase):
         self.assertIsNotNone(m, claims)
         self.assertTrue(-60 <= float(m.group(1)) < -30 < float(m.group(2)) <= 0)
 
+    def test_passkey_gate_cell_by_depth(self):
+        # run_mini.sh measures 21 depths: the cell summarises them; five or fewer are listed.
+        sys.path.insert(0, os.path.join(ROOT, "analysis"))
+        from study_gates import _by_depth
+        self.assertEqual(_by_depth([0.0, 100.0, 100.0, 100.0, 100.0]), "0 / 100 / 100 / 100 / 100 %")
+        depths = [100.0] * 18 + [66.7, 33.3, 0.0]  # mean (1800 + 100) / 21 = 90.5
+        self.assertEqual(_by_depth(depths), "min 0 %, mean 90 %, 3 of 21 depths < 95 %")
+        self.assertEqual(_by_depth(None), "–")
+
     def test_gates_per_seed(self):
         # The base model's gates from hand-made outputs: fit scores at c from sweep.json.
         out = os.path.join(self.out, "gates")
