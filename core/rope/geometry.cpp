@@ -47,9 +47,10 @@ RopeGeometry rope_geometry(const std::vector<double>& inv_freq, double base, int
   g.window = o.window;
   g.base = base;
   for (double f : inv_freq) {
-    g.full_period_pairs += 2.0 * kRopePi / f <= double(o.window);
+    const double period = 2.0 * kRopePi / f;  // tokens per full turn of the pair
+    g.full_period_pairs += period <= double(o.window);
     g.slow_pairs += f * double(o.window) < 1.0;
-    g.longest_period = std::max(g.longest_period, 2.0 * kRopePi / f);
+    g.longest_period = std::max(g.longest_period, period);
   }
   g.critical_dim =
       2 * int64_t(std::ceil(double(g.pairs) * std::log(double(o.window) / (2.0 * kRopePi)) / std::log(base)));
