@@ -8,6 +8,7 @@ Shared by analysis/study_report.py (report.md) and plots/study_figures.py (its f
   OUT/entropy.h5:/runs/<run>                                 attention entropy [layer, head, position] at 8c
   OUT/entropy-c.h5:/runs/<run>                               the same at c, with probes/<p> [layer, head, key]
   OUT/train-ppl.h5:/eval/<run>/ppl                           base models' perplexity on training text
+  OUT/ruler-c/<run>/<L>/summary-niah_multikey_1.csv          base models' RULER recall at 3c/4, c
   OUT/models/<run>/train.h5:/train/<run>                     training log
 
 Run names are <method>-s<seed> (base-s0, eabf-s1, eabf-n32-s0, ...). Only complete HDF5 groups are
@@ -26,6 +27,7 @@ import numpy as np
 
 from h5_complete import CompletenessError, group_complete
 from output_schema import ENTROPY, EVAL, TRAIN_LOG, SchemaError, check
+from ruler_study import read_summary
 
 LABEL = {"base": "Base (not extended)", "pi": "PI", "ntk_by_parts": "NTK-by-parts", "yarn": "YaRN", "abf": "ABF",
          "eabf": "EABF", "eabf-all-layers": "EABF, all layers scaled", "eabf-no-floor": "EABF, no floor",
@@ -154,7 +156,7 @@ def load(out, runs):
         for run in runs:
             d = {"longbench": {}, "passkey": {}, "ppl": {}, "train": None, "entropy": None, "recorded": [],
                  "passkey_depths": None, "passkey_by_depth": {}, "entropy_c": None, "train_ppl": {},
-                 "nll_by_position": {}, "longbench_fit": {},
+                 "nll_by_position": {}, "longbench_fit": {}, "recall": {},
                  "answer_nll": {}, "items": {}}
             sweep = os.path.join(out, "sweeps", run, "sweep.json")
             if os.path.exists(sweep):
@@ -210,6 +212,13 @@ def load(out, runs):
                 g = trf.get(f"eval/{run}/ppl")
                 if _complete(g):
                     d["train_ppl"] = {int(n): float(v) for n, v in zip(_get(g, "lengths", trp), _get(g, "ppl", trp))}
+            rc = os.path.join(out, "ruler-c", run)  # the recall gate: {length: niah_multikey_1 score}
+            if os.path.isdir(rc):
+                for name in sorted(os.listdir(rc)):
+                    # One task: RULER's evaluate.py names the summary after it.
+                    p = os.path.join(rc, name, "summary-niah_multikey_1.csv")
+                    if name.isdigit() and os.path.exists(p):
+                        d["recall"][int(name)] = read_summary(p).get("niah_multikey_1")
             tr = os.path.join(out, "models", run, "train.h5")
             if os.path.exists(tr):
                 with _h5(tr, TRAIN_LOG) as f:

@@ -5,6 +5,7 @@ failing seed is named. The thresholds are the issue's; `rows()` returns one row 
   passkey at c         >= 95 % at every depth (eval.h5 passkey [length, depth])
   QA tasks inside c    >= 85 % on the items the window c did not truncate (sweep.json "fit")
   retrieval inside c   >= 80 % on the same
+  kv recall inside c   >= 85 % on RULER's niah_multikey_1 at 3c/4 and c (OUT/ruler-c, every item fits)
   passkey at 4c        <= 30 % without extension (the window really ends at c)
   held-out perplexity  <= 1.3 x the training text's, at c (eval.h5 ppl vs train-ppl.h5)
   loss by position     the held-out loss falls with position inside c: mean NLL over the last
@@ -46,6 +47,10 @@ def rows(M, c):
             vals = [fit[t] for t in tasks if t in fit and fit[t] is not None]
             out.append(_row(name, seed, " / ".join(f"{v:.1f}" for v in vals) if vals else "–", f">= {floor}",
                             None if not vals else min(vals) >= floor))
+        rec = [d.get("recall", {}).get(n) for n in (3 * c // 4, c)]
+        rec = [v for v in rec if v is not None]
+        out.append(_row("kv recall inside c (RULER niah_multikey_1, 3c/4 / c)", seed,
+                        " / ".join(f"{v:.1f}" for v in rec) if rec else "–", ">= 85", None if not rec else min(rec) >= 85))
         pk4 = d["passkey"].get(4 * c)
         out.append(_row("passkey at 4c, not extended", seed, f"{pk4:.0f} %" if pk4 is not None else "–", "<= 30 %",
                         None if pk4 is None else pk4 <= 30))

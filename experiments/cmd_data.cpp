@@ -118,7 +118,9 @@ int pretrain(const Args& args) {
       "mix",
       po::value<std::string>()->default_value(
           "text=0.4,passkey=0.2,sdqa=0.1,mdqa=0.1,fewshot=0.1,retrieval=0.1"),
-      "share of each kind: text, passkey, sdqa, mdqa, fewshot, retrieval (sums to 1)")(
+      "share of each kind: text, passkey, sdqa, mdqa, fewshot, retrieval, kv (sums to 1)")(
+      "questions", po::value<int>()->default_value(1),
+      "questions answered per task document (passkey: always 1), each answer supervised")(
       "min-fraction", po::value<double>()->default_value(0.5),
       "task documents draw their budget from [min-fraction*window, window]")(
       "chat", po::value<double>()->default_value(0.0),
@@ -133,22 +135,32 @@ int pretrain(const Args& args) {
   cfg.mix = data::parse_mix(vm["mix"].as<std::string>(), "--mix", true);
   cfg.min_fraction = vm["min-fraction"].as<double>();
   cfg.chat = vm["chat"].as<double>();
+  cfg.questions = vm["questions"].as<int>();
   cfg.seed = vm["seed"].as<uint64_t>();
   cfg.validate();
   const std::string out = vm["out"].as<std::string>();
   check_output_path(out, vm["overwrite"].as<bool>());
   const auto [tok, docs] = open_tokenized_inputs(vm);
   std::cout << "pretrain data: " << cfg.count << " documents <= " << cfg.window << " tokens, mix "
-            << data::mix_to_string(cfg.mix) << ", seed " << cfg.seed << ", " << docs.size()
+            << data::mix_to_string(cfg.mix) << ", " << cfg.questions
+            << " question(s) per task document, seed " << cfg.seed << ", " << docs.size()
             << " filler documents\n";
   auto t0 = Clock::now();
   auto made = data::make_pretrain_docs(tok, docs, cfg);
   std::map<std::string, std::vector<int64_t>> per;
-  for (const auto& m : made) per[m.task].push_back(m.tokens);
+  std::map<std::string, size_t> answers;
+  for (const auto& m : made) {
+    per[m.task].push_back(m.tokens);
+    answers[m.task] += m.questions;
+  }
   make_parent(out);
   write_text_file_atomic(out, data::pretrain_jsonl(made));
-  for (const auto& [k, v] : per)
-    std::cout << "  " << std::setw(10) << k << ": " << v.size() << " (tokens " << token_summary(v) << ")\n";
+  for (const auto& [k, v] : per) {
+    std::cout << "  " << std::setw(10) << k << ": " << v.size() << " (tokens " << token_summary(v);
+    if (k != "text")
+      std::cout << "; questions mean " << std::setprecision(2) << double(answers[k]) / double(v.size());
+    std::cout << ")\n";
+  }
   std::cout << "wrote " << out << " in " << std::fixed << std::setprecision(1) << seconds_since(t0) << " s\n";
   return 0;
 }

@@ -56,11 +56,13 @@ stage "data: extract the Debian corpus, split it, train the tokenizer, generate 
 have $D/corpus.jsonl || $PY experiments/extract_debian_corpus.py $D/corpus.jsonl
 have $D/pretrain.jsonl || $BIN data split --corpus $D/corpus.jsonl --out $D --seed 0
 # The tokenizer must know the task phrasing too: a bootstrap tokenizer sizes a sample of task
-# documents, and the final tokenizer is trained on the corpus plus that sample.
+# documents, and the final tokenizer is trained on the corpus plus that sample. The sample's documents
+# may be 2c long: the bootstrap tokenizer splits the task phrasing finely, and a kv document with its
+# 3 answers (~310 of its tokens, ~215 of the final tokenizer's) does not fit c with it.
 if ! have $OUT/tokenizer/tokenizer.model; then
   $BIN tokenizer train --input $D/pretrain.jsonl --vocab-size 1024 --out $D/bootstrap/tokenizer.model --overwrite
   $BIN data pretrain --config $CFG/data-pretrain.ini --tokenizer $D/bootstrap/tokenizer.model --docs $D/pretrain.jsonl \
-    --count 2000 --seed 99 --out $D/tokenizer-sample.jsonl --overwrite
+    --count 2000 --seed 99 --window $((2 * C)) --out $D/tokenizer-sample.jsonl --overwrite
   $BIN tokenizer train --input $D/pretrain.jsonl $D/tokenizer-sample.jsonl --vocab-size 1024 --out $OUT/tokenizer/tokenizer.model
 fi
 TOK=$OUT/tokenizer/tokenizer.model
@@ -95,6 +97,19 @@ have $D/train-long.jsonl || $PY experiments/long_documents.py $D/pretrain.jsonl 
 for seed in $SEEDS; do
   complete $OUT/train-ppl.h5 /eval/base-s$seed/ppl ||
     $BIN ppl --model $M/base-s$seed --data $D/train-long.jsonl --lengths $C --out $OUT/train-ppl.h5 --run base-s$seed --overwrite
+done
+
+# The recall gate (>= 85 % inside c): RULER's niah_multikey_1 (4 keys in corpus text, one asked) at 3c/4
+# and c (4 needles and the template need ~150 tokens: c/2 does not fit), 64 samples each, for every base
+# model; generated from the evaluation split like the suite.
+have $D/ruler-c/tokens_to_generate.json || $BIN data ruler --tokenizer $TOK --docs $D/eval.jsonl --chat \
+  --tasks niah_multikey_1 --lengths $((3 * C / 4)),$C --num-samples 64 --seed 0 --out $D/ruler-c --tokens-to-generate niah=12
+for seed in $SEEDS; do
+  for L in $((3 * C / 4)) $C; do
+    $BIN ruler run --model $M/base-s$seed --data-dir $D/ruler-c/$L --tokens-to-generate $D/ruler-c/tokens_to_generate.json \
+      --out $OUT/ruler-c/base-s$seed/$L
+    $BIN ruler score --pred-dir $OUT/ruler-c/base-s$seed/$L > /dev/null
+  done
 done
 
 # The base model's RoPE geometry beside LLaMA-2-7B at 4k, with the scaled YaRN beta (report.md).

@@ -17,6 +17,7 @@ void PretrainConfig::validate() const {
   check_input(std::isfinite(min_fraction) && min_fraction > 0 && min_fraction <= 1, "`min_fraction` (",
               min_fraction, ") must be in (0, 1]");
   check_input(std::isfinite(chat) && chat >= 0 && chat <= 1, "`chat` (", chat, ") must be in [0, 1]");
+  check_input(questions >= 1 && questions <= 6, "`questions` (", questions, ") must be in [1, 6]");
 }
 
 namespace {
@@ -57,16 +58,28 @@ std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vec
     req.length_option =
         "`window` " + std::to_string(cfg.window) + ": the budget drawn for a " + key + " document";
     const auto kind = task_from_string(key, "`mix`");
+    const int64_t drawn = req.target_tokens;
     TaskInstance t;
-    try {
-      t = make_task(kind, tok, filler, req, rng);
-    } catch (const InputError&) {
-      // The drawn budget is below what this instance's facts and template need: use the whole
-      // window instead (an error naming `window` only when even that is too small).
-      req.target_tokens = cfg.window;
-      t = make_task(kind, tok, filler, req, rng);
+    // The drawn budget, else the whole window, with `questions` answers, else one fewer: a task
+    // whose answers are long (fewshot's are whole examples) keeps as many as fit. An error naming
+    // `window` only when even one question does not fit it.
+    for (int q = cfg.questions;; --q) {
+      req.questions = q;
+      try {
+        req.target_tokens = drawn;
+        t = make_task(kind, tok, filler, req, rng);
+        break;
+      } catch (const InputError&) {
+      }
+      try {
+        req.target_tokens = cfg.window;
+        t = make_task(kind, tok, filler, req, rng);
+        break;
+      } catch (const InputError&) {
+        if (q == 1) throw;
+      }
     }
-    out.push_back({key, chat ? chat_document_text(t) : document_text(t), t.measured_tokens});
+    out.push_back({key, chat ? chat_document_text(t) : document_text(t), t.measured_tokens, t.qa.size()});
   }
   return out;
 }

@@ -23,6 +23,10 @@ struct PretrainConfig {
   std::vector<MixEntry> mix;
   double min_fraction = 0.5;
   double chat = 0;  // share of task documents written in the LLaMA-2 chat format (0 = none)
+  // Questions per task document at most, each followed by its answer (passkey has one; fewer
+  // where that many do not fit the window): with a loss on every token, more answers per context
+  // is more supervision of the copy the gates measure.
+  int questions = 1;
   uint64_t seed = 0;
   void validate() const;
 };
@@ -30,7 +34,8 @@ struct PretrainConfig {
 struct PretrainDoc {
   std::string task;  // "text" or a task name
   std::string text;
-  int64_t tokens = 0;  // with BOS and EOS
+  int64_t tokens = 0;    // with BOS and EOS
+  size_t questions = 0;  // answered questions (0 for text)
 };
 
 std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vector<std::string>& docs,

@@ -6,6 +6,7 @@
 
 #include "core/data/ruler_base_tasks.h"
 #include "core/data/task_fit.h"
+#include "core/data/vocab.h"
 #include "core/util/error.h"
 #include "core/util/strings.h"
 
@@ -21,23 +22,6 @@ const std::vector<std::string>& noise_sentences() {
       "The road goes on and on.",         "Clouds drift slowly over the hills.",
       "The old clock ticks on the wall.", "Rain falls softly on the roof.",
       "A cat sleeps by the warm stove.",  "The field is quiet in the evening."};
-  return v;
-}
-
-const std::vector<std::string>& key_adjectives() {
-  static const std::vector<std::string> v = {
-      "amber", "brisk", "cobalt", "dusty",  "eager", "frosty", "gentle", "hollow", "ivory",  "jolly",
-      "keen",  "lunar", "mellow", "nimble", "olive", "plucky", "quiet",  "rustic", "silver", "tidy",
-      "umber", "vivid", "woolly", "young",  "zesty", "bold",   "crisp",  "dapper", "fancy",  "grand"};
-  return v;
-}
-
-const std::vector<std::string>& key_nouns() {
-  static const std::vector<std::string> v = {"anchor",  "beacon", "canyon",   "dolphin", "ember",  "falcon",
-                                             "glacier", "harbor", "island",   "jasmine", "kettle", "lantern",
-                                             "meadow",  "nectar", "orchard",  "pebble",  "quartz", "raven",
-                                             "saddle",  "tulip",  "umbrella", "violin",  "walnut", "yacht",
-                                             "zephyr",  "badger", "candle",   "donkey",  "engine", "feather"};
   return v;
 }
 

@@ -54,11 +54,15 @@ std::vector<std::pair<size_t, size_t>> cut_fixed(size_t total_words, const std::
 // facts still fits c/2 = 128 tokens of the miniature (5 headers + 4 facts: ~122 tokens).
 constexpr size_t kRetrievalParagraphs = 8;
 constexpr size_t kMdqaPassages = 5;
+// Key-value pairs of a kv instance: fixed, like the passages, so the answer space does not change.
+// Four, as RULER's niah_multikey_1: 4 needles of ~20 tokens still leave c/2 = 128 tokens room.
+constexpr size_t kKvPairs = 4;
 
 TaskInstance make_passkey(const TaskEnv& env, Rng& rng);
 TaskInstance make_sdqa(const TaskEnv& env, Rng& rng);
 TaskInstance make_mdqa(const TaskEnv& env, Rng& rng);
 TaskInstance make_fewshot(const TaskEnv& env, Rng& rng);
 TaskInstance make_retrieval(const TaskEnv& env, Rng& rng);
+TaskInstance make_kv(const TaskEnv& env, Rng& rng);
 
 }  // namespace ropelab::data

@@ -11,11 +11,9 @@ namespace ropelab::data {
 
 namespace {
 using K = TaskKind;
-constexpr EnumName<TaskKind> kTaskKindNames[] = {{K::passkey, "passkey"},
-                                                 {K::sdqa, "sdqa"},
-                                                 {K::mdqa, "mdqa"},
-                                                 {K::fewshot, "fewshot"},
-                                                 {K::retrieval, "retrieval"}};
+constexpr EnumName<TaskKind> kTaskKindNames[] = {{K::passkey, "passkey"},     {K::sdqa, "sdqa"},
+                                                 {K::mdqa, "mdqa"},           {K::fewshot, "fewshot"},
+                                                 {K::retrieval, "retrieval"}, {K::kv, "kv"}};
 }  // namespace
 
 std::vector<TaskKind> all_task_kinds() { return values_of(kTaskKindNames); }
@@ -42,6 +40,9 @@ const std::string& task_template(TaskKind k) {
   static const std::string retrieval =
       "Find the paragraph that contains the sentence. Answer like \"Paragraph 1\".\n\n{context}\n\n"
       "Sentence: {input}\nAnswer:";
+  // The input ends with the needle's own words ("The magic number for K is"), as the passkey
+  // question ends with "The pass key is" and RULER's answer prefix with "The magic numbers for K".
+  static const std::string kv = "Remember the magic numbers in the text.\n\n{context}\n\n{input}";
   switch (k) {
     case TaskKind::passkey:
       return passkey;
@@ -53,6 +54,8 @@ const std::string& task_template(TaskKind k) {
       return fewshot;
     case TaskKind::retrieval:
       return retrieval;
+    case TaskKind::kv:
+      return kv;
   }
   return sdqa;
 }
@@ -84,10 +87,17 @@ std::string followup_text(const TaskInstance& t, size_t q) {
   return b == std::string::npos ? "" : tail.substr(b);
 }
 
-std::string document_text(const TaskInstance& t) { return prompt_text(t, 0) + " " + t.qa.at(0).answer; }
+std::string document_text(const TaskInstance& t) {
+  std::string out = prompt_text(t, 0) + " " + t.qa.at(0).answer;
+  for (size_t q = 1; q < t.qa.size(); ++q) out += "\n" + followup_text(t, q) + " " + t.qa[q].answer;
+  return out;
+}
 
 std::string chat_document_text(const TaskInstance& t) {
-  return llama2_prompt_text(prompt_text(t, 0)) + " " + t.qa.at(0).answer;
+  std::string out = llama2_prompt_text(prompt_text(t, 0)) + " " + t.qa.at(0).answer;
+  for (size_t q = 1; q < t.qa.size(); ++q)
+    out += " " + llama2_prompt_text(followup_text(t, q)) + " " + t.qa[q].answer;
+  return out;
 }
 
 Measure context_tokens(const Tokenizer& tok) {
@@ -180,6 +190,8 @@ TaskInstance make_task(TaskKind kind, const Tokenizer& tok, const FillerText& fi
       return make_fewshot(env, rng);
     case TaskKind::retrieval:
       return make_retrieval(env, rng);
+    case TaskKind::kv:
+      return make_kv(env, rng);
   }
   fail_input("unknown task kind");
 }

@@ -1,5 +1,5 @@
 // The synthetic task family of the miniature study: each instance is a long context, one or more
-// short-answer questions about it, and the prompt template that frames them. Five kinds:
+// short-answer questions about it, and the prompt template that frames them. Six kinds:
 //   passkey    the standard passkey prompt (core/data/passkey_text.h), key at a random depth
 //   sdqa       one document of natural filler with embedded facts ("The secret city of Mara is
 //              Lisbon."); a question about one of them             -> LongBench multifieldqa_en
@@ -9,15 +9,18 @@
 //              keyword->label table gives the text's keyword        -> LongBench trec
 //   retrieval  8 "Paragraph k: ..." blocks; the input is a sentence copied from one of them, the
 //              answer "Paragraph k"                                 -> LongBench passage_retrieval_en
+//   kv         4 "The magic number for amber-anchor is 4821374." needles in natural filler; the
+//              input "What is the magic number for K? The magic number for K is", the answer
+//              K's number (several keys with `questions`)            -> RULER niah_multikey_1
 //
 // Invariants: an instance is a pure function of (kind, tokenizer, filler, request, rng state);
 // its size is fitted with the tokenizer so that request.measure(instance) <= target_tokens and,
 // except for passkey (whole filler sentences), within a few tokens of it (tests bound the gap);
-// answers of sdqa and mdqa occur exactly once in the context, a retrieval query sentence occurs
-// exactly once, every fewshot query keyword has at least one labelled example; facts sit at a
+// answers of sdqa, mdqa and kv (and kv's keys) occur exactly once in the context, a retrieval query sentence
+// occurs exactly once, every fewshot query keyword has at least one labelled example; facts sit at a
 // uniformly drawn depth. mdqa and retrieval have a fixed number of blocks that grow with the
-// length, so a longer context asks the same task further away. Filler comes from the given split's documents
-// only.
+// length (kv a fixed number of pairs), so a longer context asks the same task further away.
+// Filler comes from the given split's documents only.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -30,7 +33,7 @@
 
 namespace ropelab::data {
 
-enum class TaskKind { passkey, sdqa, mdqa, fewshot, retrieval };
+enum class TaskKind { passkey, sdqa, mdqa, fewshot, retrieval, kv };
 
 std::vector<TaskKind> all_task_kinds();
 std::string task_name(TaskKind k);
@@ -61,10 +64,13 @@ std::string format_template(const std::string& tmpl, const std::string& context,
 std::string prompt_text(const TaskInstance& t, size_t q = 0);
 // A later turn asking question q about the same context: the template's part after {context}.
 std::string followup_text(const TaskInstance& t, size_t q);
-// Pre-training text: prompt_text + " " + answer, so a loss on every token teaches the task.
+// Pre-training text: prompt_text + " " + answer, so a loss on every token teaches the task; every
+// further question follows as "\n" + followup_text + " " + answer (one answer per question: an
+// instance with several questions supervises several answers over one context).
 std::string document_text(const TaskInstance& t);
-// The same in the LLaMA-2 chat format, "[INST] prompt [/INST] answer" (BOS/EOS are added when
-// tokenised): what a chat model's instruction tuning looks like, single turn.
+// The same in the LLaMA-2 chat format, "[INST] prompt [/INST] answer", further questions as
+// " [INST] followup [/INST] answer" (BOS/EOS are added once, when tokenised): what a chat model's
+// instruction tuning looks like.
 std::string chat_document_text(const TaskInstance& t);
 
 using Measure = std::function<int64_t(const TaskInstance&)>;

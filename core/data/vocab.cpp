@@ -41,4 +41,21 @@ std::string fact_question(const std::string& name, const Attribute& a) {
   return "What is the " + a.phrase + " of " + name + "?";
 }
 
+const std::vector<std::string>& key_adjectives() {
+  static const std::vector<std::string> v = {
+      "amber", "brisk", "cobalt", "dusty",  "eager", "frosty", "gentle", "hollow", "ivory",  "jolly",
+      "keen",  "lunar", "mellow", "nimble", "olive", "plucky", "quiet",  "rustic", "silver", "tidy",
+      "umber", "vivid", "woolly", "young",  "zesty", "bold",   "crisp",  "dapper", "fancy",  "grand"};
+  return v;
+}
+
+const std::vector<std::string>& key_nouns() {
+  static const std::vector<std::string> v = {"anchor",  "beacon", "canyon",   "dolphin", "ember",  "falcon",
+                                             "glacier", "harbor", "island",   "jasmine", "kettle", "lantern",
+                                             "meadow",  "nectar", "orchard",  "pebble",  "quartz", "raven",
+                                             "saddle",  "tulip",  "umbrella", "violin",  "walnut", "yacht",
+                                             "zephyr",  "badger", "candle",   "donkey",  "engine", "feather"};
+  return v;
+}
+
 }  // namespace ropelab::data

@@ -17,6 +17,10 @@ const std::vector<Attribute>& attributes();
 const std::vector<std::string>& fewshot_keywords();  // nouns a fewshot text is classified by
 const std::vector<std::string>& fewshot_labels();    // the classes (none is a substring of another)
 
+// Keys of key-value needles ("amber-anchor"): adjective x noun, 900 distinct keys (RULER niah, kv).
+const std::vector<std::string>& key_adjectives();
+const std::vector<std::string>& key_nouns();
+
 // "The secret city of Mara is Lisbon." / "What is the secret city of Mara?"
 std::string fact_sentence(const std::string& name, const Attribute& a, const std::string& value);
 std::string fact_question(const std::string& name, const Attribute& a);

@@ -227,6 +227,11 @@ class StudyReport(unittest.TestCase):
         write_sweep(out, "base-s0", {w: 50.0 for w in WINDOWS}, rope=rope_record(),
                     fit={C: {"multifieldqa_en": 90.0, "hotpotqa": 84.0, "passage_retrieval_en": 81.0, "trec": 10.0}})
         write_sweep(out, "control-s0", {w: 48.0 for w in WINDOWS})
+        # The recall gate: RULER's one-task summary (evaluate.py's layout) at 3c/4 and c.
+        for n, score in ((3 * C // 4, 93.75), (C, 84.4)):
+            os.makedirs(os.path.join(out, "ruler-c", "base-s0", str(n)))
+            with open(os.path.join(out, "ruler-c", "base-s0", str(n), "summary-niah_multikey_1.csv"), "w") as f:
+                f.write(f"0,1\nTasks,niah_multikey_1\nScore,{score}\nNulls,0/64\n")
         self.run_script("analysis/study_report.py", "--out", out, "--runs", "base-s0", "control-s0")
         with open(os.path.join(out, "report.md")) as f:
             report = f.read()
@@ -237,7 +242,9 @@ class StudyReport(unittest.TestCase):
         self.assertIn("| retrieval items inside c | 0 | 81.0 | >= 80 | **holds** |", text)
         self.assertIn("| control fine-tune vs base, suite at c | 0 | 48.0 vs 50.0 | within 3 points | **holds** |", text)
         self.assertIn("| passkey at c, every depth | 0 | – | >= 95 % at each depth | **not measured** |", text)
-        self.assertIn("Gates that fail: QA items inside c.", text)
+        self.assertIn("| kv recall inside c (RULER niah_multikey_1, 3c/4 / c) | 0 | 93.8 / 84.4 | >= 85 | **fails** |",
+                      text)
+        self.assertIn("Gates that fail: QA items inside c; kv recall inside c (RULER niah_multikey_1, 3c/4 / c).", text)
 
     def test_scale_rules_table_once(self):
         # The report carries the scale-rule table of experiments/configs/mini/scale-rules.md, and the

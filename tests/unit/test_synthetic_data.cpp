@@ -130,9 +130,10 @@ TEST(SyntheticSplit, DisjointCompleteAndSeeded) {
 }
 
 TEST(SyntheticTasks, ContextsAreFittedToTheTokenBudget) {
-  for (auto k : {TaskKind::sdqa, TaskKind::mdqa, TaskKind::fewshot, TaskKind::retrieval})
+  for (auto k : {TaskKind::sdqa, TaskKind::mdqa, TaskKind::fewshot, TaskKind::retrieval, TaskKind::kv})
     for (int64_t L : {128, 300, 700, 1500})
       for (uint64_t seed : {1, 2, 3}) {
+        if (k == TaskKind::kv && L == 128) continue;  // 4 needles of this test tokenizer's ~30 tokens
         auto t = make(k, L, seed);
         int64_t n = ctx_tokens(t);
         EXPECT_EQ(n, t.measured_tokens);
@@ -196,8 +197,44 @@ TEST(SyntheticTasks, AnswersAreFindableAndFactsSpreadOverDepths) {
   EXPECT_GT(hi, 0.7);
 }
 
+// kv: four pairs at every length (the answer space is fixed), every key and value once, the asked
+// value is the one its key's needle sentence gives, and the needles spread over the depths.
+TEST(SyntheticTasks, KvRecallHasSixDistinctPairsAndAsksOneOfThem) {
+  const std::regex needle("The magic number for ([a-z]+-[a-z]+) is ([0-9]{7})\\.");
+  double lo = 1, hi = 0;
+  for (int64_t L : {192, 256, 1024})
+    for (uint64_t seed = 0; seed < 8; ++seed) {
+      auto t = make(TaskKind::kv, L, seed);
+      std::map<std::string, std::string> pairs;
+      for (std::sregex_iterator it(t.context.begin(), t.context.end(), needle), end; it != end; ++it) {
+        EXPECT_TRUE(pairs.emplace((*it)[1].str(), (*it)[2].str()).second) << t.context;
+        EXPECT_EQ(count_occurrences(t.context, (*it)[1].str()), 1u);
+        EXPECT_EQ(count_occurrences(t.context, (*it)[2].str()), 1u);
+      }
+      ASSERT_EQ(pairs.size(), kKvPairs) << t.context;
+      ASSERT_EQ(t.qa.size(), 1u);
+      const std::string prefix = "What is the magic number for ";
+      ASSERT_EQ(t.qa[0].input.rfind(prefix, 0), 0u);
+      const std::string key = t.qa[0].input.substr(prefix.size(), t.qa[0].input.find('?') - prefix.size());
+      // The input ends with the needle's own words: the answer is what follows them in the context.
+      EXPECT_EQ(t.qa[0].input, prefix + key + "? The magic number for " + key + " is");
+      ASSERT_TRUE(pairs.count(key)) << t.qa[0].input;
+      EXPECT_EQ(pairs[key], t.qa[0].answer);
+      lo = std::min(lo, t.qa[0].depth);
+      hi = std::max(hi, t.qa[0].depth);
+    }
+  EXPECT_LT(lo, 0.3);
+  EXPECT_GT(hi, 0.7);
+  // Ten questions ask the four distinct keys.
+  auto many = make(TaskKind::kv, 400, 3, 10);
+  ASSERT_EQ(many.qa.size(), kKvPairs);
+  std::set<std::string> asked;
+  for (const auto& q : many.qa) asked.insert(q.input);
+  EXPECT_EQ(asked.size(), kKvPairs);
+}
+
 TEST(SyntheticTasks, SeveralQuestionsAboutOneContext) {
-  for (auto k : {TaskKind::sdqa, TaskKind::mdqa, TaskKind::fewshot, TaskKind::retrieval}) {
+  for (auto k : {TaskKind::sdqa, TaskKind::mdqa, TaskKind::fewshot, TaskKind::retrieval, TaskKind::kv}) {
     auto t = make(k, 600, 4, 3);
     ASSERT_EQ(t.qa.size(), 3u) << task_name(k);
     EXPECT_NE(t.qa[0].input, t.qa[1].input);
@@ -302,6 +339,63 @@ TEST(SyntheticPretrain, ChatShareWritesTaskDocumentsInTheLlama2Format) {
   EXPECT_NE(ropelab::testing::input_error_of([&] {
               make_pretrain_docs(tok(), eval_docs(), cfg);
             }).find("`chat` (1.5)"),
+            std::string::npos);
+}
+
+// `questions` = 3: each task document answers three questions about its context, in both formats
+// ("\nQuestion: ... Answer: v" / " [INST] Question: ... [/INST] v"; kv: "... for K is v"); passkey
+// keeps one.
+TEST(SyntheticPretrain, SeveralAnswersPerTaskDocument) {
+  PretrainConfig cfg;
+  cfg.window = 384;  // this test tokenizer (fortunes only) spends ~30 tokens on a needle
+  cfg.count = 40;
+  cfg.mix = parse_mix("passkey=0.25,kv=0.5,sdqa=0.25", "--mix", true);
+  cfg.chat = 0.5;
+  cfg.questions = 3;
+  cfg.seed = 2;
+  int kv = 0, chat = 0;
+  for (const auto& d : make_pretrain_docs(tok(), eval_docs(), cfg)) {
+    EXPECT_EQ(int64_t(tok().encode(d.text, true, true).size()), d.tokens);
+    EXPECT_LE(d.tokens, 384);
+    EXPECT_EQ(d.questions, d.task == "passkey" ? 1u : 3u) << d.text;
+    const char* marker = d.task == "passkey" ? "What is the pass key?"
+                         : d.task == "kv"    ? "What is the magic"
+                                             : "Question: ";
+    const size_t asked = count_occurrences(d.text, marker);
+    EXPECT_EQ(asked, d.questions) << d.text;
+    if (d.task != "kv") continue;
+    ++kv;
+    const bool is_chat = d.text.rfind("[INST] ", 0) == 0;
+    chat += is_chat;
+    EXPECT_EQ(count_occurrences(d.text, "[/INST] "), is_chat ? 3u : 0u) << d.text;
+    // Every asked key is answered by its own needle's number.
+    const std::regex qa(is_chat ? "for ([a-z]+-[a-z]+) is \\[/INST\\] ([0-9]{7})"
+                                : "for ([a-z]+-[a-z]+) is ([0-9]{7})(\n|$)");
+    int answered = 0;
+    for (std::sregex_iterator it(d.text.begin(), d.text.end(), qa), end; it != end; ++it, ++answered)
+      EXPECT_EQ(
+          count_occurrences(d.text, "The magic number for " + (*it)[1].str() + " is " + (*it)[2].str() + "."),
+          1u);
+    EXPECT_EQ(answered, 3) << d.text;
+  }
+  EXPECT_EQ(kv, 20);
+  EXPECT_GT(chat, 0);
+  EXPECT_LT(chat, 20);
+  // fewshot's answers are whole examples: in a 160-token window fewer than 3 fit, and it keeps what fits.
+  cfg.window = 160;
+  cfg.mix = parse_mix("fewshot=1", "--mix", true);
+  size_t fewer = 0;
+  for (const auto& d : make_pretrain_docs(tok(), eval_docs(), cfg)) {
+    EXPECT_LE(d.tokens, 160);
+    EXPECT_GE(d.questions, 1u);
+    EXPECT_LE(d.questions, 3u);
+    fewer += d.questions < 3;
+  }
+  EXPECT_GT(fewer, 0u);
+  cfg.questions = 7;
+  EXPECT_NE(ropelab::testing::input_error_of([&] {
+              make_pretrain_docs(tok(), eval_docs(), cfg);
+            }).find("`questions` (7) must be in [1, 6]"),
             std::string::npos);
 }
 
