@@ -199,7 +199,7 @@ TEST(SyntheticTasks, AnswersAreFindableAndFactsSpreadOverDepths) {
 
 // kv: four pairs at every length (the answer space is fixed), every key and value once, the asked
 // value is the one its key's needle sentence gives, and the needles spread over the depths.
-TEST(SyntheticTasks, KvRecallHasSixDistinctPairsAndAsksOneOfThem) {
+TEST(SyntheticTasks, KvRecallHasFourDistinctPairsAndAsksOneOfThem) {
   const std::regex needle("The magic number for ([a-z]+-[a-z]+) is ([0-9]{7})\\.");
   double lo = 1, hi = 0;
   for (int64_t L : {192, 256, 1024})
