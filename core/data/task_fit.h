@@ -49,13 +49,18 @@ std::vector<std::pair<size_t, size_t>> cut_blocks(size_t total_words, const std:
 // space of a task built on them does not change with length (issue #12). Blocks may be empty.
 std::vector<std::pair<size_t, size_t>> cut_fixed(size_t total_words, const std::vector<double>& weights);
 
+// The words of `s` with each sentence inserted before the word at its position (a position may
+// be s.words.size(): at the end), in position order, ties in the given order; single spaces.
+std::string weave_sentences(const Span& s, std::vector<std::pair<size_t, std::string>> at);
+
 // Passages of mdqa and paragraphs of retrieval: LongBench's hotpotqa / passage_retrieval_en keep
 // their passage count whatever the length; so do ours. mdqa has fewer so that an instance with its
 // facts still fits c/2 = 128 tokens of the miniature (5 headers + 4 facts: ~122 tokens).
 constexpr size_t kRetrievalParagraphs = 8;
 constexpr size_t kMdqaPassages = 5;
 // Key-value pairs of a kv instance: fixed, like the passages, so the answer space does not change.
-// Four, as RULER's niah_multikey_1: 4 needles of ~20 tokens still leave c/2 = 128 tokens room.
+// Four, as RULER's niah_multikey_1: 4 needles of ~20 tokens of the miniature's tokenizer fit a
+// c/2 = 128-token context with room for filler.
 constexpr size_t kKvPairs = 4;
 
 TaskInstance make_passkey(const TaskEnv& env, Rng& rng);

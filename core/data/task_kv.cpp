@@ -37,28 +37,19 @@ TaskInstance make_kv(const TaskEnv& env, Rng& rng) {
     const size_t start = rng.below(env.filler.start_count());
     auto build = [&](size_t n) {
       Span s = env.filler.take(start, n);
-      std::vector<std::pair<size_t, size_t>> at;  // (word position, pair)
+      std::vector<std::pair<size_t, std::string>> at;  // (word position, needle)
+      std::vector<double> where(kKvPairs);
       for (size_t i = 0; i < kKvPairs; ++i) {
         // A sentence break at most kSnap words back, else that word: the needles keep their
         // spread over the window even in filler with few breaks (code listings, tables).
         const size_t pos = size_t(depth[i] * double(n));
-        at.push_back({s.snap_to_doc_start(pos, pos > kSnap ? pos - kSnap : 0), i});
+        at.push_back({s.snap_to_doc_start(pos, pos > kSnap ? pos - kSnap : 0),
+                      "The magic number for " + keys[i] + " is " + values[i] + "."});
+        where[i] = n ? double(at.back().first) / double(n) : 0.0;
       }
-      std::stable_sort(at.begin(), at.end(), [](auto& a, auto& b) { return a.first < b.first; });
       TaskInstance t;
       t.kind = TaskKind::kv;
-      std::vector<double> where(kKvPairs);
-      auto add = [&](const std::string& piece) {
-        if (!piece.empty()) t.context += (t.context.empty() ? "" : " ") + piece;
-      };
-      size_t w = 0;
-      for (auto [pos, i] : at) {
-        add(s.join(w, pos));
-        where[i] = n ? double(pos) / double(n) : 0.0;
-        add("The magic number for " + keys[i] + " is " + values[i] + ".");
-        w = pos;
-      }
-      add(s.join(w, n));
+      t.context = weave_sentences(s, std::move(at));
       for (size_t i : asked)
         t.qa.push_back(
             {"What is the magic number for " + keys[i] + "? The magic number for " + keys[i] + " is",

@@ -35,25 +35,15 @@ TaskInstance make_sdqa(const TaskEnv& env, Rng& rng) {
     const size_t start = rng.below(env.filler.start_count());
     auto build = [&](size_t n) {
       Span s = env.filler.take(start, n);
-      std::vector<std::pair<size_t, size_t>> at;  // (word position, fact)
-      for (size_t i = 0; i < nf; ++i)
-        at.push_back({s.snap_to_doc_start(size_t(facts[i].depth * double(n))), i});
-      std::sort(at.begin(), at.end());
+      std::vector<std::pair<size_t, std::string>> at;  // (word position, fact sentence)
+      std::vector<double> depth(nf);
+      for (size_t i = 0; i < nf; ++i) {
+        at.push_back({s.snap_to_doc_start(size_t(facts[i].depth * double(n))), facts[i].sentence});
+        depth[i] = n ? double(at.back().first) / double(n) : 0.0;
+      }
       TaskInstance t;
       t.kind = TaskKind::sdqa;
-      std::vector<double> depth(nf);
-      std::string ctx;
-      size_t w = 0;
-      for (auto [pos, i] : at) {
-        std::string before = s.join(w, pos);
-        if (!before.empty()) ctx += (ctx.empty() ? "" : " ") + before;
-        depth[i] = n ? double(pos) / double(n) : 0.0;
-        ctx += (ctx.empty() ? "" : " ") + facts[i].sentence;
-        w = pos;
-      }
-      std::string rest = s.join(w, n);
-      if (!rest.empty()) ctx += (ctx.empty() ? "" : " ") + rest;
-      t.context = std::move(ctx);
+      t.context = weave_sentences(s, std::move(at));
       for (size_t i : asked) t.qa.push_back({facts[i].question, facts[i].answer, depth[i]});
       return t;
     };

@@ -1,5 +1,7 @@
 #include "core/data/tasks.h"
 
+#include <algorithm>
+
 #include "core/data/passkey_text.h"
 #include "core/data/task_fit.h"
 #include "core/text/chat_template.h"
@@ -172,6 +174,22 @@ std::vector<std::pair<size_t, size_t>> cut_fixed(size_t total_words, const std::
     pos = std::max(pos, end);
   }
   return blocks;
+}
+
+std::string weave_sentences(const Span& s, std::vector<std::pair<size_t, std::string>> at) {
+  std::stable_sort(at.begin(), at.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string out;
+  auto add = [&](const std::string& piece) {
+    if (!piece.empty()) out += (out.empty() ? "" : " ") + piece;
+  };
+  size_t w = 0;
+  for (const auto& [pos, sentence] : at) {
+    add(s.join(w, pos));
+    add(sentence);
+    w = pos;
+  }
+  add(s.join(w, s.words.size()));
+  return out;
 }
 
 TaskInstance make_task(TaskKind kind, const Tokenizer& tok, const FillerText& filler, const TaskRequest& req,
