@@ -171,6 +171,12 @@ po::variables_map parse_command(const std::string& usage, const po::options_desc
     auto parser = po::command_line_parser(args).options(d);
     if (pos) parser.positional(*pos);
     const po::parsed_options parsed = parser.run();
+    // Without a positional description Boost keeps a bare word under the empty key, and store()
+    // then reports it as an option "ambiguous" with every option: name the word instead.
+    for (const auto& opt : parsed.options)
+      if (opt.string_key.empty() && !opt.original_tokens.empty())
+        fail_input("unexpected argument '", opt.original_tokens.front(),
+                   "': this command takes only --options (see --help)");
     refuse_negative_unsigned(parsed, d, "");
     po::store(parsed, vm);
     if (vm.count("help")) {

@@ -22,7 +22,7 @@ case "$MODE" in
         ABLATIONS="eabf-all-layers eabf-no-floor eabf-constant eabf-no-abf yarn-beta32"; SIZES="32 1000"; PER=${PER:-64} ;;
   *) echo "usage: $0 demo|full [--fresh]" >&2; exit 2 ;;
 esac
-BIN=build/ropelab
+BIN=${BIN:-build/ropelab}  # a copy keeps a long run safe from rebuilds
 CFG=experiments/configs/mini
 # Training runs as 2 local data-parallel workers (Gloo), each with half the cores: for a model this
 # small, two processes of one thread train ~2.5x faster than one process of two threads.

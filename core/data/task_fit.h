@@ -62,6 +62,10 @@ constexpr size_t kMdqaPassages = 5;
 // Four, as RULER's niah_multikey_1: 4 needles of ~20 tokens of the miniature's tokenizer fit a
 // c/2 = 128-token context with room for filler.
 constexpr size_t kKvPairs = 4;
+// Words of a recite cue and of its answer: a 6-word phrase of corpus text almost never recurs in a
+// window (the generator checks), and 6 words are ~10 answer tokens of the miniature's tokenizer.
+constexpr size_t kReciteCue = 6;
+constexpr size_t kReciteAnswer = 6;
 
 TaskInstance make_passkey(const TaskEnv& env, Rng& rng);
 TaskInstance make_sdqa(const TaskEnv& env, Rng& rng);
@@ -69,5 +73,6 @@ TaskInstance make_mdqa(const TaskEnv& env, Rng& rng);
 TaskInstance make_fewshot(const TaskEnv& env, Rng& rng);
 TaskInstance make_retrieval(const TaskEnv& env, Rng& rng);
 TaskInstance make_kv(const TaskEnv& env, Rng& rng);
+TaskInstance make_recite(const TaskEnv& env, Rng& rng);
 
 }  // namespace ropelab::data

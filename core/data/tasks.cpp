@@ -13,9 +13,9 @@ namespace ropelab::data {
 
 namespace {
 using K = TaskKind;
-constexpr EnumName<TaskKind> kTaskKindNames[] = {{K::passkey, "passkey"},     {K::sdqa, "sdqa"},
-                                                 {K::mdqa, "mdqa"},           {K::fewshot, "fewshot"},
-                                                 {K::retrieval, "retrieval"}, {K::kv, "kv"}};
+constexpr EnumName<TaskKind> kTaskKindNames[] = {
+    {K::passkey, "passkey"},     {K::sdqa, "sdqa"}, {K::mdqa, "mdqa"},    {K::fewshot, "fewshot"},
+    {K::retrieval, "retrieval"}, {K::kv, "kv"},     {K::recite, "recite"}};
 }  // namespace
 
 std::vector<TaskKind> all_task_kinds() { return values_of(kTaskKindNames); }
@@ -45,6 +45,8 @@ const std::string& task_template(TaskKind k) {
   // The input ends with the needle's own words ("The magic number for K is"), as the passkey
   // question ends with "The pass key is" and RULER's answer prefix with "The magic numbers for K".
   static const std::string kv = "Remember the magic numbers in the text.\n\n{context}\n\n{input}";
+  static const std::string recite =
+      "Read the text; you will be asked to recite parts of it.\n\n{context}\n\n{input}";
   switch (k) {
     case TaskKind::passkey:
       return passkey;
@@ -58,6 +60,8 @@ const std::string& task_template(TaskKind k) {
       return retrieval;
     case TaskKind::kv:
       return kv;
+    case TaskKind::recite:
+      return recite;
   }
   return sdqa;
 }
@@ -210,6 +214,8 @@ TaskInstance make_task(TaskKind kind, const Tokenizer& tok, const FillerText& fi
       return make_retrieval(env, rng);
     case TaskKind::kv:
       return make_kv(env, rng);
+    case TaskKind::recite:
+      return make_recite(env, rng);
   }
   fail_input("unknown task kind");
 }

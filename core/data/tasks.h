@@ -1,5 +1,5 @@
 // The synthetic task family of the miniature study: each instance is a long context, one or more
-// short-answer questions about it, and the prompt template that frames them. Six kinds:
+// short-answer questions about it, and the prompt template that frames them. Seven kinds:
 //   passkey    the standard passkey prompt (core/data/passkey_text.h), key at a random depth
 //   sdqa       one document of natural filler with embedded facts ("The secret city of Mara is
 //              Lisbon."); a question about one of them             -> LongBench multifieldqa_en
@@ -12,6 +12,8 @@
 //   kv         4 "The magic number for amber-anchor is 4821374." needles in natural filler; the
 //              input "What is the magic number for K? The magic number for K is", the answer
 //              K's number (several keys with `questions`)            -> RULER niah_multikey_1
+//   recite     natural filler; the input "Which words follow "CUE" in the text? CUE" with CUE 6
+//              words of it, the answer the 6 words after CUE there   (pre-training only: dense copy)
 //
 // Invariants: an instance is a pure function of (kind, tokenizer, filler, request, rng state);
 // its size is fitted with the tokenizer so that request.measure(instance) <= target_tokens and,
@@ -33,7 +35,7 @@
 
 namespace ropelab::data {
 
-enum class TaskKind { passkey, sdqa, mdqa, fewshot, retrieval, kv };
+enum class TaskKind { passkey, sdqa, mdqa, fewshot, retrieval, kv, recite };
 
 std::vector<TaskKind> all_task_kinds();
 std::string task_name(TaskKind k);

@@ -41,6 +41,13 @@ TEST(ConfigRefusalsCli, InfoRefusesKeysThatChangeTheModel) {
   EXPECT_TRUE(refused_with(r, "'max_position_embeddings' (1e+30) is not an integer in range"));
 }
 
+TEST(ConfigRefusalsCli, AStrayWordIsNamedNotCalledAnAmbiguousOption) {
+  // `info m` (the model directory without --model) once reported an option "ambiguous" with all 22.
+  auto r = run_cli("info some-model-dir");
+  EXPECT_TRUE(refused_with(r, "unexpected argument 'some-model-dir': this command takes only --options"));
+  EXPECT_EQ(r.output.find("ambiguous"), std::string::npos) << r.output;
+}
+
 TEST(ConfigRefusalsCli, HostileSizesAreRefusedBeforeAllocating) {
   TempDir tmp;
   nlohmann::json cfg = {{"model_type", "llama"},

@@ -130,7 +130,8 @@ TEST(SyntheticSplit, DisjointCompleteAndSeeded) {
 }
 
 TEST(SyntheticTasks, ContextsAreFittedToTheTokenBudget) {
-  for (auto k : {TaskKind::sdqa, TaskKind::mdqa, TaskKind::fewshot, TaskKind::retrieval, TaskKind::kv})
+  for (auto k : {TaskKind::sdqa, TaskKind::mdqa, TaskKind::fewshot, TaskKind::retrieval, TaskKind::kv,
+                 TaskKind::recite})
     for (int64_t L : {128, 300, 700, 1500})
       for (uint64_t seed : {1, 2, 3}) {
         if (k == TaskKind::kv && L == 128) continue;  // 4 needles of this test tokenizer's ~30 tokens
@@ -233,8 +234,39 @@ TEST(SyntheticTasks, KvRecallHasFourDistinctPairsAndAsksOneOfThem) {
   EXPECT_EQ(asked.size(), kKvPairs);
 }
 
+// recite: the cue is 6 words of the context that occur there once, the input ends with it, and the
+// answer is the 6 words that follow it in the context; cues spread over the depths, and the
+// questions of one instance ask distinct cues.
+TEST(SyntheticTasks, ReciteAsksTheWordsThatFollowAUniqueCue) {
+  const std::string prefix = "Which words follow \"";
+  double lo = 1, hi = 0;
+  for (int64_t L : {128, 256, 1024})
+    for (uint64_t seed = 0; seed < 8; ++seed) {
+      auto t = make(TaskKind::recite, L, seed);
+      ASSERT_EQ(t.qa.size(), 1u);
+      const auto& q = t.qa[0];
+      ASSERT_EQ(q.input.rfind(prefix, 0), 0u) << q.input;
+      const std::string cue = q.input.substr(prefix.size(), q.input.find("\" in the text? ") - prefix.size());
+      EXPECT_EQ(q.input, prefix + cue + "\" in the text? " + cue);
+      EXPECT_EQ(split_words(cue).size(), kReciteCue) << cue;
+      EXPECT_EQ(split_words(q.answer).size(), kReciteAnswer) << q.answer;
+      EXPECT_EQ(count_occurrences(t.context, cue), 1u) << cue;
+      EXPECT_NE(t.context.find(cue + " " + q.answer), std::string::npos) << cue << " | " << q.answer;
+      lo = std::min(lo, q.depth);
+      hi = std::max(hi, q.depth);
+    }
+  EXPECT_LT(lo, 0.3);
+  EXPECT_GT(hi, 0.7);
+  auto many = make(TaskKind::recite, 400, 3, 5);
+  ASSERT_EQ(many.qa.size(), 5u);
+  std::set<std::string> asked;
+  for (const auto& q : many.qa) asked.insert(q.input);
+  EXPECT_EQ(asked.size(), 5u);
+}
+
 TEST(SyntheticTasks, SeveralQuestionsAboutOneContext) {
-  for (auto k : {TaskKind::sdqa, TaskKind::mdqa, TaskKind::fewshot, TaskKind::retrieval, TaskKind::kv}) {
+  for (auto k : {TaskKind::sdqa, TaskKind::mdqa, TaskKind::fewshot, TaskKind::retrieval, TaskKind::kv,
+                 TaskKind::recite}) {
     auto t = make(k, 600, 4, 3);
     ASSERT_EQ(t.qa.size(), 3u) << task_name(k);
     EXPECT_NE(t.qa[0].input, t.qa[1].input);
