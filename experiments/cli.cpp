@@ -14,6 +14,7 @@
 #include "core/util/error.h"
 #include "core/util/files.h"
 #include "core/util/numbers.h"
+#include "core/util/threads.h"
 #include "experiments/field_flags.h"
 #include "experiments/parse_options.h"
 
@@ -195,7 +196,7 @@ po::variables_map parse_command(const std::string& usage, const po::options_desc
 void apply_threads(const po::variables_map& vm) {
   int n = vm.count("threads") ? vm["threads"].as<int>() : int(std::thread::hardware_concurrency());
   check_input(n >= 1 && n <= 1024, "--threads (", n, ") must be in [1, 1024]");
-  at::set_num_threads(n);
+  set_compute_threads(n);
 }
 
 std::optional<RopeSpec> rope_override(const po::variables_map& vm, const ModelConfig& base) {

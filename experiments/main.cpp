@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/util/error.h"
+#include "core/util/threads.h"
 #include "core/util/version.h"
 #include "experiments/bench_memory.h"
 #include "experiments/commands.h"
@@ -74,7 +75,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   // LibTorch starts with one thread here; default to all cores (--threads overrides).
-  at::set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
+  ropelab::set_compute_threads(int(std::max(1u, std::thread::hardware_concurrency())));
   ropelab::tune_malloc_for_tensors();
   if (!std::strcmp(argv[1], "--version")) {
     std::cout << ropelab::version_text();

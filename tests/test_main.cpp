@@ -4,10 +4,11 @@
 
 #include <thread>
 
+#include "core/util/threads.h"
 #include "experiments/bench_memory.h"
 
 int main(int argc, char** argv) {
-  at::set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
+  ropelab::set_compute_threads(int(std::max(1u, std::thread::hardware_concurrency())));
   ropelab::tune_malloc_for_tensors();
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();

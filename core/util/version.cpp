@@ -9,6 +9,7 @@
 #include <ctime>
 #include <sstream>
 
+#include "core/util/threads.h"
 #include "git_sha.h"
 
 namespace ropelab {
@@ -48,6 +49,7 @@ std::string version_text() {
      << "CUDA: " << (cuda_compiled() ? "compiled" : "not compiled")
      << (cuda_available() ? ", device available" : ", no device") << "\n"
      << "BLAS: " << blas_info() << "\n"
+     << "BLAS at run time: " << runtime_blas() << "\n"
      << "threads: " << at::get_num_threads() << "\n";
   return os.str();
 }
