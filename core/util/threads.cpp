@@ -3,8 +3,6 @@
 #include <ATen/Parallel.h>
 #include <dlfcn.h>
 
-#include "core/util/version.h"
-
 namespace ropelab {
 
 namespace {
@@ -24,7 +22,7 @@ void set_compute_threads(int n) {
 std::string runtime_blas() {
   auto config = openblas_symbol<char* (*)()>("openblas_get_config");
   auto threads = openblas_symbol<int (*)()>("openblas_get_num_threads");
-  if (!config) return blas_info();
+  if (!config) return "no OpenBLAS loaded (the build's BLAS)";
   std::string s = config();
   if (threads) s += " (threads " + std::to_string(threads()) + ")";
   return s;

@@ -11,7 +11,7 @@ namespace ropelab {
 // in every process: two one-thread data-parallel workers on two cores ran four spinning threads.
 void set_compute_threads(int n);
 
-// "OpenBLAS 0.3.21 ... (threads 2)" when OpenBLAS is loaded, else what LibTorch's build reports.
+// "OpenBLAS 0.3.21 ... (threads 2)" when OpenBLAS is loaded (its config names the kernel it chose).
 std::string runtime_blas();
 
 }  // namespace ropelab
