@@ -34,6 +34,33 @@ PretrainDoc text_chunk(const Tokenizer& tok, const FillerText& filler, size_t st
                          [&](const PretrainDoc& d) { return d.tokens <= window; });
 }
 
+// A "repeat" document: a run of filler words filling a drawn share f of the window, a blank line,
+// then the same words again from a drawn word s of the run for as long as the window allows. Every
+// token of the second run after its first few is a copy of the token (distance) positions back,
+// distances spreading over [~0, 0.9 window]: the dense match-and-copy target that grows induction
+// heads in small models (Olsson et al. 2022), where the passkey and kv answers give ~5 copy tokens
+// a document. LLaMA-2's 2 T tokens hold such repeats in quantity; 4 M tokens of tasks do not.
+PretrainDoc repeat_chunk(const Tokenizer& tok, const FillerText& filler, Rng& rng, int64_t window) {
+  const double f = 0.3 + 0.6 * rng.unit();
+  const size_t start = rng.below(filler.start_count());
+  const Span s = filler.take(start, size_t(window));
+  auto tokens = [&](const std::string& t) { return int64_t(tok.encode(t, true, true).size()); };
+  // The first run: the most words within f * window tokens (BOS/EOS counted).
+  auto first_of = [&](size_t n) { return std::make_pair(n, s.join(0, n)); };
+  const auto first = largest_fitting(0, s.words.size() + 1, first_of(0), first_of, [&](const auto& c) {
+    return double(tokens(c.second)) <= f * double(window);
+  });
+  const size_t n1 = first.first;
+  const size_t from = rng.below(n1 / 2 + 1);
+  auto doc_of = [&](size_t k) {
+    PretrainDoc d{"repeat", first.second + "\n\n" + s.join(from, from + k), 0};
+    d.tokens = tokens(d.text);
+    return d;
+  };
+  return largest_fitting(0, n1 - from + 1, doc_of(0), doc_of,
+                         [&](const PretrainDoc& d) { return d.tokens <= window; });
+}
+
 }  // namespace
 
 std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vector<std::string>& docs,
@@ -48,6 +75,10 @@ std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vec
   for (const auto& key : schedule) {
     if (key == "text") {
       out.push_back(text_chunk(tok, filler, rng.below(filler.start_count()), cfg.window));
+      continue;
+    }
+    if (key == "repeat") {
+      out.push_back(repeat_chunk(tok, filler, rng, cfg.window));
       continue;
     }
     // No draw at all when chat = 0, so those files are byte-identical to before the option existed.

@@ -337,6 +337,41 @@ TEST(SyntheticPretrain, DocumentsFitTheWindowAndFollowTheMix) {
             std::string::npos);
 }
 
+// repeat: a run of corpus words, a blank line, then the same words again from a point inside the
+// run; the copy is long (dense copy supervision) and starts at different distances back.
+TEST(SyntheticPretrain, RepeatDocumentsCopyPartOfThemselves) {
+  PretrainConfig cfg;
+  cfg.window = 256;
+  cfg.count = 40;
+  cfg.mix = parse_mix("text=0.5,repeat=0.5", "--mix", true);
+  cfg.seed = 5;
+  const auto docs = make_pretrain_docs(tok(), eval_docs(), cfg);
+  std::set<size_t> distances;
+  int repeats = 0;
+  for (const auto& d : docs) {
+    EXPECT_EQ(int64_t(tok().encode(d.text, true, true).size()), d.tokens);
+    EXPECT_LE(d.tokens, 256);
+    if (d.task != "repeat") continue;
+    ++repeats;
+    const auto gap = d.text.find("\n\n");
+    ASSERT_NE(gap, std::string::npos) << d.text;
+    const std::string first = d.text.substr(0, gap), copy = d.text.substr(gap + 2);
+    EXPECT_EQ(d.text.find("\n\n", gap + 1), std::string::npos);
+    // The copy is words of the first run, in order.
+    const auto at = first.find(copy);
+    ASSERT_NE(at, std::string::npos) << copy;
+    EXPECT_TRUE(at == 0 || first[at - 1] == ' ');
+    EXPECT_GE(int64_t(tok().encode(copy).size()), 20) << d.text;
+    distances.insert((first.size() - at) / 100);  // characters back, in 100s
+  }
+  EXPECT_EQ(repeats, 20);
+  EXPECT_GE(distances.size(), 4u);  // the copy's source lies at several distances
+  EXPECT_NE(ropelab::testing::input_error_of([] {
+              parse_mix("repeat=1", "--mix", false);
+            }).find("unknown key 'repeat'"),
+            std::string::npos);
+}
+
 TEST(SyntheticPretrain, ChatShareWritesTaskDocumentsInTheLlama2Format) {
   PretrainConfig cfg;
   cfg.window = 256;
