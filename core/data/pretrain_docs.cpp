@@ -37,9 +37,10 @@ PretrainDoc text_chunk(const Tokenizer& tok, const FillerText& filler, size_t st
 // A "repeat" document: a run of filler words filling a drawn share f of the window, a blank line,
 // then the same words again from a drawn word s of the run for as long as the window allows. Every
 // token of the second run after its first few is a copy of the token (distance) positions back,
-// distances spreading over [0.15, 0.9] windows (n1 - s with s in the run's first half): the dense match-and-copy target that grows induction
-// heads in small models (Olsson et al. 2022), where the passkey and kv answers give ~5 copy tokens
-// a document. LLaMA-2's 2 T tokens hold such repeats in quantity; 4 M tokens of tasks do not.
+// distances spreading over [0.15, 0.9] windows (n1 - s with s in the run's first half): the dense
+// match-and-copy target that grows induction heads in small models (Olsson et al. 2022), where the passkey
+// and kv answers give ~5 copy tokens a document. LLaMA-2's 2 T tokens hold such repeats in quantity; 4 M
+// tokens of tasks do not.
 PretrainDoc repeat_chunk(const Tokenizer& tok, const FillerText& filler, Rng& rng, int64_t window) {
   const double f = 0.3 + 0.6 * rng.unit();
   const size_t start = rng.below(filler.start_count());
