@@ -101,6 +101,17 @@ for seed in $SEEDS; do
       --out $OUT/train-ppl.h5 --run base-s$seed --overwrite
 done
 
+# The in-context copy probe (a diagnostic of the copy gates): random-word sequences repeated within
+# the window; a base model with induction heads predicts the repeats far better than the first pass
+# (experiments/copy_probe.py; "drop" in nats per token, printed and kept in copy-probe.h5).
+have $D/copy-probe.jsonl || $PY experiments/copy_probe.py docs $D/eval.jsonl $D/copy-probe.jsonl
+for seed in $SEEDS; do
+  complete $OUT/copy-probe.h5 /eval/base-s$seed/ppl ||
+    $BIN ppl --model $M/base-s$seed --data $D/copy-probe.jsonl --lengths $C --out $OUT/copy-probe.h5 \
+      --run base-s$seed --overwrite
+  echo "copy probe, base-s$seed: $($PY experiments/copy_probe.py score $OUT/copy-probe.h5 base-s$seed --window $C)"
+done
+
 # The recall gate (>= 85 % inside c): RULER's niah_multikey_1 (4 keys in corpus text, one asked) at 3c/4
 # and c (4 needles and the template need ~150 tokens: c/2 does not fit), 64 samples each, for every base
 # model; generated from the evaluation split like the suite.
