@@ -13,12 +13,14 @@ memory of the corpus, not by copying (docs/measurements.md, seventh session). Tw
                  {"first": mean over p in [4, --first-end), "repeats": mean over [C/2, C - 1),
                  "drop": first - repeats} as JSON (nats per token).
 
-Every document must fill exactly one window: 20 random words are ~60-75 tokens of the miniature's
-1,024-piece tokenizer (measured), so 5 of them are ~1.2c-1.5c tokens at c = 256 and `ppl --lengths
-256` scores one window per document and drops the tail; positions [4, 32) lie in the first
-occurrence, [c/2, c) in the second and later.
+`ropelab ppl` concatenates the documents into one stream and cuts windows of C from it, so a
+window starts anywhere in a document and sees nothing before it. Each document is therefore many
+windows long (20 words, ~60-75 tokens of the miniature's 1,024-piece tokenizer, written 40 times:
+~2,600 tokens, ~10 windows at c = 256): in every window positions [4, 32) are the first sight of
+that stretch of the sequence, and positions from C/2 on repeat what the window has already shown
+(except after the one document boundary in about every tenth window).
 
-usage: copy_probe.py docs IN OUT [--count 64] [--words 20] [--repeats 5] [--seed 0] [--overwrite]
+usage: copy_probe.py docs IN OUT [--count 16] [--words 20] [--repeats 40] [--seed 0] [--overwrite]
        copy_probe.py score FILE.h5 RUN --window 256 [--first-end 32]
 """
 import argparse
@@ -115,9 +117,9 @@ def main():
     d = sub.add_parser("docs")
     d.add_argument("input")
     d.add_argument("out")
-    d.add_argument("--count", type=int, default=64)
+    d.add_argument("--count", type=int, default=16)
     d.add_argument("--words", type=int, default=20)
-    d.add_argument("--repeats", type=int, default=5)
+    d.add_argument("--repeats", type=int, default=40)
     d.add_argument("--seed", type=int, default=0)
     d.add_argument("--overwrite", action="store_true")
     s = sub.add_parser("score")

@@ -1,7 +1,10 @@
 #include "core/data/pretrain_docs.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/data/filler.h"
 #include "core/data/tasks.h"
@@ -62,6 +65,47 @@ PretrainDoc repeat_chunk(const Tokenizer& tok, const FillerText& filler, Rng& rn
                          [&](const PretrainDoc& d) { return d.tokens <= window; });
 }
 
+// The distinct words of the corpus of 3-8 letters, lowercased and sorted (so the draws depend on
+// the seed only): randrepeat's alphabet.
+std::vector<std::string> plain_words(const std::vector<std::string>& docs) {
+  std::set<std::string> words;
+  for (const auto& d : docs)
+    for (auto w : split_words(d)) {
+      if (w.size() < 3 || w.size() > 8 ||
+          !std::all_of(w.begin(), w.end(), [](unsigned char ch) { return std::isalpha(ch) != 0; }))
+        continue;
+      std::transform(w.begin(), w.end(), w.begin(), [](unsigned char ch) { return char(std::tolower(ch)); });
+      words.insert(w);
+    }
+  return {words.begin(), words.end()};
+}
+
+// A "randrepeat" document: 8-40 words drawn uniformly from the corpus's words, one line, written
+// again on each following line for as many lines as fit the window (at least 2; the sequence is
+// shortened until 2 fit). Unlike a "repeat" of corpus text, a fresh random sequence cannot be
+// predicted from memory of the corpus, only by copying from earlier in the window: with fixed
+// corpus repeats (or a fixed file of random ones seen in 3 passes) the loss fell by memorisation and
+// no induction heads formed, with a fresh sequence per document they did, in ~1,200 steps
+// (docs/measurements.md, seventh session).
+PretrainDoc randrepeat_chunk(const Tokenizer& tok, const std::vector<std::string>& alphabet, Rng& rng,
+                             int64_t window) {
+  auto tokens = [&](const std::string& t) { return int64_t(tok.encode(t, true, true).size()); };
+  std::vector<std::string> seq;
+  for (int64_t n = rng.between(8, 40); n > 0; --n) seq.push_back(rng.pick(alphabet));
+  for (;; seq.pop_back()) {
+    const std::string line = join_words(seq);
+    auto doc_of = [&](size_t k) {
+      std::string text = line;
+      for (size_t i = 1; i < k; ++i) text += "\n" + line;
+      return PretrainDoc{"randrepeat", text, tokens(text)};
+    };
+    auto fits = [&](const PretrainDoc& x) { return x.tokens <= window; };
+    auto two = doc_of(2);
+    if (fits(two)) return largest_fitting(2, size_t(window) + 1, two, doc_of, fits);
+    check_input(seq.size() > 1, "`window` (", window, ") is too small for a randrepeat document");
+  }
+}
+
 }  // namespace
 
 std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vector<std::string>& docs,
@@ -72,6 +116,7 @@ std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vec
   auto schedule = mix_schedule(cfg.mix, cfg.count, rng.split());
   const int64_t lo = std::max<int64_t>(1, int64_t(std::ceil(cfg.min_fraction * double(cfg.window))));
   std::vector<PretrainDoc> out;
+  std::vector<std::string> alphabet;  // randrepeat's words, made on first use
   out.reserve(schedule.size());
   for (const auto& key : schedule) {
     if (key == "text") {
@@ -80,6 +125,15 @@ std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vec
     }
     if (key == "repeat") {
       out.push_back(repeat_chunk(tok, filler, rng, cfg.window));
+      continue;
+    }
+    if (key == "randrepeat") {
+      if (alphabet.empty()) alphabet = plain_words(docs);
+      check_input(alphabet.size() >= 100,
+                  "`mix`: randrepeat needs >= 100 distinct words of 3-8 letters in "
+                  "the documents, found ",
+                  alphabet.size());
+      out.push_back(randrepeat_chunk(tok, alphabet, rng, cfg.window));
       continue;
     }
     // No draw at all when chat = 0, so those files are byte-identical to before the option existed.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -369,6 +370,55 @@ TEST(SyntheticPretrain, RepeatDocumentsCopyPartOfThemselves) {
   EXPECT_NE(ropelab::testing::input_error_of([] {
               parse_mix("repeat=1", "--mix", false);
             }).find("unknown key 'repeat'"),
+            std::string::npos);
+}
+
+// randrepeat: one line of words drawn from the corpus's 3-8-letter words (lowercased), written again
+// on every following line; at least two lines, as many as fit; a fresh sequence per document.
+TEST(SyntheticPretrain, RandRepeatDocumentsRepeatAFreshRandomLine) {
+  PretrainConfig cfg;
+  cfg.window = 256;
+  cfg.count = 30;
+  cfg.mix = parse_mix("text=0.5,randrepeat=0.5", "--mix", true);
+  cfg.seed = 8;
+  const auto docs = make_pretrain_docs(tok(), eval_docs(), cfg);
+  std::set<std::string> corpus_words;
+  for (const auto& d : eval_docs())
+    for (auto w : split_words(d)) {
+      std::transform(w.begin(), w.end(), w.begin(), [](unsigned char ch) { return char(std::tolower(ch)); });
+      corpus_words.insert(w);
+    }
+  std::set<std::string> lines_seen;
+  int n = 0;
+  for (const auto& d : docs) {
+    if (d.task != "randrepeat") continue;
+    ++n;
+    EXPECT_EQ(int64_t(tok().encode(d.text, true, true).size()), d.tokens);
+    EXPECT_LE(d.tokens, 256);
+    std::vector<std::string> lines;
+    std::stringstream ss(d.text);
+    for (std::string l; std::getline(ss, l, '\n');) lines.push_back(l);
+    ASSERT_GE(lines.size(), 2u) << d.text;
+    for (const auto& l : lines) EXPECT_EQ(l, lines[0]);
+    // One more line would not fit: the window is filled.
+    EXPECT_GT(int64_t(tok().encode(d.text + "\n" + lines[0], true, true).size()), 256);
+    const auto words = split_words(lines[0]);
+    EXPECT_GE(words.size(), 1u);
+    EXPECT_LE(words.size(), 40u);
+    for (const auto& w : words) {
+      EXPECT_GE(w.size(), 3u);
+      EXPECT_LE(w.size(), 8u);
+      EXPECT_TRUE(std::all_of(w.begin(), w.end(), [](unsigned char ch) { return std::islower(ch) != 0; }))
+          << w;
+      EXPECT_TRUE(corpus_words.count(w)) << w << " is not a word of the documents";
+    }
+    lines_seen.insert(lines[0]);
+  }
+  EXPECT_EQ(n, 15);
+  EXPECT_EQ(lines_seen.size(), 15u);  // a fresh sequence in every document
+  EXPECT_NE(ropelab::testing::input_error_of([] {
+              parse_mix("randrepeat=1", "--mix", false);
+            }).find("unknown key 'randrepeat'"),
             std::string::npos);
 }
 
