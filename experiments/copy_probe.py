@@ -30,6 +30,8 @@ import random
 import re
 import sys
 
+from jsonl_texts import read_texts
+
 
 def fail(message):
     """Bad input: one line naming the file or option, exit code 2 (the toolkit's convention)."""
@@ -39,22 +41,8 @@ def fail(message):
 
 def vocabulary(path):
     words = set()
-    try:
-        with open(path, encoding="utf-8") as f:
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    text = json.loads(line)["text"]
-                except (ValueError, TypeError, KeyError):
-                    fail(f"{path}:{n}: not a JSON object with a \"text\" string")
-                if not isinstance(text, str):
-                    fail(f"{path}:{n}: \"text\" is not a string")
-                words.update(w.lower() for w in re.findall(r"\b[A-Za-z]{3,8}\b", text))
-    except OSError as e:
-        fail(f"{path}: cannot read ({e.strerror})")
-    except UnicodeDecodeError:
-        fail(f"{path}: not UTF-8")
+    for text in read_texts(path, fail):
+        words.update(w.lower() for w in re.findall(r"\b[A-Za-z]{3,8}\b", text))
     return sorted(words)  # sorted: the draw depends on the seed only, not on set order
 
 

@@ -17,32 +17,13 @@ import json
 import os
 import sys
 
+from jsonl_texts import read_texts
+
 
 def fail(message):
     """Bad input: one line naming the file or option, exit code 2 (the toolkit's convention)."""
     print(f"long_documents: {message}", file=sys.stderr)
     sys.exit(2)
-
-
-def read_texts(path):
-    texts = []
-    try:
-        with open(path, encoding="utf-8") as f:
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    text = json.loads(line)["text"]
-                except (ValueError, TypeError, KeyError):
-                    fail(f"{path}:{n}: not a JSON object with a \"text\" string")
-                if not isinstance(text, str):
-                    fail(f"{path}:{n}: \"text\" is not a string")
-                texts.append(text)
-    except OSError as e:
-        fail(f"{path}: cannot read ({e.strerror})")
-    except UnicodeDecodeError:
-        fail(f"{path}: not UTF-8")
-    return texts
 
 
 def windows(texts, per, step):
@@ -86,7 +67,7 @@ def main():
         fail(f"--step ({a.step}) must be >= 1")
     if os.path.exists(a.output) and not a.overwrite:
         fail(f"{a.output}: exists; pass --overwrite to replace it")
-    texts = read_texts(a.input)
+    texts = read_texts(a.input, fail)
     if a.chunk_words is not None:
         long_docs = chunks(texts, a.chunk_words)
         if not long_docs:
