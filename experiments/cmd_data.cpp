@@ -118,8 +118,9 @@ int pretrain(const Args& args) {
       "mix",
       po::value<std::string>()->default_value(
           "text=0.4,passkey=0.2,sdqa=0.1,mdqa=0.1,fewshot=0.1,retrieval=0.1"),
-      "share of each kind: text, repeat (text, then part of it again), passkey, sdqa, mdqa, fewshot, "
-      "retrieval, kv, recite (sums to 1)")(
+      "share of each kind: text, repeat (text, then part of it again), randrepeat (a random word line "
+      "written again and again), randfacts (random key-value facts stated and mentioned again), passkey, "
+      "sdqa, mdqa, fewshot, retrieval, kv, recite (sums to 1)")(
       "questions", po::value<int>()->default_value(1),
       "questions answered per task document (passkey: always 1), each answer supervised")(
       "min-fraction", po::value<double>()->default_value(0.5),

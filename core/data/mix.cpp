@@ -11,7 +11,7 @@
 namespace ropelab::data {
 
 std::vector<MixEntry> parse_mix(const std::string& spec, const std::string& option, bool allow_text) {
-  const std::string valid = (allow_text ? "text, repeat, randrepeat, " : "") + task_names();
+  const std::string valid = (allow_text ? "text, repeat, randrepeat, randfacts, " : "") + task_names();
   std::vector<MixEntry> mix;
   std::stringstream ss(spec);
   std::string item;
@@ -21,7 +21,8 @@ std::vector<MixEntry> parse_mix(const std::string& spec, const std::string& opti
     check_input(eq != std::string::npos, option, ": '", item, "' is not KEY=WEIGHT (valid keys: ", valid,
                 ")");
     MixEntry e{item.substr(0, eq), 0};
-    if (!(allow_text && (e.key == "text" || e.key == "repeat" || e.key == "randrepeat")))
+    if (!(allow_text &&
+          (e.key == "text" || e.key == "repeat" || e.key == "randrepeat" || e.key == "randfacts")))
       check_input(is_task_name(e.key), option, ": unknown key '", e.key, "'; valid: ", valid);
     for (const auto& m : mix) check_input(m.key != e.key, option, ": key '", e.key, "' given twice");
     std::string w = item.substr(eq + 1);

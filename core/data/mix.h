@@ -3,8 +3,9 @@
 //
 // Invariants: keys are unique and known (InputError names the option and lists the valid keys),
 // weights are finite, >= 0 and sum to 1 within 1e-3; "text" (a plain-corpus chunk), "repeat" (a
-// chunk followed by a copy of part of it) and "randrepeat" (a random word sequence written again and
-// again) are only accepted where the caller allows plain corpus.
+// chunk followed by a copy of part of it), "randrepeat" (a random word sequence written again and
+// again) and "randfacts" (random key-value facts stated and mentioned again) are only accepted where the
+// caller allows plain corpus.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -15,7 +16,7 @@
 namespace ropelab::data {
 
 struct MixEntry {
-  std::string key;  // "text", "repeat", "randrepeat" or a task name
+  std::string key;  // "text", "repeat", "randrepeat", "randfacts" or a task name
   double weight = 0;
 };
 

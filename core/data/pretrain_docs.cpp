@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/data/filler.h"
+#include "core/data/randfacts.h"
 #include "core/data/tasks.h"
 #include "core/util/error.h"
 #include "core/util/largest_fitting.h"
@@ -116,7 +117,7 @@ std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vec
   auto schedule = mix_schedule(cfg.mix, cfg.count, rng.split());
   const int64_t lo = std::max<int64_t>(1, int64_t(std::ceil(cfg.min_fraction * double(cfg.window))));
   std::vector<PretrainDoc> out;
-  std::vector<std::string> alphabet;  // randrepeat's words, made on first use
+  std::vector<std::string> alphabet;  // randrepeat's and randfacts' words, made on first use
   out.reserve(schedule.size());
   for (const auto& key : schedule) {
     if (key == "text") {
@@ -134,6 +135,11 @@ std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vec
                   "the documents, found ",
                   alphabet.size());
       out.push_back(randrepeat_chunk(tok, alphabet, rng, cfg.window));
+      continue;
+    }
+    if (key == "randfacts") {
+      if (alphabet.empty()) alphabet = plain_words(docs);
+      out.push_back(randfacts_doc(tok, alphabet, rng, cfg.window));
       continue;
     }
     // No draw at all when chat = 0, so those files are byte-identical to before the option existed.

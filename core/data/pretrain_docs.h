@@ -1,7 +1,8 @@
 // `ropelab data pretrain`: pre-training documents for the tiny base model, each at most `window`
 // tokens with BOS and EOS: plain corpus chunks ("text"), chunks followed by a copy of part of
 // themselves ("repeat": dense match-and-copy supervision), random word sequences written again and
-// again ("randrepeat": copying that memory of the corpus cannot replace) and task instances rendered as
+// again ("randrepeat": copying that memory of the corpus cannot replace), random facts stated and
+// mentioned again ("randfacts": lookup by a multi-word key) and task instances rendered as
 // prompt + answer, so a loss on every token teaches the tasks the evaluation later asks for.
 //
 // Invariants: every document fits the window (measured with the tokenizer, BOS and EOS
@@ -34,7 +35,7 @@ struct PretrainConfig {
 };
 
 struct PretrainDoc {
-  std::string task;  // "text", "repeat", "randrepeat" or a task name
+  std::string task;  // "text", "repeat", "randrepeat", "randfacts" or a task name
   std::string text;
   int64_t tokens = 0;    // with BOS and EOS
   size_t questions = 0;  // answered questions (0 for text)

@@ -422,6 +422,73 @@ TEST(SyntheticPretrain, RandRepeatDocumentsRepeatAFreshRandomLine) {
             std::string::npos);
 }
 
+TEST(SyntheticPretrain, RandFactsDocumentsRestateTwoWordKeysWithOneValueEach) {
+  PretrainConfig cfg;
+  cfg.window = 256;
+  cfg.count = 40;
+  cfg.mix = parse_mix("text=0.5,randfacts=0.5", "--mix", true);
+  cfg.seed = 4;
+  const auto docs = make_pretrain_docs(tok(), eval_docs(), cfg);
+  std::set<std::string> corpus_words;
+  for (const auto& d : eval_docs())
+    for (auto w : split_words(d)) {
+      std::transform(w.begin(), w.end(), w.begin(), [](unsigned char ch) { return char(std::tolower(ch)); });
+      corpus_words.insert(w);
+    }
+  // "<Frame>word word is value." statements and "What is <frame>word word? value." questions.
+  const std::string frames_re =
+      "(the code for |the magic number for |the number of |the pass key of |the word for |)";
+  const std::regex statement("(?:" + frames_re + ")([a-z]+) ([a-z]+) is ([a-z0-9]+)\\.", std::regex::icase);
+  const std::regex question("What is " + frames_re + "([a-z]+) ([a-z]+)\\? ([a-z0-9]+)\\.");
+  int n = 0, shared_last_word = 0, questions = 0;
+  for (const auto& d : docs) {
+    if (d.task != "randfacts") continue;
+    ++n;
+    EXPECT_EQ(int64_t(tok().encode(d.text, true, true).size()), d.tokens);
+    EXPECT_LE(d.tokens, 256);
+    EXPECT_GE(d.tokens, 200) << "the window is filled";
+    std::map<std::string, std::string> value_of;  // key -> value
+    std::map<std::string, std::string> key_of;    // value -> key
+    std::set<std::string> frames;
+    std::map<std::string, std::set<std::string>> firsts_of_last;  // a key's last word -> its first words
+    int mentions = 0;
+    std::stringstream ss(d.text);
+    for (std::string s; std::getline(ss, s, ' ');) {
+      // Re-join the sentence: words up to the one ending in '.'.
+      for (std::string w; s.back() != '.' && std::getline(ss, w, ' ');) s += " " + w;
+      std::smatch m;
+      const bool asked = std::regex_match(s, m, question);
+      ASSERT_TRUE(asked || std::regex_match(s, m, statement)) << s;
+      std::string frame = m[1];
+      if (!frame.empty()) frame[0] = char(std::tolower(static_cast<unsigned char>(frame[0])));
+      frames.insert(frame);
+      const std::string key = m[2].str() + " " + m[3].str(), value = m[4];
+      EXPECT_TRUE(corpus_words.count(m[2]) && corpus_words.count(m[3])) << key;
+      if (asked) {
+        ++questions;
+        EXPECT_TRUE(value_of.count(key)) << "a question asks for a stated fact: " << s;
+      }
+      if (value_of.count(key)) {
+        EXPECT_EQ(value_of[key], value) << "a key keeps its value: " << key;
+        ++mentions;
+      } else {
+        EXPECT_FALSE(key_of.count(value)) << "values are distinct: " << value;
+        value_of[key] = value;
+        key_of[value] = key;
+        firsts_of_last[m[3]].insert(m[2]);
+      }
+    }
+    EXPECT_EQ(frames.size(), 1u) << "one frame per document, statements and questions alike";
+    EXPECT_GE(value_of.size(), 3u);
+    EXPECT_GE(mentions, 1) << d.text;
+    for (const auto& [last, firsts] : firsts_of_last) shared_last_word += firsts.size() > 1 ? 1 : 0;
+  }
+  EXPECT_EQ(n, 20);
+  EXPECT_GE(questions, 20) << "about half the mentions are questions";
+  // Keys share words, so matching the token before the value, or the key's last word, is not enough.
+  EXPECT_GE(shared_last_word, 10);
+}
+
 TEST(SyntheticPretrain, ChatShareWritesTaskDocumentsInTheLlama2Format) {
   PretrainConfig cfg;
   cfg.window = 256;
