@@ -18,9 +18,9 @@ struct Frame {
   const char* mid;
 };
 const std::vector<Frame>& frames() {
-  static const std::vector<Frame> f = {{"The code for ", " is "},         {"The magic number for ", " is "},
-                                       {"The number of ", " is "},        {"The pass key of ", " is "},
-                                       {"The word for ", " is "},         {"", " is "}};
+  static const std::vector<Frame> f = {{"The code for ", " is "},  {"The magic number for ", " is "},
+                                       {"The number of ", " is "}, {"The pass key of ", " is "},
+                                       {"The word for ", " is "},  {"", " is "}};
   return f;
 }
 
@@ -33,8 +33,10 @@ std::string lower_first(std::string s) {
 
 PretrainDoc randfacts_doc(const Tokenizer& tok, const std::vector<std::string>& alphabet, Rng& rng,
                           int64_t window) {
-  check_input(alphabet.size() >= 100, "`mix`: randfacts needs >= 100 distinct words of 3-8 letters in the "
-              "documents, found ", alphabet.size());
+  check_input(alphabet.size() >= 100,
+              "`mix`: randfacts needs >= 100 distinct words of 3-8 letters in the "
+              "documents, found ",
+              alphabet.size());
   auto tokens = [&](const std::string& t) { return int64_t(tok.encode(t, true, true).size()); };
   const Frame& frame = rng.pick(frames());
   // Keys: distinct pairs (first, second) from two pools of `pool` words, pool^2 > n_keys, so most
@@ -58,9 +60,9 @@ PretrainDoc randfacts_doc(const Tokenizer& tok, const std::vector<std::string>& 
     for (size_t i = 0; i < n_keys; ++i) values.push_back(alphabet[words[2 * pool + i]]);
   }
   // Statements and mentions interleaved: the first three events state facts, the fourth mentions one,
-  // then each event states the next fact with probability 0.5 (while any is left) or mentions a stated one other than the
-  // last event's (three to choose from at least, so the order has no period to follow), and the
-  // distance back to a statement spreads from one sentence to the whole window.
+  // then each event states the next fact with probability 0.5 (while any is left) or mentions a stated one
+  // other than the last event's (three to choose from at least, so the order has no period to follow), and
+  // the distance back to a statement spreads from one sentence to the whole window.
   std::string text;
   size_t stated = 0, last = n_keys, mentions = 0;
   for (;;) {
@@ -76,8 +78,9 @@ PretrainDoc randfacts_doc(const Tokenizer& tok, const std::vector<std::string>& 
     // question form is the lookup QA and RULER's niah prompts ask for, where the words before the
     // value are not the statement's.
     const bool ask = !state && rng.unit() < 0.5;
-    const std::string sentence = ask ? "What is " + lower_first(frame.before) + keys[k] + "? " + values[k] + "."
-                                     : frame.before + keys[k] + frame.mid + values[k] + ".";
+    const std::string sentence =
+        ask ? "What is " + lower_first(frame.before) + keys[k] + "? " + values[k] + "."
+            : frame.before + keys[k] + frame.mid + values[k] + ".";
     const std::string next = text.empty() ? sentence : text + " " + sentence;
     if (tokens(next) > window) break;
     text = next;
