@@ -53,6 +53,21 @@ const std::vector<std::string>& eval_docs() {
   return d;
 }
 
+// Every word of the evaluation documents, lowercased: what randrepeat and randfacts draw from.
+const std::set<std::string>& lowercase_eval_words() {
+  static const std::set<std::string> words = [] {
+    std::set<std::string> out;
+    for (const auto& d : eval_docs())
+      for (auto w : split_words(d)) {
+        std::transform(w.begin(), w.end(), w.begin(),
+                       [](unsigned char ch) { return char(std::tolower(ch)); });
+        out.insert(w);
+      }
+    return out;
+  }();
+  return words;
+}
+
 TaskInstance make(TaskKind k, int64_t target, uint64_t seed, int questions = 1) {
   static FillerText filler(eval_docs(), 1);
   TaskRequest req;
@@ -382,12 +397,7 @@ TEST(SyntheticPretrain, RandRepeatDocumentsRepeatAFreshRandomLine) {
   cfg.mix = parse_mix("text=0.5,randrepeat=0.5", "--mix", true);
   cfg.seed = 8;
   const auto docs = make_pretrain_docs(tok(), eval_docs(), cfg);
-  std::set<std::string> corpus_words;
-  for (const auto& d : eval_docs())
-    for (auto w : split_words(d)) {
-      std::transform(w.begin(), w.end(), w.begin(), [](unsigned char ch) { return char(std::tolower(ch)); });
-      corpus_words.insert(w);
-    }
+  const auto& corpus_words = lowercase_eval_words();
   std::set<std::string> lines_seen;
   int n = 0;
   for (const auto& d : docs) {
@@ -429,12 +439,7 @@ TEST(SyntheticPretrain, RandFactsDocumentsRestateTwoWordKeysWithOneValueEach) {
   cfg.mix = parse_mix("text=0.5,randfacts=0.5", "--mix", true);
   cfg.seed = 4;
   const auto docs = make_pretrain_docs(tok(), eval_docs(), cfg);
-  std::set<std::string> corpus_words;
-  for (const auto& d : eval_docs())
-    for (auto w : split_words(d)) {
-      std::transform(w.begin(), w.end(), w.begin(), [](unsigned char ch) { return char(std::tolower(ch)); });
-      corpus_words.insert(w);
-    }
+  const auto& corpus_words = lowercase_eval_words();
   // "<Frame>word word is value." statements and "What is <frame>word word? value." questions.
   const std::string frames_re =
       "(the code for |the magic number for |the number of |the pass key of |the word for |)";
