@@ -126,8 +126,10 @@ int pretrain(const Args& args) {
       "min-fraction", po::value<double>()->default_value(0.5),
       "task documents draw their budget from [min-fraction*window, window]")(
       "chat", po::value<double>()->default_value(0.0),
-      "share of task documents in the LLaMA-2 chat format ([INST] prompt [/INST] answer), as a chat "
-      "model's instruction tuning")("out", po::value<std::string>()->required(), "output JSON Lines file");
+      "share of task documents written as LLaMA-2 conversations (one turn per question, \"[INST] prompt "
+      "[/INST] answer\" or LongBench's \"[INST]prompt[/INST] answer\", turns joined by </s><s> = EOS + BOS), "
+      "as a chat model's instruction tuning")("out", po::value<std::string>()->required(),
+                                              "output JSON Lines file");
   add_seed_overwrite(d);
   const auto vm = parse_command(
       "ropelab data pretrain --tokenizer T --docs FILE --window 256 --count N --out FILE.jsonl", d, args);

@@ -144,9 +144,11 @@ std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vec
     }
     // No draw at all when chat = 0, so those files are byte-identical to before the option existed.
     const bool chat = cfg.chat > 0 && rng.unit() < cfg.chat;
+    // Half the chat documents in each wrap (one more draw, only for chat documents).
+    const ChatWrap wrap = chat && rng.unit() < 0.5 ? ChatWrap::longbench : ChatWrap::llama2;
     TaskRequest req;
     req.target_tokens = rng.between(lo, cfg.window);
-    req.measure = chat ? chat_document_tokens(tok) : document_tokens(tok);
+    req.measure = chat ? chat_document_tokens(tok, wrap) : document_tokens(tok);
     req.length_option =
         "`window` " + std::to_string(cfg.window) + ": the budget drawn for a " + key + " document";
     const auto kind = task_from_string(key, "`mix`");
@@ -171,7 +173,8 @@ std::vector<PretrainDoc> make_pretrain_docs(const Tokenizer& tok, const std::vec
         if (q == 1) throw;
       }
     }
-    out.push_back({key, chat ? chat_document_text(t) : document_text(t), t.measured_tokens, t.qa.size()});
+    out.push_back(
+        {key, chat ? chat_document_text(t, wrap) : document_text(t), t.measured_tokens, t.qa.size()});
   }
   return out;
 }

@@ -25,7 +25,9 @@ struct PretrainConfig {
   size_t count = 1000;
   std::vector<MixEntry> mix;
   double min_fraction = 0.5;
-  double chat = 0;  // share of task documents written in the LLaMA-2 chat format (0 = none)
+  // Share of task documents written as LLaMA-2 conversations (0 = none): one turn per question,
+  // each answer ending with EOS (turns joined by "</s><s>"), half of them in LongBench's wrap.
+  double chat = 0;
   // Questions per task document at most, each followed by its answer (passkey has one; fewer
   // where that many do not fit the window): with a loss on every token, more answers per context
   // is more supervision of the copy the gates measure.
@@ -37,7 +39,7 @@ struct PretrainConfig {
 struct PretrainDoc {
   std::string task;  // "text", "repeat", "randrepeat", "randfacts" or a task name
   std::string text;
-  int64_t tokens = 0;    // with BOS and EOS
+  int64_t tokens = 0;    // with BOS and EOS (encode_turns: each turn of a chat document its own)
   size_t questions = 0;  // answered questions (0 for text)
 };
 

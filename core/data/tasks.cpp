@@ -4,6 +4,7 @@
 
 #include "core/data/passkey_text.h"
 #include "core/data/task_fit.h"
+#include "core/eval/longbench/truncation.h"
 #include "core/text/chat_template.h"
 #include "core/util/enum_names.h"
 #include "core/util/error.h"
@@ -99,10 +100,14 @@ std::string document_text(const TaskInstance& t) {
   return out;
 }
 
-std::string chat_document_text(const TaskInstance& t) {
-  std::string out = llama2_prompt_text(prompt_text(t, 0)) + " " + t.qa.at(0).answer;
-  for (size_t q = 1; q < t.qa.size(); ++q)
-    out += " " + llama2_prompt_text(followup_text(t, q)) + " " + t.qa[q].answer;
+std::string chat_document_text(const TaskInstance& t, ChatWrap wrap) {
+  auto turn = [&](const std::string& user, const std::string& answer) {
+    const std::string prompt =
+        wrap == ChatWrap::llama2 ? llama2_prompt_text(user) : longbench::longbench_llama2_wrap(user);
+    return prompt + " " + answer;
+  };
+  std::string out = turn(prompt_text(t, 0), t.qa.at(0).answer);
+  for (size_t q = 1; q < t.qa.size(); ++q) out += kTurnBoundary + turn(followup_text(t, q), t.qa[q].answer);
   return out;
 }
 
@@ -114,9 +119,10 @@ Measure document_tokens(const Tokenizer& tok) {
   return [&tok](const TaskInstance& t) { return int64_t(tok.encode(document_text(t), true, true).size()); };
 }
 
-Measure chat_document_tokens(const Tokenizer& tok) {
-  return
-      [&tok](const TaskInstance& t) { return int64_t(tok.encode(chat_document_text(t), true, true).size()); };
+Measure chat_document_tokens(const Tokenizer& tok, ChatWrap wrap) {
+  return [&tok, wrap](const TaskInstance& t) {
+    return int64_t(encode_turns(tok, chat_document_text(t, wrap)).size());
+  };
 }
 
 TaskInstance fit_task(const TaskEnv& env, const std::string& task, size_t max_n, const Builder& build) {

@@ -70,15 +70,20 @@ std::string followup_text(const TaskInstance& t, size_t q);
 // further question follows as "\n" + followup_text + " " + answer (one answer per question: an
 // instance with several questions supervises several answers over one context).
 std::string document_text(const TaskInstance& t);
-// The same in the LLaMA-2 chat format, "[INST] prompt [/INST] answer", further questions as
-// " [INST] followup [/INST] answer" (BOS/EOS are added once, when tokenised): what a chat model's
-// instruction tuning looks like.
-std::string chat_document_text(const TaskInstance& t);
+// How a chat document wraps each question: LLaMA-2's own template ("[INST] prompt [/INST]") or the
+// one LongBench's pred.py feeds a llama2 model ("[INST]prompt[/INST]", no spaces). A chat model
+// reads both alike; a tiny one does only what it has seen, so pre-training shows it both.
+enum class ChatWrap { llama2, longbench };
+
+// The same as a LLaMA-2 conversation: one turn per question, "[INST] prompt [/INST] answer" (or
+// the LongBench wrap), turns joined by kTurnBoundary, so that every answer ends with EOS once
+// tokenised (encode_turns) — what a chat model's instruction tuning looks like.
+std::string chat_document_text(const TaskInstance& t, ChatWrap wrap = ChatWrap::llama2);
 
 using Measure = std::function<int64_t(const TaskInstance&)>;
-Measure context_tokens(const Tokenizer& tok);        // tokens of the context alone (no BOS)
-Measure document_tokens(const Tokenizer& tok);       // tokens of document_text with BOS and EOS
-Measure chat_document_tokens(const Tokenizer& tok);  // tokens of chat_document_text with BOS and EOS
+Measure context_tokens(const Tokenizer& tok);   // tokens of the context alone (no BOS)
+Measure document_tokens(const Tokenizer& tok);  // tokens of document_text with BOS and EOS
+Measure chat_document_tokens(const Tokenizer& tok, ChatWrap wrap);  // encode_turns of chat_document_text
 
 struct TaskRequest {
   int64_t target_tokens = 0;

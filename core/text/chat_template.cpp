@@ -49,4 +49,17 @@ ChatTokens llama2_chat_tokens(const Tokenizer& tok, const std::vector<ChatTurn>&
   return out;
 }
 
+std::vector<int64_t> encode_turns(const Tokenizer& tok, const std::string& text) {
+  const std::string boundary = kTurnBoundary;
+  std::vector<int64_t> out;
+  for (size_t from = 0;;) {
+    const size_t at = text.find(boundary, from);
+    auto ids = tok.encode(text.substr(from, at == std::string::npos ? std::string::npos : at - from),
+                          /*bos=*/true, /*eos=*/true);
+    out.insert(out.end(), ids.begin(), ids.end());
+    if (at == std::string::npos) return out;
+    from = at + boundary.size();
+  }
+}
+
 }  // namespace ropelab

@@ -31,4 +31,13 @@ ChatTokens llama2_chat_tokens(const Tokenizer& tok, const std::vector<ChatTurn>&
 // Tokens of one turn (segment granularity used when splitting long conversations).
 ChatTokens llama2_turn_tokens(const Tokenizer& tok, const ChatTurn& turn, const std::string& system_if_first);
 
+// What LLaMA-2's template writes between two turns of a conversation. In a pre-training document
+// it stands for EOS + BOS, as Hugging Face tokenizers read their special-token strings: a chat
+// document of several turns then ends every answer with EOS, the token generation stops at.
+inline constexpr const char* kTurnBoundary = "</s><s>";
+
+// BOS + piece + EOS for each piece of `text` cut at kTurnBoundary (the whole text when it has
+// none): how `ropelab pretrain` tokenises a document.
+std::vector<int64_t> encode_turns(const Tokenizer& tok, const std::string& text);
+
 }  // namespace ropelab

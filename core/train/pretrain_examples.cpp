@@ -1,5 +1,6 @@
 #include "core/train/pretrain_examples.h"
 
+#include "core/text/chat_template.h"
 #include "core/util/error.h"
 
 namespace ropelab {
@@ -18,7 +19,7 @@ std::vector<TrainExample> pack_documents(const std::vector<std::string>& docs, c
     cur = {};
   };
   for (const auto& d : docs) {
-    auto ids = tok.encode(d, /*bos=*/true, /*eos=*/true);
+    auto ids = encode_turns(tok, d);
     if (int64_t(cur.ids.size() + ids.size()) > window) flush();
     for (size_t pos = 0; pos < ids.size();) {
       size_t room = size_t(window) - cur.ids.size();

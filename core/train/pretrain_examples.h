@@ -1,6 +1,7 @@
 // Pre-training examples: documents packed into sequences of at most `window` tokens.
 //
-// Each document becomes BOS + text + EOS. Whole documents are packed greedily in file order into
+// Each document becomes BOS + text + EOS (each turn of a chat document, cut at "</s><s>", its own
+// BOS + turn + EOS: encode_turns). Whole documents are packed greedily in file order into
 // one sequence while they fit (attention crosses document boundaries, as in standard causal-LM
 // pre-training); a document longer than the window is cut into window-sized pieces. Every token
 // but the first of a sequence is a loss target. Sequences are not padded here — the trainer

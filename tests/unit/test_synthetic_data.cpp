@@ -503,11 +503,11 @@ TEST(SyntheticPretrain, ChatShareWritesTaskDocumentsInTheLlama2Format) {
   const auto plain = make_pretrain_docs(tok(), eval_docs(), cfg);
   cfg.chat = 0.5;
   const auto mixed = make_pretrain_docs(tok(), eval_docs(), cfg);
-  int chat = 0, tasks = 0;
+  int chat = 0, tasks = 0, unspaced = 0;
   for (const auto& d : mixed) {
-    EXPECT_EQ(int64_t(tok().encode(d.text, true, true).size()), d.tokens);
+    EXPECT_EQ(int64_t(encode_turns(tok(), d.text).size()), d.tokens);
     EXPECT_LE(d.tokens, 256);
-    const bool is_chat = d.text.rfind("[INST] ", 0) == 0;
+    const bool is_chat = d.text.rfind("[INST]", 0) == 0;
     if (d.task == "text") {
       EXPECT_FALSE(is_chat);
       continue;
@@ -515,14 +515,27 @@ TEST(SyntheticPretrain, ChatShareWritesTaskDocumentsInTheLlama2Format) {
     ++tasks;
     if (!is_chat) continue;
     ++chat;
-    // "[INST] prompt [/INST] answer": the prompt ends with the task's question, the answer follows.
-    const auto close = d.text.find(" [/INST] ");
+    // LLaMA-2's "[INST] prompt [/INST] answer", or LongBench's "[INST]prompt[/INST] answer" (what
+    // the evaluator feeds the model, character for character): the template's first words follow
+    // "[INST]" directly, the question ends right before "[/INST]", the answer follows.
+    const std::string head = task_template(task_from_string(d.task, "task")).substr(0, 10);
+    const bool lb = d.text.rfind("[INST]" + head, 0) == 0;
+    if (!lb) {
+      EXPECT_EQ(d.text.rfind("[INST] " + head, 0), 0u) << d.text;
+    }
+    unspaced += lb;
+    const auto close = d.text.find(lb ? "[/INST] " : " [/INST] ");
     ASSERT_NE(close, std::string::npos) << d.text;
+    if (lb) {
+      EXPECT_NE(d.text[close - 1], ' ') << d.text;
+    }
     EXPECT_GT(d.text.size(), close + 9);
   }
   EXPECT_EQ(tasks, 40);
   EXPECT_GT(chat, 10);  // about half of 40
   EXPECT_LT(chat, 30);
+  EXPECT_GT(unspaced, 2) << "about half the chat documents in LongBench's wrap";
+  EXPECT_LT(unspaced, chat - 2);
   for (const auto& d : plain) EXPECT_EQ(d.text.find("[INST]"), std::string::npos);
   cfg.chat = 1.5;
   EXPECT_NE(ropelab::testing::input_error_of([&] {
@@ -544,7 +557,7 @@ TEST(SyntheticPretrain, SeveralAnswersPerTaskDocument) {
   cfg.seed = 2;
   int kv = 0, chat = 0;
   for (const auto& d : make_pretrain_docs(tok(), eval_docs(), cfg)) {
-    EXPECT_EQ(int64_t(tok().encode(d.text, true, true).size()), d.tokens);
+    EXPECT_EQ(int64_t(encode_turns(tok(), d.text).size()), d.tokens);
     EXPECT_LE(d.tokens, 384);
     EXPECT_EQ(d.questions, d.task == "passkey" ? 1u : 3u) << d.text;
     const char* marker = d.task == "passkey" ? "What is the pass key?"
@@ -554,11 +567,14 @@ TEST(SyntheticPretrain, SeveralAnswersPerTaskDocument) {
     EXPECT_EQ(asked, d.questions) << d.text;
     if (d.task != "kv") continue;
     ++kv;
-    const bool is_chat = d.text.rfind("[INST] ", 0) == 0;
+    const bool is_chat = d.text.rfind("[INST]", 0) == 0;
     chat += is_chat;
     EXPECT_EQ(count_occurrences(d.text, "[/INST] "), is_chat ? 3u : 0u) << d.text;
+    // One turn per question: every answer but the last is followed by the turn boundary (EOS + BOS
+    // once tokenised), so a model trained on these stops after an answer.
+    EXPECT_EQ(count_occurrences(d.text, std::string(kTurnBoundary) + "[INST]"), is_chat ? 2u : 0u) << d.text;
     // Every asked key is answered by its own needle's number.
-    const std::regex qa(is_chat ? "for ([a-z]+-[a-z]+) is \\[/INST\\] ([0-9]{7})"
+    const std::regex qa(is_chat ? "for ([a-z]+-[a-z]+) is ?\\[/INST\\] ([0-9]{7})(</s>|$)"
                                 : "for ([a-z]+-[a-z]+) is ([0-9]{7})(\n|$)");
     int answered = 0;
     for (std::sregex_iterator it(d.text.begin(), d.text.end(), qa), end; it != end; ++it, ++answered)

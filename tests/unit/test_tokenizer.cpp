@@ -41,6 +41,24 @@ TEST(ChatTemplate, Llama2PromptText) {
   EXPECT_EQ(llama2_prompt_text("Hi", "Be brief."), "[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHi [/INST]");
 }
 
+// A pre-training document's "</s><s>" is EOS + BOS, as Hugging Face tokenizers read it: each turn
+// is encoded on its own with BOS and EOS; a text without the boundary is one BOS + text + EOS.
+TEST(ChatTemplate, TurnBoundaryEncodesAsEosThenBos) {
+  const auto& tok = shared_tokenizer();
+  auto one = tok.encode("The sky is blue.", true, true);
+  EXPECT_EQ(encode_turns(tok, "The sky is blue."), one);
+  auto a = tok.encode("[INST] Sky? [/INST] blue", true, true);
+  auto b = tok.encode("[INST] Grass? [/INST] green", true, true);
+  std::vector<int64_t> both(a);
+  both.insert(both.end(), b.begin(), b.end());
+  EXPECT_EQ(encode_turns(tok, "[INST] Sky? [/INST] blue</s><s>[INST] Grass? [/INST] green"), both);
+  ASSERT_GT(a.size(), 2u);
+  EXPECT_EQ(a.back(), tok.eos_id());
+  EXPECT_EQ(b.front(), tok.bos_id());
+  // A lone "</s>" (an HTML tag, say) is text, not a boundary.
+  EXPECT_EQ(encode_turns(tok, "x </s> y"), tok.encode("x </s> y", true, true));
+}
+
 TEST(ChatTemplate, AssistantMaskCoversExactlyTheAnswersAndTheirEos) {
   const auto& tok = shared_tokenizer();
   std::vector<ChatTurn> turns = {{"What is two plus two?", "Four."}, {"And three?", "Five."}, {"Bye", ""}};

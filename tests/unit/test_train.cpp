@@ -303,6 +303,13 @@ TEST(PretrainExamples, DocumentsArePackedWholeIntoWindows) {
   EXPECT_EQ(ex[0].mask[0], 0);
   EXPECT_EQ(ex[0].num_targets(), int64_t(first.size()) - 1);
   for (const auto& e : ex) EXPECT_LE(e.ids.size(), 32u);
+  // A chat document's turns ("</s><s>" between them) pack as BOS turn EOS BOS turn EOS.
+  auto chat = pack_documents({"[INST] Sky? [/INST] blue</s><s>[INST] Grass? [/INST] green"}, tok, 64);
+  auto t0 = tok.encode("[INST] Sky? [/INST] blue", true, true),
+       t1 = tok.encode("[INST] Grass? [/INST] green", true, true);
+  t0.insert(t0.end(), t1.begin(), t1.end());
+  ASSERT_EQ(chat.size(), 1u);
+  EXPECT_EQ(chat[0].ids, t0);
 }
 
 namespace {
