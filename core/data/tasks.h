@@ -78,7 +78,7 @@ enum class ChatWrap { llama2, longbench };
 // The same as a LLaMA-2 conversation: one turn per question, "[INST] prompt [/INST] answer" (or
 // the LongBench wrap), turns joined by kTurnBoundary, so that every answer ends with EOS once
 // tokenised (encode_turns) — what a chat model's instruction tuning looks like.
-std::string chat_document_text(const TaskInstance& t, ChatWrap wrap = ChatWrap::llama2);
+std::string chat_document_text(const TaskInstance& t, ChatWrap wrap);
 
 using Measure = std::function<int64_t(const TaskInstance&)>;
 Measure context_tokens(const Tokenizer& tok);   // tokens of the context alone (no BOS)
