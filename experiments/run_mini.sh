@@ -166,25 +166,37 @@ done
 # Layout read by plots/run_all.sh and analysis/study_report.py: sweeps/<run>/ (LongBench-format
 # suite per window), eval.h5 (/eval/<run>/passkey, /eval/<run>/ppl), entropy.h5 (/runs/<run>, at 8c),
 # entropy-c.h5 (/runs/<run>, at c), train-ppl.h5 (/eval/base-s<seed>/ppl, training text at c).
+# The suite runs beside the rest of a run's evaluation (they write different files), each process with
+# EVAL_THREADS threads: for a model this small one thread is faster than two (a suite window 19 s vs
+# 35 s, perplexity 80 s vs 136 s, identical outputs; docs/measurements.md, tenth session), so two
+# one-thread processes use both cores. The suite's progress goes to $OUT/logs/sweep-<run>.log.
+EVAL_THREADS=${EVAL_THREADS:-1}
+mkdir -p $OUT/logs
 for run in $RUNS; do
-  stage "evaluate $run at windows $WINDOWS: LongBench-format suite, passkey, perplexity, entropy"
+  stage "evaluate $run at windows $WINDOWS: LongBench-format suite (log: $OUT/logs/sweep-$run.log), passkey, perplexity, entropy"
   # The sweep resumes itself (finished predictions are kept, scores recomputed): rerunning it is cheap.
-  $BIN sweep --model $M/$run --windows $WINDOWS --reserve $RESERVE --longbench-dir $D/longbench --tasks $TASKS \
-    --out $OUT/sweeps/$run
+  $BIN sweep --threads $EVAL_THREADS --model $M/$run --windows $WINDOWS --reserve $RESERVE --longbench-dir $D/longbench \
+    --tasks $TASKS --out $OUT/sweeps/$run > $OUT/logs/sweep-$run.log 2>&1 &
+  sweep_pid=$!
+  trap 'kill $sweep_pid 2>/dev/null' EXIT  # a failure below does not leave the suite running
   complete $OUT/eval.h5 /eval/$run/passkey ||
-    $BIN passkey --model $M/$run --lengths $WINDOWS --depths $PASSKEY_DEPTHS --trials 3 --seed 0 \
+    $BIN passkey --threads $EVAL_THREADS --model $M/$run --lengths $WINDOWS --depths $PASSKEY_DEPTHS --trials 3 --seed 0 \
       --out $OUT/eval.h5 --run $run --overwrite
   complete $OUT/eval.h5 /eval/$run/ppl ||
-    $BIN ppl --model $M/$run --data $D/eval-long.jsonl --lengths $WINDOWS --out $OUT/eval.h5 --run $run --overwrite
+    $BIN ppl --threads $EVAL_THREADS --model $M/$run --data $D/eval-long.jsonl --lengths $WINDOWS --out $OUT/eval.h5 \
+      --run $run --overwrite
   # Figure 1 as the paper measures it: every model on 64 held-out documents at c (entropy-c.h5: positions
   # inside the window, with the mean attention rows at c/8, c/4, c/2 and c - 1 for the first-token mass)
   # and at 8c (entropy.h5: the extended models beyond it).
   complete $OUT/entropy-c.h5 /runs/$run ||
-    $BIN entropy --model $M/$run --data $D/eval-long.jsonl --lengths $C --max-docs 64 --seed 0 \
+    $BIN entropy --threads $EVAL_THREADS --model $M/$run --data $D/eval-long.jsonl --lengths $C --max-docs 64 --seed 0 \
       --probe-positions $((C / 8)),$((C / 4)),$((C / 2)),last --out $OUT/entropy-c.h5 --run $run --overwrite
   complete $OUT/entropy.h5 /runs/$run ||
-    $BIN entropy --model $M/$run --data $D/eval-long.jsonl --lengths $((8 * C)) --max-docs 64 --seed 0 \
-      --out $OUT/entropy.h5 --run $run --overwrite
+    $BIN entropy --threads $EVAL_THREADS --model $M/$run --data $D/eval-long.jsonl --lengths $((8 * C)) --max-docs 64 \
+      --seed 0 --out $OUT/entropy.h5 --run $run --overwrite
+  wait $sweep_pid || { echo "run_mini.sh: the suite of $run failed: $OUT/logs/sweep-$run.log" >&2; tail -3 $OUT/logs/sweep-$run.log >&2; exit 1; }
+  trap - EXIT
+  tail -1 $OUT/logs/sweep-$run.log
 done
 
 # --- 4b. RULER at 4c and 8c (at c and 2c the multi-needle tasks and cwe do not fit) -----------------
