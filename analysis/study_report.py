@@ -72,7 +72,8 @@ def description(c, model, pretraining, extension):
     """The study in one sentence, from the recorded configs; what no input recorded is left out."""
     what = (f"A {model['num_hidden_layers']}-layer `{model['model_type']}` model (hidden {model['hidden_size']}, "
             f"{model['num_attention_heads']} heads)" if model else "The base model")
-    steps = f" for {pretraining['steps']} steps" if pretraining else ""
+    # The base's train.h5 is its last stage's log (run_mini.sh trains in two stages; stage 1 is models/stage1-s*).
+    steps = f" (its last stage {pretraining['steps']} steps)" if pretraining else ""
     s = f"{what} pre-trained by `ropelab pretrain` at c = {c} tokens{steps}, extended"
     if extension and extension["max_length"]:
         s += f" to {extension['max_length']} tokens ({extension['max_length'] / c:g}c)"
@@ -88,6 +89,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--mode", default="demo")
     ap.add_argument("--runs", nargs="+", required=True)
+    ap.add_argument("--shipped-base", default="",
+                    help="the shipped base model folder the study extended instead of pre-training one")
     a = ap.parse_args()
     try:
         data = load(a.out, a.runs)
@@ -109,7 +112,11 @@ def main():
     L.append("# ropelab — the paper in miniature\n")
     L.append(f"Mode `{a.mode}`, seeds {seeds}, {study_facts.git_sha(data)}. "
              f"{description(c, model, pretraining, extension)} "
-             "Configurations: `experiments/configs/mini/`. All numbers below are measured by this run; "
+             + (f"The base model was not pre-trained by this run: it is the shipped `{a.shipped_base}` (the same "
+                "two-stage recipe, run once on another machine; its sha256 in `SHA256SUMS` was checked), so its "
+                "gates are this base's, and seed noise of pre-training is not in this report. "
+                if a.shipped_base else "")
+             + "Configurations: `experiments/configs/mini/`. All numbers below are measured by this run; "
              "cells with several seeds are mean ± sample std.\n")
 
     L.append("## Scale rules\n")

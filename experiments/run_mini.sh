@@ -4,24 +4,35 @@
 # samples in 6 steps, evaluate at c, 2c, 4c, 8c, and write report.md with the figures. Every stage is a `ropelab` subcommand with an INI file from experiments/configs/mini/ —
 # exactly what a full-scale user runs. Finished stages are reused; --fresh redoes everything.
 #
-#   experiments/run_mini.sh demo   [--fresh]   # out/demo: one seed, base + control, PI, NTK-by-parts, YaRN, ABF, EABF
-#   experiments/run_mini.sh full   [--fresh]   # out/mini: + ablations, 32/100/1000 samples, 5 seeds, 64 items
+#   experiments/run_mini.sh demo   [--fresh] [--pretrain]  # out/demo: one seed, base + control, PI, NTK-by-parts, YaRN, ABF, EABF
+#   experiments/run_mini.sh full   [--fresh]               # out/mini: + ablations, 32/100/1000 samples, 5 seeds, 64 items
+#
+# The demo extends the shipped base model data/models/mini-base-s1 (this script's own two-stage recipe
+# for seed 1, pinned by sha256: pre-training it takes ~27 min of a 2-core machine, more than the demo's
+# budget, and pins the base against the machine's BLAS); --pretrain trains it here instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=${1:-demo}
 shift || true
-FRESH=0
-for a in "$@"; do [ "$a" = "--fresh" ] && FRESH=1; done
+FRESH=0; PRETRAIN=0
+for a in "$@"; do
+  case "$a" in
+    --fresh) FRESH=1 ;;
+    --pretrain) PRETRAIN=1 ;;
+    *) echo "run_mini.sh: unknown option '$a' (options: --fresh, --pretrain)" >&2; exit 2 ;;
+  esac
+done
 case "$MODE" in
   # PER: LongBench-format items per task and length (the demo's smaller number keeps it within its time;
   # its report carries item-bootstrap intervals). Passkey: 21 depths x 3 keys = 63 per length (the filler
   # is one fixed block, so the keys at a depth share their context: depth resolution carries the information).
-  demo) OUT=${OUT:-out/demo}; SEEDS="0"; METHODS="control pi ntk_by_parts yarn abf eabf"; ABLATIONS=""; SIZES=""
-        PER=${PER:-16} ;;
+  demo) OUT=${OUT:-out/demo}; SEEDS="1"; METHODS="control pi ntk_by_parts yarn abf eabf"; ABLATIONS=""; SIZES=""
+        PER=${PER:-16}; PPL_DOCS=${PPL_DOCS:-32} ;;
   full) OUT=${OUT:-out/mini}; SEEDS="0 1 2 3 4"; METHODS="control pi ntk_by_parts yarn abf eabf"
-        ABLATIONS="eabf-all-layers eabf-no-floor eabf-constant eabf-no-abf yarn-beta32"; SIZES="32 1000"; PER=${PER:-64} ;;
-  *) echo "usage: $0 demo|full [--fresh]" >&2; exit 2 ;;
+        ABLATIONS="eabf-all-layers eabf-no-floor eabf-constant eabf-no-abf yarn-beta32"; SIZES="32 1000"; PER=${PER:-64}; PPL_DOCS=${PPL_DOCS:-0} ;;
+  *) echo "usage: $0 demo|full [--fresh] [--pretrain]" >&2; exit 2 ;;
 esac
+SHIPPED=""; [ "$MODE" = demo ] && [ $PRETRAIN = 0 ] && SHIPPED=data/models/mini-base-s1
 BIN=${BIN:-build/ropelab}  # a copy keeps a long run safe from rebuilds
 CFG=experiments/configs/mini
 # Training runs as 2 local data-parallel workers (Gloo), each with half the cores: for a model this
@@ -34,7 +45,7 @@ C=$(sed -n 's/^ *"max_position_embeddings": *\([0-9][0-9]*\).*/\1/p' $CFG/model.
 WINDOWS="$C,$((2 * C)),$((4 * C)),$((8 * C))"; RESERVE=$((C / 4))
 PASSKEY_DEPTHS=$(LC_ALL=C seq -s, 0 0.05 1)  # 0,0.05,...,1: 21 depths
 [ $FRESH = 1 ] && rm -rf "$OUT"
-mkdir -p "$OUT"
+mkdir -p "$OUT" "$OUT/logs"
 T0=$(date +%s)
 stage() { echo; echo "=== [$(( $(date +%s) - T0 ))s] $*"; }
 have() { [ -e "$1" ]; }
@@ -55,10 +66,22 @@ stage "data: extract the Debian corpus, split it, train the tokenizer, generate 
 # `make setup` installs, checked against the versions and sha256 pinned in data/README.md.
 have $D/corpus.jsonl || $PY experiments/extract_debian_corpus.py $D/corpus.jsonl
 have $D/pretrain.jsonl || $BIN data split --corpus $D/corpus.jsonl --out $D --seed 0
-# The tokenizer must know the task phrasing too: a bootstrap tokenizer sizes a sample of task
-# documents, and the final tokenizer is trained on the corpus plus that sample. The sample's documents
-# may be 2c long: the bootstrap tokenizer splits the task phrasing finely, and a kv document with its
-# 3 answers (~310 of its tokens, ~215 of the final tokenizer's) does not fit c with it.
+# The shipped base brings its tokenizer (checked with the weights against the pinned sha256; a mismatch
+# is an error naming the file and both values). Otherwise the tokenizer must know the task phrasing too:
+# a bootstrap tokenizer sizes a sample of task documents, and the final tokenizer is trained on the
+# corpus plus that sample. The sample's documents may be 2c long: the bootstrap tokenizer splits the
+# task phrasing finely, and a kv document with its 3 answers (~310 of its tokens, ~215 of the final
+# tokenizer's) does not fit c with it.
+if [ -n "$SHIPPED" ]; then
+  while read -r want f; do
+    got=$(sha256sum "$SHIPPED/$f" 2>/dev/null | cut -d' ' -f1) || true
+    [ "$got" = "$want" ] || { echo "run_mini.sh: $SHIPPED/$f has sha256 '${got:-missing}', $SHIPPED/SHA256SUMS pins $want (restore it with git checkout, or run with --pretrain)" >&2; exit 2; }
+  done < $SHIPPED/SHA256SUMS
+  mkdir -p $OUT/tokenizer
+  have $OUT/tokenizer/tokenizer.model || cp $SHIPPED/tokenizer.model $OUT/tokenizer/tokenizer.model
+  cmp -s $SHIPPED/tokenizer.model $OUT/tokenizer/tokenizer.model ||
+    { echo "run_mini.sh: $OUT/tokenizer/tokenizer.model is not the shipped base's tokenizer ($SHIPPED): use --fresh or another OUT" >&2; exit 2; }
+fi
 if ! have $OUT/tokenizer/tokenizer.model; then
   $BIN tokenizer train --input $D/pretrain.jsonl --vocab-size 1024 --out $D/bootstrap/tokenizer.model --overwrite
   $BIN data pretrain --config $CFG/data-pretrain.ini --tokenizer $D/bootstrap/tokenizer.model --docs $D/pretrain.jsonl \
@@ -66,8 +89,6 @@ if ! have $OUT/tokenizer/tokenizer.model; then
   $BIN tokenizer train --input $D/pretrain.jsonl $D/tokenizer-sample.jsonl --vocab-size 1024 --out $OUT/tokenizer/tokenizer.model
 fi
 TOK=$OUT/tokenizer/tokenizer.model
-have $D/pretrain-mix.jsonl || $BIN data pretrain --config $CFG/data-pretrain.ini --tokenizer $TOK --docs $D/pretrain.jsonl \
-  --seed 0 --out $D/pretrain-mix.jsonl
 NCONV=100; [ -n "$SIZES" ] && NCONV=1000
 have $D/sharegpt.json || $BIN data conversations --config $CFG/data-conversations.ini --tokenizer $TOK --docs $D/finetune.jsonl \
   --count $NCONV --seed 0 --out $D/sharegpt.json
@@ -79,25 +100,53 @@ have $D/eval-long.jsonl || $PY experiments/long_documents.py $D/eval.jsonl $D/ev
 TASKS=$(cd $D/longbench && ls *.jsonl | sed 's/\.jsonl$//' | paste -sd, -)
 
 # --- 2. base model --------------------------------------------------------------------------------
+# Two stages (configs/mini/curriculum/, docs/measurements.md, seventh to ninth sessions), each a
+# `data pretrain` + `pretrain` pair: stage 1 repeats fresh random word lines at a constant LR until
+# induction heads form (it came at 1,400-2,400 steps, seed and machine dependent: the base's copy
+# probe below is the check); stage 2 is associative recall, passkey and the suite's task formats beside corpus text, one pass
+# in 4,800 steps. Stage 2's documents are drawn with seed + 1. The two data draws are independent and
+# single-threaded: they run side by side.
 M=$OUT/models
 for seed in $SEEDS; do
   base=$M/base-s$seed
-  stage "base model (seed $seed): pre-train at c = $C"
-  have $M/init-s$seed/config.json || $BIN init --config $CFG/model.json --tokenizer $TOK --seed $seed --out $M/init-s$seed
-  if ! have $base/config.json; then
-    resume=""; [ -d $base ] && resume="--resume $base"
-    $BIN pretrain --config $CFG/pretrain.ini --model $M/init-s$seed --data $D/pretrain-mix.jsonl --seed $seed \
-      --nproc $NPROC --out $base $resume
+  if [ -n "$SHIPPED" ]; then
+    stage "base model (seed $seed): the shipped $SHIPPED (sha256 checked)"
+    if ! have $base/config.json; then
+      rm -rf $base.tmp && mkdir -p $base.tmp && cp $SHIPPED/* $base.tmp/ && mv $base.tmp $base
+    fi
+    continue
   fi
+  stage "base model (seed $seed): pre-train at c = $C, stage 1 (copying) and stage 2 (recall and tasks)"
+  have $M/init-s$seed/config.json || $BIN init --config $CFG/model.json --tokenizer $TOK --seed $seed --out $M/init-s$seed
+  have $base/config.json && continue
+  s1=$D/stage1-s$seed.jsonl; s2=$D/stage2-s$seed.jsonl
+  have $s1 || $BIN data pretrain --config $CFG/curriculum/data-stage1.ini --tokenizer $TOK --docs $D/pretrain.jsonl \
+    --seed $seed --out $s1 > $OUT/logs/data-stage1-s$seed.log 2>&1 &
+  p1=$!
+  have $s2 || $BIN data pretrain --config $CFG/curriculum/data-stage2.ini --tokenizer $TOK --docs $D/pretrain.jsonl \
+    --seed $((seed + 1)) --out $s2 > $OUT/logs/data-stage2-s$seed.log 2>&1 &
+  p2=$!
+  wait $p1 || { echo "run_mini.sh: stage-1 data failed: $OUT/logs/data-stage1-s$seed.log" >&2; tail -3 $OUT/logs/data-stage1-s$seed.log >&2; exit 1; }
+  wait $p2 || { echo "run_mini.sh: stage-2 data failed: $OUT/logs/data-stage2-s$seed.log" >&2; tail -3 $OUT/logs/data-stage2-s$seed.log >&2; exit 1; }
+  if ! have $M/stage1-s$seed/config.json; then
+    resume=""; [ -d $M/stage1-s$seed ] && resume="--resume $M/stage1-s$seed"
+    $BIN pretrain --config $CFG/curriculum/pretrain-stage1.ini --model $M/init-s$seed --data $s1 --seed $seed \
+      --nproc $NPROC --out $M/stage1-s$seed $resume
+  fi
+  resume=""; [ -d $base ] && resume="--resume $base"
+  $BIN pretrain --config $CFG/pretrain.ini --model $M/stage1-s$seed --data $s2 --seed $seed \
+    --nproc $NPROC --out $base $resume
 done
 
 # Gate inputs of every base model: perplexity at c on the training text beside the held-out one
 # (held-out <= 1.3 x training), read by study_report.py from train-ppl.h5; as many training pieces as
-# the held-out set has (all 429 took 5 min of the demo for the same estimate).
+# the held-out side reads (all 429 took 5 min of the demo for the same estimate). PPL_DOCS: the first
+# N held-out pieces of perplexity (0 = all 65; the demo reads 32 to stay within its time).
 have $D/train-long.jsonl || $PY experiments/long_documents.py $D/pretrain.jsonl $D/train-long.jsonl --chunk-words 1600
+NPPL=$(wc -l < $D/eval-long.jsonl); [ "$PPL_DOCS" -gt 0 ] && [ "$PPL_DOCS" -lt "$NPPL" ] && NPPL=$PPL_DOCS
 for seed in $SEEDS; do
   complete $OUT/train-ppl.h5 /eval/base-s$seed/ppl ||
-    $BIN ppl --model $M/base-s$seed --data $D/train-long.jsonl --lengths $C --max-docs $(wc -l < $D/eval-long.jsonl) \
+    $BIN ppl --model $M/base-s$seed --data $D/train-long.jsonl --lengths $C --max-docs $NPPL \
       --out $OUT/train-ppl.h5 --run base-s$seed --overwrite
 done
 
@@ -183,7 +232,7 @@ for run in $RUNS; do
     $BIN passkey --threads $EVAL_THREADS --model $M/$run --lengths $WINDOWS --depths $PASSKEY_DEPTHS --trials 3 --seed 0 \
       --out $OUT/eval.h5 --run $run --overwrite
   complete $OUT/eval.h5 /eval/$run/ppl ||
-    $BIN ppl --threads $EVAL_THREADS --model $M/$run --data $D/eval-long.jsonl --lengths $WINDOWS --out $OUT/eval.h5 \
+    $BIN ppl --threads $EVAL_THREADS --model $M/$run --data $D/eval-long.jsonl --lengths $WINDOWS --max-docs $NPPL --out $OUT/eval.h5 \
       --run $run --overwrite
   # Figure 1 as the paper measures it: every model on 64 held-out documents at c (entropy-c.h5: positions
   # inside the window, with the mean attention rows at c/8, c/4, c/2 and c - 1 for the first-token mass)
@@ -228,5 +277,5 @@ stage "figures"
 $PY plots/study_figures.py "$OUT" --runs $RUNS  # c as the outputs recorded it
 bash plots/run_all.sh "$OUT"
 stage "report"
-$PY analysis/study_report.py --out $OUT --mode $MODE --runs $RUNS
+$PY analysis/study_report.py --out $OUT --mode $MODE --runs $RUNS ${SHIPPED:+--shipped-base $SHIPPED}
 stage "done: $OUT/report.md"

@@ -37,9 +37,9 @@ class StudyReport(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         return p
 
-    def report(self, out=None, runs=None, script="analysis/study_report.py"):
+    def report(self, out=None, runs=None, script="analysis/study_report.py", extra=()):
         out = out or self.out
-        self.run_script(script, "--out", out, "--mode", "full", "--runs", *(runs or self.runs))
+        self.run_script(script, "--out", out, "--mode", "full", "--runs", *(runs or self.runs), *extra)
         with open(os.path.join(out, "report.md")) as f:
             return f.read()
 
@@ -130,13 +130,19 @@ class StudyReport(unittest.TestCase):
     def test_description_from_recorded_configs(self):
         text = self.report()
         self.assertIn("A 6-layer `llama` model (hidden 128, 4 heads) pre-trained by `ropelab pretrain` at c = 128 "
-                      "tokens for 40 steps, extended to 512 tokens (4c) with each RoPE method by `ropelab finetune` "
+                      "tokens (its last stage 40 steps), extended to 512 tokens (4c) with each RoPE method by `ropelab finetune` "
                       "on 100 synthetic long conversations (2 epochs, global batch 32 = 6 steps), evaluated at c, "
                       "2c, 4c, 8c.", text)
         self.assertIn("mean over 5 depths", text)
         self.assertEqual(self.row(text, "## Training", "base-s0"), "| base-s0 | 40 | 5.000 | 2.000 | 1000 |")
         self.assertEqual(self.row(text, "## Perplexity", "Base (not extended)"),
                          "| Base (not extended) | 2.7 | 2.7 | 2.7 | 2.7 |")  # e^1: NLL 1 everywhere
+
+    def test_shipped_base_is_stated(self):
+        self.assertNotIn("was not pre-trained by this run", self.report())
+        text = self.report(extra=("--shipped-base", "data/models/mini-base-s1"))
+        self.assertIn("The base model was not pre-trained by this run: it is the shipped "
+                      "`data/models/mini-base-s1`", text)
 
     def test_other_recorded_model_and_recipe(self):
         out = os.path.join(self.out, "other")
@@ -153,7 +159,7 @@ class StudyReport(unittest.TestCase):
         os.makedirs(out)
         build_study(out, c=256)
         text = self.report(out)
-        self.assertIn("at c = 256 tokens for 40 steps, extended to 1024 tokens (4c)", text)
+        self.assertIn("at c = 256 tokens (its last stage 40 steps), extended to 1024 tokens (4c)", text)
         self.assertIn("| method | 256 (1c) | 512 (2c) | 1024 (4c) | 2048 (8c) |", text)
         self.assertEqual(self.row(text, "## Table 4", "EABF"), "| EABF | 5.0 ± 1.4 | 7.0 ± 1.4 | 20.0 ± 14.1 | 10.0 ± 1.4 |")
         self.assertEqual(self.row(text, "## Passkey", "EABF"), "| EABF | 60 ± 14 | 30 ± 14 | 0 ± 0 | 0 ± 0 |")
