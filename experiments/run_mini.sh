@@ -73,10 +73,7 @@ have $D/pretrain.jsonl || $BIN data split --corpus $D/corpus.jsonl --out $D --se
 # task phrasing finely, and a kv document with its 3 answers (~310 of its tokens, ~215 of the final
 # tokenizer's) does not fit c with it.
 if [ -n "$SHIPPED" ]; then
-  while read -r want f; do
-    got=$(sha256sum "$SHIPPED/$f" 2>/dev/null | cut -d' ' -f1) || true
-    [ "$got" = "$want" ] || { echo "run_mini.sh: $SHIPPED/$f has sha256 '${got:-missing}', $SHIPPED/SHA256SUMS pins $want (restore it with git checkout, or run with --pretrain)" >&2; exit 2; }
-  done < $SHIPPED/SHA256SUMS
+  $PY experiments/check_sums.py $SHIPPED  # exit 2 with the file and both values: set -e stops the study
   mkdir -p $OUT/tokenizer
   have $OUT/tokenizer/tokenizer.model || cp $SHIPPED/tokenizer.model $OUT/tokenizer/tokenizer.model
   cmp -s $SHIPPED/tokenizer.model $OUT/tokenizer/tokenizer.model ||
@@ -114,6 +111,8 @@ for seed in $SEEDS; do
     if ! have $base/config.json; then
       rm -rf $base.tmp && mkdir -p $base.tmp && cp $SHIPPED/* $base.tmp/ && mv $base.tmp $base
     fi
+    cmp -s $SHIPPED/model.safetensors $base/model.safetensors ||
+      { echo "run_mini.sh: $base is not the shipped base ($SHIPPED; a --pretrain run?): add --pretrain, or --fresh" >&2; exit 2; }
     continue
   fi
   stage "base model (seed $seed): pre-train at c = $C, stage 1 (copying) and stage 2 (recall and tasks)"
