@@ -99,10 +99,10 @@ TASKS=$(cd $D/longbench && ls *.jsonl | sed 's/\.jsonl$//' | paste -sd, -)
 # --- 2. base model --------------------------------------------------------------------------------
 # Two stages (configs/mini/curriculum/, docs/measurements.md, seventh to ninth sessions), each a
 # `data pretrain` + `pretrain` pair: stage 1 repeats fresh random word lines at a constant LR until
-# induction heads form (it came at 1,400-2,400 steps, seed and machine dependent: the base's copy
-# probe below is the check); stage 2 is associative recall, passkey and the suite's task formats beside corpus text, one pass
-# in 4,800 steps. Stage 2's documents are drawn with seed + 1. The two data draws are independent and
-# single-threaded: they run side by side.
+# induction heads form (at 1,400-2,400 steps, seed and machine dependent: the base's copy probe
+# below is the check); stage 2 is associative recall, passkey and the suite's task formats beside
+# corpus text, one pass in 4,800 steps, its documents drawn with seed + 1. The two data draws are
+# independent and single-threaded: they run side by side.
 M=$OUT/models
 for seed in $SEEDS; do
   base=$M/base-s$seed
