@@ -225,6 +225,8 @@ int longbench(const Args& args) {
   d.add_options()("lengths", po::value<std::string>()->default_value("256,512,1024,2048"),
                   "context lengths in tokens")("per-length", po::value<size_t>()->default_value(50),
                                                "instances per length and dataset")(
+      "distractors", po::value<int>()->default_value(2),
+      "multifieldqa_en: facts of the asked attribute about other people (0-4)")(
       "out", po::value<std::string>()->required(), "output directory");
   add_seed_overwrite(d);
   const auto vm = parse_command(
@@ -235,11 +237,13 @@ int longbench(const Args& args) {
   cfg.lengths = parse_int_list(vm["lengths"].as<std::string>(), "--lengths");
   cfg.per_length = vm["per-length"].as<size_t>();
   cfg.seed = vm["seed"].as<uint64_t>();
+  cfg.distractors = vm["distractors"].as<int>();
   cfg.validate();
   AtomicDir dir(vm["out"].as<std::string>(), vm["overwrite"].as<bool>());
   const auto [tok, docs] = open_tokenized_inputs(vm);
   std::cout << "longbench suite: lengths " << vm["lengths"].as<std::string>() << ", " << cfg.per_length
-            << " per length and dataset, seed " << cfg.seed << "\n";
+            << " per length and dataset, " << cfg.distractors << " distractor facts in multifieldqa_en, seed "
+            << cfg.seed << "\n";
   auto t0 = Clock::now();
   auto files = data::make_longbench_suite(tok, docs, cfg);
   for (const auto& [name, text] : files) write_text_file_atomic(dir.path() / name, text);

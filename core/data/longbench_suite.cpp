@@ -22,6 +22,7 @@ void LongBenchSuiteConfig::validate() const {
   check_input(!lengths.empty(), "`lengths`: empty list");
   for (auto l : lengths) check_input(l >= 16, "`lengths`: ", l, " must be >= 16 tokens");
   check_input(per_length >= 1, "`per_length` (", per_length, ") must be >= 1");
+  check_input(distractors >= 0 && distractors <= 4, "`distractors` (", distractors, ") must be in [0, 4]");
 }
 
 namespace {
@@ -37,7 +38,8 @@ std::string readme(const LongBenchSuiteConfig& cfg) {
         "metrics apply unchanged. The prompt templates in dataset2prompt.json are this toolkit's own.\n\n"
      << "| file | LongBench metric | task |\n|---|---|---|\n"
      << "| multifieldqa_en.jsonl | qa_f1_score | one document of corpus text with embedded facts "
-        "(\"The secret city of Mara is Lisbon.\"); a question about one fact |\n"
+        "(\"The secret city of Mara is Lisbon.\"); a question about one fact; "
+     << cfg.distractors << " more facts of the asked attribute about other people |\n"
      << "| hotpotqa.jsonl | qa_f1_score | \"Passage k:\" blocks; facts about several people with the same "
         "attribute in different passages; the question needs one (1-hop) |\n"
      << "| trec.jsonl | classification_score | \"Text: ...\\nType: label\" examples; the label is given by a "
@@ -73,6 +75,7 @@ std::map<std::string, std::string> make_longbench_suite(const Tokenizer& tok,
         req.target_tokens = L;
         req.measure = context_tokens(tok);
         req.length_option = "`lengths`";
+        if (ds.kind == TaskKind::sdqa) req.distractors = cfg.distractors;
         auto t = make_task(ds.kind, tok, filler, req, rng);
         const auto& qa = t.qa.at(0);
         nlohmann::json j = {

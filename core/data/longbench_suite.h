@@ -33,6 +33,9 @@ struct LongBenchSuiteConfig {
   std::vector<int64_t> lengths = {256, 512, 1024, 2048};
   size_t per_length = 50;
   uint64_t seed = 0;
+  // multifieldqa_en: facts of the asked attribute about other people beside the asked one, so that
+  // the answer needs the name (0 = the pre-distractor suite: most items then hold one such fact).
+  int distractors = 2;
   void validate() const;
 };
 

@@ -89,6 +89,7 @@ struct TaskRequest {
   int64_t target_tokens = 0;
   Measure measure;                         // what has to fit target_tokens
   int questions = 1;                       // length of qa (passkey always has 1)
+  int distractors = 0;                     // sdqa: more facts of each asked fact's attribute (others' names)
   std::string length_option = "`length`";  // named in errors when the target is too small
 };
 

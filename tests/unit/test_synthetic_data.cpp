@@ -747,6 +747,41 @@ TEST(SyntheticTasks, RetrievalAndMdqaKeepTheirBlockCountAtEveryLength) {
   EXPECT_EQ(blocks, (std::vector<std::pair<size_t, size_t>>{{0, 25}, {25, 50}, {50, 100}}));
 }
 
+// multifieldqa_en with distractors: every item states the asked attribute for the asked person and
+// for `distractors` other people, so copying the attribute's value no longer answers it.
+TEST(SyntheticLongBench, MultifieldqaDistractorsShareTheAskedAttribute) {
+  LongBenchSuiteConfig cfg;
+  cfg.lengths = {256};
+  cfg.per_length = 24;
+  cfg.seed = 4;
+  auto same_attribute_facts = [](const nlohmann::json& j) {
+    std::smatch m;
+    const std::string input = j.at("input");
+    EXPECT_TRUE(std::regex_match(input, m, std::regex("What is the (.+) of (\\w+)\\?"))) << input;
+    const std::string ctx = j.at("context"), asked = "The " + m[1].str() + " of " + m[2].str() + " is ";
+    EXPECT_EQ(count_occurrences(ctx, asked + j.at("answers")[0].get<std::string>() + "."), 1u) << ctx;
+    return count_occurrences(ctx, "The " + m[1].str() + " of ");
+  };
+  for (int d : {0, 2}) {
+    cfg.distractors = d;
+    std::istringstream in(make_longbench_suite(tok(), eval_docs(), cfg).at("multifieldqa_en.jsonl"));
+    std::string line;
+    size_t items = 0, single = 0;
+    while (std::getline(in, line)) {
+      const size_t n = same_attribute_facts(nlohmann::json::parse(line));
+      ++items;
+      single += n == 1;
+      if (d > 0) EXPECT_GE(n, size_t(1 + d));
+    }
+    EXPECT_EQ(items, 24u);
+    if (d == 0) EXPECT_GT(single, items / 2);  // the old suite: mostly one fact of the asked attribute
+  }
+  cfg.distractors = 5;
+  EXPECT_NE(
+      ropelab::testing::input_error_of([&] { cfg.validate(); }).find("`distractors` (5) must be in [0, 4]"),
+      std::string::npos);
+}
+
 TEST(SyntheticLongBench, LongBenchFormatAtTheRequestedLengths) {
   LongBenchSuiteConfig cfg;
   cfg.lengths = {256, 512};
