@@ -93,6 +93,8 @@ TEST(SyntheticDataCli, BadOptionsNameTheOptionAndExitTwo) {
            (tmp / "c.json"),
        "--tokenizer"},
       {"data longbench" + T + " --lengths 256,20 --out " + (tmp / "lb"), "--lengths"},
+      {"data longbench" + T + " --lengths 256 --distractors 5 --out " + (tmp / "lb"),
+       "--distractors (5) must be in [0, 4]"},
       {"data shuffle", "unknown data action 'shuffle'"},
   };
   for (const auto& c : cases) {
